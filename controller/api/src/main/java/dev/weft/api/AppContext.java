@@ -1,0 +1,51 @@
+package dev.weft.api;
+
+import dev.weft.api.event.Event;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+
+/** What the controller gives an app when it starts. */
+public interface AppContext {
+
+    /** The app's own name, as enabled. */
+    String appName();
+
+    /**
+     * Subscribe to an event type. Handlers of one type run in the order in which apps are
+     * enabled; within one app, in the order of subscription. Subscribe from
+     * {@link App#start(AppContext)}.
+     */
+    <E extends Event> void on(Class<E> type, EventHandler<? super E> handler);
+
+    /** The switches currently connected. */
+    SwitchService switches();
+
+    /**
+     * This app's section of the configuration file ({@code apps: <name>: ...}) bound to
+     * {@code type} (a record or bean; keys in kebab-case). An absent section binds as an empty
+     * object, so a record's compact constructor can apply defaults. Unknown keys are an error.
+     */
+    <T> T config(Class<T> type);
+
+    /** The flow cookie that marks this app's flow entries (app id in the high bits). */
+    AppCookie cookie();
+
+    /** The controller's clock; use it instead of the system time so that tests can move time. */
+    Clock clock();
+
+    /**
+     * Run {@code task} every {@code period} on the controller's timer thread. To touch a switch's
+     * state from it, hop onto the switch's thread with {@link Switch#execute(Runnable)}.
+     */
+    Cancellable schedule(Duration initialDelay, Duration period, Runnable task);
+
+    /** A controller service by type (for example a topology service), if this controller has one. */
+    <S> Optional<S> service(Class<S> type);
+
+    /** A handle that stops a scheduled task. */
+    interface Cancellable {
+        void cancel();
+    }
+}
