@@ -1,0 +1,253 @@
+package dev.weft.core;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.weft.core.config.ConfigException;
+import dev.weft.core.config.ControllerSection;
+import dev.weft.core.config.WeftConfig;
+import org.projectfloodlight.openflow.protocol.OFVersion;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Everything the controller needs to start, resolved from defaults, the config file and the
+ * command line (in that order of precedence, last wins).
+ */
+public record ControllerSettings(
+        List<InetSocketAddress> listen,
+        List<String> apps,
+        Optional<Path> plugins,
+        int dispatchThreads,
+        int ioThreads,
+        Set<OFVersion> versions,
+        Duration echoInterval,
+        Duration echoTimeout,
+        Duration handshakeTimeout,
+        Duration requestTimeout,
+        boolean tableMissToController,
+        int backpressureHighWater,
+        String configSource,
+        Map<String, JsonNode> appConfig,
+        Clock clock) {
+
+    public static final int DEFAULT_PORT = 6653;
+    public static final List<String> DEFAULT_APPS = List.of("learning-switch");
+    private static final Set<OFVersion> SUPPORTED = EnumSet.of(OFVersion.OF_10, OFVersion.OF_13, OFVersion.OF_14,
+            OFVersion.OF_15);
+
+    public ControllerSettings {
+        listen = List.copyOf(listen);
+        apps = List.copyOf(apps);
+        versions = Set.copyOf(versions);
+        appConfig = Map.copyOf(appConfig);
+        if (listen.isEmpty()) {
+            throw new IllegalArgumentException("at least one listen address is needed");
+        }
+        if (dispatchThreads < 1 || dispatchThreads > 256) {
+            throw new IllegalArgumentException("dispatch threads must be 1..256, was " + dispatchThreads);
+        }
+        if (ioThreads < 1 || ioThreads > 256) {
+            throw new IllegalArgumentException("I/O threads must be 1..256, was " + ioThreads);
+        }
+        if (versions.isEmpty()) {
+            throw new IllegalArgumentException("at least one OpenFlow version must be enabled");
+        }
+        if (echoTimeout.compareTo(echoInterval) < 0) {
+            throw new IllegalArgumentException("echo timeout (" + echoTimeout + ") must be at least the echo interval ("
+                    + echoInterval + ")");
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Parse a listen address: {@code PORT}, {@code HOST:PORT} or {@code [IPv6]:PORT}. */
+    public static InetSocketAddress parseListen(String text) {
+        String t = text.trim();
+        String host = "0.0.0.0";
+        String port = t;
+        int colon = t.lastIndexOf(':');
+        if (colon >= 0) {
+            host = t.substring(0, colon);
+            port = t.substring(colon + 1);
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            if (host.isEmpty()) {
+                host = "0.0.0.0";
+            }
+        }
+        int p;
+        try {
+            p = Integer.parseInt(port);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a listen address (PORT or HOST:PORT)");
+        }
+        if (p < 0 || p > 65535) {
+            throw new IllegalArgumentException("port " + p + " in '" + text + "' is out of range 0..65535");
+        }
+        return new InetSocketAddress(host, p);
+    }
+
+    /** Parse an OpenFlow version as written by people: 1.0, 1.3, 1.4, 1.5. */
+    public static OFVersion parseVersion(String text) {
+        return switch (text.trim()) {
+            case "1.0" -> OFVersion.OF_10;
+            case "1.3" -> OFVersion.OF_13;
+            case "1.4" -> OFVersion.OF_14;
+            case "1.5" -> OFVersion.OF_15;
+            default -> throw new IllegalArgumentException("unsupported OpenFlow version '" + text
+                    + "' (supported: 1.0, 1.3, 1.4, 1.5)");
+        };
+    }
+
+    public static final class Builder {
+        private List<InetSocketAddress> listen = List.of(new InetSocketAddress("0.0.0.0", DEFAULT_PORT));
+        private List<String> apps = DEFAULT_APPS;
+        private Optional<Path> plugins = Optional.empty();
+        private int dispatchThreads = Runtime.getRuntime().availableProcessors();
+        private int ioThreads = Runtime.getRuntime().availableProcessors();
+        private Set<OFVersion> versions = SUPPORTED;
+        private Duration echoInterval = Duration.ofSeconds(5);
+        private Duration echoTimeout = Duration.ofSeconds(15);
+        private Duration handshakeTimeout = Duration.ofSeconds(10);
+        private Duration requestTimeout = Duration.ofSeconds(10);
+        private boolean tableMiss = true;
+        private int highWater = 16_384;
+        private String configSource = "(defaults)";
+        private Map<String, JsonNode> appConfig = Map.of();
+        private Clock clock = Clock.systemUTC();
+
+        /** Apply a config file's values (those present). */
+        public Builder config(WeftConfig cfg) {
+            ControllerSection c = cfg.controller();
+            String src = cfg.source();
+            try {
+                if (c.listen() != null) {
+                    listen(c.listen().stream().map(ControllerSettings::parseListen).toList());
+                }
+                if (c.openflowVersions() != null) {
+                    Set<OFVersion> vs = EnumSet.noneOf(OFVersion.class);
+                    c.openflowVersions().forEach(v -> vs.add(parseVersion(v)));
+                    versions(vs);
+                }
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(src, "controller: " + e.getMessage());
+            }
+            if (c.apps() != null) {
+                apps(c.apps());
+            }
+            if (c.plugins() != null) {
+                plugins(c.plugins());
+            }
+            if (c.dispatchThreads() != null) {
+                dispatchThreads(c.dispatchThreads());
+            }
+            if (c.ioThreads() != null) {
+                ioThreads(c.ioThreads());
+            }
+            if (c.echoInterval() != null) {
+                echoInterval(c.echoInterval());
+            }
+            if (c.echoTimeout() != null) {
+                echoTimeout(c.echoTimeout());
+            }
+            if (c.handshakeTimeout() != null) {
+                handshakeTimeout(c.handshakeTimeout());
+            }
+            if (c.requestTimeout() != null) {
+                requestTimeout(c.requestTimeout());
+            }
+            if (c.tableMissToController() != null) {
+                tableMissToController(c.tableMissToController());
+            }
+            configSource = src;
+            appConfig = cfg.apps();
+            return this;
+        }
+
+        public Builder listen(List<InetSocketAddress> v) {
+            listen = new ArrayList<>(v);
+            return this;
+        }
+
+        public Builder apps(List<String> v) {
+            apps = List.copyOf(v);
+            return this;
+        }
+
+        public Builder plugins(Path dir) {
+            plugins = Optional.ofNullable(dir);
+            return this;
+        }
+
+        public Builder dispatchThreads(int n) {
+            dispatchThreads = n;
+            return this;
+        }
+
+        public Builder ioThreads(int n) {
+            ioThreads = n;
+            return this;
+        }
+
+        public Builder versions(Set<OFVersion> v) {
+            versions = EnumSet.copyOf(v);
+            return this;
+        }
+
+        public Builder echoInterval(Duration d) {
+            echoInterval = d;
+            return this;
+        }
+
+        public Builder echoTimeout(Duration d) {
+            echoTimeout = d;
+            return this;
+        }
+
+        public Builder handshakeTimeout(Duration d) {
+            handshakeTimeout = d;
+            return this;
+        }
+
+        public Builder requestTimeout(Duration d) {
+            requestTimeout = d;
+            return this;
+        }
+
+        public Builder tableMissToController(boolean b) {
+            tableMiss = b;
+            return this;
+        }
+
+        public Builder backpressureHighWater(int n) {
+            highWater = n;
+            return this;
+        }
+
+        public Builder appConfig(Map<String, JsonNode> m) {
+            appConfig = Map.copyOf(m);
+            return this;
+        }
+
+        public Builder clock(Clock c) {
+            clock = c;
+            return this;
+        }
+
+        public ControllerSettings build() {
+            return new ControllerSettings(listen, apps, plugins, dispatchThreads, ioThreads, versions, echoInterval,
+                    echoTimeout, handshakeTimeout, requestTimeout, tableMiss, highWater, configSource, appConfig, clock);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package dev.weft.core.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.weft.api.AppContext;
+import dev.weft.api.AppCookie;
+import dev.weft.api.EventHandler;
+import dev.weft.api.SwitchService;
+import dev.weft.api.event.Event;
+import dev.weft.core.config.ConfigLoader;
+import dev.weft.core.dispatch.AppHandle;
+import dev.weft.core.dispatch.EventBus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/** What one app sees of the controller. */
+public final class DefaultAppContext implements AppContext {
+    private static final Logger log = LoggerFactory.getLogger(DefaultAppContext.class);
+
+    private final AppHandle handle;
+    private final EventBus bus;
+    private final SwitchService switches;
+    private final JsonNode configNode;
+    private final String configSource;
+    private final AppCookie cookie;
+    private final Clock clock;
+    private final ScheduledExecutorService timer;
+    private final Map<Class<?>, Object> services;
+
+    public DefaultAppContext(AppHandle handle, EventBus bus, SwitchService switches, JsonNode configNode,
+                             String configSource, AppCookie cookie, Clock clock, ScheduledExecutorService timer,
+                             Map<Class<?>, Object> services) {
+        this.handle = handle;
+        this.bus = bus;
+        this.switches = switches;
+        this.configNode = configNode;
+        this.configSource = configSource;
+        this.cookie = cookie;
+        this.clock = clock;
+        this.timer = timer;
+        this.services = Map.copyOf(services);
+    }
+
+    @Override
+    public String appName() {
+        return handle.name();
+    }
+
+    @Override
+    public <E extends Event> void on(Class<E> type, EventHandler<? super E> handler) {
+        bus.subscribe(handle, type, handler);
+    }
+
+    @Override
+    public SwitchService switches() {
+        return switches;
+    }
+
+    @Override
+    public <T> T config(Class<T> type) {
+        return ConfigLoader.bind(configSource, "apps." + handle.name(), configNode, type);
+    }
+
+    @Override
+    public AppCookie cookie() {
+        return cookie;
+    }
+
+    @Override
+    public Clock clock() {
+        return clock;
+    }
+
+    @Override
+    public Cancellable schedule(Duration initialDelay, Duration period, Runnable task) {
+        Runnable guarded = () -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                log.warn("app '{}' timer task failed", handle.name(), e);
+            }
+        };
+        var f = timer.scheduleAtFixedRate(guarded, initialDelay.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS);
+        return () -> f.cancel(false);
+    }
+
+    @Override
+    public <S> Optional<S> service(Class<S> type) {
+        return Optional.ofNullable(type.cast(services.get(type)));
+    }
+}

@@ -1,0 +1,187 @@
+package dev.weft.core.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.stream.Collectors;
+
+/**
+ * Reads Weft's YAML config strictly: unknown keys, wrong types and malformed values are errors
+ * naming the file, the line and what is wrong.
+ */
+public final class ConfigLoader {
+
+    private static final ObjectMapper MAPPER = newMapper(new YAMLFactory());
+
+    private ConfigLoader() {
+    }
+
+    /** A mapper with Weft's conventions: kebab-case keys, unknown keys rejected, durations as text. */
+    public static ObjectMapper newMapper(YAMLFactory factory) {
+        SimpleModule durations = new SimpleModule("weft-durations");
+        durations.addDeserializer(Duration.class, new JsonDeserializer<>() {
+            @Override
+            public Duration deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+                String text = p.getValueAsString();
+                if (text == null) {
+                    return (Duration) ctx.handleUnexpectedToken(Duration.class, p);
+                }
+                try {
+                    return Durations.parse(text);
+                } catch (IllegalArgumentException e) {
+                    throw InvalidFormatException.from(p, e.getMessage(), text, Duration.class);
+                }
+            }
+        });
+        return JsonMapper.builder(factory)
+                .propertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .addModule(durations)
+                .build();
+    }
+
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    public static WeftConfig load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file.toString(), "no such file");
+        } catch (IOException e) {
+            throw new ConfigException(file.toString(), "cannot read: " + e.getMessage());
+        }
+        return parse(text, file.toString());
+    }
+
+    public static WeftConfig parse(String yaml, String source) {
+        if (yaml.isBlank()) {
+            return new WeftConfig(source, null, null);
+        }
+        try {
+            WeftConfig c = MAPPER.readValue(yaml, FileShape.class).toConfig(source);
+            return c;
+        } catch (JsonProcessingException e) {
+            throw explain(source, e, "");
+        }
+    }
+
+    /** Bind one app's section to its config type, with the same strictness as the file. */
+    public static <T> T bind(String source, String path, JsonNode node, Class<T> type) {
+        try {
+            JsonNode n = node == null || node.isNull() ? MAPPER.createObjectNode() : node;
+            return MAPPER.treeToValue(n, type);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            if (e instanceof JsonProcessingException jpe) {
+                throw explain(source, jpe, path);
+            }
+            throw new ConfigException(source, path + ": " + e.getMessage());
+        }
+    }
+
+    /** The shape of the whole file. */
+    private record FileShape(ControllerSection controller, java.util.Map<String, JsonNode> apps) {
+        WeftConfig toConfig(String source) {
+            return new WeftConfig(source, controller, apps);
+        }
+    }
+
+    static ConfigException explain(String source, JsonProcessingException e, String prefix) {
+        JsonLocation loc = e.getLocation();
+        int line = loc == null ? -1 : loc.getLineNr();
+        int col = loc == null ? -1 : loc.getColumnNr();
+        String where = e instanceof JsonMappingException jme ? path(prefix, jme) : prefix;
+        String problem;
+        if (e instanceof UnrecognizedPropertyException u) {
+            problem = "unknown key '" + u.getPropertyName() + "'" + (where.isEmpty() ? "" : " in " + parentOf(where))
+                    + "; known keys: " + known(u.getKnownPropertyIds());
+        } else if (e instanceof InvalidFormatException f) {
+            problem = (where.isEmpty() ? "" : where + ": ") + "bad value '" + f.getValue() + "'"
+                    + (f.getOriginalMessage() != null && f.getTargetType() == Duration.class
+                    ? " (" + f.getOriginalMessage() + ")" : " (expected " + simpleType(f.getTargetType()) + ")");
+        } else if (e instanceof MismatchedInputException m) {
+            problem = (where.isEmpty() ? "" : where + ": ") + "expected " + simpleType(m.getTargetType());
+        } else if (e instanceof JsonMappingException m && m.getCause() instanceof IllegalArgumentException iae) {
+            problem = (where.isEmpty() ? "" : where + ": ") + iae.getMessage();
+        } else {
+            problem = (where.isEmpty() ? "" : where + ": ") + e.getOriginalMessage();
+        }
+        return new ConfigException(source, line, col, problem);
+    }
+
+    private static String path(String prefix, JsonMappingException e) {
+        StringBuilder b = new StringBuilder(prefix);
+        for (JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) {
+                if (!b.isEmpty()) {
+                    b.append('.');
+                }
+                b.append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                b.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return b.toString();
+    }
+
+    private static String parentOf(String path) {
+        int dot = path.lastIndexOf('.');
+        return dot < 0 ? "the top level" : path.substring(0, dot);
+    }
+
+    private static String known(Collection<Object> ids) {
+        return ids == null ? "?" : ids.stream().map(String::valueOf).sorted().collect(Collectors.joining(", "));
+    }
+
+    private static String simpleType(Class<?> t) {
+        if (t == null) {
+            return "another type";
+        }
+        if (t == Integer.class || t == int.class || t == Long.class || t == long.class) {
+            return "a whole number";
+        }
+        if (t == Boolean.class || t == boolean.class) {
+            return "true or false";
+        }
+        if (t == String.class) {
+            return "text";
+        }
+        if (Collection.class.isAssignableFrom(t)) {
+            return "a list";
+        }
+        if (t == Duration.class) {
+            return "a duration such as 5s";
+        }
+        if (t.isRecord() || java.util.Map.class.isAssignableFrom(t)) {
+            return "a section of keys";
+        }
+        return t.getSimpleName();
+    }
+}

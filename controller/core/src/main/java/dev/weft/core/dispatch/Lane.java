@@ -1,0 +1,93 @@
+package dev.weft.core.dispatch;
+
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One dispatch thread. Every switch belongs to exactly one lane, so its events are handled in
+ * order and apps' per-switch state needs no locks. Output produced while a task runs is
+ * collected per switch and flushed once when the task ends (one flush per input batch).
+ */
+public final class Lane {
+    private static final Logger log = LoggerFactory.getLogger(Lane.class);
+
+    /** Something holding output that must be written when the current task ends. */
+    public interface Flushable {
+        void flush();
+    }
+
+    private final int index;
+    private final EventLoop loop;
+    // Touched only on the lane's thread.
+    private final List<Flushable> dirty = new ArrayList<>();
+    private int switches;
+
+    Lane(int index, EventLoop loop) {
+        this.index = index;
+        this.loop = loop;
+    }
+
+    public int index() {
+        return index;
+    }
+
+    public boolean inLane() {
+        return loop.inEventLoop();
+    }
+
+    /** Run a task on this lane; output it produces is flushed when it returns. */
+    public void execute(Runnable task) {
+        loop.execute(() -> run(task));
+    }
+
+    public ScheduledFuture<?> schedule(Runnable task, long delay, TimeUnit unit) {
+        return loop.schedule(() -> run(task), delay, unit);
+    }
+
+    /** Register output to flush at the end of the current task. Lane thread only. */
+    public void markDirty(Flushable f) {
+        dirty.add(f);
+    }
+
+    private void run(Runnable task) {
+        try {
+            task.run();
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable t) {
+            log.error("dispatch task failed on lane {}", index, t);
+        } finally {
+            flushDirty();
+        }
+    }
+
+    private void flushDirty() {
+        // Indexed loop: a flush never adds to the list, but stay safe if it does.
+        for (int i = 0; i < dirty.size(); i++) {
+            try {
+                dirty.get(i).flush();
+            } catch (RuntimeException e) {
+                log.error("flush failed on lane {}", index, e);
+            }
+        }
+        dirty.clear();
+    }
+
+    EventLoop loop() {
+        return loop;
+    }
+
+    synchronized void adjustSwitches(int delta) {
+        switches += delta;
+    }
+
+    synchronized int switches() {
+        return switches;
+    }
+}

@@ -1,0 +1,309 @@
+package dev.weft.core.openflow;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.projectfloodlight.openflow.protocol.OFBarrierReply;
+import org.projectfloodlight.openflow.protocol.OFErrorMsg;
+import org.projectfloodlight.openflow.protocol.OFFactories;
+import org.projectfloodlight.openflow.protocol.OFFactory;
+import org.projectfloodlight.openflow.protocol.OFFeaturesReply;
+import org.projectfloodlight.openflow.protocol.OFHello;
+import org.projectfloodlight.openflow.protocol.OFHelloFailedCode;
+import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFPortDesc;
+import org.projectfloodlight.openflow.protocol.OFPortDescStatsReply;
+import org.projectfloodlight.openflow.protocol.OFStatsReplyFlags;
+import org.projectfloodlight.openflow.protocol.OFType;
+import org.projectfloodlight.openflow.protocol.OFVersion;
+import org.projectfloodlight.openflow.protocol.errormsg.OFHelloFailedErrorMsg;
+import org.projectfloodlight.openflow.types.OFBufferId;
+import org.projectfloodlight.openflow.types.OFErrorCauseData;
+import org.projectfloodlight.openflow.types.OFPort;
+import org.projectfloodlight.openflow.types.TableId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The controller side of the OpenFlow handshake, as a small state machine on the I/O thread:
+ * HELLO (version bitmap) → FEATURES → PORT_DESC (1.3+, every REPLY_MORE part) → SET_CONFIG
+ * (no-buffer miss length) → table-miss entry (1.3+) → BARRIER → active. Then the handler hands
+ * the switch to the {@link SwitchActivator} and replaces itself with the active handler (the
+ * POX pattern: the handshake swaps the handler table once). PACKET_IN, PORT_STATUS,
+ * FLOW_REMOVED and ERROR that arrive on the way are kept and delivered afterwards. A handshake
+ * that does not finish in time closes the connection.
+ */
+final class HandshakeHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(HandshakeHandler.class);
+    /** OFPCML_NO_BUFFER: send whole packets to the controller, do not buffer them. */
+    static final int NO_BUFFER_MISS_LEN = 0xffff;
+
+    enum State { WAIT_HELLO, WAIT_FEATURES, WAIT_PORT_DESC, WAIT_BARRIER, DONE }
+
+    private final VersionNegotiation versions;
+    private final Duration timeout;
+    private final boolean installTableMiss;
+    private final SwitchActivator activator;
+    private final Clock clock;
+
+    private State state = State.WAIT_HELLO;
+    private OFVersion version;
+    private OFFactory factory;
+    private OFFeaturesReply features;
+    private final List<OFPortDesc> ports = new ArrayList<>();
+    private final List<OFMessage> queued = new ArrayList<>();
+    private long featuresXid;
+    private long portDescXid;
+    private long barrierXid;
+    private long startNanos;
+    private ScheduledFuture<?> timer;
+
+    HandshakeHandler(VersionNegotiation versions, Duration timeout, boolean installTableMiss,
+                     SwitchActivator activator, Clock clock) {
+        this.versions = versions;
+        this.timeout = timeout;
+        this.installTableMiss = installTableMiss;
+        this.activator = activator;
+        this.clock = clock;
+    }
+
+    State state() {
+        return state;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        if (ctx.channel().isActive()) {
+            begin(ctx);
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        begin(ctx);
+        super.channelActive(ctx);
+    }
+
+    private void begin(ChannelHandlerContext ctx) {
+        if (timer != null) {
+            return;
+        }
+        startNanos = System.nanoTime();
+        timer = ctx.executor().schedule(() -> timedOut(ctx), timeout.toNanos(), TimeUnit.NANOSECONDS);
+        OFFactory ours = OFFactories.getFactory(versions.highest());
+        OFHello hello = versions.highest() == OFVersion.OF_10
+                ? ours.buildHello().build()
+                : ours.buildHello().setElements(List.of(ours.buildHelloElemVersionbitmap()
+                        .setBitmaps(versions.bitmap()).build())).build();
+        ctx.writeAndFlush(hello);
+    }
+
+    private void timedOut(ChannelHandlerContext ctx) {
+        if (state != State.DONE) {
+            log.warn("{} handshake timed out after {} ms waiting for {}; closing", ConnectionLabel.of(ctx.channel()),
+                    timeout.toMillis(), describe(state));
+            ctx.close();
+        }
+    }
+
+    private static String describe(State s) {
+        return switch (s) {
+            case WAIT_HELLO -> "HELLO";
+            case WAIT_FEATURES -> "FEATURES_REPLY";
+            case WAIT_PORT_DESC -> "PORT_DESC reply";
+            case WAIT_BARRIER -> "BARRIER_REPLY";
+            case DONE -> "nothing";
+        };
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        if (state != State.DONE) {
+            log.info("{} closed the connection during the handshake (waiting for {})",
+                    ConnectionLabel.of(ctx.channel()), describe(state));
+        }
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof FutureVersionHello fh) {
+            onHello(ctx, fh.hello(), fh.wireVersion());
+            return;
+        }
+        if (msg instanceof DecodeFailure f) {
+            onDecodeFailure(ctx, f);
+            return;
+        }
+        OFMessage m = (OFMessage) msg;
+        switch (state) {
+            case WAIT_HELLO -> {
+                if (m instanceof OFHello h) {
+                    onHello(ctx, h, h.getVersion().getWireVersion());
+                } else {
+                    log.warn("{} sent {} before HELLO; closing", ConnectionLabel.of(ctx.channel()), m.getType());
+                    ctx.close();
+                }
+            }
+            case WAIT_FEATURES -> {
+                if (m instanceof OFFeaturesReply fr && fr.getXid() == featuresXid) {
+                    onFeatures(ctx, fr);
+                } else {
+                    other(ctx, m);
+                }
+            }
+            case WAIT_PORT_DESC -> {
+                if (m instanceof OFPortDescStatsReply pd && pd.getXid() == portDescXid) {
+                    ports.addAll(pd.getEntries());
+                    if (!pd.getFlags().contains(OFStatsReplyFlags.REPLY_MORE)) {
+                        configure(ctx);
+                    }
+                } else {
+                    other(ctx, m);
+                }
+            }
+            case WAIT_BARRIER -> {
+                if (m instanceof OFBarrierReply br && br.getXid() == barrierXid) {
+                    activate(ctx);
+                } else {
+                    other(ctx, m);
+                }
+            }
+            case DONE -> ctx.fireChannelRead(m);
+        }
+    }
+
+    private void onHello(ChannelHandlerContext ctx, OFHello hello, int peerWire) {
+        if (state != State.WAIT_HELLO) {
+            log.debug("{} sent a second HELLO; ignored", ConnectionLabel.of(ctx.channel()));
+            return;
+        }
+        Optional<OFVersion> v = versions.negotiate(hello, peerWire);
+        if (v.isEmpty()) {
+            String offer = VersionNegotiation.describeOffer(hello, peerWire);
+            String text = "no common OpenFlow version: switch offers " + offer + ", controller supports "
+                    + versions.describeSupported();
+            log.warn("{} {}; closing", ConnectionLabel.of(ctx.channel()), text);
+            // Answer in a version the switch understands: its own, if Loxi knows it.
+            OFFactory f = OFFactories.getFactory(peerWire <= OFVersion.OF_15.getWireVersion()
+                    ? wireToVersion(peerWire) : versions.highest());
+            OFHelloFailedErrorMsg err = f.errorMsgs().buildHelloFailedErrorMsg()
+                    .setCode(OFHelloFailedCode.INCOMPATIBLE)
+                    .setData(OFErrorCauseData.of(text.getBytes(StandardCharsets.US_ASCII), f.getVersion()))
+                    .build();
+            state = State.DONE;
+            ctx.writeAndFlush(err).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        version = v.get();
+        factory = OFFactories.getFactory(version);
+        var decoder = ctx.pipeline().get(OFMessageDecoder.class);
+        if (decoder != null) {
+            decoder.negotiated(version);
+        }
+        var keepalive = ctx.pipeline().get(KeepaliveHandler.class);
+        if (keepalive != null) {
+            keepalive.negotiated(factory);
+        }
+        var req = factory.buildFeaturesRequest().build();
+        featuresXid = req.getXid();
+        state = State.WAIT_FEATURES;
+        ctx.writeAndFlush(req);
+    }
+
+    private static OFVersion wireToVersion(int wire) {
+        for (OFVersion v : OFVersion.values()) {
+            if (v.getWireVersion() == wire) {
+                return v;
+            }
+        }
+        return OFVersion.OF_10;
+    }
+
+    private void onFeatures(ChannelHandlerContext ctx, OFFeaturesReply fr) {
+        features = fr;
+        ConnectionLabel.set(ctx.channel(), fr.getDatapathId().toString());
+        if (version.compareTo(OFVersion.OF_13) < 0) {
+            ports.addAll(fr.getPorts());
+            configure(ctx);
+        } else {
+            var req = factory.buildPortDescStatsRequest().build();
+            portDescXid = req.getXid();
+            state = State.WAIT_PORT_DESC;
+            ctx.writeAndFlush(req);
+        }
+    }
+
+    private void configure(ChannelHandlerContext ctx) {
+        ctx.write(factory.buildSetConfig().setMissSendLen(NO_BUFFER_MISS_LEN).build());
+        if (installTableMiss && version.compareTo(OFVersion.OF_13) >= 0) {
+            // OpenFlow 1.3 drops table misses by default; send them to the controller instead.
+            ctx.write(factory.buildFlowAdd()
+                    .setTableId(TableId.of(0))
+                    .setPriority(0)
+                    .setBufferId(OFBufferId.NO_BUFFER)
+                    .setMatch(factory.buildMatch().build())
+                    .setActions(List.of(factory.actions().output(OFPort.CONTROLLER, NO_BUFFER_MISS_LEN)))
+                    .build());
+        }
+        var barrier = factory.buildBarrierRequest().build();
+        barrierXid = barrier.getXid();
+        state = State.WAIT_BARRIER;
+        ctx.writeAndFlush(barrier);
+    }
+
+    private void activate(ChannelHandlerContext ctx) {
+        state = State.DONE;
+        timer.cancel(false);
+        long took = System.nanoTime() - startNanos;
+        HandshakeResult result = new HandshakeResult(version, factory, features, ports, queued,
+                clock.instant(), took);
+        SwitchConnection conn = activator.activate(ctx.channel(), result);
+        ctx.pipeline().replace(this, PipelineNames.ACTIVE, new ActiveSwitchHandler(conn));
+    }
+
+    /** A message that is not the next step of the handshake. */
+    private void other(ChannelHandlerContext ctx, OFMessage m) {
+        OFType t = m.getType();
+        switch (t) {
+            case PACKET_IN, PORT_STATUS, FLOW_REMOVED -> queued.add(m);
+            case ERROR -> {
+                OFErrorMsg e = (OFErrorMsg) m;
+                if (e.getXid() == featuresXid || e.getXid() == portDescXid) {
+                    log.warn("{} rejected the handshake request xid {}: {}; closing", ConnectionLabel.of(ctx.channel()),
+                            e.getXid(), dev.weft.api.ErrorText.describe(e));
+                    ctx.close();
+                } else {
+                    log.warn("{} error during the handshake: {} (xid {})", ConnectionLabel.of(ctx.channel()),
+                            dev.weft.api.ErrorText.describe(e), e.getXid());
+                    queued.add(m);
+                }
+            }
+            default -> log.debug("{} ignored {} during the handshake", ConnectionLabel.of(ctx.channel()), t);
+        }
+    }
+
+    private void onDecodeFailure(ChannelHandlerContext ctx, DecodeFailure f) {
+        if (factory == null) {
+            log.warn("{} sent an undecodable message before version negotiation ({}); closing",
+                    ConnectionLabel.of(ctx.channel()), f.reason());
+            ctx.close();
+            return;
+        }
+        ctx.writeAndFlush(MalformedReplies.errorFor(factory, f));
+        log.warn("{} sent an undecodable message type {} ({}); answered with an error",
+                ConnectionLabel.of(ctx.channel()), f.type(), f.reason());
+    }
+}

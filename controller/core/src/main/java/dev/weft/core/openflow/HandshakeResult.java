@@ -1,0 +1,22 @@
+package dev.weft.core.openflow;
+
+import org.projectfloodlight.openflow.protocol.OFFactory;
+import org.projectfloodlight.openflow.protocol.OFFeaturesReply;
+import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFPortDesc;
+import org.projectfloodlight.openflow.protocol.OFVersion;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What the handshake learned about a switch, and the messages that arrived during it (delivered
+ * after the switch is announced, in arrival order).
+ */
+record HandshakeResult(OFVersion version, OFFactory factory, OFFeaturesReply features, List<OFPortDesc> ports,
+                       List<OFMessage> queued, Instant connectedAt, long handshakeNanos) {
+    HandshakeResult {
+        ports = List.copyOf(ports);
+        queued = List.copyOf(queued);
+    }
+}

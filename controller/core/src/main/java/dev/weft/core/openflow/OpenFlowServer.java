@@ -1,0 +1,112 @@
+package dev.weft.core.openflow;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.projectfloodlight.openflow.protocol.OFVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Listens for switches (any number of addresses) and builds each connection's pipeline:
+ * decoder → encoder → keepalive → handshake (replaced by the active handler when done).
+ */
+public final class OpenFlowServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(OpenFlowServer.class);
+
+    /** How a connection is set up; everything the pipeline needs. */
+    public record Options(Set<OFVersion> versions, Duration handshakeTimeout, Duration echoInterval,
+                          Duration echoTimeout, boolean installTableMiss, int ioThreads) {
+    }
+
+    private final Options options;
+    private final SwitchActivator activator;
+    private final Clock clock;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final Class<? extends ServerChannel> channelType;
+    private final List<Channel> listeners = new ArrayList<>();
+
+    public OpenFlowServer(Options options, SwitchManager switches, Clock clock) {
+        this.options = options;
+        this.activator = switches;
+        this.clock = clock;
+        new VersionNegotiation(options.versions()); // fail fast on an empty version set
+        if (Epoll.isAvailable()) {
+            boss = new EpollEventLoopGroup(1, new DefaultThreadFactory("weft-accept", true));
+            workers = new EpollEventLoopGroup(options.ioThreads(), new DefaultThreadFactory("weft-io", true));
+            channelType = EpollServerSocketChannel.class;
+        } else {
+            boss = new NioEventLoopGroup(1, new DefaultThreadFactory("weft-accept", true));
+            workers = new NioEventLoopGroup(options.ioThreads(), new DefaultThreadFactory("weft-io", true));
+            channelType = NioServerSocketChannel.class;
+        }
+    }
+
+    /** Bind every address; fails (and binds nothing) if one cannot be bound. */
+    public List<InetSocketAddress> bind(List<InetSocketAddress> addresses) {
+        ServerBootstrap b = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(channelType)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        initPipeline(ch.pipeline(), options, activator, clock);
+                    }
+                });
+        List<InetSocketAddress> bound = new ArrayList<>();
+        try {
+            for (InetSocketAddress a : addresses) {
+                Channel ch = b.bind(a).syncUninterruptibly().channel();
+                listeners.add(ch);
+                bound.add((InetSocketAddress) ch.localAddress());
+            }
+        } catch (RuntimeException e) {
+            listeners.forEach(Channel::close);
+            listeners.clear();
+            throw new IllegalStateException("cannot listen on " + addresses.get(bound.size()) + ": " + e.getMessage(), e);
+        }
+        log.info("listening for OpenFlow switches on {}", bound);
+        return bound;
+    }
+
+    static void initPipeline(ChannelPipeline p, Options o, SwitchActivator activator, Clock clock) {
+        p.addLast(PipelineNames.DECODER, new OFMessageDecoder());
+        p.addLast(PipelineNames.ENCODER, OFMessageEncoder.INSTANCE);
+        p.addLast(PipelineNames.KEEPALIVE, new KeepaliveHandler(o.echoInterval(), o.echoTimeout()));
+        p.addLast(PipelineNames.HANDSHAKE, new HandshakeHandler(new VersionNegotiation(o.versions()),
+                o.handshakeTimeout(), o.installTableMiss(), activator, clock));
+    }
+
+    @Override
+    public void close() {
+        listeners.forEach(ch -> ch.close().syncUninterruptibly());
+        listeners.clear();
+        boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

@@ -1,0 +1,470 @@
+package dev.weft.core.openflow;
+
+import com.google.common.collect.ImmutableMap;
+import dev.weft.api.ErrorText;
+import dev.weft.api.Switch;
+import dev.weft.api.SwitchDisconnectedException;
+import dev.weft.api.SwitchErrorException;
+import dev.weft.api.event.ErrorReceived;
+import dev.weft.api.event.FlowRemoved;
+import dev.weft.api.event.PacketIn;
+import dev.weft.api.event.PortStatusChanged;
+import dev.weft.api.event.SwitchConnected;
+import dev.weft.api.event.SwitchDisconnected;
+import dev.weft.api.packet.Ethernet;
+import dev.weft.core.dispatch.EventBus;
+import dev.weft.core.dispatch.Lane;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.projectfloodlight.openflow.protocol.OFBarrierReply;
+import org.projectfloodlight.openflow.protocol.OFErrorMsg;
+import org.projectfloodlight.openflow.protocol.OFFactory;
+import org.projectfloodlight.openflow.protocol.OFFeaturesReply;
+import org.projectfloodlight.openflow.protocol.OFFlowRemoved;
+import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFPacketIn;
+import org.projectfloodlight.openflow.protocol.OFPortDesc;
+import org.projectfloodlight.openflow.protocol.OFPortReason;
+import org.projectfloodlight.openflow.protocol.OFPortStatus;
+import org.projectfloodlight.openflow.protocol.OFRequest;
+import org.projectfloodlight.openflow.protocol.OFStatsReply;
+import org.projectfloodlight.openflow.protocol.OFStatsReplyFlags;
+import org.projectfloodlight.openflow.protocol.OFStatsRequest;
+import org.projectfloodlight.openflow.protocol.OFVersion;
+import org.projectfloodlight.openflow.protocol.match.MatchField;
+import org.projectfloodlight.openflow.types.DatapathId;
+import org.projectfloodlight.openflow.types.OFPort;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A live switch. Its mutable state (outbox, pending requests, recent messages) belongs to its
+ * dispatch lane and is touched only there; what other threads read (ports, connected) is
+ * published through volatile fields.
+ *
+ * <p>Output: messages sent on the lane are encoded straight into one buffer per task and written
+ * with one flush when the task ends; an xid of 0 is replaced in the encoded bytes, so no message
+ * is rebuilt.
+ */
+final class SwitchConnection implements Switch, Lane.Flushable {
+    private static final Logger log = LoggerFactory.getLogger(SwitchConnection.class);
+
+    private final Channel channel;
+    private final Lane lane;
+    private final EventBus bus;
+    private final SwitchManager manager;
+    private final DatapathId id;
+    private final OFVersion version;
+    private final OFFactory factory;
+    private final OFFeaturesReply features;
+    private final Instant since;
+    private final SocketAddress remote;
+    private final Duration requestTimeout;
+    private final int highWater;
+    private final int lowWater;
+
+    private volatile ImmutableMap<OFPort, OFPortDesc> ports;
+    private volatile boolean connected = true;
+    private final AtomicInteger queued = new AtomicInteger();
+
+    // Lane-thread state.
+    private ByteBuf out;
+    private final Map<Long, Pending<?>> pending = new HashMap<>();
+    private final SentRing sent = new SentRing(1024);
+    private int nextXid = 0x4000_0000;
+    private long droppedPacketIns;
+
+    private static final class Pending<R> {
+        final CompletableFuture<R> future;
+        final OFMessage request;
+        final List<OFStatsReply> parts;
+        ScheduledFuture<?> timeout;
+
+        Pending(CompletableFuture<R> future, OFMessage request, boolean multipart) {
+            this.future = future;
+            this.request = request;
+            this.parts = multipart ? new ArrayList<>() : null;
+        }
+    }
+
+    SwitchConnection(Channel channel, Lane lane, EventBus bus, SwitchManager manager, HandshakeResult r,
+                     Duration requestTimeout, int highWater) {
+        this.channel = channel;
+        this.lane = lane;
+        this.bus = bus;
+        this.manager = manager;
+        this.id = r.features().getDatapathId();
+        this.version = r.version();
+        this.factory = r.factory();
+        this.features = r.features();
+        this.since = r.connectedAt();
+        this.remote = channel.remoteAddress();
+        this.requestTimeout = requestTimeout;
+        this.highWater = highWater;
+        this.lowWater = highWater / 4;
+        var b = ImmutableMap.<OFPort, OFPortDesc>builder();
+        r.ports().forEach(p -> b.put(p.getPortNo(), p));
+        this.ports = b.buildKeepingLast();
+    }
+
+    // ---- Switch -------------------------------------------------------------------------
+
+    @Override
+    public DatapathId id() {
+        return id;
+    }
+
+    @Override
+    public OFVersion version() {
+        return version;
+    }
+
+    @Override
+    public OFFactory factory() {
+        return factory;
+    }
+
+    @Override
+    public OFFeaturesReply features() {
+        return features;
+    }
+
+    @Override
+    public Collection<OFPortDesc> ports() {
+        return ports.values();
+    }
+
+    @Override
+    public Optional<OFPortDesc> port(OFPort number) {
+        return Optional.ofNullable(ports.get(number));
+    }
+
+    @Override
+    public Optional<OFPortDesc> port(String name) {
+        for (OFPortDesc p : ports.values()) {
+            if (p.getName().equals(name)) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public SocketAddress remoteAddress() {
+        return remote;
+    }
+
+    @Override
+    public Instant connectedSince() {
+        return since;
+    }
+
+    @Override
+    public boolean isConnected() {
+        return connected;
+    }
+
+    @Override
+    public void send(OFMessage message) {
+        if (lane.inLane()) {
+            enqueue(message);
+        } else {
+            lane.execute(() -> enqueue(message));
+        }
+    }
+
+    @Override
+    public <R extends OFMessage> CompletableFuture<R> request(OFRequest<R> request) {
+        return request(request, requestTimeout);
+    }
+
+    @Override
+    public <R extends OFMessage> CompletableFuture<R> request(OFRequest<R> request, Duration timeout) {
+        if (request instanceof OFStatsRequest<?>) {
+            throw new IllegalArgumentException("multipart request " + request.getType() + ": use requestStats()");
+        }
+        CompletableFuture<R> f = new CompletableFuture<>();
+        onLane(() -> startRequest(new Pending<>(f, request, false), timeout));
+        return f;
+    }
+
+    @Override
+    public <R extends OFStatsReply> CompletableFuture<List<R>> requestStats(OFStatsRequest<R> request) {
+        CompletableFuture<List<R>> f = new CompletableFuture<>();
+        onLane(() -> startRequest(new Pending<>(f, request, true), requestTimeout));
+        return f;
+    }
+
+    @Override
+    public CompletableFuture<OFBarrierReply> barrier() {
+        return request(factory.buildBarrierRequest().build());
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        lane.execute(task);
+    }
+
+    private void onLane(Runnable r) {
+        if (lane.inLane()) {
+            r.run();
+        } else {
+            lane.execute(r);
+        }
+    }
+
+    // ---- output (lane thread) -----------------------------------------------------------------
+
+    /** Encode a message into this task's output; returns the xid it was sent with, or -1. */
+    private long enqueue(OFMessage m) {
+        if (!connected) {
+            return -1;
+        }
+        if (m.getVersion() != version) {
+            throw new IllegalArgumentException(id + " speaks OpenFlow " + version + "; refusing to send a "
+                    + m.getVersion() + " " + m.getType() + " (build messages with sw.factory())");
+        }
+        if (out == null) {
+            out = channel.alloc().ioBuffer(256);
+            lane.markDirty(this);
+        }
+        int start = out.writerIndex();
+        try {
+            m.writeTo(out);
+        } catch (RuntimeException e) {
+            out.writerIndex(start);
+            throw new IllegalArgumentException(id + " cannot encode " + m.getType() + ": " + e.getMessage(), e);
+        }
+        long xid = m.getXid();
+        if (xid == 0) {
+            xid = nextXid();
+            out.setInt(start + 4, (int) xid);
+        }
+        sent.put(xid, m);
+        return xid;
+    }
+
+    private long nextXid() {
+        nextXid++;
+        if (nextXid == 0) {
+            nextXid = 1;
+        }
+        return nextXid & 0xffff_ffffL;
+    }
+
+    @Override
+    public void flush() {
+        ByteBuf b = out;
+        out = null;
+        if (b == null) {
+            return;
+        }
+        if (connected && channel.isActive()) {
+            channel.writeAndFlush(b, channel.voidPromise());
+        } else {
+            b.release();
+        }
+    }
+
+    private <R> void startRequest(Pending<R> p, Duration timeout) {
+        if (!connected) {
+            p.future.completeExceptionally(new SwitchDisconnectedException(id));
+            return;
+        }
+        long xid;
+        try {
+            xid = enqueue(p.request);
+        } catch (RuntimeException e) {
+            p.future.completeExceptionally(e);
+            return;
+        }
+        pending.put(xid, p);
+        p.timeout = lane.schedule(() -> {
+            if (pending.remove(xid, p)) {
+                p.future.completeExceptionally(new TimeoutException(id + " did not answer " + p.request.getType()
+                        + " xid " + xid + " within " + timeout.toMillis() + " ms"));
+            }
+        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    // ---- input -----------------------------------------------------------------------------
+
+    /** I/O thread: hand a batch to the lane; stop reading when too much is waiting. */
+    void deliver(List<OFMessage> batch) {
+        int n = batch.size();
+        int q = queued.addAndGet(n);
+        lane.execute(() -> process(batch));
+        if (q > highWater && channel.config().isAutoRead()) {
+            channel.config().setAutoRead(false);
+            // The lane may have drained the queue before autoRead went off; check again.
+            if (queued.get() <= lowWater) {
+                channel.config().setAutoRead(true);
+            }
+        }
+    }
+
+    /** Lane: announce the switch, then deliver what arrived during the handshake. */
+    void announce(List<OFMessage> early) {
+        bus.dispatch(new SwitchConnected(this));
+        for (OFMessage m : early) {
+            handle(m);
+        }
+    }
+
+    private void process(List<OFMessage> batch) {
+        try {
+            for (int i = 0, n = batch.size(); i < n; i++) {
+                if (!connected) {
+                    break;
+                }
+                handle(batch.get(i));
+            }
+        } finally {
+            int q = queued.addAndGet(-batch.size());
+            if (q <= lowWater && !channel.config().isAutoRead()) {
+                channel.config().setAutoRead(true);
+            }
+        }
+    }
+
+    private void handle(OFMessage m) {
+        if (!pending.isEmpty() && completePending(m)) {
+            return;
+        }
+        switch (m.getType()) {
+            case PACKET_IN -> packetIn((OFPacketIn) m);
+            case PORT_STATUS -> portStatus((OFPortStatus) m);
+            case FLOW_REMOVED -> bus.dispatch(new FlowRemoved(this, (OFFlowRemoved) m));
+            case ERROR -> error((OFErrorMsg) m, null);
+            default -> log.debug("{} unsolicited {} xid {} ignored", id, m.getType(), m.getXid());
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private boolean completePending(OFMessage m) {
+        long xid = m.getXid();
+        Pending p = pending.get(xid);
+        if (p == null) {
+            return false;
+        }
+        if (m instanceof OFErrorMsg e) {
+            pending.remove(xid);
+            p.timeout.cancel(false);
+            p.future.completeExceptionally(new SwitchErrorException(id, e, p.request));
+            error(e, p.request);
+            return true;
+        }
+        if (p.parts != null) {
+            if (!(m instanceof OFStatsReply sr)) {
+                return false;
+            }
+            p.parts.add(sr);
+            if (!sr.getFlags().contains(OFStatsReplyFlags.REPLY_MORE)) {
+                pending.remove(xid);
+                p.timeout.cancel(false);
+                p.future.complete(List.copyOf(p.parts));
+            }
+            return true;
+        }
+        pending.remove(xid);
+        p.timeout.cancel(false);
+        p.future.complete(m);
+        return true;
+    }
+
+    private void packetIn(OFPacketIn pi) {
+        Optional<Ethernet> frame = Ethernet.parse(pi.getData());
+        if (frame.isEmpty()) {
+            droppedPacketIns++;
+            log.debug("{} PACKET_IN of {} bytes is not an Ethernet frame; dropped", id, pi.getData().length);
+            return;
+        }
+        OFPort in = version == OFVersion.OF_10 || version == OFVersion.OF_11
+                ? pi.getInPort() : pi.getMatch().get(MatchField.IN_PORT);
+        if (in == null) {
+            droppedPacketIns++;
+            log.debug("{} PACKET_IN without an in_port; dropped", id);
+            return;
+        }
+        bus.dispatch(new PacketIn(this, pi, in, frame.get()));
+    }
+
+    private void portStatus(OFPortStatus ps) {
+        OFPortDesc desc = ps.getDesc();
+        OFPortDesc previous = ports.get(desc.getPortNo());
+        Map<OFPort, OFPortDesc> next = new HashMap<>(ports);
+        if (ps.getReason() == OFPortReason.DELETE) {
+            next.remove(desc.getPortNo());
+        } else {
+            next.put(desc.getPortNo(), desc);
+        }
+        ports = ImmutableMap.copyOf(next);
+        log.debug("{} port {} {} ({})", id, desc.getPortNo(), ps.getReason(), desc.getName());
+        bus.dispatch(new PortStatusChanged(this, ps.getReason(), desc, Optional.ofNullable(previous)));
+    }
+
+    private void error(OFErrorMsg e, OFMessage request) {
+        OFMessage req = request != null ? request : sent.get(e.getXid());
+        log.warn("{} error {} for {} xid {}", id, ErrorText.describe(e),
+                req == null ? "an unknown request" : req.getType(), e.getXid());
+        bus.dispatch(new ErrorReceived(this, e, Optional.ofNullable(req)));
+    }
+
+    long droppedPacketIns() {
+        return droppedPacketIns;
+    }
+
+    // ---- closing -------------------------------------------------------------------------------
+
+    /** I/O thread (or any): the connection closed. */
+    void closed(String reason) {
+        lane.execute(() -> disconnect(reason));
+    }
+
+    /** Lane: a newer connection took over this datapath id. */
+    void replaced(SocketAddress by) {
+        disconnect("replaced by a new connection from " + by);
+        channel.close();
+    }
+
+    private void disconnect(String reason) {
+        if (!connected) {
+            return;
+        }
+        connected = false;
+        if (out != null) {
+            out.release();
+            out = null;
+        }
+        for (Pending<?> p : pending.values()) {
+            if (p.timeout != null) {
+                p.timeout.cancel(false);
+            }
+            p.future.completeExceptionally(new SwitchDisconnectedException(id));
+        }
+        pending.clear();
+        manager.unregister(this);
+        log.info("{} disconnected: {}", id, reason);
+        bus.dispatch(new SwitchDisconnected(this, reason));
+    }
+
+    @Override
+    public String toString() {
+        return id.toString();
+    }
+}

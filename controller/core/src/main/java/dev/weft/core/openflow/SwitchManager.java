@@ -1,0 +1,76 @@
+package dev.weft.core.openflow;
+
+import dev.weft.api.Switch;
+import dev.weft.api.SwitchService;
+import dev.weft.core.dispatch.Dispatcher;
+import dev.weft.core.dispatch.EventBus;
+import dev.weft.core.dispatch.Lane;
+import io.netty.channel.Channel;
+import org.projectfloodlight.openflow.types.DatapathId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The registry of active switches. A second connection from a datapath id that is already
+ * connected takes over: the old connection is announced as disconnected and closed, then the new
+ * one is announced, both on the datapath's lane so apps see them in that order.
+ */
+public final class SwitchManager implements SwitchService, SwitchActivator {
+    private static final Logger log = LoggerFactory.getLogger(SwitchManager.class);
+
+    private final Dispatcher dispatcher;
+    private final EventBus bus;
+    private final Duration requestTimeout;
+    private final int highWater;
+    private final Map<DatapathId, SwitchConnection> active = new ConcurrentHashMap<>();
+
+    public SwitchManager(Dispatcher dispatcher, EventBus bus, Duration requestTimeout, int highWater) {
+        this.dispatcher = dispatcher;
+        this.bus = bus;
+        this.requestTimeout = requestTimeout;
+        this.highWater = highWater;
+    }
+
+    @Override
+    public Collection<Switch> all() {
+        return List.copyOf(active.values());
+    }
+
+    @Override
+    public Optional<Switch> get(DatapathId id) {
+        return Optional.ofNullable(active.get(id));
+    }
+
+    @Override
+    public SwitchConnection activate(Channel channel, HandshakeResult r) {
+        DatapathId dpid = r.features().getDatapathId();
+        Lane lane = dispatcher.laneFor(dpid);
+        SwitchConnection conn = new SwitchConnection(channel, lane, bus, this, r, requestTimeout, highWater);
+        SwitchConnection previous = active.put(dpid, conn);
+        log.info("{} connected from {}: OpenFlow {}, {} ports, {} tables, handshake {} ms{}", dpid,
+                channel.remoteAddress(), VersionNegotiation.wireName(r.version().getWireVersion()), r.ports().size(),
+                r.features().getNTables() & 0xff,
+                String.format("%.1f", TimeUnit.NANOSECONDS.toMicros(r.handshakeNanos()) / 1000.0),
+                previous == null ? "" : "; replaces the connection from " + previous.remoteAddress());
+        lane.execute(() -> {
+            if (previous != null) {
+                previous.replaced(channel.remoteAddress());
+            }
+            conn.announce(r.queued());
+        });
+        return conn;
+    }
+
+    /** Lane: forget a connection that closed (unless a newer one already took its place). */
+    void unregister(SwitchConnection conn) {
+        active.remove(conn.id(), conn);
+    }
+}
