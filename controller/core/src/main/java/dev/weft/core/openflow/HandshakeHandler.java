@@ -61,6 +61,8 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     private OFFeaturesReply features;
     private final List<OFPortDesc> ports = new ArrayList<>();
     private final List<OFMessage> queued = new ArrayList<>();
+    /** What we sent after negotiation, so that a later ERROR can name it. */
+    private final List<OFMessage> sent = new ArrayList<>();
     private long featuresXid;
     private long portDescXid;
     private long barrierXid;
@@ -247,16 +249,20 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void configure(ChannelHandlerContext ctx) {
-        ctx.write(factory.buildSetConfig().setMissSendLen(NO_BUFFER_MISS_LEN).build());
+        OFMessage setConfig = factory.buildSetConfig().setMissSendLen(NO_BUFFER_MISS_LEN).build();
+        sent.add(setConfig);
+        ctx.write(setConfig);
         if (installTableMiss && version.compareTo(OFVersion.OF_13) >= 0) {
             // OpenFlow 1.3 drops table misses by default; send them to the controller instead.
-            ctx.write(factory.buildFlowAdd()
+            OFMessage miss = factory.buildFlowAdd()
                     .setTableId(TableId.of(0))
                     .setPriority(0)
                     .setBufferId(OFBufferId.NO_BUFFER)
                     .setMatch(factory.buildMatch().build())
                     .setActions(List.of(factory.actions().output(OFPort.CONTROLLER, NO_BUFFER_MISS_LEN)))
-                    .build());
+                    .build();
+            sent.add(miss);
+            ctx.write(miss);
         }
         var barrier = factory.buildBarrierRequest().build();
         barrierXid = barrier.getXid();
@@ -268,7 +274,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         state = State.DONE;
         timer.cancel(false);
         long took = System.nanoTime() - startNanos;
-        HandshakeResult result = new HandshakeResult(version, factory, features, ports, queued,
+        HandshakeResult result = new HandshakeResult(version, factory, features, ports, queued, sent,
                 clock.instant(), took);
         SwitchConnection conn = activator.activate(ctx.channel(), result);
         ctx.pipeline().replace(this, PipelineNames.ACTIVE, new ActiveSwitchHandler(conn));
@@ -293,6 +299,17 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             }
             default -> log.debug("{} ignored {} during the handshake", ConnectionLabel.of(ctx.channel()), t);
         }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof java.io.IOException) {
+            log.info("{} connection error during the handshake: {}", ConnectionLabel.of(ctx.channel()), cause.getMessage());
+        } else {
+            log.warn("{} protocol error during the handshake: {}; closing", ConnectionLabel.of(ctx.channel()),
+                    cause.getMessage());
+        }
+        ctx.close();
     }
 
     private void onDecodeFailure(ChannelHandlerContext ctx, DecodeFailure f) {

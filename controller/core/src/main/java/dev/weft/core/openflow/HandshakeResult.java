@@ -11,12 +11,14 @@ import java.util.List;
 
 /**
  * What the handshake learned about a switch, and the messages that arrived during it (delivered
- * after the switch is announced, in arrival order).
+ * after the switch is announced, in arrival order), and what the controller sent during it (so
+ * that an ERROR about it can name it).
  */
 record HandshakeResult(OFVersion version, OFFactory factory, OFFeaturesReply features, List<OFPortDesc> ports,
-                       List<OFMessage> queued, Instant connectedAt, long handshakeNanos) {
+                       List<OFMessage> queued, List<OFMessage> sent, Instant connectedAt, long handshakeNanos) {
     HandshakeResult {
         ports = List.copyOf(ports);
         queued = List.copyOf(queued);
+        sent = List.copyOf(sent);
     }
 }

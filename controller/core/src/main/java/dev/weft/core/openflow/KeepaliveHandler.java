@@ -28,6 +28,7 @@ final class KeepaliveHandler extends ChannelDuplexHandler {
     private boolean readSinceTick;
     private long idleNanos;
     private ScheduledFuture<?> tick;
+    private volatile long lastEchoXid = -1;
 
     KeepaliveHandler(Duration interval, Duration timeout) {
         if (interval.isZero() || interval.isNegative() || timeout.compareTo(interval) < 0) {
@@ -77,8 +78,8 @@ final class KeepaliveHandler extends ChannelDuplexHandler {
             ctx.writeAndFlush(f.buildEchoReply().setXid(req.getXid()).setData(req.getData()).build());
             return;
         }
-        if (msg instanceof OFEchoReply) {
-            return;
+        if (msg instanceof OFEchoReply r && r.getXid() == lastEchoXid) {
+            return; // ours; replies to apps' own echo requests go on to them
         }
         ctx.fireChannelRead(msg);
     }
@@ -98,7 +99,9 @@ final class KeepaliveHandler extends ChannelDuplexHandler {
         }
         OFFactory f = factory;
         if (f != null) {
-            ctx.writeAndFlush(f.buildEchoRequest().setData(new byte[0]).build());
+            OFEchoRequest echo = f.buildEchoRequest().setData(new byte[0]).build();
+            lastEchoXid = echo.getXid();
+            ctx.writeAndFlush(echo);
         }
     }
 }

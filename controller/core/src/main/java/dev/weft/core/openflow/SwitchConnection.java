@@ -120,6 +120,7 @@ final class SwitchConnection implements Switch, Lane.Flushable {
         var b = ImmutableMap.<OFPort, OFPortDesc>builder();
         r.ports().forEach(p -> b.put(p.getPortNo(), p));
         this.ports = b.buildKeepingLast();
+        r.sent().forEach(m -> sent.put(m.getXid(), m));
     }
 
     // ---- Switch -------------------------------------------------------------------------
@@ -423,6 +424,11 @@ final class SwitchConnection implements Switch, Lane.Flushable {
         log.warn("{} error {} for {} xid {}", id, ErrorText.describe(e),
                 req == null ? "an unknown request" : req.getType(), e.getXid());
         bus.dispatch(new ErrorReceived(this, e, Optional.ofNullable(req)));
+    }
+
+    /** Whether the connection is reading (false while backpressure holds it). */
+    boolean channelAutoRead() {
+        return channel.config().isAutoRead();
     }
 
     long droppedPacketIns() {

@@ -1,0 +1,312 @@
+package dev.weft.core.openflow;
+
+import dev.weft.api.Disposition;
+import dev.weft.api.Switch;
+import dev.weft.api.SwitchDisconnectedException;
+import dev.weft.api.SwitchErrorException;
+import dev.weft.api.event.ErrorReceived;
+import dev.weft.api.event.PacketIn;
+import dev.weft.api.event.SwitchConnected;
+import dev.weft.api.event.SwitchDisconnected;
+import dev.weft.core.dispatch.AppHandle;
+import dev.weft.core.dispatch.Dispatcher;
+import dev.weft.testing.Frames;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.projectfloodlight.openflow.protocol.OFBadRequestCode;
+import org.projectfloodlight.openflow.protocol.OFBarrierReply;
+import org.projectfloodlight.openflow.protocol.OFEchoReply;
+import org.projectfloodlight.openflow.protocol.OFEchoRequest;
+import org.projectfloodlight.openflow.protocol.OFFlowAdd;
+import org.projectfloodlight.openflow.protocol.OFFlowStatsReply;
+import org.projectfloodlight.openflow.protocol.OFFlowStatsRequest;
+import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFPacketInReason;
+import org.projectfloodlight.openflow.protocol.OFPacketOut;
+import org.projectfloodlight.openflow.protocol.OFStatsReplyFlags;
+import org.projectfloodlight.openflow.protocol.OFVersion;
+import org.projectfloodlight.openflow.protocol.match.MatchField;
+import org.projectfloodlight.openflow.types.IPv4Address;
+import org.projectfloodlight.openflow.types.MacAddress;
+import org.projectfloodlight.openflow.types.OFPort;
+import org.projectfloodlight.openflow.types.OFErrorCauseData;
+
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A live switch over loopback TCP: requests, multipart, errors, timeouts, takeover, backpressure. */
+class SwitchConnectionTest {
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private RecordingBus rec;
+    private SwitchManager manager;
+    private InetSocketAddress addr;
+
+    private void start(int highWater, Duration requestTimeout) {
+        Dispatcher dispatcher = new Dispatcher(2);
+        rec = new RecordingBus();
+        manager = new SwitchManager(dispatcher, rec.bus, requestTimeout, highWater);
+        OpenFlowServer server = new OpenFlowServer(new OpenFlowServer.Options(
+                EnumSet.of(OFVersion.OF_10, OFVersion.OF_13), Duration.ofSeconds(5), Duration.ofSeconds(5),
+                Duration.ofSeconds(15), true, 1), manager, Clock.systemUTC());
+        addr = server.bind(List.of(new InetSocketAddress("127.0.0.1", 0))).get(0);
+        toClose.add(dispatcher);
+        toClose.add(server);
+    }
+
+    private ScriptedSwitch connect(long dpid, OFVersion v) throws Exception {
+        ScriptedSwitch s = new ScriptedSwitch(dpid, v).connect(addr);
+        toClose.add(0, s);
+        return s;
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (AutoCloseable c : toClose) {
+            c.close();
+        }
+    }
+
+    @Test
+    void requestCompletesWithTheReplyMatchedByXid() throws Exception {
+        start(1000, Duration.ofSeconds(5));
+        ScriptedSwitch s = connect(1, OFVersion.OF_13);
+        s.echoesByResponder().respond(m -> m instanceof OFEchoRequest r
+                ? List.of(s.f.buildEchoReply().setXid(r.getXid()).setData(new byte[]{9}).build()) : List.of());
+        Switch sw = rec.next(SwitchConnected.class).sw();
+        OFEchoReply reply = sw.request(sw.factory().buildEchoRequest().setData(new byte[]{9}).build())
+                .get(5, TimeUnit.SECONDS);
+        assertEquals(1, reply.getData().length);
+        OFBarrierReply b = sw.barrier().get(5, TimeUnit.SECONDS);
+        assertEquals(OFVersion.OF_13, b.getVersion());
+    }
+
+    @Test
+    void multipartRepliesAreAggregatedInOrder() throws Exception {
+        start(1000, Duration.ofSeconds(5));
+        ScriptedSwitch s = connect(2, OFVersion.OF_13);
+        s.respond(m -> {
+            if (!(m instanceof OFFlowStatsRequest r)) {
+                return List.of();
+            }
+            var more = EnumSet.of(OFStatsReplyFlags.REPLY_MORE);
+            return List.of(
+                    s.f.buildFlowStatsReply().setXid(r.getXid()).setFlags(more).build(),
+                    s.f.buildFlowStatsReply().setXid(r.getXid()).setFlags(more).build(),
+                    s.f.buildFlowStatsReply().setXid(r.getXid()).build());
+        });
+        Switch sw = rec.next(SwitchConnected.class).sw();
+        List<OFFlowStatsReply> parts = sw.requestStats(sw.factory().buildFlowStatsRequest().build()).get(5, TimeUnit.SECONDS);
+        assertEquals(3, parts.size());
+        assertFalse(parts.get(2).getFlags().contains(OFStatsReplyFlags.REPLY_MORE));
+    }
+
+    @Test
+    void statsRequestsMustUseRequestStats() throws Exception {
+        start(1000, Duration.ofSeconds(5));
+        connect(3, OFVersion.OF_13);
+        Switch sw = rec.next(SwitchConnected.class).sw();
+        OFFlowStatsRequest req = sw.factory().buildFlowStatsRequest().build();
+        assertThrows(IllegalArgumentException.class, () -> sw.request(req));
+    }
+
+    @Test
+    void unansweredRequestTimesOut() throws Exception {
+        start(1000, Duration.ofMillis(200));
+        connect(4, OFVersion.OF_13);
+        Switch sw = rec.next(SwitchConnected.class).sw();
+        var f = sw.requestStats(sw.factory().buildFlowStatsRequest().build());
+        ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(5, TimeUnit.SECONDS));
+        assertInstanceOf(TimeoutException.class, e.getCause());
+        assertTrue(e.getCause().getMessage().contains(sw.id().toString()), e.getCause().getMessage());
+    }
+
+    @Test
+    void errorFailsTheRequestAndIsDeliveredWithIt() throws Exception {
+        start(1000, Duration.ofSeconds(5));
+        ScriptedSwitch s = connect(5, OFVersion.OF_13);
+        s.respond(m -> m instanceof OFFlowStatsRequest r ? List.of(s.f.errorMsgs().buildBadRequestErrorMsg()
+                .setXid(r.getXid()).setCode(OFBadRequestCode.BAD_STAT)
+                .setData(OFErrorCauseData.of(new byte[0], s.f.getVersion())).build()) : List.of());
+        Switch sw = rec.next(SwitchConnected.class).sw();
+        OFFlowStatsRequest req = sw.factory().buildFlowStatsRequest().build();
+        var f = sw.requestStats(req);
+        ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(5, TimeUnit.SECONDS));
+        SwitchErrorException se = assertInstanceOf(SwitchErrorException.class, e.getCause());
+        assertSame(req, se.request());
+        assertTrue(se.getMessage().contains("BAD_REQUEST/BAD_STAT"), se.getMessage());
+        ErrorReceived er = rec.next(ErrorReceived.class);
+        assertSame(req, er.request().orElseThrow());
+    }
+
+    @Test
+    void errorForAPlainSendNamesTheMessageThatCausedIt() throws Exception {
+        start(1000, Duration.ofSeconds(5));
+        ScriptedSwitch s = connect(6, OFVersion.OF_13);
+        s.respond(m -> m instanceof OFFlowAdd fa && fa.getPriority() == 7 ? List.of(s.f.errorMsgs().buildFlowModFailedErrorMsg()
+                .setXid(fa.getXid()).setCode(org.projectfloodlight.openflow.protocol.OFFlowModFailedCode.TABLE_FULL)
+                .setData(OFErrorCauseData.of(new byte[0], s.f.getVersion())).build()) : List.of());
+        Switch sw = rec.next(SwitchConnected.class).sw();
+        OFFlowAdd fa = sw.factory().buildFlowAdd().setPriority(7).build();
+        sw.send(fa);
+        ErrorReceived er = rec.next(ErrorReceived.class);
+        assertSame(fa, er.request().orElseThrow());
+    }
+
+    @Test
+    void errorAboutAHandshakeMessageNamesIt() throws Exception {
+        start(1000, Duration.ofSeconds(5));
+        // The switch rejects the table-miss entry the handshake installs.
+        ScriptedSwitch s = new ScriptedSwitch(13, OFVersion.OF_13);
+        s.respond(m -> m instanceof OFFlowAdd fa && fa.getPriority() == 0 ? List.of(s.f.errorMsgs()
+                .buildFlowModFailedErrorMsg().setXid(fa.getXid())
+                .setCode(org.projectfloodlight.openflow.protocol.OFFlowModFailedCode.EPERM)
+                .setData(OFErrorCauseData.of(new byte[0], s.f.getVersion())).build()) : List.of());
+        toClose.add(0, s.connect(addr));
+        rec.next(SwitchConnected.class);
+        ErrorReceived er = rec.next(ErrorReceived.class);
+        OFFlowAdd rejected = assertInstanceOf(OFFlowAdd.class, er.request().orElseThrow());
+        assertEquals(0, rejected.getPriority());
+    }
+
+    @Test
+    void messagesWithXidZeroGetAFreshXid() throws Exception {
+        start(1000, Duration.ofSeconds(5));
+        ScriptedSwitch s = connect(7, OFVersion.OF_13);
+        Switch sw = rec.next(SwitchConnected.class).sw();
+        sw.send(sw.factory().buildFlowAdd().setXid(0).setPriority(1).build());
+        sw.send(sw.factory().buildFlowAdd().setXid(0).setPriority(2).build());
+        long x1 = s.expect(OFFlowAdd.class).getXid();
+        long x2 = s.expect(OFFlowAdd.class).getXid();
+        assertTrue(x1 != 0 && x2 != 0 && x1 != x2, x1 + " " + x2);
+    }
+
+    @Test
+    void refusesMessagesOfAnotherVersion() throws Exception {
+        start(1000, Duration.ofSeconds(5));
+        connect(8, OFVersion.OF_13);
+        Switch sw = rec.next(SwitchConnected.class).sw();
+        var of10 = org.projectfloodlight.openflow.protocol.OFFactories.getFactory(OFVersion.OF_10);
+        CountDownLatch done = new CountDownLatch(1);
+        Throwable[] thrown = new Throwable[1];
+        sw.execute(() -> {
+            try {
+                sw.send(of10.buildBarrierRequest().build());
+            } catch (IllegalArgumentException e) {
+                thrown[0] = e;
+            }
+            done.countDown();
+        });
+        assertTrue(done.await(5, TimeUnit.SECONDS));
+        assertInstanceOf(IllegalArgumentException.class, thrown[0]);
+    }
+
+    @Test
+    void disconnectFailsPendingRequestsAndIsAnnounced() throws Exception {
+        start(1000, Duration.ofSeconds(30));
+        ScriptedSwitch s = connect(9, OFVersion.OF_13);
+        Switch sw = rec.next(SwitchConnected.class).sw();
+        var f = sw.requestStats(sw.factory().buildFlowStatsRequest().build());
+        s.expect(OFFlowStatsRequest.class);
+        s.close();
+        ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(5, TimeUnit.SECONDS));
+        assertInstanceOf(SwitchDisconnectedException.class, e.getCause());
+        SwitchDisconnected d = rec.next(SwitchDisconnected.class);
+        assertSame(sw, d.sw());
+        assertFalse(sw.isConnected());
+        assertTrue(manager.get(sw.id()).isEmpty());
+    }
+
+    @Test
+    void secondConnectionWithTheSameDatapathIdTakesOver() throws Exception {
+        start(1000, Duration.ofSeconds(5));
+        ScriptedSwitch first = connect(10, OFVersion.OF_13);
+        Switch a = rec.next(SwitchConnected.class).sw();
+        ScriptedSwitch second = connect(10, OFVersion.OF_10);
+        SwitchDisconnected gone = rec.next(SwitchDisconnected.class);
+        assertSame(a, gone.sw());
+        assertTrue(gone.reason().startsWith("replaced by a new connection"), gone.reason());
+        Switch b = rec.next(SwitchConnected.class).sw();
+        assertEquals(OFVersion.OF_10, b.version());
+        assertSame(b, manager.get(b.id()).orElseThrow());
+        assertTrue(first.awaitClosed(5000), "the old connection is closed");
+        assertTrue(second.isOpen());
+        // The old connection's close must not unregister the new one.
+        Thread.sleep(100);
+        assertSame(b, manager.get(b.id()).orElseThrow());
+        assertTrue(rec.drain().isEmpty(), "no second disconnect event for the replaced connection");
+    }
+
+    @Test
+    void packetInsAreDeliveredInOrderAndNothingIsLostUnderBackpressure() throws Exception {
+        start(8, Duration.ofSeconds(5));
+        // A slow app: blocks the lane until released, so the controller must stop reading.
+        CountDownLatch release = new CountDownLatch(1);
+        List<Integer> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        rec.bus.subscribe(new AppHandle("slow", 1), PacketIn.class, e -> {
+            release.await();
+            seen.add(e.frame().arp().orElseThrow().targetIp().getInt());
+            return Disposition.CONTINUE;
+        });
+        ScriptedSwitch s = connect(11, OFVersion.OF_13);
+        SwitchConnection sw = (SwitchConnection) rec.next(SwitchConnected.class).sw();
+        int n = 2000;
+        for (int i = 0; i < n; i++) {
+            byte[] frame = Frames.arpRequest(MacAddress.of(1), IPv4Address.of(1), IPv4Address.of(i));
+            s.send(s.f.buildPacketIn().setReason(OFPacketInReason.NO_MATCH).setData(frame)
+                    .setMatch(s.f.buildMatch().setExact(MatchField.IN_PORT, OFPort.of(1)).build()).build());
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (sw.channelAutoRead() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertFalse(sw.channelAutoRead(), "reading stops while the app is stuck");
+        release.countDown();
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (seen.size() < n && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertEquals(n, seen.size(), "every packet-in delivered");
+        for (int i = 0; i < n; i++) {
+            assertEquals(i, seen.get(i), "in order");
+        }
+        assertTrue(sw.channelAutoRead(), "reading resumes");
+    }
+
+    @Test
+    void repliesSentWhileHandlingABatchLeaveInOrder() throws Exception {
+        start(1000, Duration.ofSeconds(5));
+        rec.bus.subscribe(new AppHandle("echo-out", 1), PacketIn.class, e -> {
+            e.sw().send(e.packetOut(List.of(e.sw().factory().actions().output(OFPort.of(2), 0xffff))));
+            return Disposition.CONTINUE;
+        });
+        ScriptedSwitch s = connect(12, OFVersion.OF_10);
+        rec.next(SwitchConnected.class);
+        OFMessage[] batch = new OFMessage[50];
+        for (int i = 0; i < batch.length; i++) {
+            byte[] frame = Frames.arpRequest(MacAddress.of(1), IPv4Address.of(1), IPv4Address.of(i));
+            batch[i] = s.f.buildPacketIn().setReason(OFPacketInReason.NO_MATCH).setData(frame)
+                    .setInPort(OFPort.of(1)).build();
+        }
+        s.send(batch);
+        for (int i = 0; i < batch.length; i++) {
+            OFPacketOut po = s.expect(OFPacketOut.class);
+            assertEquals(i, dev.weft.api.packet.Ethernet.parse(po.getData()).orElseThrow().arp().orElseThrow()
+                    .targetIp().getInt());
+        }
+    }
+}
