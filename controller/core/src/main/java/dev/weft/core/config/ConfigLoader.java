@@ -86,10 +86,9 @@ public final class ConfigLoader {
             return new WeftConfig(source, null, null);
         }
         try {
-            WeftConfig c = MAPPER.readValue(yaml, FileShape.class).toConfig(source);
-            return c;
+            return MAPPER.readValue(yaml, FileShape.class).toConfig(source);
         } catch (JsonProcessingException e) {
-            throw explain(source, e, "");
+            throw explain(source, e, "", yaml);
         }
     }
 
@@ -100,7 +99,7 @@ public final class ConfigLoader {
             return MAPPER.treeToValue(n, type);
         } catch (JsonProcessingException | IllegalArgumentException e) {
             if (e instanceof JsonProcessingException jpe) {
-                throw explain(source, jpe, path);
+                throw explain(source, jpe, path, null);
             }
             throw new ConfigException(source, path + ": " + e.getMessage());
         }
@@ -113,8 +112,11 @@ public final class ConfigLoader {
         }
     }
 
-    static ConfigException explain(String source, JsonProcessingException e, String prefix) {
+    static ConfigException explain(String source, JsonProcessingException e, String prefix, String yaml) {
         JsonLocation loc = e.getLocation();
+        if (yaml != null && e instanceof JsonMappingException jme && !jme.getPath().isEmpty()) {
+            loc = YamlLocator.find(yaml, pointer(jme)).orElse(loc);
+        }
         int line = loc == null ? -1 : loc.getLineNr();
         int col = loc == null ? -1 : loc.getColumnNr();
         String where = e instanceof JsonMappingException jme ? path(prefix, jme) : prefix;
@@ -134,6 +136,19 @@ public final class ConfigLoader {
             problem = (where.isEmpty() ? "" : where + ": ") + e.getOriginalMessage();
         }
         return new ConfigException(source, line, col, problem);
+    }
+
+    private static com.fasterxml.jackson.core.JsonPointer pointer(JsonMappingException e) {
+        StringBuilder b = new StringBuilder();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            b.append('/');
+            if (r.getFieldName() != null) {
+                b.append(r.getFieldName().replace("~", "~0").replace("/", "~1"));
+            } else {
+                b.append(r.getIndex());
+            }
+        }
+        return com.fasterxml.jackson.core.JsonPointer.compile(b.toString());
     }
 
     private static String path(String prefix, JsonMappingException e) {

@@ -2,6 +2,7 @@ package dev.weft.core.openflow;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
@@ -79,16 +80,18 @@ public final class OpenFlowServer implements AutoCloseable {
                     }
                 });
         List<InetSocketAddress> bound = new ArrayList<>();
-        try {
-            for (InetSocketAddress a : addresses) {
-                Channel ch = b.bind(a).syncUninterruptibly().channel();
-                listeners.add(ch);
-                bound.add((InetSocketAddress) ch.localAddress());
+        for (InetSocketAddress a : addresses) {
+            ChannelFuture f = b.bind(a).awaitUninterruptibly();
+            if (!f.isSuccess()) {
+                listeners.forEach(ch -> ch.close().awaitUninterruptibly());
+                listeners.clear();
+                Throwable cause = f.cause();
+                String why = cause.getMessage() != null && cause.getMessage().contains("Address already in use")
+                        ? "address already in use (is another controller running?)" : String.valueOf(cause.getMessage());
+                throw new IllegalStateException("cannot listen on " + a + ": " + why, cause);
             }
-        } catch (RuntimeException e) {
-            listeners.forEach(Channel::close);
-            listeners.clear();
-            throw new IllegalStateException("cannot listen on " + addresses.get(bound.size()) + ": " + e.getMessage(), e);
+            listeners.add(f.channel());
+            bound.add((InetSocketAddress) f.channel().localAddress());
         }
         log.info("listening for OpenFlow switches on {}", bound);
         return bound;

@@ -34,9 +34,9 @@ import java.util.function.Function;
  * handshake by itself (HELLO, FEATURES, PORT_DESC, BARRIER, ECHO), answers other requests with
  * a function the test sets, and records everything the controller sends after the handshake.
  */
-final class ScriptedSwitch implements AutoCloseable {
+public final class ScriptedSwitch implements AutoCloseable {
     final DatapathId dpid;
-    final OFFactory f;
+    public final OFFactory f;
     final BlockingQueue<OFMessage> received = new LinkedBlockingQueue<>();
     private final NioEventLoopGroup group = new NioEventLoopGroup(1);
     private volatile Function<OFMessage, List<OFMessage>> responder = m -> List.of();
@@ -44,13 +44,13 @@ final class ScriptedSwitch implements AutoCloseable {
     private volatile boolean answerEchoesByResponder;
     private Channel channel;
 
-    ScriptedSwitch(long dpid, OFVersion version) {
+    public ScriptedSwitch(long dpid, OFVersion version) {
         this.dpid = DatapathId.of(dpid);
         this.f = OFFactories.getFactory(version);
     }
 
     /** Answer requests other than the handshake's with what {@code r} returns. */
-    ScriptedSwitch respond(Function<OFMessage, List<OFMessage>> r) {
+    public ScriptedSwitch respond(Function<OFMessage, List<OFMessage>> r) {
         this.responder = r;
         return this;
     }
@@ -61,7 +61,7 @@ final class ScriptedSwitch implements AutoCloseable {
         return this;
     }
 
-    ScriptedSwitch connect(InetSocketAddress controller) throws InterruptedException {
+    public ScriptedSwitch connect(InetSocketAddress controller) throws InterruptedException {
         channel = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -110,7 +110,7 @@ final class ScriptedSwitch implements AutoCloseable {
         }
     }
 
-    void send(OFMessage... ms) {
+    public void send(OFMessage... ms) {
         ByteBuf b = channel.alloc().buffer();
         for (OFMessage m : ms) {
             m.writeTo(b);
@@ -123,7 +123,7 @@ final class ScriptedSwitch implements AutoCloseable {
     }
 
     /** The next message of {@code type} the controller sent (others before it are dropped). */
-    <T extends OFMessage> T expect(Class<T> type) throws InterruptedException {
+    public <T extends OFMessage> T expect(Class<T> type) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (true) {
             OFMessage m = received.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
@@ -144,7 +144,7 @@ final class ScriptedSwitch implements AutoCloseable {
         return channel.isActive();
     }
 
-    boolean awaitClosed(long ms) {
+    public boolean awaitClosed(long ms) {
         return channel.closeFuture().awaitUninterruptibly(ms);
     }
 
