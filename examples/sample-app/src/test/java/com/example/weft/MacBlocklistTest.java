@@ -1,0 +1,51 @@
+package com.example.weft;
+
+import dev.weft.api.Disposition;
+import dev.weft.testing.AppHarness;
+import dev.weft.testing.FakeSwitch;
+import dev.weft.testing.Frames;
+import org.junit.jupiter.api.Test;
+import org.projectfloodlight.openflow.protocol.OFFlowAdd;
+import org.projectfloodlight.openflow.protocol.OFVersion;
+import org.projectfloodlight.openflow.protocol.match.MatchField;
+import org.projectfloodlight.openflow.types.IPv4Address;
+import org.projectfloodlight.openflow.types.MacAddress;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class MacBlocklistTest {
+    private static final MacAddress BAD = MacAddress.of("02:00:00:00:00:66");
+    private static final MacAddress GOOD = MacAddress.of("02:00:00:00:00:01");
+
+    @Test
+    void installsADropEntryPerBlockedMacWhenASwitchConnects() throws Exception {
+        AppHarness h = new AppHarness().config(MacBlocklistConfig.class, new MacBlocklistConfig(List.of(BAD.toString()), null));
+        h.start(new MacBlocklist());
+        FakeSwitch sw = h.connect(FakeSwitch.withPorts(1, OFVersion.OF_13, 2));
+        OFFlowAdd drop = sw.sent(OFFlowAdd.class).get(0);
+        assertEquals(BAD, drop.getMatch().get(MatchField.ETH_SRC));
+        assertEquals(1000, drop.getPriority());
+        assertTrue(drop.getInstructions().isEmpty() || drop.getActions().isEmpty(), "no actions means drop");
+    }
+
+    @Test
+    void stopsPacketInsFromBlockedMacsAndLetsOthersThrough() throws Exception {
+        AppHarness h = new AppHarness().config(MacBlocklistConfig.class, new MacBlocklistConfig(List.of(BAD.toString()), 5));
+        h.start(new MacBlocklist());
+        FakeSwitch sw = h.connect(FakeSwitch.withPorts(1, OFVersion.OF_10, 2));
+        IPv4Address ip = IPv4Address.of("10.0.0.9");
+        assertEquals(Disposition.STOP, h.packetIn(sw, 1, Frames.arpRequest(BAD, ip, ip)));
+        assertEquals(Disposition.CONTINUE, h.packetIn(sw, 1, Frames.arpRequest(GOOD, ip, ip)));
+    }
+
+    @Test
+    void malformedMacInConfigFailsTheStart() {
+        AppHarness h = new AppHarness().config(MacBlocklistConfig.class, new MacBlocklistConfig(List.of("nope"), null));
+        var e = assertThrows(IllegalArgumentException.class, () -> h.start(new MacBlocklist()));
+        assertTrue(e.getMessage().startsWith("apps.mac-blocklist.macs"), e.getMessage());
+    }
+}
