@@ -281,6 +281,70 @@ def build_topology(spec, prefix):
 # Session
 # ---------------------------------------------------------------------------------------------
 
+class VswitchdLog(object):
+    """Follows ovs-vswitchd's log file from the session's start and remembers, for every
+    "<bridge><->tcp:IP:PORT" connection, the last rconn state change logged (connected,
+    connecting..., connection closed by peer, ...).  Returns None from open() when the log
+    cannot be found or read (then callers use ovsdb instead)."""
+
+    RCONN = re.compile(r'\|rconn\|[A-Z]+\|([^\s|]+<->[^\s]+): (.*)$')
+
+    def __init__(self, path):
+        self.path = path
+        self.offset = os.path.getsize(path)
+        self.partial = b''
+        self.state = {}
+
+    @staticmethod
+    def find():
+        rundir = os.environ.get('OVS_RUNDIR', '/var/run/openvswitch')
+        try:
+            with open(os.path.join(rundir, 'ovs-vswitchd.pid')) as f:
+                pid = int(f.read().strip())
+            with open('/proc/%d/cmdline' % pid, 'rb') as f:
+                args = f.read().decode(errors='replace').split('\0')
+        except (OSError, ValueError):
+            return None
+        logdir = os.environ.get('OVS_LOGDIR', '/var/log/openvswitch')
+        for a in args:
+            if a == '--log-file':
+                return os.path.join(logdir, 'ovs-vswitchd.log')
+            if a.startswith('--log-file='):
+                return a[len('--log-file='):]
+        return None
+
+    @classmethod
+    def open(cls):
+        path = cls.find()
+        if not path or not os.access(path, os.R_OK):
+            return None
+        try:
+            return cls(path)
+        except OSError:
+            return None
+
+    def states(self):
+        try:
+            size = os.path.getsize(self.path)
+            if size < self.offset:  # rotated or truncated
+                self.offset, self.partial = 0, b''
+            with open(self.path, 'rb') as f:
+                f.seek(self.offset)
+                data = f.read(max(0, size - self.offset))
+            self.offset += len(data)
+        except OSError:
+            return None
+        data = self.partial + data
+        lines = data.split(b'\n')
+        self.partial = lines.pop()
+        for raw in lines:
+            m = self.RCONN.search(raw.decode(errors='replace'))
+            if m:
+                msg = m.group(2)
+                self.state[m.group(1)] = 'connected' if msg == 'connected' else msg
+        return dict(self.state)
+
+
 class Stop(BaseException):
     """Raised by signal handlers to leave the command loop (BaseException: not swallowed)."""
 
@@ -294,6 +358,7 @@ class Session(object):
         self.bridges = {}      # logical switch name -> bridge name
         self.logical = {}      # bridge name -> logical switch name
         self.protocols = args.protocols.replace('|', ',')
+        self.vswitchd_log = None
 
     # -- life cycle -----------------------------------------------------------------------------
 
@@ -306,6 +371,7 @@ class Session(object):
         prefix = self.prefix
         t0 = time.time()
         topo, self.bridges = build_topology(self.args.topo, prefix)
+        self.vswitchd_log = VswitchdLog.open()
         self.logical = {b: s for s, b in self.bridges.items()}
         self.lock.record({'prefix': prefix, 'pid': os.getpid(), 'topo': self.args.topo,
                           'bridges': sorted(self.bridges.values()), 'pids': []})
@@ -442,26 +508,37 @@ class Session(object):
         return {'output': out}
 
     def cmd_connected(self):
+        """Per switch: connected to its controller?  ovsdb's Controller.is_connected is only
+        refreshed every 5 s (ovs-vswitchd's stats timer), so the answer comes from the rconn
+        state changes in ovs-vswitchd's log when that is readable ("source": "log"), else from
+        ovsdb ("source": "ovsdb").  Both are reported."""
         names = sorted(self.logical)
         out = vsctl('--format=json', '--columns=name,controller', 'list', 'bridge', *names)
-        ctrls = json.loads(vsctl('--format=json', '--columns=_uuid,is_connected,status',
+        ctrls = json.loads(vsctl('--format=json', '--columns=_uuid,is_connected,target',
                                  'list', 'controller'))
-        state = {}
-        for uuid, conn, status in ctrls.get('data', []):
-            st = dict(status[1]) if isinstance(status, list) and status[0] == 'map' else {}
-            state[uuid[1]] = (conn is True, st.get('state', ''))
+        db = {}
+        for uuid, conn, target in ctrls.get('data', []):
+            db[uuid[1]] = (conn is True, target)
+        log_state = self.vswitchd_log.states() if self.vswitchd_log else None
         result = {}
         for name, controller in json.loads(out).get('data', []):
             if controller[0] == 'uuid':
                 uuids = [controller[1]]
             else:
                 uuids = [u[1] for u in controller[1]]
-            conns = [state.get(u, (False, 'missing')) for u in uuids]
-            result[self.logical[name]] = {
-                'connected': any(c for c, _ in conns),
-                'states': [s for _, s in conns]}
-        return {'switches': result, 'all': bool(result) and all(v['connected'] for v in
-                                                                 result.values())}
+            db_conn = any(db.get(u, (False, ''))[0] for u in uuids)
+            targets = [db[u][1] for u in uuids if u in db]
+            entry = {'ovsdb': db_conn, 'targets': targets}
+            if log_state is not None:
+                states = [log_state.get('%s<->%s' % (name, t), 'unknown') for t in targets]
+                entry['log'] = states
+                entry['connected'] = any(st == 'connected' for st in states)
+            else:
+                entry['connected'] = db_conn
+            result[self.logical[name]] = entry
+        return {'switches': result,
+                'source': 'log' if log_state is not None else 'ovsdb',
+                'all': bool(result) and all(v['connected'] for v in result.values())}
 
     def cmd_link(self, a, b, status):
         if status not in ('up', 'down'):
