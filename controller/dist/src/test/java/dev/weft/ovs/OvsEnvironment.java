@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.platform.commons.support.AnnotationSupport;
 
@@ -29,12 +31,30 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * weft.ovs.driver} (default: {@code examples/ovs/mn-driver.py} found by walking up from the
  * working directory); {@code weft.ovs.logDir} (default {@code target/ovs-logs}).
  */
-public final class OvsEnvironment implements BeforeAllCallback, BeforeEachCallback {
+public final class OvsEnvironment
+    implements ExecutionCondition, BeforeAllCallback, BeforeEachCallback {
   public static final String REQUIRE_PROPERTY = "weft.requireOvs";
   static final String OVS_CTL = "/usr/share/openvswitch/scripts/ovs-ctl";
   static final String DRIVER = "examples/ovs/mn-driver.py";
   private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(10);
   private static final Map<String, Optional<String>> CACHE = new ConcurrentHashMap<>();
+
+  /**
+   * Not required and something is missing: the class or method is <em>disabled</em> with the
+   * reason (surefire lists it as skipped with that message; a class-level assumption failure
+   * would not show up at all). Required: enabled, and the callbacks below fail it.
+   */
+  @Override
+  public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+    Optional<RequiresOvs> a = context.getElement()
+        .flatMap(e -> AnnotationSupport.findAnnotation(e, RequiresOvs.class));
+    if (a.isEmpty() || required()) {
+      return ConditionEvaluationResult.enabled("Open vSwitch not checked here");
+    }
+    return problem(a.get().tools())
+        .map(reason -> ConditionEvaluationResult.disabled(skipMessage(reason)))
+        .orElseGet(() -> ConditionEvaluationResult.enabled("Open vSwitch available"));
+  }
 
   @Override
   public void beforeAll(ExtensionContext context) {
@@ -73,9 +93,13 @@ public final class OvsEnvironment implements BeforeAllCallback, BeforeEachCallba
         Assertions.fail("Open vSwitch is required (" + REQUIRE_PROPERTY + "="
             + System.getProperty(REQUIRE_PROPERTY) + ") but: " + reason);
       }
-      Assumptions.abort("Open vSwitch tests skipped: " + reason
-          + " (set WEFT_REQUIRE_OVS=1 to make this a failure)");
+      Assumptions.abort(skipMessage(reason));
     });
+  }
+
+  private static String skipMessage(String reason) {
+    return "Open vSwitch tests skipped: " + reason
+        + " (set WEFT_REQUIRE_OVS=1 to make this a failure)";
   }
 
   /** Why this machine cannot run the tests, or empty if it can. Cached per tool list. */

@@ -90,9 +90,11 @@ class OvsHarnessSelfTest {
 
   @Test
   void killedDriverLeavesOnlyWhatCleanupRemoves() throws Exception {
+    Timings t = new Timings("killed driver, single,2");
     try (ControllerUnderTest controller = newController()) {
-      controller.start();
-      MininetSession mn = MininetSession.start("single,2", "OpenFlow13", controller.port(), START);
+      t.run("controller start", controller::start);
+      MininetSession mn = t.get("topology up",
+          () -> MininetSession.start("single,2", "OpenFlow13", controller.port(), START));
       try {
         String prefix = mn.prefix();
         assertEquals(List.of(prefix + "s1"), bridgesWithPrefix(prefix));
@@ -101,27 +103,31 @@ class OvsHarnessSelfTest {
         driver.descendants().forEach(children::add);
         assertFalse(children.isEmpty(), "the driver should have Mininet node shells");
 
-        driver.destroyForcibly(); // SIGKILL, as in a crash: the driver cannot clean up
-        driver.onExit().get(10, TimeUnit.SECONDS);
+        t.run("SIGKILL driver", () -> {
+          driver.destroyForcibly(); // as in a crash: the driver cannot clean up
+          driver.onExit().get(10, TimeUnit.SECONDS);
+        });
         assertEquals(List.of(prefix + "s1"), bridgesWithPrefix(prefix));
         // Mininet's node shells lose their pty and exit by themselves.
-        for (ProcessHandle c : children) {
-          try {
-            c.onExit().get(5, TimeUnit.SECONDS);
-          } catch (java.util.concurrent.TimeoutException e) {
-            c.destroyForcibly();
-            throw new AssertionError("Mininet shell " + c.pid() + " survived its driver", e);
+        t.run("node shells exit", () -> {
+          for (ProcessHandle c : children) {
+            try {
+              c.onExit().get(5, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+              c.destroyForcibly();
+              throw new AssertionError("Mininet shell " + c.pid() + " survived its driver", e);
+            }
           }
-        }
+        });
 
-        long t0 = System.nanoTime();
-        Map<String, Object> removed = MininetSession.cleanupStale(prefix);
-        System.out.printf("[ovs] cleanup after a killed driver (%d ms): %s%n",
-            (System.nanoTime() - t0) / 1_000_000, removed);
+        Map<String, Object> removed = t.get("cleanupStale",
+            () -> MininetSession.cleanupStale(prefix));
+        System.out.printf("[ovs] cleanup after a killed driver: %s%n", removed);
         assertTrue(removed.containsKey(prefix), removed::toString);
         assertNoLeftovers(prefix);
       } finally {
-        mn.close();
+        t.run("close", mn::close);
+        t.print();
       }
     }
   }

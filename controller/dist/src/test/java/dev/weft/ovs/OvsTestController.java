@@ -19,6 +19,7 @@ public final class OvsTestController implements ControllerUnderTest {
   private final List<String> extraArgs;
   private final Path log;
   private Process process;
+  private Thread shutdownHook;
 
   /** On a free loopback port. */
   public OvsTestController() {
@@ -66,6 +67,11 @@ public final class OvsTestController implements ControllerUnderTest {
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
         .start();
+    // If the JVM exits without stop() (e.g. a test timeout), still end our process by pid.
+    Process started = process;
+    shutdownHook = new Thread(() -> Processes.killTree(started.toHandle(), STOP_TIMEOUT),
+        "ovs-testcontroller-shutdown-" + port);
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (!Loopback.isListening(port)) {
       if (!process.isAlive()) {
@@ -94,6 +100,11 @@ public final class OvsTestController implements ControllerUnderTest {
     }
     Processes.killTree(process.toHandle(), STOP_TIMEOUT);
     process = null;
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException ignored) {
+      // JVM shutting down
+    }
     Loopback.awaitListening(port, false, STOP_TIMEOUT);
   }
 
