@@ -108,14 +108,17 @@ class OvsHarnessSelfTest {
           driver.onExit().get(10, TimeUnit.SECONDS);
         });
         assertEquals(List.of(prefix + "s1"), bridgesWithPrefix(prefix));
-        // Mininet's node shells lose their pty and exit by themselves.
+        // Mininet's node shells lose their pty and exit by themselves (they stay zombies until
+        // init reaps them, which can take seconds in a container: dead is enough here).
         t.run("node shells exit", () -> {
+          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
           for (ProcessHandle c : children) {
-            try {
-              c.onExit().get(5, TimeUnit.SECONDS);
-            } catch (java.util.concurrent.TimeoutException e) {
-              c.destroyForcibly();
-              throw new AssertionError("Mininet shell " + c.pid() + " survived its driver", e);
+            while (!exited(c)) {
+              if (System.nanoTime() - deadline >= 0) {
+                c.destroyForcibly();
+                throw new AssertionError("Mininet shell " + c.pid() + " survived its driver");
+              }
+              Thread.sleep(20);
             }
           }
         });
@@ -133,6 +136,19 @@ class OvsHarnessSelfTest {
   }
 
   // ---- helpers -------------------------------------------------------------------------------
+
+  /** Gone, or a zombie (dead, not yet reaped by its new parent). */
+  static boolean exited(ProcessHandle p) {
+    if (!p.isAlive()) {
+      return true;
+    }
+    try {
+      String stat = Files.readString(Path.of("/proc/" + p.pid() + "/stat"));
+      return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+    } catch (java.io.IOException e) {
+      return true;
+    }
+  }
 
   static List<String> bridgesWithPrefix(String prefix) {
     Processes.Result r = Processes.run(Duration.ofSeconds(10), "ovs-vsctl", "--timeout=5",
