@@ -146,15 +146,28 @@ def cleanup_prefix(prefix, bridges):
     return removed
 
 
+def _proc_identity(pid):
+    """(start time in clock ticks since boot, command line) of a process, or None."""
+    try:
+        with open('/proc/%d/stat' % pid) as f:
+            stat = f.read()
+        with open('/proc/%d/cmdline' % pid, 'rb') as f:
+            cmdline = f.read().replace(b'\0', b' ').decode(errors='replace').strip()
+    except OSError:
+        return None
+    fields = stat[stat.rindex(')') + 2:].split()
+    return [int(fields[19]), cmdline]  # field 22 of stat: starttime
+
+
 def _kill_recorded(pids):
+    """Kill recorded node shells that survived, each only if pid, start time and command line
+    all still match (so a reused pid is never hit)."""
     killed = []
-    for pid, cmdline in pids:
-        try:
-            with open('/proc/%d/cmdline' % pid, 'rb') as f:
-                current = f.read().replace(b'\0', b' ').decode(errors='replace').strip()
-        except OSError:
+    for entry in pids:
+        if len(entry) != 3:
             continue
-        if current == cmdline:
+        pid, start, cmdline = entry
+        if _proc_identity(pid) == [start, cmdline]:
             try:
                 os.kill(pid, signal.SIGKILL)
                 killed.append('pid %d' % pid)
@@ -195,7 +208,7 @@ def cleanup_stale(own_prefix=None, only=None):
                 info = {}
             bridges = set(tagged.get(prefix, [])) | set(info.get('bridges', []))
             removed = cleanup_prefix(prefix, bridges)
-            removed += _kill_recorded([(p, c) for p, c in info.get('pids', [])])
+            removed += _kill_recorded(info.get('pids', []))
             os.unlink(path)
             if removed:
                 log('cleaned up stale session %s: %s' % (prefix, ', '.join(removed)))
@@ -400,12 +413,10 @@ class Session(object):
         # Record the pids of the node shells (and their command lines) so that a later cleanup
         # can kill survivors of a crash without killing anything else.
         pids = []
-        for node in self.net.hosts + self.net.switches:
-            try:
-                with open('/proc/%d/cmdline' % node.pid, 'rb') as f:
-                    pids.append([node.pid, f.read().replace(b'\0', b' ').decode().strip()])
-            except OSError:
-                pass
+        for node in self.net.hosts + self.net.switches + self.net.controllers:
+            ident = _proc_identity(node.pid) if node.pid else None
+            if ident:
+                pids.append([node.pid] + ident)
         self.lock.record({'prefix': prefix, 'pid': os.getpid(), 'topo': self.args.topo,
                           'bridges': sorted(self.bridges.values()), 'pids': pids})
         t1 = time.time()
