@@ -79,6 +79,14 @@ class OvsHarnessSelfTest {
             second.raw().stripTrailing());
         assertTrue(second.allReceived(), second::toString);
         assertEquals(0.0, second.droppedPercent(), second::toString);
+
+        t.run("link s1-s2 down", () -> mn.link("s1", "s2", false));
+        PingResult cut = t.get("ping h1 h3 (link down)",
+            () -> mn.ping("h1", "h3", Duration.ofMillis(500)));
+        assertEquals(0, cut.received(), cut::toString);
+        t.run("link s1-s2 up", () -> mn.link("s1", "s2", true));
+        PingResult back = t.get("ping h1 h3 (link up)", () -> mn.ping("h1", "h3", PER_PING));
+        assertTrue(back.allReceived(), back::toString);
       } finally {
         t.run("teardown", mn::close);
       }
