@@ -67,6 +67,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     private long portDescXid;
     private long barrierXid;
     private long startNanos;
+    private long helloNanos;
     private ScheduledFuture<?> timer;
 
     HandshakeHandler(VersionNegotiation versions, Duration timeout, boolean installTableMiss,
@@ -170,6 +171,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
                 if (m instanceof OFPortDescStatsReply pd && pd.getXid() == portDescXid) {
                     ports.addAll(pd.getEntries());
                     if (!pd.getFlags().contains(OFStatsReplyFlags.REPLY_MORE)) {
+                        step(ctx, "PORT_DESC reply");
                         configure(ctx);
                     }
                 } else {
@@ -192,6 +194,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             log.debug("{} sent a second HELLO; ignored", ConnectionLabel.of(ctx.channel()));
             return;
         }
+        helloNanos = System.nanoTime() - startNanos;
         Optional<OFVersion> v = versions.negotiate(hello, peerWire);
         if (v.isEmpty()) {
             String offer = VersionNegotiation.describeOffer(hello, peerWire);
@@ -236,6 +239,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
 
     private void onFeatures(ChannelHandlerContext ctx, OFFeaturesReply fr) {
         features = fr;
+        step(ctx, "FEATURES_REPLY");
         ConnectionLabel.set(ctx.channel(), fr.getDatapathId().toString());
         if (version.compareTo(OFVersion.OF_13) < 0) {
             ports.addAll(fr.getPorts());
@@ -271,13 +275,21 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void activate(ChannelHandlerContext ctx) {
+        step(ctx, "BARRIER_REPLY");
         state = State.DONE;
         timer.cancel(false);
         long took = System.nanoTime() - startNanos;
         HandshakeResult result = new HandshakeResult(version, factory, features, ports, queued, sent,
-                clock.instant(), took);
+                clock.instant(), took, helloNanos);
         SwitchConnection conn = activator.activate(ctx.channel(), result);
         ctx.pipeline().replace(this, PipelineNames.ACTIVE, new ActiveSwitchHandler(conn));
+    }
+
+    private void step(ChannelHandlerContext ctx, String what) {
+        if (log.isDebugEnabled()) {
+            log.debug("{} {} after {} ms", ConnectionLabel.of(ctx.channel()), what,
+                    String.format("%.1f", (System.nanoTime() - startNanos) / 1e6));
+        }
     }
 
     /** A message that is not the next step of the handshake. */

@@ -53,6 +53,7 @@ public final class OpenFlowServer implements AutoCloseable {
         this.activator = switches;
         this.clock = clock;
         new VersionNegotiation(options.versions()); // fail fast on an empty version set
+        warmUp(options.versions());
         if (Epoll.isAvailable()) {
             boss = new EpollEventLoopGroup(1, new DefaultThreadFactory("weft-accept", true));
             workers = new EpollEventLoopGroup(options.ioThreads(), new DefaultThreadFactory("weft-io", true));
@@ -61,6 +62,30 @@ public final class OpenFlowServer implements AutoCloseable {
             boss = new NioEventLoopGroup(1, new DefaultThreadFactory("weft-accept", true));
             workers = new NioEventLoopGroup(options.ioThreads(), new DefaultThreadFactory("weft-io", true));
             channelType = NioServerSocketChannel.class;
+        }
+    }
+
+    /**
+     * Initialise Loxi's classes for the enabled versions now, not in the first switch's handshake
+     * (on a cold JVM that costs tens of milliseconds on an I/O thread).
+     */
+    private static void warmUp(java.util.Set<OFVersion> versions) {
+        for (OFVersion v : versions) {
+            var f = org.projectfloodlight.openflow.protocol.OFFactories.getFactory(v);
+            var buf = io.netty.buffer.Unpooled.buffer();
+            try {
+                f.buildHello().build().writeTo(buf);
+                f.buildFeaturesRequest().build().writeTo(buf);
+                f.buildBarrierRequest().build().writeTo(buf);
+                var reader = f.getReader();
+                while (buf.isReadable()) {
+                    reader.readFrom(buf);
+                }
+            } catch (Exception e) {
+                log.debug("Loxi warm-up for {} failed: {}", v, e.toString());
+            } finally {
+                buf.release();
+            }
         }
     }
 

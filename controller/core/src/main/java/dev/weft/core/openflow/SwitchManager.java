@@ -55,10 +55,9 @@ public final class SwitchManager implements SwitchService, SwitchActivator {
         Lane lane = dispatcher.laneFor(dpid);
         SwitchConnection conn = new SwitchConnection(channel, lane, bus, this, r, requestTimeout, highWater);
         SwitchConnection previous = active.put(dpid, conn);
-        log.info("{} connected from {}: OpenFlow {}, {} ports, {} tables, handshake {} ms{}", dpid,
-                channel.remoteAddress(), VersionNegotiation.wireName(r.version().getWireVersion()), r.ports().size(),
-                r.features().getNTables() & 0xff,
-                String.format("%.1f", TimeUnit.NANOSECONDS.toMicros(r.handshakeNanos()) / 1000.0),
+        log.info("{} connected from {}: OpenFlow {}, {} ports, {} tables, handshake {} ms (switch's HELLO after {} ms){}",
+                dpid, channel.remoteAddress(), VersionNegotiation.wireName(r.version().getWireVersion()),
+                r.ports().size(), r.features().getNTables() & 0xff, millis(r.handshakeNanos()), millis(r.helloNanos()),
                 previous == null ? "" : "; replaces the connection from " + previous.remoteAddress());
         lane.execute(() -> {
             if (previous != null) {
@@ -67,6 +66,10 @@ public final class SwitchManager implements SwitchService, SwitchActivator {
             conn.announce(r.queued());
         });
         return conn;
+    }
+
+    private static String millis(long nanos) {
+        return String.format("%.1f", TimeUnit.NANOSECONDS.toMicros(nanos) / 1000.0);
     }
 
     /** Lane: forget a connection that closed (unless a newer one already took its place). */
