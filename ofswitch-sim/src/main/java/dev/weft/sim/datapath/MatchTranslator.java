@@ -9,9 +9,11 @@ import java.util.Map;
 import java.util.Set;
 import org.projectfloodlight.openflow.protocol.OFBadMatchCode;
 import org.projectfloodlight.openflow.protocol.OFErrorType;
+import org.projectfloodlight.openflow.protocol.OFMatchV3;
 import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.projectfloodlight.openflow.protocol.match.Match;
 import org.projectfloodlight.openflow.protocol.match.MatchField;
+import org.projectfloodlight.openflow.protocol.oxm.OFOxm;
 import org.projectfloodlight.openflow.types.Masked;
 import org.projectfloodlight.openflow.types.OFPort;
 
@@ -31,18 +33,12 @@ final class MatchTranslator {
     }
 
     static MatchSpec translate(Match match) throws OfErrorException {
+        if (match instanceof OFMatchV3 v3) {
+            return translateOxms(v3);
+        }
         Map<Field, long[]> spec = new EnumMap<>(Field.class);
-        boolean v10 = match.getVersion() == OFVersion.OF_10;
         for (MatchField<?> mf : fieldsOf(match)) {
-            Field f = FieldMapping.field(mf);
-            if (f == null) {
-                throw new OfErrorException(OFErrorType.BAD_MATCH, OFBadMatchCode.BAD_FIELD,
-                        "match field " + mf.getName() + " is not supported by this switch");
-            }
-            if (!v10 && !mf.arePrerequisitesOK(match)) {
-                throw new OfErrorException(OFErrorType.BAD_MATCH, OFBadMatchCode.BAD_PREREQ,
-                        "match field " + mf.getName() + " lacks its prerequisites");
-            }
+            Field f = supported(mf);
             long value;
             long mask;
             if (match.isExact(mf)) {
@@ -53,23 +49,63 @@ final class MatchTranslator {
                 if (m == null) {
                     continue;
                 }
+                value = FieldMapping.toLong(m.getValue());
+                mask = FieldMapping.toLong(m.getMask());
+            }
+            put(spec, f, value, mask);
+        }
+        return new MatchSpec(spec);
+    }
+
+    /**
+     * OXM matches are read from the raw OXM list: Loxi's {@code getMatchFields()} silently hides
+     * fields whose prerequisites are missing, and a switch must reject those instead.
+     */
+    private static MatchSpec translateOxms(OFMatchV3 match) throws OfErrorException {
+        Map<Field, long[]> spec = new EnumMap<>(Field.class);
+        for (OFOxm<?> oxm : match.getOxmList()) {
+            MatchField<?> mf = oxm.getMatchField();
+            Field f = supported(mf);
+            if (spec.containsKey(f)) {
+                throw new OfErrorException(OFErrorType.BAD_MATCH, OFBadMatchCode.DUP_FIELD,
+                        "match field " + mf.getName() + " appears twice");
+            }
+            if (!mf.arePrerequisitesOK(match)) {
+                throw new OfErrorException(OFErrorType.BAD_MATCH, OFBadMatchCode.BAD_PREREQ,
+                        "match field " + mf.getName() + " lacks its prerequisites");
+            }
+            long value = FieldMapping.toLong(oxm.getValue());
+            long mask = f.fullMask();
+            if (oxm.isMasked()) {
                 if (!MASKABLE.contains(f)) {
                     throw new OfErrorException(OFErrorType.BAD_MATCH, OFBadMatchCode.BAD_MASK,
                             "match field " + mf.getName() + " cannot be masked");
                 }
-                value = FieldMapping.toLong(m.getValue());
-                mask = FieldMapping.toLong(m.getMask());
+                mask = FieldMapping.toLong(oxm.getMask());
             }
-            if (f == Field.IN_PORT || f == Field.IN_PHY_PORT) {
-                int p = (int) value;
-                if (p == 0 || p == OFPort.ANY.getPortNumber()) {
-                    throw new OfErrorException(OFErrorType.BAD_MATCH, OFBadMatchCode.BAD_VALUE,
-                            "in_port " + Integer.toUnsignedString(p) + " is not a valid port");
-                }
-            }
-            spec.put(f, new long[] {value, mask});
+            put(spec, f, value, mask);
         }
         return new MatchSpec(spec);
+    }
+
+    private static Field supported(MatchField<?> mf) throws OfErrorException {
+        Field f = FieldMapping.field(mf);
+        if (f == null) {
+            throw new OfErrorException(OFErrorType.BAD_MATCH, OFBadMatchCode.BAD_FIELD,
+                    "match field " + mf.getName() + " is not supported by this switch");
+        }
+        return f;
+    }
+
+    private static void put(Map<Field, long[]> spec, Field f, long value, long mask) throws OfErrorException {
+        if ((f == Field.IN_PORT || f == Field.IN_PHY_PORT) && mask == f.fullMask()) {
+            int p = (int) value;
+            if (p == 0 || p == OFPort.ANY.getPortNumber()) {
+                throw new OfErrorException(OFErrorType.BAD_MATCH, OFBadMatchCode.BAD_VALUE,
+                        "in_port " + Integer.toUnsignedString(p) + " is not a valid port");
+            }
+        }
+        spec.put(f, new long[] {value, mask});
     }
 
     private static List<MatchField<?>> fieldsOf(Match match) throws OfErrorException {
