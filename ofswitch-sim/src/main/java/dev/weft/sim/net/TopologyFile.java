@@ -54,7 +54,7 @@ public final class TopologyFile {
             String where = source + ":" + (i + 1) + ": ";
             try {
                 hostCount = statement(b, line.split("\\s+"), hostCount);
-            } catch (TopologyException | IllegalArgumentException e) {
+            } catch (IllegalArgumentException e) {
                 throw new TopologyException(where + e.getMessage());
             }
         }
