@@ -154,12 +154,25 @@ final class CommandShell {
                 net.reconnect(w[1]);
             }
             case "wait" -> {
-                net.awaitConnected(Duration.ofSeconds(w.length > 1 ? number(w[1]) : 10));
+                awaitHandshakes(net, Duration.ofSeconds(w.length > 1 ? number(w[1]) : 10));
                 out.println("all switches connected");
             }
             default -> throw new IllegalArgumentException("unknown command '" + w[0] + "' (try help)");
         }
         return true;
+    }
+
+    /**
+     * Waits until every switch answered FEATURES_REQUEST, then up to 2 s more for the barrier that
+     * ends a controller's handshake (a controller that sends none is not waited for longer).
+     */
+    static void awaitHandshakes(SimNetwork net, Duration timeout) throws TimeoutException {
+        net.awaitConnected(timeout);
+        try {
+            net.awaitReady(Duration.ofSeconds(2));
+        } catch (TimeoutException e) {
+            // no handshake barrier from this controller: connected is all we can wait for
+        }
     }
 
     private static void args(String[] w, int n, String usage) {

@@ -88,7 +88,7 @@ public final class SimMain {
         try (SimNetwork net = b.build(); BufferedReader in = script) {
             long wait = Long.parseLong(cl.getOptionValue("wait", "10"));
             try {
-                net.awaitConnected(Duration.ofSeconds(wait));
+                CommandShell.awaitHandshakes(net, Duration.ofSeconds(wait));
             } catch (TimeoutException e) {
                 err.println("weft sim: warning: " + e.getMessage());
             }
