@@ -3,7 +3,6 @@ package dev.weft.sim.datapath;
 import dev.weft.sim.packet.EtherTypes;
 import dev.weft.sim.packet.Field;
 import dev.weft.sim.packet.FieldSource;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -11,7 +10,6 @@ import org.projectfloodlight.openflow.protocol.OFBadActionCode;
 import org.projectfloodlight.openflow.protocol.OFBadInstructionCode;
 import org.projectfloodlight.openflow.protocol.OFErrorType;
 import org.projectfloodlight.openflow.protocol.OFInstructionType;
-import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.projectfloodlight.openflow.protocol.action.OFAction;
 import org.projectfloodlight.openflow.protocol.action.OFActionGroup;
 import org.projectfloodlight.openflow.protocol.action.OFActionOutput;
@@ -217,15 +215,5 @@ final class ActionValidator {
                 return v == null ? 0 : v;
             }
         };
-    }
-
-    static boolean is10(OFVersion v) {
-        return v == OFVersion.OF_10;
-    }
-
-    static List<OFAction> concat(List<OFAction> a, List<OFAction> b) {
-        List<OFAction> all = new ArrayList<>(a);
-        all.addAll(b);
-        return all;
     }
 }

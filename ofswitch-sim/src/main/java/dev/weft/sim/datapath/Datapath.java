@@ -104,7 +104,7 @@ public final class Datapath {
         this.buffers = new PacketBuffers(config.buffers());
         this.pipeline = new Pipeline(this);
         this.validator = new ActionValidator(this);
-        this.flowMods = new FlowMods(this, validator, pipeline);
+        this.flowMods = new FlowMods(this, validator);
         this.groupMods = new GroupMods(this, validator, flowMods);
         this.stats = new StatsResponder(this);
         setVersion(version);

@@ -29,7 +29,7 @@ final class FlowMods {
     private final Datapath dp;
     private final ActionValidator validator;
 
-    FlowMods(Datapath dp, ActionValidator validator, Pipeline pipeline) {
+    FlowMods(Datapath dp, ActionValidator validator) {
         this.dp = dp;
         this.validator = validator;
     }

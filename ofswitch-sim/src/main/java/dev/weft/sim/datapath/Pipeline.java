@@ -1,6 +1,5 @@
 package dev.weft.sim.datapath;
 
-import dev.weft.sim.packet.EtherTypes;
 import dev.weft.sim.packet.Field;
 import dev.weft.sim.packet.FrameRewriter;
 import java.util.List;
@@ -180,9 +179,5 @@ final class Pipeline {
         out.txPackets++;
         out.txBytes += p.bytes().length;
         dp.env().transmit(out, p.toFrame());
-    }
-
-    static boolean isLldp(byte[] frame) {
-        return frame.length >= 14 && ((frame[12] & 0xff) << 8 | (frame[13] & 0xff)) == EtherTypes.LLDP;
     }
 }
