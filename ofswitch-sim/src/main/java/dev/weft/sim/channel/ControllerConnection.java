@@ -45,6 +45,8 @@ public final class ControllerConnection {
     private volatile Channel channel;
     private volatile OFVersion version;
     private Duration backoff;
+    /** Bumped by start() and stop(), so callbacks of an earlier run cannot start a second connection. */
+    private int generation;
 
     public ControllerConnection(InetSocketAddress controller, EventLoopGroup io, SwitchSide side, ConnectionConfig config) {
         this.controller = controller;
@@ -60,12 +62,15 @@ public final class ControllerConnection {
             return;
         }
         running = true;
-        connect();
+        generation++;
+        backoff = config.initialBackoff();
+        connect(generation);
     }
 
     /** Closes the connection and stops reconnecting. */
     public synchronized void stop() {
         running = false;
+        generation++;
         Channel c = channel;
         if (c != null) {
             c.close();
@@ -91,8 +96,12 @@ public final class ControllerConnection {
         }
     }
 
-    private void connect() {
-        if (!running) {
+    private synchronized boolean current(int gen) {
+        return running && gen == generation;
+    }
+
+    private void connect(int gen) {
+        if (!current(gen)) {
             return;
         }
         Bootstrap b = new Bootstrap().group(io).channel(NioSocketChannel.class)
@@ -114,21 +123,23 @@ public final class ControllerConnection {
         f.addListener(done -> {
             if (!done.isSuccess()) {
                 log.debug("{}: cannot connect to {}: {}", side.name(), controller, done.cause().toString());
-                scheduleReconnect();
+                scheduleReconnect(gen);
+            } else if (!current(gen)) {
+                f.channel().close(); // stopped (or restarted) while connecting
             } else {
-                f.channel().closeFuture().addListener(closed -> scheduleReconnect());
+                f.channel().closeFuture().addListener(closed -> scheduleReconnect(gen));
             }
         });
     }
 
-    private synchronized void scheduleReconnect() {
-        if (!running) {
+    private synchronized void scheduleReconnect(int gen) {
+        if (!current(gen)) {
             return;
         }
         Duration d = backoff;
         Duration doubled = backoff.multipliedBy(2);
         backoff = doubled.compareTo(config.maxBackoff()) > 0 ? config.maxBackoff() : doubled;
-        io.schedule(this::connect, d.toMillis(), TimeUnit.MILLISECONDS);
+        io.schedule(() -> connect(gen), d.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private final class Handler extends SimpleChannelInboundHandler<Object> {

@@ -277,7 +277,7 @@ public final class SimNetwork implements AutoCloseable {
         if (sw == null || sw.datapath().port(port) == null) {
             return;
         }
-        arrive(sw, port, id == 0 ? Frame.of(frame) : Frame.traced(frame, id));
+        arrive(sw, port, Frame.traced(frame, id == 0 ? tracer.background() : id));
     }
 
     // ---- connection state ---------------------------------------------------------------

@@ -71,6 +71,7 @@ final class Tracer {
         int packetIns;
         long frames;
         boolean stormed;
+        boolean background;
         final Map<String, Integer> unansweredBySwitch = new HashMap<>();
         final Map<String, Integer> copies = new LinkedHashMap<>();
         final List<Delivery.Reception> receptions = new ArrayList<>();
@@ -105,6 +106,20 @@ final class Tracer {
             checker = loop.every(Duration.ofMillis(2), this::check);
         }
         return st;
+    }
+
+    /**
+     * A lineage for frames nobody traces (a controller's own PACKET_OUT, a reply to an untraced
+     * frame): not awaited, but held to the same frame budget so a loop cannot run forever.
+     */
+    long background() {
+        TraceState st = new TraceState(nextBase++, Duration.ofSeconds(60));
+        st.background = true;
+        active.put(st.base, st);
+        if (checker == null) {
+            checker = loop.every(Duration.ofMillis(2), this::check);
+        }
+        return injectedId(st);
     }
 
     static long injectedId(TraceState st) {
@@ -202,11 +217,11 @@ final class Tracer {
             return match.traceId;
         }
         TraceState st = current;
-        if (st != null && active.containsKey(st.base) && st.unanswered() > 0 && !isLldp(data)) {
+        if (st != null && !st.background && active.containsKey(st.base) && st.unanswered() > 0 && !isLldp(data)) {
             answer(sw, FrameOrigin.id(st.base, FrameOrigin.CONTROLLER));
             return FrameOrigin.id(st.base, FrameOrigin.CONTROLLER);
         }
-        return 0;
+        return background();
     }
 
     private RecentPacketIn findRecent(String sw, byte[] data) {
@@ -263,11 +278,15 @@ final class Tracer {
             TraceState st = it.next();
             long idle = now - st.lastActivity;
             boolean quiet = st.pending <= 0 && ((st.unanswered() == 0 && idle >= settle.toNanos())
-                    || idle >= unansweredGrace.toNanos());
+                    || idle >= unansweredGrace.toNanos() || (st.background && idle >= settle.toNanos()));
             if (quiet || now >= st.deadlineNanos) {
                 it.remove();
                 st.done.complete(st.toDelivery(quiet));
             }
+        }
+        if (active.values().stream().allMatch(t -> t.background) && current != null
+                && !active.containsKey(current.base)) {
+            current = null;
         }
         if (active.isEmpty()) {
             current = null;

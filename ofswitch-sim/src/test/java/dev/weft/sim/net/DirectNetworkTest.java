@@ -126,6 +126,24 @@ class DirectNetworkTest {
     }
 
     @Test
+    void anUntracedFloodInATorusIsCutOffInsteadOfRunningForever() {
+        start(Topology.parse("torus,3,3"));
+        floodEverywhere();
+        byte[] bcast = Frames.ethernet(MacAddress.BROADCAST, MacAddress.of(0x77), 0x0801, new byte[10]);
+        net.sendFromController("s1x1", F.buildPacketOut().setBufferId(OFBufferId.NO_BUFFER).setInPort(OFPort.CONTROLLER)
+                .setData(bcast).setActions(List.of(out(OFPort.FLOOD))).build());
+        long received = 0;
+        for (int i = 0; i < 100 && received == 0; i++) {
+            net.sync();
+            received = net.received("h2x2").size();
+        }
+        net.sync();
+        assertTrue(received > 1, "the storm reached hosts many times");
+        assertTrue(net.received("h2x2").size() < 10_000, "and was cut off by the frame budget");
+        assertEquals(1, net.flows("s1x1").size(), "the sim-loop still answers");
+    }
+
+    @Test
     void linkDownStopsTrafficAndReportsPortStatusOnBothEnds() {
         start(Topology.parse("linear,2"));
         floodEverywhere();
