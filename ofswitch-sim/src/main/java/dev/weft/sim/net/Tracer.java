@@ -284,10 +284,6 @@ final class Tracer {
                 st.done.complete(st.toDelivery(quiet));
             }
         }
-        if (active.values().stream().allMatch(t -> t.background) && current != null
-                && !active.containsKey(current.base)) {
-            current = null;
-        }
         if (active.isEmpty()) {
             current = null;
             recent.clear();

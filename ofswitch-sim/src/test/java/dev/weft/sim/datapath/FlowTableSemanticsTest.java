@@ -141,6 +141,18 @@ class FlowTableSemanticsTest {
     }
 
     @Test
+    void deleteHonoursOutGroup() {
+        h.send(f.buildGroupAdd().setGroup(org.projectfloodlight.openflow.types.OFGroup.of(7))
+                .setGroupType(org.projectfloodlight.openflow.protocol.OFGroupType.ALL).setBuckets(List.of()).build());
+        h.send(add(f, 0, 10, ethDst(MAC2), apply(f, f.actions().group(org.projectfloodlight.openflow.types.OFGroup.of(7))))
+                .build(), add(f, 0, 10, ethDst(MAC3), apply(f, out(f, 3))).build());
+        h.send(f.buildFlowDelete().setTableId(TableId.ALL).setMatch(f.buildMatch().build())
+                .setOutGroup(org.projectfloodlight.openflow.types.OFGroup.of(7)).build());
+        assertEquals(List.of(3), outPorts());
+        h.assertNoMessages();
+    }
+
+    @Test
     void deleteNonStrictRemovesMoreSpecificEntriesOnly() {
         Match narrow = f.buildMatch().setExact(MatchField.ETH_DST, MAC2).setExact(MatchField.IN_PORT, OFPort.of(1)).build();
         h.send(add(f, 0, 10, ethDst(MAC2), apply(f, out(f, 2))).build(), add(f, 0, 20, narrow, apply(f, out(f, 2))).build());

@@ -158,6 +158,34 @@ class PipelineTest {
     }
 
     @Test
+    void arpFieldsMatchWithMasks() {
+        h.send(add(f, 0, 10, f.buildMatch().setExact(MatchField.ETH_TYPE, EthType.ARP)
+                .setExact(MatchField.ARP_OP, org.projectfloodlight.openflow.types.ArpOpcode.REQUEST)
+                .setMasked(MatchField.ARP_TPA, org.projectfloodlight.openflow.types.IPv4AddressWithMask.of("10.0.0.0/30"))
+                .setExact(MatchField.ARP_SHA, Of.MAC1).build(), apply(f, out(f, 2))).build());
+        h.inject(1, Frames.arpRequest(Of.MAC1, Of.IP1, IPv4Address.of("10.0.0.3")));
+        h.inject(1, Frames.arpRequest(Of.MAC1, Of.IP1, IPv4Address.of("10.0.0.4")));
+        h.inject(1, Frames.arpRequest(Of.MAC2, Of.IP1, IPv4Address.of("10.0.0.3")));
+        h.inject(1, Frames.arpReply(Of.MAC1, Of.IP1, Of.MAC2, IPv4Address.of("10.0.0.3")));
+        assertEquals(List.of(2), h.takeSentPorts());
+    }
+
+    @Test
+    void portModTakesAPortDownAdministratively() {
+        h.send(add(f, 0, 10, f.buildMatch().build(), apply(f, out(f, OFPort.FLOOD))).build());
+        h.send(f.buildPortMod().setPortNo(OFPort.of(2)).setHwAddr(h.dp.port(OFPort.of(2)).hwAddr())
+                .setConfig(java.util.Set.of(org.projectfloodlight.openflow.protocol.OFPortConfig.PORT_DOWN))
+                .setMask(java.util.Set.of(org.projectfloodlight.openflow.protocol.OFPortConfig.PORT_DOWN)).build());
+        assertEquals(1, h.take(org.projectfloodlight.openflow.protocol.OFPortStatus.class).size());
+        h.inject(1, udp12());
+        assertEquals(List.of(3, 4), h.takeSentPorts());
+        h.send(f.buildPortMod().setXid(9).setPortNo(OFPort.of(2)).setHwAddr(MacAddress.of("00:00:00:00:00:77"))
+                .setConfig(java.util.Set.of()).setMask(java.util.Set.of()).build());
+        assertEquals(org.projectfloodlight.openflow.protocol.OFPortModFailedCode.BAD_HW_ADDR,
+                ((org.projectfloodlight.openflow.protocol.errormsg.OFPortModFailedErrorMsg) h.onlyError()).getCode());
+    }
+
+    @Test
     void floodAllInPortAndOutputToTheInputPortItself() {
         h.send(add(f, 0, 10, f.buildMatch().setExact(MatchField.IN_PORT, OFPort.of(1)).build(),
                 apply(f, out(f, OFPort.FLOOD))).build(),

@@ -180,6 +180,8 @@ class DirectNetworkTest {
         Delivery garp = net.gratuitousArp("h1");
         assertTrue(garp.reachedExactly("h2", "h3"));
         assertEquals("s3", garp.hops().get(0).switchName());
+        Delivery rarp = net.rarp("h1");
+        assertTrue(rarp.reachedExactly("h2", "h3"), rarp.toString());
     }
 
     @Test
