@@ -1,0 +1,197 @@
+package dev.weft.sim.net;
+
+import dev.weft.sim.channel.ControllerConnection;
+import dev.weft.sim.channel.SwitchSide;
+import dev.weft.sim.datapath.Datapath;
+import dev.weft.sim.datapath.DatapathEnvironment;
+import dev.weft.sim.datapath.Frame;
+import dev.weft.sim.datapath.SimPort;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFType;
+import org.projectfloodlight.openflow.protocol.OFVersion;
+import org.projectfloodlight.openflow.types.DatapathId;
+import org.projectfloodlight.openflow.types.IPv4Address;
+import org.projectfloodlight.openflow.types.OFPort;
+
+/**
+ * One simulated switch in a {@link SimNetwork}: its {@link Datapath}, what is plugged into its
+ * ports and its controller connection. The datapath runs on the network's sim-loop; controller
+ * messages arrive from Netty I/O threads and are handed over to it.
+ */
+public final class SimSwitch implements SwitchSide, DatapathEnvironment {
+    private final String name;
+    private final Set<OFVersion> versions;
+    private final IPv4Address tunnelEndpoint;
+    private final SimNetwork net;
+    private Datapath datapath;
+    private final Map<Integer, Attachment> attachments = new HashMap<>();
+    private volatile ControllerConnection connection;
+    private volatile boolean featuresReplied;
+    private volatile boolean barrierReplied;
+    private volatile OFVersion negotiated;
+    private boolean direct;
+
+    SimSwitch(String name, Set<OFVersion> versions, IPv4Address tunnelEndpoint, SimNetwork net) {
+        this.name = name;
+        this.versions = Set.copyOf(versions);
+        this.tunnelEndpoint = tunnelEndpoint;
+        this.net = net;
+    }
+
+    void attachDatapath(Datapath dp) {
+        this.datapath = dp;
+    }
+
+    void useConnection(ControllerConnection c) {
+        this.connection = c;
+    }
+
+    void useDirectController() {
+        this.direct = true;
+        this.negotiated = datapath.version();
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    public DatapathId dpid() {
+        return datapath.dpid();
+    }
+
+    @Override
+    public Set<OFVersion> versions() {
+        return versions;
+    }
+
+    /** The tunnel endpoint IP of a hypervisor switch, or null. */
+    public IPv4Address tunnelEndpoint() {
+        return tunnelEndpoint;
+    }
+
+    /** The version negotiated with the controller on the current connection, or null. */
+    public OFVersion negotiatedVersion() {
+        return negotiated;
+    }
+
+    /** True when this switch answered FEATURES_REQUEST on its current connection. */
+    public boolean isConnected() {
+        return featuresReplied;
+    }
+
+    /** True when, after FEATURES_REPLY, this switch also answered a BARRIER_REQUEST (handshake done). */
+    public boolean isReady() {
+        return barrierReplied;
+    }
+
+    Datapath datapath() {
+        return datapath;
+    }
+
+    ControllerConnection connection() {
+        return connection;
+    }
+
+    Map<Integer, Attachment> attachments() {
+        return attachments;
+    }
+
+    // ---- SwitchSide (Netty I/O threads) -------------------------------------------------
+
+    @Override
+    public void connected(ControllerConnection c, OFVersion version) {
+        net.loop().execute(() -> {
+            datapath.setVersion(version);
+            negotiated = version;
+            featuresReplied = false;
+            barrierReplied = false;
+        });
+    }
+
+    @Override
+    public void message(ControllerConnection c, OFMessage message) {
+        net.loop().execute(() -> datapath.handle(message));
+    }
+
+    @Override
+    public void disconnected(ControllerConnection c) {
+        net.loop().execute(() -> {
+            featuresReplied = false;
+            barrierReplied = false;
+            negotiated = null;
+            net.stateChanged();
+        });
+    }
+
+    // ---- DatapathEnvironment (sim-loop) -------------------------------------------------
+
+    @Override
+    public void toController(OFMessage m) {
+        if (m.getType() == OFType.FEATURES_REPLY) {
+            featuresReplied = true;
+            net.stateChanged();
+        } else if (m.getType() == OFType.BARRIER_REPLY && featuresReplied && !barrierReplied) {
+            barrierReplied = true;
+            net.stateChanged();
+        }
+        if (direct) {
+            net.toDirectController(name, m);
+        } else {
+            ControllerConnection c = connection;
+            if (c != null) {
+                c.send(m);
+            }
+        }
+    }
+
+    @Override
+    public boolean controllerConnected() {
+        if (direct) {
+            return true;
+        }
+        ControllerConnection c = connection;
+        return c != null && c.isActive();
+    }
+
+    @Override
+    public void transmit(SimPort port, Frame frame) {
+        net.transmit(this, port.number(), frame);
+    }
+
+    @Override
+    public void packetInSent(SimPort inPort, Frame frame) {
+        net.tracer().packetIn(name, frame.trace(), frame.bytes());
+    }
+
+    @Override
+    public long attributePacketOut(long bufferedTrace, byte[] data) {
+        return net.tracer().attribute(name, bufferedTrace, data);
+    }
+
+    OFPort portAttachedTo(SimSwitch remoteHypervisor) {
+        for (Map.Entry<Integer, Attachment> e : attachments.entrySet()) {
+            if (e.getValue() instanceof Attachment.ToTunnel t && t.remote() == remoteHypervisor) {
+                return OFPort.of(e.getKey());
+            }
+        }
+        return null;
+    }
+
+    OFPort flowTunnelPort() {
+        for (Map.Entry<Integer, Attachment> e : attachments.entrySet()) {
+            if (e.getValue() instanceof Attachment.ToFlowTunnel) {
+                return OFPort.of(e.getKey());
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public String toString() {
+        return name + "(" + datapath.dpid() + ")";
+    }
+}
