@@ -23,8 +23,12 @@ public final class Main {
     private static final Map<String, Entry> COMMANDS = new LinkedHashMap<>();
 
     static {
+        COMMANDS.put(DemoCommand.NAME, new Entry("Weft and a simulated network in one process (no switches needed)",
+                (args, out, err) -> DemoCommand.run(args, System.in, out, err)));
         COMMANDS.put(ControllerCommand.NAME, new Entry("run the controller (switches connect on port 6653)",
                 ControllerCommand::run));
+        COMMANDS.put("sim", new Entry("simulated OpenFlow switches and hosts that connect to a controller",
+                (args, out, err) -> dev.weft.sim.cli.SimMain.run(args)));
     }
 
     private Main() {

@@ -17,8 +17,8 @@ import java.util.concurrent.TimeoutException;
 import org.projectfloodlight.openflow.types.OFPort;
 
 /** The simulator's command language, read line by line from a script or the terminal. */
-final class CommandShell {
-    static final String HELP = String.join("\n",
+public final class CommandShell {
+    public static final String HELP = String.join("\n",
             "commands:",
             "  hosts | switches | links           list the network",
             "  pingall                            ping every pair of hosts (Mininet-style summary)",
@@ -34,7 +34,7 @@ final class CommandShell {
     private final SimNetwork net;
     private final PrintStream out;
 
-    CommandShell(SimNetwork net, PrintStream out) {
+    public CommandShell(SimNetwork net, PrintStream out) {
         this.net = net;
         this.out = out;
     }
@@ -43,7 +43,7 @@ final class CommandShell {
      * Runs commands until end of input or {@code quit}. Returns 0 when every command succeeded
      * (pings included), 1 otherwise.
      */
-    int run(BufferedReader in, boolean interactive) throws IOException {
+    public int run(BufferedReader in, boolean interactive) throws IOException {
         boolean allOk = true;
         while (true) {
             if (interactive) {
@@ -166,7 +166,7 @@ final class CommandShell {
      * Waits until every switch answered FEATURES_REQUEST, then up to 2 s more for the barrier that
      * ends a controller's handshake (a controller that sends none is not waited for longer).
      */
-    static void awaitHandshakes(SimNetwork net, Duration timeout) throws TimeoutException {
+    public static void awaitHandshakes(SimNetwork net, Duration timeout) throws TimeoutException {
         net.awaitConnected(timeout);
         try {
             net.awaitReady(Duration.ofSeconds(2));

@@ -94,6 +94,10 @@ public final class LearningSwitch implements App {
         }
         MacAddress dst = frame.dst();
         OFPort out = dst.isMulticast() ? null : table.lookup(dst);
+        if (log.isTraceEnabled()) {
+            log.trace("{} packet-in {} -> {} type {} in {} buffer {}: {}", sw.id(), src, dst, frame.ethType(), in,
+                    e.bufferId(), out == null ? "flood" : out.equals(in) ? "drop" : "to " + out);
+        }
         if (out == null) {
             sw.send(e.packetOut(List.of(sw.factory().actions().output(OFPort.FLOOD, 0xffff))));
             return Disposition.STOP;

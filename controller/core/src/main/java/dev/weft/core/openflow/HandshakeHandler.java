@@ -256,17 +256,22 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         OFMessage setConfig = factory.buildSetConfig().setMissSendLen(NO_BUFFER_MISS_LEN).build();
         sent.add(setConfig);
         ctx.write(setConfig);
-        if (installTableMiss && version.compareTo(OFVersion.OF_13) >= 0) {
-            // OpenFlow 1.3 drops table misses by default; send them to the controller instead.
-            OFMessage miss = factory.buildFlowAdd()
-                    .setTableId(TableId.of(0))
+        if (installTableMiss) {
+            // OpenFlow 1.3 drops table misses by default; send them to the controller instead. On
+            // 1.0 this is the default behaviour, but the explicit entry is still sent: a flow-table
+            // change makes Open vSwitch revalidate the datapath flows it cached while it had no
+            // controller (they drop misses), which otherwise blackhole traffic after a reconnect.
+            var miss = factory.buildFlowAdd()
                     .setPriority(0)
                     .setBufferId(OFBufferId.NO_BUFFER)
                     .setMatch(factory.buildMatch().build())
-                    .setActions(List.of(factory.actions().output(OFPort.CONTROLLER, NO_BUFFER_MISS_LEN)))
-                    .build();
-            sent.add(miss);
-            ctx.write(miss);
+                    .setActions(List.of(factory.actions().output(OFPort.CONTROLLER, NO_BUFFER_MISS_LEN)));
+            if (version.compareTo(OFVersion.OF_13) >= 0) {
+                miss.setTableId(TableId.of(0));
+            }
+            OFMessage m = miss.build();
+            sent.add(m);
+            ctx.write(m);
         }
         var barrier = factory.buildBarrierRequest().build();
         barrierXid = barrier.getXid();

@@ -132,7 +132,9 @@ class HandshakeTest {
         List<OFMessage> out = Wire.drain(ch);
         OFSetConfig sc = only(out, OFSetConfig.class);
         assertEquals(0xffff, sc.getMissSendLen());
-        assertTrue(out.stream().noneMatch(m -> m instanceof OFFlowAdd), "no table-miss entry on 1.0: " + out);
+        OFFlowAdd miss = only(out, OFFlowAdd.class);
+        assertEquals(0, miss.getPriority(), "explicit table-miss entry on 1.0 too (see HandshakeHandler)");
+        assertEquals(OFPort.CONTROLLER, ((OFActionOutput) miss.getActions().get(0)).getPort());
         OFBarrierRequest br = only(out, OFBarrierRequest.class);
 
         ch.writeInbound(Wire.encode(f.buildBarrierReply().setXid(br.getXid()).build()));
