@@ -54,6 +54,7 @@ final class BenchSwitch extends ByteToMessageDecoder {
     private final Consumer<BenchException> failures;
     private final CompletableFuture<Void> handshake = new CompletableFuture<>();
     private volatile boolean closing;
+    private volatile boolean failed;
 
     // Event-loop confined from here on.
     private ChannelHandlerContext context;
@@ -136,6 +137,10 @@ final class BenchSwitch extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (failed) {
+            in.skipBytes(in.readableBytes()); // the connection is closing; nothing more to learn
+            return;
+        }
         while (in.readableBytes() >= OfWire.HEADER_LENGTH) {
             int start = in.readerIndex();
             int length = in.getUnsignedShort(start + OfWire.OFFSET_LENGTH);
@@ -184,7 +189,6 @@ final class BenchSwitch extends ByteToMessageDecoder {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        measuring = false;
         fail(new BenchException("switch " + number + " (dpid " + dpid + "): the controller closed the connection"));
         super.channelInactive(ctx);
     }
@@ -203,7 +207,13 @@ final class BenchSwitch extends ByteToMessageDecoder {
         ctx.close();
     }
 
+    /** Reports the first thing that went wrong with this switch; what follows from it is noise. */
     private void fail(BenchException failure) {
+        if (failed) {
+            return;
+        }
+        failed = true;
+        measuring = false;
         handshake.completeExceptionally(failure);
         if (!closing) {
             failures.accept(failure);
