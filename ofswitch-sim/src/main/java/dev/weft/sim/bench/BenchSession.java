@@ -58,10 +58,6 @@ final class BenchSession implements AutoCloseable {
         }
     }
 
-    String transportName() {
-        return transport.name();
-    }
-
     /** Runs one test window of {@code msPerTest} over all switches. */
     TestResult runTest(int index) {
         for (BenchSwitch sw : switches) {
