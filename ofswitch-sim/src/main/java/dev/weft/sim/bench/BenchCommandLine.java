@@ -95,7 +95,7 @@ final class BenchCommandLine {
 
     static void printHelp(PrintWriter out) {
         new HelpFormatter().printHelp(out, 100, USAGE,
-                "Simulates OpenFlow switches that send packet-ins to a controller and counts its responses "
+                "%nSimulates OpenFlow switches that send packet-ins to a controller and counts its responses "
                         + "per second, like cbench.%n%n".formatted(),
                 OPTIONS, 2, 2,
                 "%nPrints a line per test and then RESULT: N switches L tests min/max/avg/stdev = ... responses/s"
