@@ -94,12 +94,13 @@ final class BenchCommandLine {
     }
 
     static void printHelp(PrintWriter out) {
+        String nl = System.lineSeparator();
         new HelpFormatter().printHelp(out, 100, USAGE,
-                "%nSimulates OpenFlow switches that send packet-ins to a controller and counts its responses "
-                        + "per second, like cbench.%n%n".formatted(),
+                nl + "Simulates OpenFlow switches that send packet-ins to a controller and counts its responses "
+                        + "per second, like cbench." + nl + nl,
                 OPTIONS, 2, 2,
-                "%nPrints a line per test and then RESULT: N switches L tests min/max/avg/stdev = ... responses/s"
-                        .formatted(), false);
+                nl + "Prints a line per test and then RESULT: N switches L tests min/max/avg/stdev = ... responses/s",
+                false);
         out.flush();
     }
 
