@@ -92,10 +92,6 @@ final class BenchSwitch extends ByteToMessageDecoder {
         this.failures = failures;
     }
 
-    DatapathId dpid() {
-        return dpid;
-    }
-
     /** Completes once the FEATURES_REPLY has been sent; fails if the switch is lost before. */
     CompletableFuture<Void> handshake() {
         return handshake;
@@ -265,22 +261,24 @@ final class BenchSwitch extends ByteToMessageDecoder {
             responder.checkHello(in.getUnsignedByte(start + OfWire.OFFSET_VERSION));
             return;
         }
-        ControlResponder.Reaction reaction;
-        try {
-            reaction = responder.react(READER.readFrom(in.slice(start, length)));
-        } catch (OFParseError | RuntimeException e) {
-            if (e instanceof BenchException) {
-                throw (BenchException) e;
-            }
-            if (type != TYPE_EXPERIMENTER) {
-                LOG.debug("{}: ignoring a message of type {} that Loxi cannot decode: {}", dpid, type, e.toString());
-                return;
-            }
+        OFMessage message = decode(in.slice(start, length), type);
+        if (message != null) {
+            apply(ctx, responder.react(message));
+        } else if (type == TYPE_EXPERIMENTER) {
             byte[] bytes = new byte[length];
             in.getBytes(start, bytes);
-            reaction = responder.reactToUndecodedExperimenter(in.getUnsignedInt(start + OfWire.OFFSET_XID), bytes);
+            apply(ctx, responder.reactToUndecodedExperimenter(in.getUnsignedInt(start + OfWire.OFFSET_XID), bytes));
         }
-        apply(ctx, reaction);
+    }
+
+    /** Full decoding, for control messages only; null for what Loxi cannot read. */
+    private OFMessage decode(ByteBuf frame, int type) {
+        try {
+            return READER.readFrom(frame);
+        } catch (OFParseError | RuntimeException e) {
+            LOG.debug("{}: a message of type {} that Loxi cannot decode: {}", dpid, type, e.toString());
+            return null;
+        }
     }
 
     private void apply(ChannelHandlerContext ctx, ControlResponder.Reaction reaction) {
