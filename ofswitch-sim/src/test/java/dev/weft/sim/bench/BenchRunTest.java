@@ -81,7 +81,10 @@ class BenchRunTest {
                         assertEquals(0, responses, where);
                         assertEquals(1, sent, "unanswered, the switch waits: " + where);
                     }
-                    case 1 -> assertTrue(responses == sent - 1 || responses == sent, "one probe in flight: " + where);
+                    // One probe in flight: sent and answered differ by that one, or by one more
+                    // when a late answer to the test before arrives (cbench counts it, and then
+                    // a second probe is in flight until both answers come in one read).
+                    case 1 -> assertTrue(Math.abs(sent - responses) <= 2, "one probe in flight: " + where);
                     case 2 -> assertTrue(responses == 0 && sent == 1 || responses > sent && responses <= 2 * sent,
                             "both answers count: " + where);
                     default -> throw new AssertionError(answer);

@@ -64,6 +64,23 @@ final class FakeController implements AutoCloseable {
         NEVER_ASK_FEATURES
     }
 
+    static {
+        // Load Loxi's classes for both versions now, so that the first answers in a test are
+        // not late by a class-loading pause (a late answer is counted in the next test).
+        for (OFVersion version : List.of(OFVersion.OF_10, OFVersion.OF_13)) {
+            OFFactory factory = OFFactories.getFactory(version);
+            try {
+                for (OFMessage message : List.of(Messages.flowMod(factory, OFFlowModCommand.ADD),
+                        Messages.packetOut(factory, 1, Messages.ipv4Frame()),
+                        PacketInTemplate.packetIn(factory, OFPort.of(1), OFBufferId.NO_BUFFER, Messages.ipv4Frame()))) {
+                    OFFactories.getGenericReader().readFrom(Messages.encode(message));
+                }
+            } catch (org.projectfloodlight.openflow.exceptions.OFParseError e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+    }
+
     private final Answer answer;
     private final Handshake handshake;
     private final OFVersion maxVersion;
