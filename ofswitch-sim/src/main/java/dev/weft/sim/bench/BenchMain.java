@@ -1,0 +1,56 @@
+package dev.weft.sim.bench;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
+import java.time.Clock;
+
+/**
+ * {@code weft bench}: the command-line face of {@link Bench}. Exit codes: 0 done, 1 the run
+ * failed (controller unreachable, connection lost), 2 bad arguments.
+ */
+public final class BenchMain {
+
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_FAILED = 1;
+    public static final int EXIT_USAGE = 2;
+
+    private BenchMain() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the bench as the {@code weft} launcher does; returns the exit code. */
+    public static int run(String[] args) {
+        return run(args, System.out, System.err, Clock.systemDefaultZone());
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err, Clock clock) {
+        BenchCommandLine.Parsed parsed;
+        try {
+            parsed = BenchCommandLine.parse(args);
+        } catch (UsageException e) {
+            err.println("bench: " + e.getMessage() + " (see --help)");
+            return EXIT_USAGE;
+        }
+        if (parsed.help()) {
+            BenchCommandLine.printHelp(new PrintWriter(out, true, Charset.defaultCharset()));
+            return EXIT_OK;
+        }
+        BenchConfig config = parsed.config();
+        err.print(ReportPrinter.header(config, IoTransport.preferredName()));
+        err.flush();
+        ReportPrinter printer = new ReportPrinter(out, clock, config);
+        try {
+            BenchResult result = Bench.run(config, printer::testFinished);
+            out.println(result.summary().resultLine());
+            out.flush();
+            return EXIT_OK;
+        } catch (BenchException e) {
+            err.println("bench: " + e.getMessage());
+            return EXIT_FAILED;
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package dev.weft.sim.bench;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.projectfloodlight.openflow.protocol.OFFactories;
+import org.projectfloodlight.openflow.protocol.OFFactory;
+import org.projectfloodlight.openflow.types.DatapathId;
+
+/**
+ * The switches of one run, connected and past their handshake, and the timing of test windows
+ * over them. Owns the event loops and the channels; {@link #close()} releases both.
+ */
+final class BenchSession implements AutoCloseable {
+
+    private static final int CONNECT_TIMEOUT_MS = 3000; // as cbench
+    private static final Duration CLOSE_WINDOW_TIMEOUT = Duration.ofSeconds(10);
+    private static final long SHUTDOWN_TIMEOUT_MS = 5000;
+
+    private final BenchConfig config;
+    private final LongSupplier nanoClock;
+    private final IoTransport transport;
+    private final List<BenchSwitch> switches = new ArrayList<>();
+    private final List<Channel> channels = new ArrayList<>();
+    /** Completed exceptionally by the first switch that fails; never completed normally. */
+    private final CompletableFuture<Void> failure = new CompletableFuture<>();
+
+    private BenchSession(BenchConfig config, LongSupplier nanoClock) {
+        this.config = config;
+        this.nanoClock = nanoClock;
+        this.transport = IoTransport.create(config.ioThreads());
+    }
+
+    /** Connects every switch (pausing between connections) and waits for every handshake. */
+    static BenchSession open(BenchConfig config, LongSupplier nanoClock) {
+        BenchSession session = new BenchSession(config, nanoClock);
+        try {
+            session.connectAll();
+            session.awaitHandshakes();
+            return session;
+        } catch (RuntimeException e) {
+            session.close();
+            throw e;
+        }
+    }
+
+    /** Runs one test window of {@code msPerTest} over all switches. */
+    TestResult runTest(int index) {
+        for (BenchSwitch sw : switches) {
+            sw.openWindow();
+        }
+        sleepWatchingFailures(Duration.ofMillis(config.msPerTest()));
+        List<CompletableFuture<BenchSwitch.WindowCount>> closing = new ArrayList<>();
+        for (BenchSwitch sw : switches) {
+            closing.add(sw.closeWindow());
+        }
+        await(CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)), CLOSE_WINDOW_TIMEOUT,
+                () -> "the switches did not stop within " + CLOSE_WINDOW_TIMEOUT.toSeconds() + " s");
+        List<Long> responses = new ArrayList<>();
+        List<Long> sent = new ArrayList<>();
+        long firstOpen = Long.MAX_VALUE;
+        long lastClose = Long.MIN_VALUE;
+        for (CompletableFuture<BenchSwitch.WindowCount> future : closing) {
+            BenchSwitch.WindowCount count = future.join();
+            responses.add(count.responses());
+            sent.add(count.packetInsSent());
+            firstOpen = Math.min(firstOpen, count.openedAtNanos());
+            lastClose = Math.max(lastClose, count.closedAtNanos());
+        }
+        return new TestResult(index, config.isCounted(index), responses, sent, Math.max(1, lastClose - firstOpen));
+    }
+
+    /** Waits, while still failing fast if a switch is lost. */
+    void pause(Duration duration) {
+        sleepWatchingFailures(duration);
+    }
+
+    private void connectAll() {
+        OFFactory factory = OFFactories.getFactory(config.version());
+        Bootstrap bootstrap = new Bootstrap()
+                .group(transport.group())
+                .channel(transport.channelType())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MS)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
+                        BenchSwitch.THROUGHPUT_QUEUE_BYTES / 2, BenchSwitch.THROUGHPUT_QUEUE_BYTES));
+        for (int i = 0; i < config.switches(); i++) {
+            if (i > 0 && config.connectDelayMs() > 0) {
+                sleepWatchingFailures(Duration.ofMillis(config.connectDelayMs()));
+            }
+            BenchSwitch sw = new BenchSwitch(i + 1, DatapathId.of(config.dpidOffset() + i), factory,
+                    config.mode(), config.macsPerSwitch(), config.learnDestinationMacs(), nanoClock,
+                    this::fail);
+            ChannelFuture connect = bootstrap.clone().handler(sw).connect(config.host(), config.port());
+            connect.awaitUninterruptibly();
+            if (!connect.isSuccess()) {
+                throw new BenchException(connectFailure(i + 1, connect.cause()), connect.cause());
+            }
+            switches.add(sw);
+            channels.add(connect.channel());
+        }
+    }
+
+    private String connectFailure(int number, Throwable cause) {
+        String where = "the controller at " + config.host() + ":" + config.port();
+        if (cause instanceof UnknownHostException) {
+            return "cannot resolve controller host '" + config.host() + "'";
+        }
+        String reason = cause instanceof ConnectException && cause.getMessage() != null
+                ? cause.getMessage().toLowerCase(Locale.ROOT).replaceFirst(":.*", "")
+                : String.valueOf(cause);
+        if (number == 1) {
+            return "cannot connect to " + where + ": " + reason + " (is it running?)";
+        }
+        return "switch " + number + " cannot connect to " + where + " (" + (number - 1)
+                + " switches connected before): " + reason;
+    }
+
+    private void awaitHandshakes() {
+        List<CompletableFuture<Void>> handshakes = switches.stream().map(BenchSwitch::handshake).toList();
+        Duration timeout = config.handshakeTimeout();
+        await(CompletableFuture.allOf(handshakes.toArray(CompletableFuture[]::new)), timeout,
+                () -> handshakeTimeoutMessage(timeout));
+    }
+
+    /**
+     * Waits for {@code future}; throws the first switch failure if one comes first, or a
+     * timeout message.
+     */
+    private void await(CompletableFuture<?> future, Duration timeout, Supplier<String> timeoutMessage) {
+        try {
+            CompletableFuture.anyOf(future, failure).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            future.get();
+        } catch (TimeoutException e) {
+            throw new BenchException(timeoutMessage.get());
+        } catch (ExecutionException e) {
+            throw asBenchException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BenchException("interrupted");
+        }
+    }
+
+    private String handshakeTimeoutMessage(Duration timeout) {
+        long pending = switches.stream().filter(sw -> !sw.handshake().isDone()).count();
+        return pending + " of " + switches.size() + " switches got no FEATURES_REQUEST from the controller within "
+                + timeout.toMillis() + " ms";
+    }
+
+    private void sleepWatchingFailures(Duration duration) {
+        try {
+            failure.get(duration.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            return; // the normal case: nothing failed
+        } catch (ExecutionException e) {
+            throw asBenchException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BenchException("interrupted");
+        }
+    }
+
+    private void fail(BenchException cause) {
+        failure.completeExceptionally(cause);
+    }
+
+    private static BenchException asBenchException(Throwable cause) {
+        return cause instanceof BenchException ? (BenchException) cause : new BenchException(String.valueOf(cause), cause);
+    }
+
+    @Override
+    public void close() {
+        for (BenchSwitch sw : switches) {
+            sw.markClosing();
+        }
+        for (Channel channel : channels) {
+            channel.close();
+        }
+        for (Channel channel : channels) {
+            channel.closeFuture().awaitUninterruptibly(SHUTDOWN_TIMEOUT_MS);
+        }
+        transport.group().shutdownGracefully(0, SHUTDOWN_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                .awaitUninterruptibly(SHUTDOWN_TIMEOUT_MS);
+    }
+}

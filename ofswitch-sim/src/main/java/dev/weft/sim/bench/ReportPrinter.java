@@ -1,0 +1,61 @@
+package dev.weft.sim.bench;
+
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
+/** Writes a run the way cbench does: a header, a line per test, the RESULT line. */
+final class ReportPrinter {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS", Locale.ROOT);
+
+    private final PrintStream out;
+    private final Clock clock;
+    private final BenchConfig config;
+
+    ReportPrinter(PrintStream out, Clock clock, BenchConfig config) {
+        this.out = out;
+        this.clock = clock;
+        this.config = config;
+    }
+
+    static String header(BenchConfig config, String transport) {
+        return String.format(Locale.ROOT, "bench: controller benchmarking tool (cbench equivalent)%n"
+                        + "   running in mode '%s'%n"
+                        + "   connecting to controller at %s:%d with OpenFlow %s (%s transport, %d I/O thread%s)%n"
+                        + "   faking %d switches offset %d :: %d tests each; %d ms per test%n"
+                        + "   with %d unique source MACs per switch%n"
+                        + "   %s destination mac addresses before the test%n"
+                        + "   ignoring first %d \"warmup\" and last %d \"cooldown\" loops%n"
+                        + "   connection delay of %d ms per switch%n",
+                config.mode().label(), config.host(), config.port(), ControlResponder.versionName(config.version().getWireVersion()),
+                transport, config.ioThreads(), config.ioThreads() == 1 ? "" : "s",
+                config.switches(), config.dpidOffset(), config.loops(), config.msPerTest(),
+                config.macsPerSwitch(),
+                config.learnDestinationMacs() ? "learning" : "NOT learning",
+                config.warmupLoops(), config.cooldownLoops(), config.connectDelayMs());
+    }
+
+    void testFinished(TestResult test) {
+        out.println(testLine(test, LocalTime.now(clock)));
+        out.flush();
+    }
+
+    /** cbench's per-test line: time, switches, each switch's count, total per ms. */
+    String testLine(TestResult test, LocalTime now) {
+        StringBuilder line = new StringBuilder();
+        line.append(TIME.format(now)).append(' ')
+                .append(String.format(Locale.ROOT, "%-3d", config.switches()))
+                .append(" switches: responses: ");
+        for (long count : test.responses()) {
+            line.append(' ').append(count).append(' ');
+        }
+        line.append(String.format(Locale.ROOT, " total = %.6f per ms", test.responsesPerSecond() / 1000));
+        if (!test.counted()) {
+            line.append(test.index() < config.warmupLoops() ? " (warm-up)" : " (cool-down)");
+        }
+        return line.toString();
+    }
+}

@@ -1,0 +1,126 @@
+package dev.weft.sim.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.projectfloodlight.openflow.protocol.OFVersion;
+
+/** cbench's options, and what bad ones do to the command. */
+class BenchCommandLineTest {
+
+    @Test
+    void defaultsAreCbenchs() throws Exception {
+        BenchConfig config = BenchCommandLine.parse(new String[0]).config();
+        assertEquals("localhost", config.host());
+        assertEquals(6653, config.port());
+        assertEquals(16, config.switches());
+        assertEquals(100_000, config.macsPerSwitch());
+        assertEquals(16, config.loops());
+        assertEquals(1000, config.msPerTest());
+        assertEquals(1, config.warmupLoops());
+        assertEquals(0, config.cooldownLoops());
+        assertEquals(BenchMode.LATENCY, config.mode());
+        assertEquals(0, config.connectDelayMs());
+        assertEquals(OFVersion.OF_10, config.version());
+        assertTrue(config.learnDestinationMacs());
+        assertEquals(1, config.ioThreads());
+    }
+
+    @Test
+    void readsEveryOption() throws Exception {
+        BenchConfig config = BenchCommandLine.parse(new String[] {
+            "-c", "10.0.0.1", "-p", "6633", "-s", "4", "-M", "1000", "-l", "5", "-m", "200", "-w", "2",
+            "-C", "1", "-t", "-D", "3", "-V", "1.3", "-o", "100", "-T", "2", "--no-learn-dst-macs"}).config();
+        assertEquals("10.0.0.1", config.host());
+        assertEquals(6633, config.port());
+        assertEquals(4, config.switches());
+        assertEquals(1000, config.macsPerSwitch());
+        assertEquals(5, config.loops());
+        assertEquals(200, config.msPerTest());
+        assertEquals(2, config.warmupLoops());
+        assertEquals(1, config.cooldownLoops());
+        assertEquals(BenchMode.THROUGHPUT, config.mode());
+        assertEquals(3, config.connectDelayMs());
+        assertEquals(OFVersion.OF_13, config.version());
+        assertEquals(100, config.dpidOffset());
+        assertEquals(2, config.ioThreads());
+        assertFalse(config.learnDestinationMacs());
+    }
+
+    @Test
+    void acceptsLongOptions() throws Exception {
+        BenchConfig config = BenchCommandLine.parse(new String[] {
+            "--controller=ctl", "--port", "7000", "--switches", "2", "--mac-addresses=10", "--loops=3",
+            "--ms-per-test", "50", "--warmup", "0", "--throughput", "--connect-delay", "1", "--of-version", "1.0"})
+                .config();
+        assertEquals("ctl", config.host());
+        assertEquals(7000, config.port());
+        assertEquals(2, config.switches());
+        assertEquals(10, config.macsPerSwitch());
+        assertEquals(3, config.loops());
+        assertEquals(0, config.warmupLoops());
+        assertEquals(BenchMode.THROUGHPUT, config.mode());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "-s abc              | -s/--switches expects a whole number, got 'abc'",
+        "-s 0                | -s/--switches must be at least 1, got 0",
+        "-M -5               | -M/--mac-addresses must be at least 1, got -5",
+        "-p 70000            | -p/--port must be between 1 and 65535, got 70000",
+        "-V 1.2              | -V/--of-version must be 1.0 or 1.3, got '1.2'",
+        "-l 2 -w 2           | warm-up (2) + cool-down (0) loops must be fewer than loops (2)",
+        "-x                  | unrecognized option: -x",
+        "-s                  | missing argument for option: s",
+        "extra               | unexpected argument 'extra'",
+    })
+    void rejectsBadArgumentsWithOneLineAndExitCode2(String args, String message) {
+        Run run = run(args.trim().split("\\s+"));
+        assertEquals(BenchMain.EXIT_USAGE, run.exitCode);
+        assertEquals("", run.out);
+        assertEquals("bench: " + message + " (see --help)" + System.lineSeparator(), run.err);
+    }
+
+    @Test
+    void helpGoesToStandardOutput() {
+        Run run = run("-h");
+        assertEquals(BenchMain.EXIT_OK, run.exitCode);
+        assertTrue(run.out.contains("--throughput"), run.out);
+        assertTrue(run.out.contains("--connect-delay"), run.out);
+        assertEquals("", run.err);
+    }
+
+    @Test
+    void anUnreachableControllerIsOneLineAndExitCode1() throws Exception {
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort(); // closed again: nothing listens there
+        }
+        Run run = run("-c", "127.0.0.1", "-p", String.valueOf(port), "-s", "2", "-l", "2", "-m", "10");
+        assertEquals(BenchMain.EXIT_FAILED, run.exitCode);
+        String[] lines = run.err.split("\\R");
+        assertEquals("bench: cannot connect to the controller at 127.0.0.1:" + port
+                + ": connection refused (is it running?)", lines[lines.length - 1]);
+        assertFalse(run.err.contains("Exception"), run.err);
+        assertEquals("", run.out);
+    }
+
+    private record Run(int exitCode, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = BenchMain.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), Clock.systemUTC());
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+}
