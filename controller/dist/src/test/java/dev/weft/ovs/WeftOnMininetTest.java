@@ -86,8 +86,8 @@ class WeftOnMininetTest {
             second.raw().stripTrailing());
         if (second.droppedPercent() > 0) {
           // Diagnostics: what the switches held when a ping was lost.
-          for (String sw : mn.switches()) {
-            System.out.printf("[ovs] %s flows: %s%n", sw, mn.dumpFlows(sw));
+          for (MininetSession.SwitchInfo sw : mn.switches()) {
+            System.out.printf("[ovs] %s flows: %s%n", sw.name(), mn.dumpFlows(sw.name()));
           }
         }
         assertEquals(0.0, second.droppedPercent(), second::toString);
