@@ -45,6 +45,12 @@ final class ActiveSwitchHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        conn.updateAutoRead();
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         conn.closed("connection closed");
         super.channelInactive(ctx);

@@ -81,6 +81,8 @@ final class SwitchConnection implements Switch, Lane.Flushable {
     private volatile ImmutableMap<OFPort, OFPortDesc> ports;
     private volatile boolean connected = true;
     private final AtomicInteger queued = new AtomicInteger();
+    /** Written on the I/O thread only; read by the lane to know when to wake it. */
+    private volatile boolean inputPaused;
 
     // Lane-thread state.
     private ByteBuf out;
@@ -307,15 +309,27 @@ final class SwitchConnection implements Switch, Lane.Flushable {
 
     /** I/O thread: hand a batch to the lane; stop reading when too much is waiting. */
     void deliver(List<OFMessage> batch) {
-        int n = batch.size();
-        int q = queued.addAndGet(n);
+        queued.addAndGet(batch.size());
         lane.execute(() -> process(batch));
-        if (q > highWater && channel.config().isAutoRead()) {
-            channel.config().setAutoRead(false);
-            // The lane may have drained the queue before autoRead went off; check again.
-            if (queued.get() <= lowWater) {
-                channel.config().setAutoRead(true);
-            }
+        updateAutoRead();
+    }
+
+    /**
+     * I/O thread only: read from the switch only while its input queue is below the high-water
+     * mark (with hysteresis down to the low-water mark) and its output buffer is writable. So a
+     * switch that sends faster than the apps keep up, or reads our answers more slowly than we
+     * produce them, is slowed down by TCP instead of growing memory without bound.
+     */
+    void updateAutoRead() {
+        int q = queued.get();
+        if (q > highWater) {
+            inputPaused = true;
+        } else if (q <= lowWater) {
+            inputPaused = false;
+        }
+        boolean read = !inputPaused && channel.isWritable();
+        if (channel.config().isAutoRead() != read) {
+            channel.config().setAutoRead(read);
         }
     }
 
@@ -337,8 +351,8 @@ final class SwitchConnection implements Switch, Lane.Flushable {
             }
         } finally {
             int q = queued.addAndGet(-batch.size());
-            if (q <= lowWater && !channel.config().isAutoRead()) {
-                channel.config().setAutoRead(true);
+            if (q <= lowWater && inputPaused) {
+                channel.eventLoop().execute(this::updateAutoRead);
             }
         }
     }

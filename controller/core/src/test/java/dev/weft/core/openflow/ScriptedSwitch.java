@@ -140,6 +140,11 @@ public final class ScriptedSwitch implements AutoCloseable {
         return Optional.ofNullable(received.poll(ms, TimeUnit.MILLISECONDS));
     }
 
+    /** Stop (or resume) reading what the controller sends, as a slow switch would. */
+    void pauseReading(boolean pause) {
+        channel.config().setAutoRead(!pause);
+    }
+
     boolean isOpen() {
         return channel.isActive();
     }

@@ -284,7 +284,48 @@ class SwitchConnectionTest {
         for (int i = 0; i < n; i++) {
             assertEquals(i, seen.get(i), "in order");
         }
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!sw.channelAutoRead() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
         assertTrue(sw.channelAutoRead(), "reading resumes");
+    }
+
+    @Test
+    void aSwitchThatStopsReadingIsNotReadFromEither() throws Exception {
+        start(100_000, Duration.ofSeconds(5));
+        rec.bus.subscribe(new AppHandle("echo-out", 1), PacketIn.class, e -> {
+            e.sw().send(e.packetOut(List.of(e.sw().factory().actions().output(OFPort.of(2), 0xffff))));
+            return Disposition.CONTINUE;
+        });
+        ScriptedSwitch s = connect(14, OFVersion.OF_13);
+        SwitchConnection sw = (SwitchConnection) rec.next(SwitchConnected.class).sw();
+        s.pauseReading(true);
+        byte[] big = new byte[1400];
+        big[12] = 0x08; // IPv4 EtherType, payload zeros
+        int sent = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        // Keep sending packet-ins (each answered with a packet-out of the same size) until the
+        // controller stops reading because its answers pile up unread.
+        while (sw.channelAutoRead() && System.nanoTime() < deadline) {
+            for (int i = 0; i < 200; i++) {
+                s.send(s.f.buildPacketIn().setReason(OFPacketInReason.NO_MATCH).setData(big)
+                        .setMatch(s.f.buildMatch().setExact(MatchField.IN_PORT, OFPort.of(1)).build()).build());
+            }
+            sent += 200;
+            Thread.sleep(2);
+        }
+        assertFalse(sw.channelAutoRead(), "the controller stopped reading after " + sent + " packet-ins");
+        s.pauseReading(false);
+        int got = 0;
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (got < sent && System.nanoTime() < deadline) {
+            if (s.poll(100).filter(m -> m instanceof OFPacketOut).isPresent()) {
+                got++;
+            }
+        }
+        assertEquals(sent, got, "every answer arrives once the switch reads again");
+        assertTrue(sw.channelAutoRead());
     }
 
     @Test
