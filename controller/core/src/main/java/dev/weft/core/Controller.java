@@ -49,7 +49,7 @@ public final class Controller implements AutoCloseable {
         this.settings = s;
         this.startedAt = s.clock().instant();
         this.dispatcher = new Dispatcher(s.dispatchThreads());
-        this.switches = new SwitchManager(dispatcher, bus, s.requestTimeout(), s.backpressureHighWater());
+        this.switches = new SwitchManager(dispatcher, bus, s.requestTimeout());
         this.timer = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("weft-timer", true));
         OpenFlowServer srv = null;
         AppCatalog cat = null;
@@ -57,7 +57,7 @@ public final class Controller implements AutoCloseable {
             cat = AppCatalog.discover(Controller.class.getClassLoader(), s.plugins());
             startApps(cat);
             srv = new OpenFlowServer(new OpenFlowServer.Options(s.versions(), s.handshakeTimeout(), s.echoInterval(),
-                    s.echoTimeout(), s.tableMissToController(), s.ioThreads()), switches, s.clock());
+                    s.echoTimeout(), s.tableMissToController()), switches, dispatcher, s.clock());
             this.bound = srv.bind(s.listen());
         } catch (RuntimeException e) {
             if (srv != null) {
@@ -73,8 +73,8 @@ public final class Controller implements AutoCloseable {
         }
         this.catalog = cat;
         this.server = srv;
-        log.info("Weft {} started: apps {} in this order, {} dispatch thread(s), {} I/O thread(s)", Version.get(),
-                s.apps(), s.dispatchThreads(), s.ioThreads());
+        log.info("Weft {} started: apps {} in this order, {} dispatch thread(s) ({})", Version.get(),
+                s.apps(), s.dispatchThreads(), dispatcher.epoll() ? "epoll" : "nio");
     }
 
     /** Start a controller; throws {@link AppLoadException}, {@link dev.weft.core.config.ConfigException} or

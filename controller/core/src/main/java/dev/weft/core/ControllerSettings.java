@@ -26,14 +26,12 @@ public record ControllerSettings(
         List<String> apps,
         Optional<Path> plugins,
         int dispatchThreads,
-        int ioThreads,
         Set<OFVersion> versions,
         Duration echoInterval,
         Duration echoTimeout,
         Duration handshakeTimeout,
         Duration requestTimeout,
         boolean tableMissToController,
-        int backpressureHighWater,
         String configSource,
         Map<String, JsonNode> appConfig,
         Clock clock) {
@@ -53,9 +51,6 @@ public record ControllerSettings(
         }
         if (dispatchThreads < 1 || dispatchThreads > 256) {
             throw new IllegalArgumentException("dispatch threads must be 1..256, was " + dispatchThreads);
-        }
-        if (ioThreads < 1 || ioThreads > 256) {
-            throw new IllegalArgumentException("I/O threads must be 1..256, was " + ioThreads);
         }
         if (versions.isEmpty()) {
             throw new IllegalArgumentException("at least one OpenFlow version must be enabled");
@@ -115,14 +110,12 @@ public record ControllerSettings(
         private List<String> apps = DEFAULT_APPS;
         private Optional<Path> plugins = Optional.empty();
         private int dispatchThreads = Runtime.getRuntime().availableProcessors();
-        private int ioThreads = Runtime.getRuntime().availableProcessors();
         private Set<OFVersion> versions = SUPPORTED;
         private Duration echoInterval = Duration.ofSeconds(5);
         private Duration echoTimeout = Duration.ofSeconds(15);
         private Duration handshakeTimeout = Duration.ofSeconds(10);
         private Duration requestTimeout = Duration.ofSeconds(10);
         private boolean tableMiss = true;
-        private int highWater = 16_384;
         private String configSource = "(defaults)";
         private Map<String, JsonNode> appConfig = Map.of();
         private Clock clock = Clock.systemUTC();
@@ -151,9 +144,6 @@ public record ControllerSettings(
             }
             if (c.dispatchThreads() != null) {
                 dispatchThreads(c.dispatchThreads());
-            }
-            if (c.ioThreads() != null) {
-                ioThreads(c.ioThreads());
             }
             if (c.echoInterval() != null) {
                 echoInterval(c.echoInterval());
@@ -195,11 +185,6 @@ public record ControllerSettings(
             return this;
         }
 
-        public Builder ioThreads(int n) {
-            ioThreads = n;
-            return this;
-        }
-
         public Builder versions(Set<OFVersion> v) {
             versions = EnumSet.copyOf(v);
             return this;
@@ -230,11 +215,6 @@ public record ControllerSettings(
             return this;
         }
 
-        public Builder backpressureHighWater(int n) {
-            highWater = n;
-            return this;
-        }
-
         public Builder appConfig(Map<String, JsonNode> m) {
             appConfig = Map.copyOf(m);
             return this;
@@ -246,8 +226,8 @@ public record ControllerSettings(
         }
 
         public ControllerSettings build() {
-            return new ControllerSettings(listen, apps, plugins, dispatchThreads, ioThreads, versions, echoInterval,
-                    echoTimeout, handshakeTimeout, requestTimeout, tableMiss, highWater, configSource, appConfig, clock);
+            return new ControllerSettings(listen, apps, plugins, dispatchThreads, versions, echoInterval,
+                    echoTimeout, handshakeTimeout, requestTimeout, tableMiss, configSource, appConfig, clock);
         }
     }
 }

@@ -26,7 +26,7 @@ class ControllerTest {
 
     private ControllerSettings.Builder local() {
         return ControllerSettings.builder().listen(List.of(new InetSocketAddress("127.0.0.1", 0)))
-                .dispatchThreads(1).ioThreads(1);
+                .dispatchThreads(1);
     }
 
     @Test

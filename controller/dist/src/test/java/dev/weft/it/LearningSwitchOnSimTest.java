@@ -34,7 +34,7 @@ class LearningSwitchOnSimTest {
     void fullReachability(String topo, String of) throws Exception {
         OFVersion v = of.equals("1.0") ? OFVersion.OF_10 : OFVersion.OF_13;
         try (Controller c = Controller.start(ControllerSettings.builder()
-                .listen(List.of(new InetSocketAddress("127.0.0.1", 0))).dispatchThreads(2).ioThreads(1).build());
+                .listen(List.of(new InetSocketAddress("127.0.0.1", 0))).dispatchThreads(2).build());
              SimNetwork net = SimNetwork.builder().controller("127.0.0.1", c.openflowAddresses().get(0).getPort())
                      .topology(Topology.parse(topo)).versions(v).build()) {
             net.awaitReady(Duration.ofSeconds(10));

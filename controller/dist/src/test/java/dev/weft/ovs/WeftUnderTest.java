@@ -39,7 +39,7 @@ public final class WeftUnderTest implements ControllerUnderTest {
   public synchronized void start() {
     controller = Controller.start(ControllerSettings.builder()
         .listen(List.of(new InetSocketAddress("127.0.0.1", port)))
-        .apps(apps).appConfig(appConfig).dispatchThreads(2).ioThreads(1).build());
+        .apps(apps).appConfig(appConfig).dispatchThreads(2).build());
   }
 
   @Override

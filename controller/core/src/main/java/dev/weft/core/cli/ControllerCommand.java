@@ -60,9 +60,7 @@ public final class ControllerCommand {
         o.addOption(Option.builder("p").longOpt("plugins").hasArg().argName("DIR")
                 .desc("directory of app jars to load").build());
         o.addOption(Option.builder("t").longOpt("threads").hasArg().argName("N")
-                .desc("dispatch threads (default: one per core)").build());
-        o.addOption(Option.builder().longOpt("io-threads").hasArg().argName("N")
-                .desc("network I/O threads (default: one per core)").build());
+                .desc("dispatch threads, each serving its switches' I/O and apps (default: one per core)").build());
         o.addOption(Option.builder().longOpt("of-versions").hasArg().argName("LIST")
                 .desc("OpenFlow versions to accept (default 1.0,1.3,1.4,1.5)").build());
         o.addOption(Option.builder().longOpt("log-level").hasArg().argName("LEVEL")
@@ -116,9 +114,6 @@ public final class ControllerCommand {
             }
             if (cl.hasOption("threads")) {
                 b.dispatchThreads(positive("--threads", cl.getOptionValue("threads")));
-            }
-            if (cl.hasOption("io-threads")) {
-                b.ioThreads(positive("--io-threads", cl.getOptionValue("io-threads")));
             }
             if (cl.hasOption("of-versions")) {
                 var vs = EnumSet.noneOf(org.projectfloodlight.openflow.protocol.OFVersion.class);

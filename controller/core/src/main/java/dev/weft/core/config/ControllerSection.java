@@ -13,7 +13,6 @@ public record ControllerSection(
         List<String> apps,
         Path plugins,
         Integer dispatchThreads,
-        Integer ioThreads,
         List<String> openflowVersions,
         Duration echoInterval,
         Duration echoTimeout,
@@ -22,6 +21,6 @@ public record ControllerSection(
         Boolean tableMissToController,
         String logLevel) {
 
-    public static final ControllerSection EMPTY = new ControllerSection(null, null, null, null, null, null, null,
+    public static final ControllerSection EMPTY = new ControllerSection(null, null, null, null, null, null,
             null, null, null, null, null);
 }

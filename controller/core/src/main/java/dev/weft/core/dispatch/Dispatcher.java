@@ -1,34 +1,50 @@
 package dev.weft.core.dispatch;
 
-import io.netty.channel.DefaultEventLoopGroup;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import org.projectfloodlight.openflow.types.DatapathId;
+import io.netty.util.concurrent.EventExecutor;
 
+import java.util.IdentityHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The dispatch threads. A switch is given the least loaded lane when it first connects, and
- * keeps that lane for as long as the controller runs, so that a reconnection (or a second
- * connection that takes over the same datapath id) is ordered after everything of the first.
+ * The dispatch threads: Netty event loops (epoll where available) that serve switch
+ * connections and run the apps' handlers for those switches. Netty spreads new connections over
+ * them round-robin; a switch stays on its lane for as long as its connection lives.
  */
 public final class Dispatcher implements AutoCloseable {
-    private final DefaultEventLoopGroup group;
+    private final EventLoopGroup group;
     private final Lane[] lanes;
-    private final Map<DatapathId, Lane> byDatapath = new ConcurrentHashMap<>();
+    private final Map<EventExecutor, Lane> byLoop = new IdentityHashMap<>();
+    private final Map<EventExecutor, Lane> foreign = new IdentityHashMap<>();
 
     public Dispatcher(int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("dispatch threads must be at least 1, was " + threads);
         }
-        group = new DefaultEventLoopGroup(threads, new DefaultThreadFactory("weft-dispatch", false));
+        DefaultThreadFactory tf = new DefaultThreadFactory("weft-dispatch", true);
+        group = Epoll.isAvailable() ? new EpollEventLoopGroup(threads, tf) : new NioEventLoopGroup(threads, tf);
         lanes = new Lane[threads];
         int i = 0;
-        for (var executor : group) {
-            lanes[i] = new Lane(i, (io.netty.channel.EventLoop) executor);
+        for (EventExecutor e : group) {
+            lanes[i] = new Lane(i, (EventLoop) e);
+            byLoop.put(e, lanes[i]);
             i++;
         }
+    }
+
+    /** The event loops, for the OpenFlow server's accepted connections. */
+    public EventLoopGroup group() {
+        return group;
+    }
+
+    public boolean epoll() {
+        return group instanceof EpollEventLoopGroup;
     }
 
     public int size() {
@@ -39,18 +55,18 @@ public final class Dispatcher implements AutoCloseable {
         return lanes[index];
     }
 
-    /** The lane of a datapath: sticky once chosen, least loaded when new. */
-    public Lane laneFor(DatapathId dpid) {
-        return byDatapath.computeIfAbsent(dpid, d -> {
-            Lane best = lanes[0];
-            for (Lane l : lanes) {
-                if (l.switches() < best.switches()) {
-                    best = l;
-                }
-            }
-            best.adjustSwitches(1);
-            return best;
-        });
+    /**
+     * The lane of an event loop. A loop that is not one of ours (an embedded channel in a test)
+     * gets a lane of its own.
+     */
+    public Lane laneOf(EventLoop loop) {
+        Lane l = byLoop.get(loop);
+        if (l != null) {
+            return l;
+        }
+        synchronized (foreign) {
+            return foreign.computeIfAbsent(loop, e -> new Lane(-1, (EventLoop) e));
+        }
     }
 
     @Override

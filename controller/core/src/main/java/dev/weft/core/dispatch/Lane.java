@@ -10,14 +10,19 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One dispatch thread. Every switch belongs to exactly one lane, so its events are handled in
- * order and apps' per-switch state needs no locks. Output produced while a task runs is
- * collected per switch and flushed once when the task ends (one flush per input batch).
+ * One dispatch thread, which is also the Netty event loop of the switches it owns: a switch's
+ * bytes are read, decoded, handed to the apps, answered, encoded and flushed on this one thread
+ * (per-switch run-to-completion, no hand-off between threads). Events of one switch are
+ * therefore handled in order, and apps' per-switch state needs no locks.
+ *
+ * <p>Output produced while a batch runs is collected per switch and flushed once when the
+ * batch ends: at the end of a read for switch input, at the end of a task for
+ * {@link #execute(Runnable)}.
  */
 public final class Lane {
     private static final Logger log = LoggerFactory.getLogger(Lane.class);
 
-    /** Something holding output that must be written when the current task ends. */
+    /** Something holding output that must be written when the current batch ends. */
     public interface Flushable {
         void flush();
     }
@@ -26,9 +31,8 @@ public final class Lane {
     private final EventLoop loop;
     // Touched only on the lane's thread.
     private final List<Flushable> dirty = new ArrayList<>();
-    private int switches;
 
-    Lane(int index, EventLoop loop) {
+    public Lane(int index, EventLoop loop) {
         this.index = index;
         this.loop = loop;
     }
@@ -41,6 +45,10 @@ public final class Lane {
         return loop.inEventLoop();
     }
 
+    public EventLoop loop() {
+        return loop;
+    }
+
     /** Run a task on this lane; output it produces is flushed when it returns. */
     public void execute(Runnable task) {
         loop.execute(() -> run(task));
@@ -50,7 +58,7 @@ public final class Lane {
         return loop.schedule(() -> run(task), delay, unit);
     }
 
-    /** Register output to flush at the end of the current task. Lane thread only. */
+    /** Register output to flush at the end of the current batch. Lane thread only. */
     public void markDirty(Flushable f) {
         dirty.add(f);
     }
@@ -67,7 +75,8 @@ public final class Lane {
         }
     }
 
-    private void flushDirty() {
+    /** Write everything produced in this batch. Lane thread only. */
+    public void flushDirty() {
         // Indexed loop: a flush never adds to the list, but stay safe if it does.
         for (int i = 0; i < dirty.size(); i++) {
             try {
@@ -77,17 +86,5 @@ public final class Lane {
             }
         }
         dirty.clear();
-    }
-
-    EventLoop loop() {
-        return loop;
-    }
-
-    synchronized void adjustSwitches(int delta) {
-        switches += delta;
-    }
-
-    synchronized int switches() {
-        return switches;
     }
 }

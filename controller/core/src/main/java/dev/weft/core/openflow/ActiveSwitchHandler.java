@@ -7,18 +7,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.util.ArrayList;
 
 /**
- * The I/O-thread side of an active switch: collects the messages decoded from one read into a
- * batch and hands the batch to the switch's dispatch lane when the read completes. Nothing here
- * blocks; when too much is queued, the switch's connection stops reading (backpressure).
+ * An active switch's messages go straight to its {@link SwitchConnection} on the event loop that
+ * read them (which is the switch's dispatch lane); what the apps send in answer is flushed once
+ * when the read completes.
  */
 final class ActiveSwitchHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ActiveSwitchHandler.class);
 
     private final SwitchConnection conn;
-    private ArrayList<OFMessage> batch = new ArrayList<>();
 
     ActiveSwitchHandler(SwitchConnection conn) {
         this.conn = conn;
@@ -27,7 +25,7 @@ final class ActiveSwitchHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof OFMessage m) {
-            batch.add(m);
+            conn.inbound(m);
         } else if (msg instanceof DecodeFailure f) {
             log.warn("{} sent an undecodable message type {} ({}); answered with an error", conn.id(), f.type(), f.reason());
             ctx.writeAndFlush(MalformedReplies.errorFor(conn.factory(), f));
@@ -36,11 +34,7 @@ final class ActiveSwitchHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (!batch.isEmpty()) {
-            ArrayList<OFMessage> b = batch;
-            batch = new ArrayList<>(Math.max(8, b.size()));
-            conn.deliver(b);
-        }
+        conn.lane().flushDirty(); // one flush for everything this read produced
         ctx.fireChannelReadComplete();
     }
 

@@ -8,8 +8,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
+import dev.weft.core.dispatch.Dispatcher;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
@@ -37,30 +37,30 @@ public final class OpenFlowServer implements AutoCloseable {
 
     /** How a connection is set up; everything the pipeline needs. */
     public record Options(Set<OFVersion> versions, Duration handshakeTimeout, Duration echoInterval,
-                          Duration echoTimeout, boolean installTableMiss, int ioThreads) {
+                          Duration echoTimeout, boolean installTableMiss) {
     }
 
     private final Options options;
     private final SwitchActivator activator;
     private final Clock clock;
     private final EventLoopGroup boss;
-    private final EventLoopGroup workers;
+    private final Dispatcher dispatcher;
     private final Class<? extends ServerChannel> channelType;
     private final List<Channel> listeners = new ArrayList<>();
 
-    public OpenFlowServer(Options options, SwitchManager switches, Clock clock) {
+    /** Connections are served on the dispatcher's lanes (their event loops). */
+    public OpenFlowServer(Options options, SwitchManager switches, Dispatcher dispatcher, Clock clock) {
         this.options = options;
         this.activator = switches;
         this.clock = clock;
         new VersionNegotiation(options.versions()); // fail fast on an empty version set
         warmUp(options.versions());
-        if (Epoll.isAvailable()) {
+        this.dispatcher = dispatcher;
+        if (dispatcher.epoll()) {
             boss = new EpollEventLoopGroup(1, new DefaultThreadFactory("weft-accept", true));
-            workers = new EpollEventLoopGroup(options.ioThreads(), new DefaultThreadFactory("weft-io", true));
             channelType = EpollServerSocketChannel.class;
         } else {
             boss = new NioEventLoopGroup(1, new DefaultThreadFactory("weft-accept", true));
-            workers = new NioEventLoopGroup(options.ioThreads(), new DefaultThreadFactory("weft-io", true));
             channelType = NioServerSocketChannel.class;
         }
     }
@@ -92,7 +92,7 @@ public final class OpenFlowServer implements AutoCloseable {
     /** Bind every address; fails (and binds nothing) if one cannot be bound. */
     public List<InetSocketAddress> bind(List<InetSocketAddress> addresses) {
         ServerBootstrap b = new ServerBootstrap()
-                .group(boss, workers)
+                .group(boss, dispatcher.group())
                 .channel(channelType)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.SO_BACKLOG, 1024)
@@ -135,6 +135,5 @@ public final class OpenFlowServer implements AutoCloseable {
         listeners.forEach(ch -> ch.close().syncUninterruptibly());
         listeners.clear();
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

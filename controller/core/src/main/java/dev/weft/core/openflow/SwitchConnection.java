@@ -50,7 +50,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A live switch. Its mutable state (outbox, pending requests, recent messages) belongs to its
@@ -75,14 +74,9 @@ final class SwitchConnection implements Switch, Lane.Flushable {
     private final Instant since;
     private final SocketAddress remote;
     private final Duration requestTimeout;
-    private final int highWater;
-    private final int lowWater;
 
     private volatile ImmutableMap<OFPort, OFPortDesc> ports;
     private volatile boolean connected = true;
-    private final AtomicInteger queued = new AtomicInteger();
-    /** Written on the I/O thread only; read by the lane to know when to wake it. */
-    private volatile boolean inputPaused;
 
     // Lane-thread state.
     private ByteBuf out;
@@ -90,6 +84,8 @@ final class SwitchConnection implements Switch, Lane.Flushable {
     private final SentRing sent = new SentRing(1024);
     private int nextXid = 0x4000_0000;
     private long droppedPacketIns;
+    /** Non-null while a takeover waits for the old connection to be gone: input is held here. */
+    private List<OFMessage> held;
 
     private static final class Pending<R> {
         final CompletableFuture<R> future;
@@ -105,7 +101,7 @@ final class SwitchConnection implements Switch, Lane.Flushable {
     }
 
     SwitchConnection(Channel channel, Lane lane, EventBus bus, SwitchManager manager, HandshakeResult r,
-                     Duration requestTimeout, int highWater) {
+                     Duration requestTimeout) {
         this.channel = channel;
         this.lane = lane;
         this.bus = bus;
@@ -117,8 +113,6 @@ final class SwitchConnection implements Switch, Lane.Flushable {
         this.since = r.connectedAt();
         this.remote = channel.remoteAddress();
         this.requestTimeout = requestTimeout;
-        this.highWater = highWater;
-        this.lowWater = highWater / 4;
         var b = ImmutableMap.<OFPort, OFPortDesc>builder();
         r.ports().forEach(p -> b.put(p.getPortNo(), p));
         this.ports = b.buildKeepingLast();
@@ -307,27 +301,25 @@ final class SwitchConnection implements Switch, Lane.Flushable {
 
     // ---- input -----------------------------------------------------------------------------
 
-    /** I/O thread: hand a batch to the lane; stop reading when too much is waiting. */
-    void deliver(List<OFMessage> batch) {
-        queued.addAndGet(batch.size());
-        lane.execute(() -> process(batch));
-        updateAutoRead();
+    /**
+     * Lane: a message read from the switch. The switch's own event loop is its lane, so input is
+     * handled where it was read, in order, with no hand-off.
+     */
+    void inbound(OFMessage m) {
+        if (held != null) {
+            held.add(m);
+        } else {
+            handle(m);
+        }
     }
 
     /**
-     * I/O thread only: read from the switch only while its input queue is below the high-water
-     * mark (with hysteresis down to the low-water mark) and its output buffer is writable. So a
-     * switch that sends faster than the apps keep up, or reads our answers more slowly than we
-     * produce them, is slowed down by TCP instead of growing memory without bound.
+     * Lane (the event loop): read from the switch only while its output is writable (and no
+     * takeover is pending). A switch that reads our answers more slowly than we produce them is
+     * slowed down by TCP instead of growing memory without bound.
      */
     void updateAutoRead() {
-        int q = queued.get();
-        if (q > highWater) {
-            inputPaused = true;
-        } else if (q <= lowWater) {
-            inputPaused = false;
-        }
-        boolean read = !inputPaused && channel.isWritable();
+        boolean read = held == null && channel.isWritable();
         if (channel.config().isAutoRead() != read) {
             channel.config().setAutoRead(read);
         }
@@ -341,20 +333,25 @@ final class SwitchConnection implements Switch, Lane.Flushable {
         }
     }
 
-    private void process(List<OFMessage> batch) {
-        try {
-            for (int i = 0, n = batch.size(); i < n; i++) {
-                if (!connected) {
-                    break;
-                }
-                handle(batch.get(i));
-            }
-        } finally {
-            int q = queued.addAndGet(-batch.size());
-            if (q <= lowWater && inputPaused) {
-                channel.eventLoop().execute(this::updateAutoRead);
-            }
+    /** Lane: hold input until {@link #releaseAfterTakeover} (the old connection is still going away). */
+    void holdForTakeover() {
+        held = new ArrayList<>();
+        updateAutoRead();
+    }
+
+    /** Lane: the old connection is gone; announce this one and deliver what was held. */
+    void releaseAfterTakeover(List<OFMessage> early) {
+        List<OFMessage> h = held;
+        held = null;
+        announce(early);
+        for (OFMessage m : h) {
+            handle(m);
         }
+        updateAutoRead();
+    }
+
+    Lane lane() {
+        return lane;
     }
 
     private void handle(OFMessage m) {

@@ -20,8 +20,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The registry of active switches. A second connection from a datapath id that is already
- * connected takes over: the old connection is announced as disconnected and closed, then the new
- * one is announced, both on the datapath's lane so apps see them in that order.
+ * connected takes over: the old connection is announced as disconnected and closed (on its
+ * lane), and only then is the new one announced (on its own lane), so apps see them in that
+ * order.
  */
 public final class SwitchManager implements SwitchService, SwitchActivator {
     private static final Logger log = LoggerFactory.getLogger(SwitchManager.class);
@@ -29,14 +30,12 @@ public final class SwitchManager implements SwitchService, SwitchActivator {
     private final Dispatcher dispatcher;
     private final EventBus bus;
     private final Duration requestTimeout;
-    private final int highWater;
     private final Map<DatapathId, SwitchConnection> active = new ConcurrentHashMap<>();
 
-    public SwitchManager(Dispatcher dispatcher, EventBus bus, Duration requestTimeout, int highWater) {
+    public SwitchManager(Dispatcher dispatcher, EventBus bus, Duration requestTimeout) {
         this.dispatcher = dispatcher;
         this.bus = bus;
         this.requestTimeout = requestTimeout;
-        this.highWater = highWater;
     }
 
     @Override
@@ -52,19 +51,24 @@ public final class SwitchManager implements SwitchService, SwitchActivator {
     @Override
     public SwitchConnection activate(Channel channel, HandshakeResult r) {
         DatapathId dpid = r.features().getDatapathId();
-        Lane lane = dispatcher.laneFor(dpid);
-        SwitchConnection conn = new SwitchConnection(channel, lane, bus, this, r, requestTimeout, highWater);
+        Lane lane = dispatcher.laneOf(channel.eventLoop());
+        SwitchConnection conn = new SwitchConnection(channel, lane, bus, this, r, requestTimeout);
         SwitchConnection previous = active.put(dpid, conn);
         log.info("{} connected from {}: OpenFlow {}, {} ports, {} tables, handshake {} ms (switch's HELLO after {} ms){}",
                 dpid, channel.remoteAddress(), VersionNegotiation.wireName(r.version().getWireVersion()),
                 r.ports().size(), r.features().getNTables() & 0xff, millis(r.handshakeNanos()), millis(r.helloNanos()),
                 previous == null ? "" : "; replaces the connection from " + previous.remoteAddress());
-        lane.execute(() -> {
-            if (previous != null) {
+        if (previous == null) {
+            conn.announce(r.queued()); // we are on the switch's lane (its event loop)
+        } else {
+            // The old connection may live on another lane. Apps must see it disconnected before the
+            // new one connects: hold the new one's input, let the old lane finish, then continue here.
+            conn.holdForTakeover();
+            previous.lane().execute(() -> {
                 previous.replaced(channel.remoteAddress());
-            }
-            conn.announce(r.queued());
-        });
+                lane.execute(() -> conn.releaseAfterTakeover(r.queued()));
+            });
+        }
         return conn;
     }
 

@@ -29,7 +29,6 @@ class ConfigLoaderTest {
                   listen: ["127.0.0.1:6653", "6633"]
                   apps: [learning-switch]
                   dispatch-threads: 3
-                  io-threads: 1
                   openflow-versions: ["1.3"]
                   echo-interval: 2s
                   echo-timeout: 500ms

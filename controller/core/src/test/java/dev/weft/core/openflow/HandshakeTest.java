@@ -66,7 +66,7 @@ class HandshakeTest {
     void setUp() {
         dispatcher = new Dispatcher(1);
         rec = new RecordingBus();
-        manager = new SwitchManager(dispatcher, rec.bus, Duration.ofSeconds(2), 1000);
+        manager = new SwitchManager(dispatcher, rec.bus, Duration.ofSeconds(2));
     }
 
     @AfterEach
@@ -78,7 +78,7 @@ class HandshakeTest {
         EmbeddedChannel ch = new EmbeddedChannel();
         ch.freezeTime();
         OpenFlowServer.initPipeline(ch.pipeline(), new OpenFlowServer.Options(versions, Duration.ofSeconds(10),
-                Duration.ofSeconds(5), Duration.ofSeconds(15), true, 1), manager, Clock.systemUTC());
+                Duration.ofSeconds(5), Duration.ofSeconds(15), true), manager, Clock.systemUTC());
         return ch;
     }
 
