@@ -41,6 +41,14 @@ public interface AppContext {
      */
     Cancellable schedule(Duration initialDelay, Duration period, Runnable task);
 
+    /**
+     * Run {@code task} on the control lane once the events being delivered now are done. Events
+     * that concern no single switch (configuration, logical ports, transport nodes) are delivered
+     * on that lane, often many in a row: mark what changed in the handlers and recompute once
+     * in a deferred task.
+     */
+    void defer(Runnable task);
+
     /** A controller service by type (for example a topology service), if this controller has one. */
     <S> Optional<S> service(Class<S> type);
 

@@ -37,6 +37,8 @@ public final class Controller implements AutoCloseable {
     private final Dispatcher dispatcher;
     private final EventBus bus = new EventBus();
     private final SwitchManager switches;
+    private final dev.weft.core.tenant.TenantManager tenants;
+    private final dev.weft.core.flow.Reconciler reconciler;
     private final ScheduledExecutorService timer;
     private final AppCatalog catalog;
     private final List<App> started = new ArrayList<>();
@@ -50,12 +52,17 @@ public final class Controller implements AutoCloseable {
         this.startedAt = s.clock().instant();
         this.dispatcher = new Dispatcher(s.dispatchThreads());
         this.switches = new SwitchManager(dispatcher, bus, s.requestTimeout());
+        this.tenants = new dev.weft.core.tenant.TenantManager(dispatcher.control(), bus);
+        this.reconciler = new dev.weft.core.flow.Reconciler(dispatcher.control(), bus, s.flowAuditInterval());
+        tenants.subscribe();
+        reconciler.start();
         this.timer = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("weft-timer", true));
         OpenFlowServer srv = null;
         AppCatalog cat = null;
         try {
             cat = AppCatalog.discover(Controller.class.getClassLoader(), s.plugins());
             startApps(cat);
+            tenants.apply(s.network());
             srv = new OpenFlowServer(new OpenFlowServer.Options(s.versions(), s.handshakeTimeout(), s.echoInterval(),
                     s.echoTimeout(), s.tableMissToController()), switches, dispatcher, s.clock());
             this.bound = srv.bind(s.listen());
@@ -92,12 +99,16 @@ public final class Controller implements AutoCloseable {
             }
         }
         Map<String, AppCookie> cookies = AppCookies.assign(settings.apps());
-        Map<Class<?>, Object> services = Map.of(SwitchService.class, switches);
+        Map<Class<?>, Object> services = Map.of(SwitchService.class, switches,
+                dev.weft.api.tenant.TenantService.class, tenants,
+                dev.weft.api.flow.FlowService.class,
+                (DefaultAppContext.PerApp<dev.weft.api.flow.FlowService>) reconciler::forApp);
         for (int i = 0; i < selected.size(); i++) {
             App app = selected.get(i).app();
             AppHandle h = new AppHandle(app.name(), i);
             var ctx = new DefaultAppContext(h, bus, switches, settings.appConfig().get(app.name()),
-                    settings.configSource(), cookies.get(app.name()), settings.clock(), timer, services);
+                    settings.configSource(), cookies.get(app.name()), settings.clock(), timer, services,
+                    dispatcher.control());
             try {
                 app.start(ctx);
             } catch (AppLoadException | dev.weft.core.config.ConfigException e) {
@@ -132,6 +143,14 @@ public final class Controller implements AutoCloseable {
 
     public SwitchService switches() {
         return switches;
+    }
+
+    public dev.weft.core.tenant.TenantManager tenants() {
+        return tenants;
+    }
+
+    public dev.weft.core.flow.Reconciler reconciler() {
+        return reconciler;
     }
 
     public List<AppHandle> apps() {

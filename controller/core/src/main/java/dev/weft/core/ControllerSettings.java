@@ -32,6 +32,9 @@ public record ControllerSettings(
         Duration handshakeTimeout,
         Duration requestTimeout,
         boolean tableMissToController,
+        Duration flowAuditInterval,
+        dev.weft.api.tenant.NetworkConfig network,
+        Optional<java.nio.file.Path> configFile,
         String configSource,
         Map<String, JsonNode> appConfig,
         Clock clock) {
@@ -46,6 +49,9 @@ public record ControllerSettings(
         apps = List.copyOf(apps);
         versions = Set.copyOf(versions);
         appConfig = Map.copyOf(appConfig);
+        if (flowAuditInterval.isNegative()) {
+            throw new IllegalArgumentException("flow audit interval must not be negative");
+        }
         if (listen.isEmpty()) {
             throw new IllegalArgumentException("at least one listen address is needed");
         }
@@ -116,6 +122,9 @@ public record ControllerSettings(
         private Duration handshakeTimeout = Duration.ofSeconds(10);
         private Duration requestTimeout = Duration.ofSeconds(10);
         private boolean tableMiss = true;
+        private Duration flowAuditInterval = Duration.ofSeconds(60);
+        private dev.weft.api.tenant.NetworkConfig network = dev.weft.api.tenant.NetworkConfig.empty();
+        private Optional<java.nio.file.Path> configFile = Optional.empty();
         private String configSource = "(defaults)";
         private Map<String, JsonNode> appConfig = Map.of();
         private Clock clock = Clock.systemUTC();
@@ -160,6 +169,10 @@ public record ControllerSettings(
             if (c.tableMissToController() != null) {
                 tableMissToController(c.tableMissToController());
             }
+            if (c.flowAuditInterval() != null) {
+                flowAuditInterval(c.flowAuditInterval());
+            }
+            network = cfg.network();
             configSource = src;
             appConfig = cfg.apps();
             return this;
@@ -215,6 +228,23 @@ public record ControllerSettings(
             return this;
         }
 
+        public Builder flowAuditInterval(Duration d) {
+            flowAuditInterval = d;
+            return this;
+        }
+
+        /** The tenants and transport nodes (normally from the config file). */
+        public Builder network(dev.weft.api.tenant.NetworkConfig n) {
+            network = n;
+            return this;
+        }
+
+        /** The file the config came from, so that it can be reloaded. */
+        public Builder configFile(java.nio.file.Path file) {
+            configFile = Optional.ofNullable(file);
+            return this;
+        }
+
         public Builder appConfig(Map<String, JsonNode> m) {
             appConfig = Map.copyOf(m);
             return this;
@@ -227,7 +257,8 @@ public record ControllerSettings(
 
         public ControllerSettings build() {
             return new ControllerSettings(listen, apps, plugins, dispatchThreads, versions, echoInterval,
-                    echoTimeout, handshakeTimeout, requestTimeout, tableMiss, configSource, appConfig, clock);
+                    echoTimeout, handshakeTimeout, requestTimeout, tableMiss, flowAuditInterval, network, configFile,
+                    configSource, appConfig, clock);
         }
     }
 }

@@ -54,6 +54,8 @@ public final class AppHarness {
     private final Map<Class<?>, Object> services = new HashMap<>();
     private final MutableClock clock = new MutableClock();
     private final List<Throwable> failures = new ArrayList<>();
+    private final java.util.ArrayDeque<Runnable> deferred = new java.util.ArrayDeque<>();
+    private int depth;
     private int apps;
 
     /** The config object an app gets from {@code ctx.config(type)}. */
@@ -78,8 +80,34 @@ public final class AppHarness {
         return app;
     }
 
-    /** Deliver an event through the chain; returns the disposition (STOP if a handler threw). */
+    /**
+     * Deliver an event through the chain; returns the disposition (STOP if a handler threw).
+     * Tasks the apps deferred run when the outermost delivery returns, as on the control lane.
+     */
     public Disposition deliver(Event event) {
+        depth++;
+        try {
+            return chain(event);
+        } finally {
+            if (--depth == 0) {
+                runDeferred();
+            }
+        }
+    }
+
+    private void runDeferred() {
+        Runnable r;
+        while ((r = deferred.poll()) != null) {
+            depth++;
+            try {
+                r.run();
+            } finally {
+                depth--;
+            }
+        }
+    }
+
+    private Disposition chain(Event event) {
         for (Sub s : subs) {
             if (!s.type().isInstance(event)) {
                 continue;
@@ -197,6 +225,14 @@ public final class AppHarness {
         @Override
         public <S> Optional<S> service(Class<S> type) {
             return Optional.ofNullable(type.cast(services.get(type)));
+        }
+
+        @Override
+        public void defer(Runnable task) {
+            deferred.add(task);
+            if (depth == 0) {
+                runDeferred();
+            }
         }
     }
 

@@ -32,10 +32,11 @@ public final class DefaultAppContext implements AppContext {
     private final Clock clock;
     private final ScheduledExecutorService timer;
     private final Map<Class<?>, Object> services;
+    private final dev.weft.core.dispatch.Lane control;
 
     public DefaultAppContext(AppHandle handle, EventBus bus, SwitchService switches, JsonNode configNode,
                              String configSource, AppCookie cookie, Clock clock, ScheduledExecutorService timer,
-                             Map<Class<?>, Object> services) {
+                             Map<Class<?>, Object> services, dev.weft.core.dispatch.Lane control) {
         this.handle = handle;
         this.bus = bus;
         this.switches = switches;
@@ -45,6 +46,18 @@ public final class DefaultAppContext implements AppContext {
         this.clock = clock;
         this.timer = timer;
         this.services = Map.copyOf(services);
+        this.control = control;
+    }
+
+    @Override
+    public void defer(Runnable task) {
+        control.execute(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                log.warn("app '{}' deferred task failed", handle.name(), e);
+            }
+        });
     }
 
     @Override
@@ -92,6 +105,16 @@ public final class DefaultAppContext implements AppContext {
 
     @Override
     public <S> Optional<S> service(Class<S> type) {
-        return Optional.ofNullable(type.cast(services.get(type)));
+        Object s = services.get(type);
+        if (s instanceof PerApp<?> p) {
+            s = p.forApp(cookie);
+        }
+        return Optional.ofNullable(type.cast(s));
+    }
+
+    /** A service whose instance is bound to the app asking for it (e.g. the flow service). */
+    @FunctionalInterface
+    public interface PerApp<S> {
+        S forApp(AppCookie app);
     }
 }

@@ -89,8 +89,9 @@ public final class ControllerCommand {
         }
         ControllerSettings.Builder b = ControllerSettings.builder();
         if (cl.hasOption("config")) {
-            WeftConfig cfg = ConfigLoader.load(Path.of(cl.getOptionValue("config")));
-            b.config(cfg);
+            Path file = Path.of(cl.getOptionValue("config"));
+            WeftConfig cfg = ConfigLoader.load(file);
+            b.config(cfg).configFile(file);
         }
         String logLevel = null;
         try {

@@ -83,10 +83,10 @@ public final class ConfigLoader {
 
     public static WeftConfig parse(String yaml, String source) {
         if (yaml.isBlank()) {
-            return new WeftConfig(source, null, null);
+            return new WeftConfig(source, null, null, null);
         }
         try {
-            return MAPPER.readValue(yaml, FileShape.class).toConfig(source);
+            return MAPPER.readValue(yaml, FileShape.class).toConfig(source, yaml);
         } catch (JsonProcessingException e) {
             throw explain(source, e, "", yaml);
         }
@@ -106,9 +106,11 @@ public final class ConfigLoader {
     }
 
     /** The shape of the whole file. */
-    private record FileShape(ControllerSection controller, java.util.Map<String, JsonNode> apps) {
-        WeftConfig toConfig(String source) {
-            return new WeftConfig(source, controller, apps);
+    private record FileShape(ControllerSection controller, java.util.Map<String, JsonNode> apps,
+                             java.util.List<TenantDocs.Node> transportNodes, java.util.List<TenantDocs.Tenant> tenants) {
+        WeftConfig toConfig(String source, String yaml) {
+            return new WeftConfig(source, controller, apps,
+                    TenantValidator.validate(source, yaml, transportNodes, tenants));
         }
     }
 

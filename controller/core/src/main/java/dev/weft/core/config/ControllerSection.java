@@ -19,8 +19,9 @@ public record ControllerSection(
         Duration handshakeTimeout,
         Duration requestTimeout,
         Boolean tableMissToController,
+        Duration flowAuditInterval,
         String logLevel) {
 
     public static final ControllerSection EMPTY = new ControllerSection(null, null, null, null, null, null,
-            null, null, null, null, null);
+            null, null, null, null, null, null);
 }

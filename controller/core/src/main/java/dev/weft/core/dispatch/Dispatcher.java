@@ -22,6 +22,8 @@ public final class Dispatcher implements AutoCloseable {
     private final Lane[] lanes;
     private final Map<EventExecutor, Lane> byLoop = new IdentityHashMap<>();
     private final Map<EventExecutor, Lane> foreign = new IdentityHashMap<>();
+    private final io.netty.channel.DefaultEventLoop controlLoop;
+    private final Lane control;
 
     public Dispatcher(int threads) {
         if (threads < 1) {
@@ -36,6 +38,17 @@ public final class Dispatcher implements AutoCloseable {
             byLoop.put(e, lanes[i]);
             i++;
         }
+        controlLoop = new io.netty.channel.DefaultEventLoop(new DefaultThreadFactory("weft-control", true));
+        control = new Lane(-2, controlLoop);
+    }
+
+    /**
+     * The control lane: one thread for events that concern no single switch (configuration
+     * changes, logical ports located or moved, links, hosts), delivered in order, and for the
+     * services that react to them (tenant compilation, flow reconciliation).
+     */
+    public Lane control() {
+        return control;
     }
 
     /** The event loops, for the OpenFlow server's accepted connections. */
@@ -72,5 +85,6 @@ public final class Dispatcher implements AutoCloseable {
     @Override
     public void close() {
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        controlLoop.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

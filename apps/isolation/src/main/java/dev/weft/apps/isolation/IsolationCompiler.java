@@ -1,0 +1,119 @@
+package dev.weft.apps.isolation;
+
+import dev.weft.api.flow.FlowSpec;
+import dev.weft.api.tenant.FabricView;
+import dev.weft.api.tenant.LogicalNetwork;
+import dev.weft.api.tenant.LogicalPort;
+import dev.weft.api.tenant.NetworkFlowsKeeper;
+import dev.weft.api.tenant.PortLocation;
+import dev.weft.api.tenant.TransportNode;
+import org.projectfloodlight.openflow.protocol.OFFactory;
+import org.projectfloodlight.openflow.protocol.instruction.OFInstruction;
+import org.projectfloodlight.openflow.protocol.match.Match;
+import org.projectfloodlight.openflow.protocol.match.MatchField;
+import org.projectfloodlight.openflow.types.DatapathId;
+import org.projectfloodlight.openflow.types.EthType;
+import org.projectfloodlight.openflow.types.IPv4Address;
+import org.projectfloodlight.openflow.types.OFPort;
+import org.projectfloodlight.openflow.types.OFVlanVidMatch;
+import org.projectfloodlight.openflow.types.U64;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import static dev.weft.api.tenant.TenantPipeline.ARP;
+import static dev.weft.api.tenant.TenantPipeline.INGRESS;
+import static dev.weft.api.tenant.TenantPipeline.METADATA_MASK;
+import static dev.weft.api.tenant.TenantPipeline.OF;
+import static dev.weft.api.tenant.TenantPipeline.metadata;
+
+/**
+ * Table 0 of the tenant pipeline: who may send what, and which network it belongs to.
+ * <ul>
+ *   <li>From a VM port: only untagged frames from the port's own MAC, and only ARP (sender MAC and
+ *       IP its own) or IPv4 (source IP its own); those are tagged with the network and continue.
+ *       Anything else from the port is dropped by a per-port entry (so drops are counted per port).
+ *       A port with no IP address configured may send any untagged frame from its own MAC.</li>
+ *   <li>From the tunnel to hypervisor R: only segment ids of networks that R and this hypervisor
+ *       both host; tagged with the network and the from-tunnel bit.</li>
+ *   <li>Everything else: dropped (default deny).</li>
+ * </ul>
+ * A pure function of a {@link FabricView}.
+ */
+public final class IsolationCompiler implements NetworkFlowsKeeper.Compiler {
+    static final int ALLOW = 200;
+    static final int PORT_DROP = 100;
+    static final int DEFAULT_DROP = 0;
+
+    @Override
+    public Map<DatapathId, List<FlowSpec>> network(LogicalNetwork net, FabricView view) {
+        int seg = net.segment();
+        Map<DatapathId, List<FlowSpec>> out = new HashMap<>();
+        Set<DatapathId> hosts = new HashSet<>();
+        List<OFInstruction> local = toNetwork(seg, false);
+        for (LogicalPort p : net.ports()) {
+            Optional<PortLocation> at = view.location(p);
+            if (at.isEmpty() || view.config().node(at.get().dpid()).isEmpty()) {
+                continue;
+            }
+            DatapathId dpid = at.get().dpid();
+            hosts.add(dpid);
+            List<FlowSpec> flows = out.computeIfAbsent(dpid, d -> new ArrayList<>());
+            OFPort in = at.get().port();
+            if (p.ips().isEmpty()) {
+                flows.add(new FlowSpec(INGRESS, ALLOW, fromVm(in, p).build(), local));
+            }
+            for (IPv4Address ip : p.ips()) {
+                flows.add(new FlowSpec(INGRESS, ALLOW, fromVm(in, p).setExact(MatchField.ETH_TYPE, EthType.IPv4)
+                        .setExact(MatchField.IPV4_SRC, ip).build(), local));
+                flows.add(new FlowSpec(INGRESS, ALLOW, fromVm(in, p).setExact(MatchField.ETH_TYPE, EthType.ARP)
+                        .setExact(MatchField.ARP_SHA, p.mac()).setExact(MatchField.ARP_SPA, ip).build(), local));
+            }
+            flows.add(new FlowSpec(INGRESS, PORT_DROP, OF.buildMatch().setExact(MatchField.IN_PORT, in).build(),
+                    List.of()));
+        }
+        // Tunnels: accept this segment only from hypervisors that host the network too.
+        List<OFInstruction> fromTunnel = toNetwork(seg, true);
+        for (DatapathId here : hosts) {
+            for (DatapathId there : hosts) {
+                if (here.equals(there)) {
+                    continue;
+                }
+                TransportNode remote = view.config().node(there).orElseThrow();
+                view.tunnel(here, remote).ifPresent(t -> out.get(here).add(new FlowSpec(INGRESS, ALLOW,
+                        OF.buildMatch().setExact(MatchField.IN_PORT, t)
+                                .setExact(MatchField.TUNNEL_ID, U64.of(seg)).build(), fromTunnel)));
+            }
+        }
+        return out;
+    }
+
+    /** Default deny on every transport node: what matches nothing above is dropped. */
+    @Override
+    public Map<DatapathId, List<FlowSpec>> base(FabricView view) {
+        Map<DatapathId, List<FlowSpec>> out = new HashMap<>();
+        for (TransportNode n : view.config().transportNodes()) {
+            out.put(n.dpid(), List.of(new FlowSpec(INGRESS, DEFAULT_DROP, OF.buildMatch().build(), List.of())));
+        }
+        return out;
+    }
+
+    private static Match.Builder fromVm(OFPort in, LogicalPort p) {
+        return OF.buildMatch()
+                .setExact(MatchField.IN_PORT, in)
+                .setExact(MatchField.VLAN_VID, OFVlanVidMatch.UNTAGGED)
+                .setExact(MatchField.ETH_SRC, p.mac());
+    }
+
+    private static List<OFInstruction> toNetwork(int segment, boolean fromTunnel) {
+        OFFactory f = OF;
+        return List.of(
+                f.instructions().writeMetadata(metadata(segment, fromTunnel), METADATA_MASK),
+                f.instructions().gotoTable(ARP));
+    }
+}

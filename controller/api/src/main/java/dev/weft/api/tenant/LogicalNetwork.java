@@ -1,0 +1,28 @@
+package dev.weft.api.tenant;
+
+import org.projectfloodlight.openflow.types.IPv4AddressWithMask;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/** A tenant's L2 network, identified on the wire by its 24-bit segment id (the VXLAN VNI). */
+public record LogicalNetwork(String tenant, String name, int segment, Optional<IPv4AddressWithMask> subnet,
+                             List<LogicalPort> ports) {
+    public static final int MAX_SEGMENT = (1 << 24) - 1;
+
+    public LogicalNetwork {
+        Objects.requireNonNull(tenant, "tenant");
+        Objects.requireNonNull(name, "name");
+        if (segment < 1 || segment > MAX_SEGMENT) {
+            throw new IllegalArgumentException("segment must be 1.." + MAX_SEGMENT + ", was " + segment);
+        }
+        Objects.requireNonNull(subnet, "subnet");
+        ports = List.copyOf(ports);
+    }
+
+    /** {@code tenant/network}, the name used in logs and the API. */
+    public String qualifiedName() {
+        return tenant + "/" + name;
+    }
+}

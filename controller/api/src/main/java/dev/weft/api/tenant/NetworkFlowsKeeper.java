@@ -1,0 +1,150 @@
+package dev.weft.api.tenant;
+
+import dev.weft.api.AppContext;
+import dev.weft.api.Disposition;
+import dev.weft.api.event.ConfigChanged;
+import dev.weft.api.event.LogicalPortLocated;
+import dev.weft.api.event.TransportNodeChanged;
+import dev.weft.api.flow.FlowService;
+import dev.weft.api.flow.FlowSpec;
+import org.projectfloodlight.openflow.types.DatapathId;
+import org.projectfloodlight.openflow.types.OFPort;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Keeps an app's flows in step with the tenant configuration, port locations and transport
+ * nodes, one logical network at a time: events mark networks dirty, and one deferred pass
+ * recompiles just those and declares the result to the {@link FlowService} (scope = segment id),
+ * clearing the switches a network no longer uses. The app supplies a pure {@link Compiler}.
+ * Runs on the control lane; no locks.
+ */
+public final class NetworkFlowsKeeper {
+
+    /** Pure functions from a snapshot to flows. */
+    public interface Compiler {
+        /** One network's flows, per switch (switches that need none may be left out). */
+        Map<DatapathId, List<FlowSpec>> network(LogicalNetwork network, FabricView view);
+
+        /** Flows that belong to no network (scope 0), per switch. */
+        default Map<DatapathId, List<FlowSpec>> base(FabricView view) {
+            return Map.of();
+        }
+    }
+
+    private final AppContext ctx;
+    private final Compiler compiler;
+    private final FlowService flows;
+    private final TenantService tenants;
+    private final Map<Integer, Set<DatapathId>> deployed = new HashMap<>();
+    private final Set<DatapathId> baseDeployed = new HashSet<>();
+    private final Set<Integer> dirty = new HashSet<>();
+    private boolean baseDirty;
+    private boolean scheduled;
+    private long passes;
+
+    private NetworkFlowsKeeper(AppContext ctx, Compiler compiler) {
+        this.ctx = ctx;
+        this.compiler = compiler;
+        this.flows = ctx.service(FlowService.class)
+                .orElseThrow(() -> new IllegalStateException("this controller has no flow service"));
+        this.tenants = ctx.service(TenantService.class)
+                .orElseThrow(() -> new IllegalStateException("this controller has no tenant service"));
+    }
+
+    /** Subscribe to the events that change the fabric; call from {@code App.start}. */
+    public static NetworkFlowsKeeper start(AppContext ctx, Compiler compiler) {
+        NetworkFlowsKeeper k = new NetworkFlowsKeeper(ctx, compiler);
+        ctx.on(ConfigChanged.class, e -> {
+            if (e.nodesChanged()) {
+                e.current().networks().forEach(n -> k.dirty.add(n.segment()));
+            }
+            k.dirty.addAll(e.changedSegments());
+            k.baseDirty = true;
+            k.schedule();
+            return Disposition.CONTINUE;
+        });
+        ctx.on(LogicalPortLocated.class, e -> {
+            k.dirty.add(e.port().segment());
+            k.schedule();
+            return Disposition.CONTINUE;
+        });
+        ctx.on(TransportNodeChanged.class, e -> {
+            DatapathId dpid = e.node().dpid();
+            for (var d : k.deployed.entrySet()) {
+                if (d.getValue().contains(dpid)) {
+                    k.dirty.add(d.getKey());
+                }
+            }
+            // Networks that will use this node now that its tunnels are known.
+            for (var l : k.tenants.locations().entrySet()) {
+                if (l.getValue().dpid().equals(dpid)) {
+                    k.tenants.config().port(l.getKey()).ifPresent(p -> k.dirty.add(p.segment()));
+                }
+            }
+            k.baseDirty = true;
+            k.schedule();
+            return Disposition.CONTINUE;
+        });
+        return k;
+    }
+
+    private void schedule() {
+        if (!scheduled) {
+            scheduled = true;
+            ctx.defer(this::recompile);
+        }
+    }
+
+    /** The current snapshot of the fabric. */
+    public FabricView view() {
+        NetworkConfig c = tenants.config();
+        Map<DatapathId, Map<String, OFPort>> t = new HashMap<>();
+        for (TransportNode n : c.transportNodes()) {
+            t.put(n.dpid(), tenants.tunnelPorts(n.dpid()));
+        }
+        return new FabricView(c, tenants.locations(), t);
+    }
+
+    private void recompile() {
+        scheduled = false;
+        passes++;
+        FabricView view = view();
+        if (baseDirty) {
+            baseDirty = false;
+            Map<DatapathId, List<FlowSpec>> base = compiler.base(view);
+            Set<DatapathId> targets = new HashSet<>(base.keySet());
+            targets.addAll(baseDeployed);
+            for (DatapathId dpid : targets) {
+                flows.setDesired(dpid, 0, base.getOrDefault(dpid, List.of()));
+            }
+            baseDeployed.clear();
+            baseDeployed.addAll(base.keySet());
+        }
+        for (int seg : dirty) {
+            Map<DatapathId, List<FlowSpec>> byDpid = view.config().network(seg)
+                    .map(n -> compiler.network(n, view)).orElse(Map.of());
+            Set<DatapathId> targets = new HashSet<>(byDpid.keySet());
+            Set<DatapathId> before = deployed.getOrDefault(seg, Set.of());
+            targets.addAll(before);
+            for (DatapathId dpid : targets) {
+                flows.setDesired(dpid, seg, byDpid.getOrDefault(dpid, List.of()));
+            }
+            if (byDpid.isEmpty()) {
+                deployed.remove(seg);
+            } else {
+                deployed.put(seg, Set.copyOf(byDpid.keySet()));
+            }
+        }
+        dirty.clear();
+    }
+
+    /** How many recompile passes ran (for tests: events are coalesced). */
+    public long passes() {
+        return passes;
+    }
+}

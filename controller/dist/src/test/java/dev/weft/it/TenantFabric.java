@@ -1,0 +1,78 @@
+package dev.weft.it;
+
+import dev.weft.api.tenant.NetworkConfig;
+import dev.weft.cli.SimFabric;
+import dev.weft.core.Controller;
+import dev.weft.core.ControllerSettings;
+import dev.weft.core.config.ConfigLoader;
+import dev.weft.core.config.WeftConfig;
+import dev.weft.core.flow.Reconciler;
+import dev.weft.sim.net.SimHost;
+import dev.weft.sim.net.SimNetwork;
+import org.projectfloodlight.openflow.protocol.OFVersion;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Weft with the tenant apps and a simulated fabric built from the same YAML, for spec tests. */
+final class TenantFabric implements AutoCloseable {
+    final Controller controller;
+    final SimNetwork net;
+    final NetworkConfig config;
+
+    TenantFabric(String yaml, Map<String, String> placement) throws Exception {
+        WeftConfig cfg = ConfigLoader.parse(yaml, "test.yaml");
+        this.config = cfg.network();
+        controller = Controller.start(ControllerSettings.builder().config(cfg)
+                .listen(List.of(new InetSocketAddress("127.0.0.1", 0)))
+                .apps(List.of("isolation", "tenant-networks")).tableMissToController(false)
+                .dispatchThreads(2).flowAuditInterval(Duration.ZERO).build());
+        try {
+            net = SimNetwork.builder().controller("127.0.0.1", controller.openflowAddresses().get(0).getPort())
+                    .topology(SimFabric.topology(config, placement)).versions(OFVersion.OF_13).build();
+            net.awaitReady(Duration.ofSeconds(10));
+            awaitConverged();
+        } catch (Exception | Error e) {
+            controller.close();
+            throw e;
+        }
+    }
+
+    SimHost vm(String name) {
+        return net.host(name);
+    }
+
+    /** Wait until every VM is located and the reconciler has nothing left to send. */
+    void awaitConverged() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        int expected = net.hosts().size();
+        while (controller.tenants().locations().size() < expected) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("located " + controller.tenants().locations().keySet() + " of " + expected);
+            }
+            Thread.sleep(5);
+        }
+        long before = -1;
+        while (true) {
+            controller.reconciler().quiesce().get(10, TimeUnit.SECONDS);
+            long sent = controller.reconciler().stats().values().stream().mapToLong(Reconciler.Stats::flowModsSent).sum();
+            if (sent == before) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("flows did not settle");
+            }
+            before = sent;
+            Thread.sleep(20);
+        }
+    }
+
+    @Override
+    public void close() {
+        net.close();
+        controller.close();
+    }
+}
