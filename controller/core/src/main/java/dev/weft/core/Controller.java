@@ -46,10 +46,18 @@ public final class Controller implements AutoCloseable {
     private final OpenFlowServer server;
     private final List<InetSocketAddress> bound;
     private final Instant startedAt;
+    private final dev.weft.core.config.ControllerSection loadedController;
 
     private Controller(ControllerSettings s) {
         this.settings = s;
         this.startedAt = s.clock().instant();
+        this.loadedController = s.configFile().map(f -> {
+            try {
+                return dev.weft.core.config.ConfigLoader.load(f).controller();
+            } catch (RuntimeException e) {
+                return null;
+            }
+        }).orElse(null);
         this.dispatcher = new Dispatcher(s.dispatchThreads());
         this.switches = new SwitchManager(dispatcher, bus, s.requestTimeout());
         this.tenants = new dev.weft.core.tenant.TenantManager(dispatcher.control(), bus);
@@ -151,6 +159,49 @@ public final class Controller implements AutoCloseable {
 
     public dev.weft.core.flow.Reconciler reconciler() {
         return reconciler;
+    }
+
+    /**
+     * Re-read the config file and put its tenants and transport nodes in force. The new file is
+     * validated first: if it is invalid, the error is logged and returned, and the running
+     * networks are untouched. Only the logical networks that changed are recomputed. Controller
+     * settings and app settings take effect at the next start (a change to them is logged).
+     */
+    public synchronized dev.weft.core.config.ReloadResult reload() {
+        java.nio.file.Path file = settings.configFile().orElse(null);
+        if (file == null) {
+            return new dev.weft.core.config.ReloadResult(dev.weft.core.config.ReloadResult.Outcome.REJECTED,
+                    "no config file to reload (start with --config FILE)", java.util.Set.of());
+        }
+        dev.weft.core.config.WeftConfig next;
+        try {
+            next = dev.weft.core.config.ConfigLoader.load(file);
+        } catch (dev.weft.core.config.ConfigException e) {
+            log.error("config reload rejected, the running configuration stays: {}", e.getMessage());
+            return new dev.weft.core.config.ReloadResult(dev.weft.core.config.ReloadResult.Outcome.REJECTED,
+                    e.getMessage(), java.util.Set.of());
+        }
+        return applyNetwork(next.network(), next);
+    }
+
+    /** Put a (validated) network configuration in force; what {@link #reload()} does after reading the file. */
+    public synchronized dev.weft.core.config.ReloadResult applyNetwork(dev.weft.api.tenant.NetworkConfig next,
+                                                                       dev.weft.core.config.WeftConfig whole) {
+        dev.weft.api.tenant.NetworkConfig current = tenants.config();
+        java.util.Set<Integer> changed = dev.weft.core.tenant.ConfigDiff.changedSegments(current, next);
+        boolean nodes = !current.transportNodes().equals(next.transportNodes());
+        if (whole != null && (!whole.controller().equals(loadedController) || !whole.apps().equals(settings.appConfig()))) {
+            log.warn("controller or app settings in {} changed; they take effect at the next start", whole.source());
+        }
+        if (changed.isEmpty() && !nodes) {
+            log.info("config reloaded: no change to tenants or transport nodes");
+            return new dev.weft.core.config.ReloadResult(dev.weft.core.config.ReloadResult.Outcome.UNCHANGED,
+                    "no change", java.util.Set.of());
+        }
+        tenants.apply(next);
+        String msg = changed.size() + " logical network(s) changed" + (nodes ? ", transport nodes changed" : "");
+        log.info("config reloaded: {}", msg);
+        return new dev.weft.core.config.ReloadResult(dev.weft.core.config.ReloadResult.Outcome.APPLIED, msg, changed);
     }
 
     public List<AppHandle> apps() {

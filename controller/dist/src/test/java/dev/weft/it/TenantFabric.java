@@ -24,12 +24,14 @@ final class TenantFabric implements AutoCloseable {
     final NetworkConfig config;
 
     TenantFabric(String yaml, Map<String, String> placement) throws Exception {
-        WeftConfig cfg = ConfigLoader.parse(yaml, "test.yaml");
+        this(ConfigLoader.parse(yaml, "test.yaml"), placement, null, Duration.ZERO);
+    }
+
+    /** With {@code configFile} the controller can reload it; {@code audit} zero = no audit. */
+    TenantFabric(WeftConfig cfg, Map<String, String> placement, java.nio.file.Path configFile, Duration audit)
+            throws Exception {
         this.config = cfg.network();
-        controller = Controller.start(ControllerSettings.builder().config(cfg)
-                .listen(List.of(new InetSocketAddress("127.0.0.1", 0)))
-                .apps(List.of("isolation", "tenant-networks")).tableMissToController(false)
-                .dispatchThreads(2).flowAuditInterval(Duration.ZERO).build());
+        controller = startController(cfg, configFile, audit, 0);
         try {
             net = SimNetwork.builder().controller("127.0.0.1", controller.openflowAddresses().get(0).getPort())
                     .topology(SimFabric.topology(config, placement)).versions(OFVersion.OF_13).build();
@@ -41,14 +43,24 @@ final class TenantFabric implements AutoCloseable {
         }
     }
 
+    static Controller startController(WeftConfig cfg, java.nio.file.Path configFile, Duration audit, int port) {
+        return Controller.start(ControllerSettings.builder().config(cfg).configFile(configFile)
+                .listen(List.of(new InetSocketAddress("127.0.0.1", port)))
+                .apps(List.of("isolation", "tenant-networks")).tableMissToController(false)
+                .dispatchThreads(2).flowAuditInterval(audit).build());
+    }
+
     SimHost vm(String name) {
         return net.host(name);
     }
 
     /** Wait until every VM is located and the reconciler has nothing left to send. */
     void awaitConverged() throws Exception {
+        awaitConverged(controller, net.hosts().size());
+    }
+
+    static void awaitConverged(Controller controller, int expected) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        int expected = net.hosts().size();
         while (controller.tenants().locations().size() < expected) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("located " + controller.tenants().locations().keySet() + " of " + expected);

@@ -184,8 +184,21 @@ public final class ControllerCommand {
             err.println("weft " + NAME + ": " + e.getMessage());
             return 1;
         }
+        dev.weft.core.config.ConfigWatcher watcher = null;
+        if (run.settings().configFile().isPresent()) {
+            try {
+                watcher = new dev.weft.core.config.ConfigWatcher(run.settings().configFile().get(), controller::reload);
+            } catch (java.io.IOException e) {
+                err.println("weft " + NAME + ": cannot watch the config file for changes (" + e.getMessage()
+                        + "); reload with SIGHUP instead");
+            }
+        }
+        dev.weft.core.config.ConfigWatcher w = watcher;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (w != null) {
+                w.close();
+            }
             controller.close();
             stopped.countDown();
         }, "weft-shutdown"));
