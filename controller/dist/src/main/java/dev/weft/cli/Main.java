@@ -29,6 +29,8 @@ public final class Main {
                 ControllerCommand::run));
         COMMANDS.put("sim", new Entry("simulated OpenFlow switches and hosts that connect to a controller",
                 (args, out, err) -> dev.weft.sim.cli.SimMain.run(args)));
+        COMMANDS.put(ScaleBenchCommand.NAME, new Entry("compile the tenant pipeline for a large synthetic site and time it",
+                ScaleBenchCommand::run));
         COMMANDS.put("bench", new Entry("cbench-equivalent benchmark: simulated switches flood a controller with packet-ins",
                 (args, out, err) -> dev.weft.sim.bench.BenchMain.run(args)));
     }

@@ -63,6 +63,10 @@ public final class L2Compiler implements NetworkFlowsKeeper.Compiler {
             }
         }
         Map<DatapathId, List<FlowSpec>> out = new HashMap<>();
+        // Shared within this compile: many entries carry the same instructions or match values.
+        Map<OFPort, List<OFInstruction>> toPort = new HashMap<>();
+        Map<OFPort, List<OFInstruction>> toTunnel = new HashMap<>();
+        OFAction setTunnelId = OF.actions().setField(OF.oxms().tunnelId(U64.of(seg)));
         U64 local = metadata(seg, false);
         U64 fromTunnel = metadata(seg, true);
         OFMetadata segmentOnly = OFMetadata.of(U64.of(SEGMENT_MASK));
@@ -97,14 +101,14 @@ public final class L2Compiler implements NetworkFlowsKeeper.Compiler {
                         flows.add(new FlowSpec(L2, UNICAST, OF.buildMatch()
                                 .setMasked(MatchField.METADATA, OFMetadata.of(local), segmentOnly)
                                 .setExact(MatchField.ETH_DST, q.port().mac()).build(),
-                                apply(List.of(OF.actions().output(q.ofPort(), 0)))));
+                                toPort.computeIfAbsent(q.ofPort(), p -> apply(List.of(OF.actions().output(p, 0))))));
                         floodLocal.add(OF.actions().output(q.ofPort(), 0));
                     } else {
+                        OFPort t = tunnel.get();
                         flows.add(new FlowSpec(L2, UNICAST, OF.buildMatch()
                                 .setMasked(MatchField.METADATA, OFMetadata.of(local), OFMetadata.of(METADATA_MASK))
                                 .setExact(MatchField.ETH_DST, q.port().mac()).build(),
-                                apply(List.of(OF.actions().setField(OF.oxms().tunnelId(U64.of(seg))),
-                                        OF.actions().output(tunnel.get(), 0)))));
+                                toTunnel.computeIfAbsent(t, p -> apply(List.of(setTunnelId, OF.actions().output(p, 0))))));
                     }
                 }
                 if (!isHere) {
@@ -114,7 +118,7 @@ public final class L2Compiler implements NetworkFlowsKeeper.Compiler {
             // Broadcast and multicast: local ports, plus one copy per remote hypervisor when sent here.
             List<OFAction> all = new ArrayList<>(floodLocal);
             if (!floodRemote.isEmpty()) {
-                all.add(OF.actions().setField(OF.oxms().tunnelId(U64.of(seg))));
+                all.add(setTunnelId);
                 all.addAll(floodRemote);
             }
             flows.add(new FlowSpec(L2, FLOOD, OF.buildMatch()

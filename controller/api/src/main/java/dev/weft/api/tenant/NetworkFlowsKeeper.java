@@ -93,6 +93,21 @@ public final class NetworkFlowsKeeper {
         return k;
     }
 
+    /** Above this many dirty networks, compile them in parallel (they are independent, pure functions). */
+    static final int PARALLEL_THRESHOLD = 64;
+
+    /**
+     * Compile {@code networks} (segment → flows per switch). Large batches (a start, a reload of
+     * many networks) run in parallel on the common fork-join pool; the result is the same.
+     */
+    public static Map<Integer, Map<DatapathId, List<FlowSpec>>> compileAll(Compiler compiler, FabricView view,
+                                                                            java.util.Collection<Integer> segments) {
+        java.util.stream.Stream<Integer> s = segments.size() > PARALLEL_THRESHOLD
+                ? segments.parallelStream() : segments.stream();
+        return s.collect(java.util.stream.Collectors.toMap(seg -> seg, seg -> view.config().network(seg)
+                .map(n -> compiler.network(n, view)).orElse(Map.of())));
+    }
+
     private void schedule() {
         if (!scheduled) {
             scheduled = true;
@@ -125,9 +140,9 @@ public final class NetworkFlowsKeeper {
             baseDeployed.clear();
             baseDeployed.addAll(base.keySet());
         }
+        Map<Integer, Map<DatapathId, List<FlowSpec>>> compiled = compileAll(compiler, view, dirty);
         for (int seg : dirty) {
-            Map<DatapathId, List<FlowSpec>> byDpid = view.config().network(seg)
-                    .map(n -> compiler.network(n, view)).orElse(Map.of());
+            Map<DatapathId, List<FlowSpec>> byDpid = compiled.get(seg);
             Set<DatapathId> targets = new HashSet<>(byDpid.keySet());
             Set<DatapathId> before = deployed.getOrDefault(seg, Set.of());
             targets.addAll(before);
