@@ -10,8 +10,13 @@ import dev.weft.core.app.DefaultAppContext;
 import dev.weft.core.dispatch.AppHandle;
 import dev.weft.core.dispatch.Dispatcher;
 import dev.weft.core.dispatch.EventBus;
+import dev.weft.core.hosts.HostTracker;
 import dev.weft.core.openflow.OpenFlowServer;
 import dev.weft.core.openflow.SwitchManager;
+import dev.weft.core.topology.LinkProbes;
+import dev.weft.core.topology.TopologyManager;
+import dev.weft.api.host.HostService;
+import dev.weft.api.topology.TopologyService;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,8 +25,10 @@ import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -38,6 +45,9 @@ public final class Controller implements AutoCloseable {
     private final EventBus bus = new EventBus();
     private final SwitchManager switches;
     private final ScheduledExecutorService timer;
+    private final TopologyManager topology;
+    private final HostTracker hosts;
+    private final Map<Class<?>, Object> services = new HashMap<>();
     private final AppCatalog catalog;
     private final List<App> started = new ArrayList<>();
     private final List<AppHandle> handles = new ArrayList<>();
@@ -51,6 +61,20 @@ public final class Controller implements AutoCloseable {
         this.dispatcher = new Dispatcher(s.dispatchThreads());
         this.switches = new SwitchManager(dispatcher, bus, s.requestTimeout(), s.backpressureHighWater());
         this.timer = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("weft-timer", true));
+        // Core services subscribe before any app, at negative places in the chain: discovery
+        // consumes LLDP, host tracking learns from packet-ins, both before apps see them.
+        this.topology = new TopologyManager(s.topology(), dispatcher.control(), bus, switches, s.clock(), timer,
+                new LinkProbes());
+        topology.start();
+        services.put(SwitchService.class, switches);
+        services.put(TopologyService.class, topology);
+        if (s.topology().hosts().tracking()) {
+            this.hosts = new HostTracker(s.topology().hosts(), topology, dispatcher.control(), bus, s.clock(), timer);
+            hosts.start();
+            services.put(HostService.class, hosts);
+        } else {
+            this.hosts = null;
+        }
         OpenFlowServer srv = null;
         AppCatalog cat = null;
         try {
@@ -66,6 +90,10 @@ public final class Controller implements AutoCloseable {
             stopApps();
             if (cat != null) {
                 cat.close();
+            }
+            topology.close();
+            if (hosts != null) {
+                hosts.close();
             }
             timer.shutdownNow();
             dispatcher.close();
@@ -92,7 +120,6 @@ public final class Controller implements AutoCloseable {
             }
         }
         Map<String, AppCookie> cookies = AppCookies.assign(settings.apps());
-        Map<Class<?>, Object> services = Map.of(SwitchService.class, switches);
         for (int i = 0; i < selected.size(); i++) {
             App app = selected.get(i).app();
             AppHandle h = new AppHandle(app.name(), i);
@@ -134,6 +161,11 @@ public final class Controller implements AutoCloseable {
         return switches;
     }
 
+    /** A core service by type (switches, topology, hosts), as apps get it from their context. */
+    public <S> Optional<S> service(Class<S> type) {
+        return Optional.ofNullable(type.cast(services.get(type)));
+    }
+
     public List<AppHandle> apps() {
         return List.copyOf(handles);
     }
@@ -151,6 +183,10 @@ public final class Controller implements AutoCloseable {
         log.info("stopping");
         server.close();
         stopApps();
+        topology.close();
+        if (hosts != null) {
+            hosts.close();
+        }
         timer.shutdownNow();
         dispatcher.close();
         catalog.close();

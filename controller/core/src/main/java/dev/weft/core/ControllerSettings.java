@@ -3,7 +3,10 @@ package dev.weft.core;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.weft.core.config.ConfigException;
 import dev.weft.core.config.ControllerSection;
+import dev.weft.core.config.TopologySection;
 import dev.weft.core.config.WeftConfig;
+import dev.weft.core.hosts.HostSettings;
+import dev.weft.core.topology.TopologySettings;
 import org.projectfloodlight.openflow.protocol.OFVersion;
 
 import java.net.InetSocketAddress;
@@ -36,7 +39,8 @@ public record ControllerSettings(
         int backpressureHighWater,
         String configSource,
         Map<String, JsonNode> appConfig,
-        Clock clock) {
+        Clock clock,
+        TopologySettings topology) {
 
     public static final int DEFAULT_PORT = 6653;
     public static final List<String> DEFAULT_APPS = List.of("learning-switch");
@@ -126,6 +130,7 @@ public record ControllerSettings(
         private String configSource = "(defaults)";
         private Map<String, JsonNode> appConfig = Map.of();
         private Clock clock = Clock.systemUTC();
+        private TopologySettings topology = TopologySettings.DEFAULTS;
 
         /** Apply a config file's values (those present). */
         public Builder config(WeftConfig cfg) {
@@ -170,9 +175,32 @@ public record ControllerSettings(
             if (c.tableMissToController() != null) {
                 tableMissToController(c.tableMissToController());
             }
+            if (cfg.topology() != null) {
+                try {
+                    topology(applyTopology(topology, cfg.topology()));
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(src, "topology: " + e.getMessage());
+                }
+            }
             configSource = src;
             appConfig = cfg.apps();
             return this;
+        }
+
+        private static TopologySettings applyTopology(TopologySettings t, TopologySection c) {
+            HostSettings h = t.hosts();
+            TopologySection.Hosts ch = c.hosts();
+            if (ch != null) {
+                h = new HostSettings(ch.tracking() != null ? ch.tracking() : h.tracking(),
+                        ch.timeout() != null ? ch.timeout() : h.timeout(), ch.max() != null ? ch.max() : h.max(),
+                        ch.flapMoves() != null ? ch.flapMoves() : h.flapMoves(),
+                        ch.flapWindow() != null ? ch.flapWindow() : h.flapWindow(),
+                        ch.flapHold() != null ? ch.flapHold() : h.flapHold());
+            }
+            return new TopologySettings(c.discovery() != null ? c.discovery() : t.discovery(),
+                    c.probeInterval() != null ? c.probeInterval() : t.probeInterval(),
+                    c.linkTimeout() != null ? c.linkTimeout() : t.linkTimeout(),
+                    c.edgeGrace() != null ? c.edgeGrace() : t.edgeGrace(), h);
         }
 
         public Builder listen(List<InetSocketAddress> v) {
@@ -245,9 +273,15 @@ public record ControllerSettings(
             return this;
         }
 
+        public Builder topology(TopologySettings t) {
+            topology = java.util.Objects.requireNonNull(t);
+            return this;
+        }
+
         public ControllerSettings build() {
             return new ControllerSettings(listen, apps, plugins, dispatchThreads, ioThreads, versions, echoInterval,
-                    echoTimeout, handshakeTimeout, requestTimeout, tableMiss, highWater, configSource, appConfig, clock);
+                    echoTimeout, handshakeTimeout, requestTimeout, tableMiss, highWater, configSource, appConfig, clock,
+                    topology);
         }
     }
 }

@@ -106,9 +106,10 @@ public final class ConfigLoader {
     }
 
     /** The shape of the whole file. */
-    private record FileShape(ControllerSection controller, java.util.Map<String, JsonNode> apps) {
+    private record FileShape(ControllerSection controller, java.util.Map<String, JsonNode> apps,
+                             TopologySection topology) {
         WeftConfig toConfig(String source) {
-            return new WeftConfig(source, controller, apps);
+            return new WeftConfig(source, controller, apps, topology);
         }
     }
 
