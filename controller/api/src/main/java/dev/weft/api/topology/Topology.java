@@ -93,20 +93,26 @@ public final class Topology {
         this.roles = roleMap.build();
         this.edgePorts = edges.build();
 
-        // Usable (bidirectional) links, one per neighbour: the lowest local port wins.
+        // Usable (bidirectional) links, one cable per pair of switches: the one that sorts first
+        // seen from the lower dpid, so that both ends pick the same cable.
         ImmutableGraph.Builder<DatapathId> g = GraphBuilder.undirected().allowsSelfLoops(false).immutable();
         switches.forEach(g::addNode);
-        Map<DatapathId, TreeMap<DatapathId, Link>> best = new HashMap<>();
+        Map<List<DatapathId>, Link> cables = new HashMap<>();
         for (Link l : b.links) {
             DatapathId a = l.src().dpid();
             DatapathId z = l.dst().dpid();
-            if (a.equals(z) || !b.links.contains(l.reversed())) {
+            if (a.compareTo(z) >= 0 || !b.links.contains(l.reversed())) {
                 continue;
             }
             g.putEdge(a, z);
-            best.computeIfAbsent(a, k -> new TreeMap<>()).merge(z, l, (x, y) -> x.compareTo(y) <= 0 ? x : y);
+            cables.merge(List.of(a, z), l, (x, y) -> x.compareTo(y) <= 0 ? x : y);
         }
         this.graph = g.build();
+        Map<DatapathId, TreeMap<DatapathId, Link>> best = new HashMap<>();
+        for (Link c : cables.values()) {
+            best.computeIfAbsent(c.src().dpid(), k -> new TreeMap<>()).put(c.dst().dpid(), c);
+            best.computeIfAbsent(c.dst().dpid(), k -> new TreeMap<>()).put(c.src().dpid(), c.reversed());
+        }
         var u = ImmutableMap.<DatapathId, ImmutableList<Link>>builder();
         for (DatapathId d : switches) {
             TreeMap<DatapathId, Link> m = best.get(d);
