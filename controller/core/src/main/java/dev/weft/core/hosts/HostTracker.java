@@ -16,6 +16,7 @@ import dev.weft.api.topology.TopologyService;
 import dev.weft.core.dispatch.AppHandle;
 import dev.weft.core.dispatch.EventBus;
 import dev.weft.core.dispatch.Lane;
+import dev.weft.core.topology.TopologyState;
 import org.projectfloodlight.openflow.types.IPv4Address;
 import org.projectfloodlight.openflow.types.MacAddress;
 import org.projectfloodlight.openflow.types.VlanVid;
@@ -89,7 +90,14 @@ public final class HostTracker implements HostService, AutoCloseable {
             return Disposition.CONTINUE;
         }
         PortRole role = topology.current().role(e.sw().id(), e.inPort());
-        if (role != PortRole.EDGE && role != PortRole.PENDING) {
+        if (role == PortRole.NONE) {
+            // A port the switch has just reported (PORT_STATUS ADD in the same batch) may not be
+            // in the topology snapshot yet: the control lane publishes it a moment later. The
+            // switch's own port table is current on this lane; such a port is pending.
+            if (!e.sw().port(e.inPort()).filter(TopologyState::isWorking).isPresent()) {
+                return Disposition.CONTINUE;
+            }
+        } else if (role != PortRole.EDGE && role != PortRole.PENDING) {
             return Disposition.CONTINUE;
         }
         table.observe(src, f.vlan().orElse(VlanVid.ZERO), e.sw().id(), e.inPort(), senderIp(f), clock.millis());

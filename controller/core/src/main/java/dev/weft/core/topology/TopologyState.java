@@ -35,7 +35,7 @@ import java.util.TreeMap;
  * (switch disconnected, probes expired), the surviving end is probed again and pending again, so
  * a switch that comes back is found before anything is flooded towards it.
  */
-final class TopologyState {
+public final class TopologyState {
 
     /** Events to deliver and ports to probe now. */
     record Result(List<NetworkEvent> events, List<SwitchPort> probe) {
@@ -71,7 +71,7 @@ final class TopologyState {
     }
 
     /** A port that can carry traffic: numbered, not down, not administratively down. */
-    static boolean isWorking(OFPortDesc p) {
+    public static boolean isWorking(OFPortDesc p) {
         return SwitchPort.isPhysical(p.getPortNo()) && !p.getState().contains(OFPortState.LINK_DOWN)
                 && !p.getConfig().contains(OFPortConfig.PORT_DOWN);
     }
