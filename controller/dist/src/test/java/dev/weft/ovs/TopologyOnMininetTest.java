@@ -20,6 +20,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.projectfloodlight.openflow.types.DatapathId;
 import org.projectfloodlight.openflow.types.OFPort;
 
@@ -112,6 +114,38 @@ class TopologyOnMininetTest {
             flows.stream().filter(f -> f.contains("dl_dst=")).findFirst().orElse("-"));
         assertTrue(into.isEmpty(), () -> "entries into the dead link: " + into);
         assertFalse(flows.isEmpty());
+      } finally {
+        t.run("teardown", mn::close);
+      }
+    } finally {
+      t.print();
+    }
+    OvsHarnessSelfTest.assertNoLeftovers(prefix);
+  }
+
+  /** Where the learning switch works (trees), forwarding works too, in both OpenFlow versions. */
+  @ParameterizedTest(name = "{0} over {1}")
+  @CsvSource({"'linear,4', OpenFlow10, 4, 4"})
+  void loopFreePingall(String topology, String protocol, int switches, int hosts) throws Exception {
+    OvsHarnessSelfTest.Timings t = new OvsHarnessSelfTest.Timings("weft forwarding " + topology + " "
+        + protocol);
+    String prefix;
+    try (WeftUnderTest weft = new WeftUnderTest(List.of("forwarding"), Map.of())) {
+      t.run("weft start", weft::start);
+      MininetSession mn = t.get("topology up",
+          () -> MininetSession.start(topology, protocol, weft.port(), START));
+      prefix = mn.prefix();
+      try {
+        TopologyService topo = weft.controller().service(TopologyService.class).orElseThrow();
+        Set<Link> expected = switchLinks(mn);
+        assertTrue(weft.awaitSwitches(switches, CONNECT));
+        assertTrue(WeftUnderTest.await(() -> topo.current().links().equals(expected)
+            && settled(topo.current(), hosts), CONNECT), () -> "not discovered: " + topo.current());
+        PingResult r = t.get("pingall", () -> mn.pingAll(PER_PING));
+        System.out.printf("[ovs] weft forwarding %s %s pingall:%n%s%n", topology, protocol,
+            r.raw().stripTrailing());
+        assertEquals(hosts * (hosts - 1), r.sent(), r::toString);
+        assertEquals(0.0, r.droppedPercent(), r::toString);
       } finally {
         t.run("teardown", mn::close);
       }
