@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
 /**
@@ -68,15 +69,18 @@ final class HostTable {
 
     private final HostSettings settings;
     private final Consumer<NetworkEvent> sink;
+    private final LongSupplier clock;
     private final Map<MacAddress, Entry> untagged = new ConcurrentHashMap<>();
     private final Map<Key, Entry> tagged = new ConcurrentHashMap<>();
     private volatile int size;
     private long ignoredFull;
     private long lastFullLog = Long.MIN_VALUE;
 
-    HostTable(HostSettings settings, Consumer<NetworkEvent> sink) {
+    /** {@code clock}: the time in ms for changes (the hot path is given a coarser time by its caller). */
+    HostTable(HostSettings settings, Consumer<NetworkEvent> sink, LongSupplier clock) {
         this.settings = settings;
         this.sink = sink;
+        this.clock = clock;
     }
 
     private Entry entry(MacAddress mac, VlanVid vlan) {
@@ -85,7 +89,9 @@ final class HostTable {
 
     /**
      * A frame from {@code mac} came in on an edge (or pending) port. {@code ip}: the sender's
-     * IPv4 address when the frame shows one (ARP sender, IPv4 source), else null.
+     * IPv4 address when the frame shows one (ARP sender, IPv4 source), else null. {@code now}
+     * may be coarse (reading the clock for every packet costs more than the rest of this
+     * method); changes read the clock themselves.
      */
     void observe(MacAddress mac, VlanVid vlan, DatapathId dpid, OFPort port, IPv4Address ip, long now) {
         Entry e = entry(mac, vlan);
@@ -101,10 +107,11 @@ final class HostTable {
                 return; // flapping: frozen where it is
             }
         }
-        change(mac, vlan, new SwitchPort(dpid, port), ip, now);
+        change(mac, vlan, new SwitchPort(dpid, port), ip);
     }
 
-    private synchronized void change(MacAddress mac, VlanVid vlan, SwitchPort at, IPv4Address ip, long now) {
+    private synchronized void change(MacAddress mac, VlanVid vlan, SwitchPort at, IPv4Address ip) {
+        long now = clock.getAsLong();
         Entry e = entry(mac, vlan);
         Instant t = Instant.ofEpochMilli(now);
         if (e == null) {

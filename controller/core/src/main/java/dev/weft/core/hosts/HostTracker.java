@@ -53,6 +53,10 @@ public final class HostTracker implements HostService, AutoCloseable {
     private final HostTable table;
     private final AppHandle handle = new AppHandle("core.hosts", CHAIN_ORDER);
     private ScheduledFuture<?> aging;
+    private ScheduledFuture<?> ticking;
+    /** The time for the per-packet path, refreshed every {@link #COARSE_MILLIS} ms. */
+    private volatile long coarseNow;
+    static final long COARSE_MILLIS = 250;
 
     public HostTracker(HostSettings settings, TopologyService topology, Lane control, EventBus bus, Clock clock,
                        ScheduledExecutorService timer) {
@@ -61,7 +65,8 @@ public final class HostTracker implements HostService, AutoCloseable {
         this.bus = bus;
         this.clock = clock;
         this.timer = timer;
-        this.table = new HostTable(settings, ev -> control.execute(() -> deliver(ev)));
+        this.table = new HostTable(settings, ev -> control.execute(() -> deliver(ev)), clock::millis);
+        this.coarseNow = clock.millis();
     }
 
     public void start() {
@@ -73,6 +78,8 @@ public final class HostTracker implements HostService, AutoCloseable {
         });
         long period = Math.max(1_000, Math.min(settings.timeout().toMillis() / 10, 30_000));
         aging = timer.scheduleAtFixedRate(() -> table.age(clock.millis()), period, period, TimeUnit.MILLISECONDS);
+        ticking = timer.scheduleAtFixedRate(() -> coarseNow = clock.millis(), COARSE_MILLIS, COARSE_MILLIS,
+                TimeUnit.MILLISECONDS);
         log.info("host tracking on (hosts forgotten after {} s unseen, at most {}; {} moves within {} ms damp a host "
                         + "for {} ms)", settings.timeout().toSeconds(), settings.max(), settings.flapMoves(),
                 settings.flapWindow().toMillis(), settings.flapHold().toMillis());
@@ -100,7 +107,7 @@ public final class HostTracker implements HostService, AutoCloseable {
         } else if (role != PortRole.EDGE && role != PortRole.PENDING) {
             return Disposition.CONTINUE;
         }
-        table.observe(src, f.vlan().orElse(VlanVid.ZERO), e.sw().id(), e.inPort(), senderIp(f), clock.millis());
+        table.observe(src, f.vlan().orElse(VlanVid.ZERO), e.sw().id(), e.inPort(), senderIp(f), coarseNow);
         return Disposition.CONTINUE;
     }
 
@@ -170,6 +177,7 @@ public final class HostTracker implements HostService, AutoCloseable {
     public void close() {
         if (aging != null) {
             aging.cancel(false);
+            ticking.cancel(false);
         }
     }
 }

@@ -36,7 +36,7 @@ class HostTableTest {
     private final MutableClock clock = new MutableClock();
     private final List<NetworkEvent> events = new ArrayList<>();
     private final HostTable table = new HostTable(HostSettings.DEFAULTS.withTimeout(Duration.ofMinutes(5))
-            .withFlapping(3, Duration.ofSeconds(10), Duration.ofSeconds(30)), events::add);
+            .withFlapping(3, Duration.ofSeconds(10), Duration.ofSeconds(30)), events::add, clock::millis);
 
     private void see(MacAddress mac, SwitchPort at, IPv4Address ip) {
         table.observe(mac, VlanVid.ZERO, at.dpid(), at.port(), ip, clock.millis());
@@ -145,7 +145,7 @@ class HostTableTest {
 
     @Test
     void fullTableIgnoresNewHosts() {
-        HostTable small = new HostTable(HostSettings.DEFAULTS.withMax(2), events::add);
+        HostTable small = new HostTable(HostSettings.DEFAULTS.withMax(2), events::add, () -> 0L);
         for (int i = 1; i <= 5; i++) {
             small.observe(MacAddress.of(i), VlanVid.ZERO, DatapathId.of(1), OFPort.of(i), null, 0);
         }
