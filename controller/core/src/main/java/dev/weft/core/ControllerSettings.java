@@ -3,9 +3,7 @@ package dev.weft.core;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.weft.core.config.ConfigException;
 import dev.weft.core.config.ControllerSection;
-import dev.weft.core.config.TopologySection;
 import dev.weft.core.config.WeftConfig;
-import dev.weft.core.hosts.HostSettings;
 import dev.weft.core.topology.TopologySettings;
 import org.projectfloodlight.openflow.protocol.OFVersion;
 
@@ -177,7 +175,7 @@ public record ControllerSettings(
             }
             if (cfg.topology() != null) {
                 try {
-                    topology(applyTopology(topology, cfg.topology()));
+                    topology(topology.with(cfg.topology()));
                 } catch (IllegalArgumentException e) {
                     throw new ConfigException(src, "topology: " + e.getMessage());
                 }
@@ -185,22 +183,6 @@ public record ControllerSettings(
             configSource = src;
             appConfig = cfg.apps();
             return this;
-        }
-
-        private static TopologySettings applyTopology(TopologySettings t, TopologySection c) {
-            HostSettings h = t.hosts();
-            TopologySection.Hosts ch = c.hosts();
-            if (ch != null) {
-                h = new HostSettings(ch.tracking() != null ? ch.tracking() : h.tracking(),
-                        ch.timeout() != null ? ch.timeout() : h.timeout(), ch.max() != null ? ch.max() : h.max(),
-                        ch.flapMoves() != null ? ch.flapMoves() : h.flapMoves(),
-                        ch.flapWindow() != null ? ch.flapWindow() : h.flapWindow(),
-                        ch.flapHold() != null ? ch.flapHold() : h.flapHold());
-            }
-            return new TopologySettings(c.discovery() != null ? c.discovery() : t.discovery(),
-                    c.probeInterval() != null ? c.probeInterval() : t.probeInterval(),
-                    c.linkTimeout() != null ? c.linkTimeout() : t.linkTimeout(),
-                    c.edgeGrace() != null ? c.edgeGrace() : t.edgeGrace(), h);
         }
 
         public Builder listen(List<InetSocketAddress> v) {

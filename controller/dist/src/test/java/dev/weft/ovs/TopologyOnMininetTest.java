@@ -63,11 +63,18 @@ class TopologyOnMininetTest {
         assertTrue(WeftUnderTest.await(() -> settled(topo.current(), 9), CONNECT),
             () -> "edge ports not settled: " + topo.current());
         long settled = System.nanoTime();
-        t.note("discovery (all 9 switches connected -> all 36 links known)",
-            ms(discovered - connected));
-        t.note("edge ports settled", ms(settled - connected));
+        java.time.Instant lastLink = events.lastLinkAdded();
+        List<java.time.Instant> since = weft.controller().switches().all().stream()
+            .map(dev.weft.api.Switch::connectedSince).sorted().toList();
+        long fromLast = Duration.between(since.get(since.size() - 1), lastLink).toNanos();
+        long fromFirst = Duration.between(since.get(0), lastLink).toNanos();
+        t.note("discovery (9th switch connected -> 36th link)", ms(fromLast));
+        t.note("discovery (1st switch connected -> 36th link)", ms(fromFirst));
+        t.note("edge ports settled after the 9th switch", ms(settled - connected));
         System.out.printf("[ovs] weft torus,3,3: all 36 links known %s after the 9th switch "
-                + "connected; %s%n", ms(discovered - connected), topo.current());
+                + "connected, %s after the 1st (switches connected over %s); polled: %s; %s%n",
+            ms(fromLast), ms(fromFirst), ms(fromFirst - fromLast), ms(discovered - connected),
+            topo.current());
 
         PingResult first = t.get("pingall", () -> mn.pingAll(PER_PING));
         System.out.printf("[ovs] weft forwarding torus,3,3 OpenFlow13 pingall:%n%s%n",

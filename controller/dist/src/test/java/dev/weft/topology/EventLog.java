@@ -19,7 +19,8 @@ public final class EventLog implements App {
     /** The instance most recently started (tests run one controller at a time). */
     private static volatile EventLog last;
 
-    public record Entry(NetworkEvent event, long nanos, String thread) {
+    /** {@code nanos}: System.nanoTime(); {@code at}: wall clock, comparable with a switch's connectedSince. */
+    public record Entry(NetworkEvent event, long nanos, java.time.Instant at, String thread) {
     }
 
     private final List<Entry> entries = new CopyOnWriteArrayList<>();
@@ -36,7 +37,7 @@ public final class EventLog implements App {
     @Override
     public void start(AppContext ctx) {
         ctx.on(NetworkEvent.class, e -> {
-            entries.add(new Entry(e, System.nanoTime(), Thread.currentThread().getName()));
+            entries.add(new Entry(e, System.nanoTime(), java.time.Instant.now(), Thread.currentThread().getName()));
             return Disposition.CONTINUE;
         });
         last = this;
@@ -44,6 +45,12 @@ public final class EventLog implements App {
 
     public List<Entry> entries() {
         return List.copyOf(entries);
+    }
+
+    /** When the last LinkAdded so far was delivered. */
+    public java.time.Instant lastLinkAdded() {
+        return entries.stream().filter(e -> e.event() instanceof dev.weft.api.event.LinkAdded).map(Entry::at)
+                .max(java.util.Comparator.naturalOrder()).orElseThrow();
     }
 
     public <E extends NetworkEvent> List<E> events(Class<E> type) {

@@ -40,8 +40,10 @@ final class SimFixture implements AutoCloseable {
     final TopologyManager topology;
     final HostService hosts;
     final EventLog events;
-    /** All switches connected in Weft → all links known. */
+    /** Last switch connected in Weft (handshake done) → last link discovered. */
     final Duration discovery;
+    /** First switch connected in Weft → last link discovered. */
+    final Duration discoveryFromFirst;
     private final Map<String, DatapathId> dpids = new HashMap<>();
     private final Map<DatapathId, String> names = new HashMap<>();
 
@@ -65,10 +67,13 @@ final class SimFixture implements AutoCloseable {
             });
             int switches = net.switches().size();
             await(() -> weft.switches().all().size() == switches, Duration.ofSeconds(20), "switches connected");
-            long t0 = System.nanoTime();
             Set<Link> expected = simLinks();
             await(() -> topology.current().links().equals(expected), Duration.ofSeconds(20), "all links discovered");
-            discovery = Duration.ofNanos(System.nanoTime() - t0);
+            java.time.Instant lastLink = events.lastLinkAdded();
+            discovery = Duration.between(weft.switches().all().stream().map(Switch::connectedSince)
+                    .max(java.util.Comparator.naturalOrder()).orElseThrow(), lastLink);
+            discoveryFromFirst = Duration.between(weft.switches().all().stream().map(Switch::connectedSince)
+                    .min(java.util.Comparator.naturalOrder()).orElseThrow(), lastLink);
             net.awaitReady(Duration.ofSeconds(10));
             // Every host port settled as an edge port.
             int hostCount = net.hosts().size();

@@ -52,9 +52,9 @@ class TopologySimTest {
     @CsvSource({"'ring,4', 1.3", "'ring,4', 1.0", "'torus,4,4', 1.3"})
     void loopsAreFoundAndFloodsReachEveryHostExactlyOnce(String topo, String of) throws Exception {
         try (SimFixture f = new SimFixture(topo, version(of), SETTINGS)) {
-            System.out.printf("[sim] %s OF %s: %d switches, %d links discovered %d ms after all switches "
-                            + "connected; %s%n", topo, of, f.net.switches().size(), f.current().links().size(),
-                    f.discovery.toMillis(), f.current());
+            System.out.printf("[sim] %s OF %s: %d switches, all %d links discovered %d ms after the last switch "
+                            + "connected (%d ms after the first); %s%n", topo, of, f.net.switches().size(),
+                    f.current().links().size(), f.discovery.toMillis(), f.discoveryFromFirst.toMillis(), f.current());
             assertEquals(f.simLinks(), f.current().links());
             int n = f.net.hosts().size();
             assertEquals(f.net.switches().size() - 1, f.current().broadcastTree().size() / 2,

@@ -1,5 +1,6 @@
 package dev.weft.core.topology;
 
+import dev.weft.core.config.TopologySection;
 import dev.weft.core.hosts.HostSettings;
 
 import java.time.Duration;
@@ -38,6 +39,23 @@ public record TopologySettings(boolean discovery, Duration probeInterval, Durati
         if (edgeGrace.isNegative()) {
             throw new IllegalArgumentException("edge-grace must not be negative");
         }
+    }
+
+    /** These settings with the keys present in a config file's {@code topology:} section. */
+    public TopologySettings with(TopologySection c) {
+        HostSettings h = hosts;
+        TopologySection.Hosts ch = c.hosts();
+        if (ch != null) {
+            h = new HostSettings(ch.tracking() != null ? ch.tracking() : h.tracking(),
+                    ch.timeout() != null ? ch.timeout() : h.timeout(), ch.max() != null ? ch.max() : h.max(),
+                    ch.flapMoves() != null ? ch.flapMoves() : h.flapMoves(),
+                    ch.flapWindow() != null ? ch.flapWindow() : h.flapWindow(),
+                    ch.flapHold() != null ? ch.flapHold() : h.flapHold());
+        }
+        return new TopologySettings(c.discovery() != null ? c.discovery() : discovery,
+                c.probeInterval() != null ? c.probeInterval() : probeInterval,
+                c.linkTimeout() != null ? c.linkTimeout() : linkTimeout,
+                c.edgeGrace() != null ? c.edgeGrace() : edgeGrace, h);
     }
 
     public TopologySettings withDiscovery(boolean d) {
