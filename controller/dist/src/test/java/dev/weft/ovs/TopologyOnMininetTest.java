@@ -91,8 +91,8 @@ class TopologyOnMininetTest {
         // Ping at once (not waiting for Weft): how long the hosts are cut off.
         PingResult p = null;
         int attempts = 0;
-        while ((p == null || !p.allReceived()) && attempts++ < 20) {
-          p = mn.ping("h1x1", "h1x2", Duration.ofMillis(300));
+        while ((p == null || !p.allReceived()) && attempts++ < 40) {
+          p = mn.ping("h1x1", "h1x2", Duration.ofMillis(100));
         }
         long pinged = System.nanoTime();
         assertTrue(p.allReceived(), p::toString);
