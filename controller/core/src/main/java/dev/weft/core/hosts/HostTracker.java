@@ -1,6 +1,8 @@
 package dev.weft.core.hosts;
 
 import dev.weft.api.Disposition;
+import dev.weft.api.event.HostFlapping;
+import dev.weft.api.event.HostMoved;
 import dev.weft.api.event.HostRemoved;
 import dev.weft.api.event.LinkAdded;
 import dev.weft.api.event.NetworkEvent;
@@ -86,7 +88,14 @@ public final class HostTracker implements HostService, AutoCloseable {
     }
 
     private void deliver(NetworkEvent ev) {
-        log.info("{}", ev);
+        if (ev instanceof HostFlapping f) {
+            log.warn("host {} is flapping (now also seen at {}): kept at {} until {}", f.host().mac(), f.seenAt(),
+                    f.host().location(), f.dampedUntil());
+        } else if (ev instanceof HostMoved m) {
+            log.info("host {} moved from {} to {}", m.host().mac(), m.previous(), m.host().location());
+        } else {
+            log.debug("{}", ev);
+        }
         bus.dispatch(ev);
     }
 

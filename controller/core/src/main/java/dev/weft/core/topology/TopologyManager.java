@@ -71,6 +71,9 @@ public final class TopologyManager implements TopologyService, AutoCloseable {
     // Control lane only.
     private final TopologyState state;
     private Instant settleScheduledFor;
+    private final java.util.concurrent.ConcurrentLinkedQueue<java.util.function.Supplier<TopologyState.Result>> pending =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicBoolean drainQueued = new java.util.concurrent.atomic.AtomicBoolean();
 
     private volatile Topology current = Topology.empty();
     private ScheduledFuture<?> ticker;
@@ -147,14 +150,14 @@ public final class TopologyManager implements TopologyService, AutoCloseable {
         Switch sw = e.sw();
         Instant now = clock.instant();
         List<OFPortDesc> ports = List.copyOf(sw.ports());
-        control.execute(() -> apply(state.switchUp(sw.id(), ports, now), now));
+        submit(() -> state.switchUp(sw.id(), ports, now));
         probeAll(sw);
         return Disposition.CONTINUE;
     }
 
     private Disposition disconnected(SwitchDisconnected e) {
         Instant now = clock.instant();
-        control.execute(() -> apply(state.switchDown(e.sw().id(), now), now));
+        submit(() -> state.switchDown(e.sw().id(), now));
         return Disposition.CONTINUE;
     }
 
@@ -162,7 +165,7 @@ public final class TopologyManager implements TopologyService, AutoCloseable {
         Instant now = clock.instant();
         boolean deleted = e.reason() == OFPortReason.DELETE;
         OFPortDesc p = e.port();
-        control.execute(() -> apply(state.portChanged(e.sw().id(), p, deleted, now), now));
+        submit(() -> state.portChanged(e.sw().id(), p, deleted, now));
         if (!deleted && TopologyState.isWorking(p)) {
             probe(e.sw(), p);
         }
@@ -192,7 +195,7 @@ public final class TopologyManager implements TopologyService, AutoCloseable {
         probesValid.increment();
         Link link = new Link(c.origin(), new SwitchPort(e.sw().id(), e.inPort()));
         Instant now = Instant.ofEpochMilli(nowMillis);
-        control.execute(() -> apply(state.linkSeen(link, now), now));
+        submit(() -> state.linkSeen(link, now));
         return Disposition.STOP;
     }
 
@@ -232,29 +235,51 @@ public final class TopologyManager implements TopologyService, AutoCloseable {
         for (Switch sw : switches.all()) {
             sw.execute(() -> probeAll(sw));
         }
-        control.execute(() -> {
-            Instant now = clock.instant();
-            apply(state.tick(now), now);
-        });
+        submit(() -> state.tick(clock.instant()));
     }
 
-    /** Control lane: publish the new snapshot, then announce, then probe what needs it. */
-    private void apply(TopologyState.Result r, Instant now) {
+    /**
+     * Queue a change to the state. Changes are applied on the control lane in the order they
+     * were queued, in batches: everything queued while the lane was busy is applied at once and
+     * the snapshot is rebuilt once per batch (a network of a thousand switches connecting would
+     * otherwise rebuild it once per link), before the batch's events are delivered.
+     */
+    private void submit(java.util.function.Supplier<TopologyState.Result> change) {
+        pending.add(change);
+        if (drainQueued.compareAndSet(false, true)) {
+            control.execute(this::drain);
+        }
+    }
+
+    /** Control lane. */
+    private void drain() {
+        drainQueued.set(false);
+        List<NetworkEvent> events = new ArrayList<>();
+        List<SwitchPort> probe = new ArrayList<>();
+        java.util.function.Supplier<TopologyState.Result> change;
+        while ((change = pending.poll()) != null) {
+            TopologyState.Result r = change.get();
+            events.addAll(r.events());
+            probe.addAll(r.probe());
+        }
         Topology before = current;
         Topology t = state.snapshot();
         if (t != before) {
             current = t;
             log.debug("topology now {}", t);
         }
-        for (NetworkEvent ev : r.events()) {
-            log.info("{}", ev);
+        for (NetworkEvent ev : events) {
+            if (ev instanceof dev.weft.api.event.LinkRemoved) {
+                log.info("{}", ev);
+            } else {
+                log.debug("{}", ev);
+            }
             bus.dispatch(ev);
         }
-        List<SwitchPort> probe = new ArrayList<>(r.probe());
         for (SwitchPort p : probe) {
             switches.get(p.dpid()).ifPresent(sw -> sw.execute(() -> sw.port(p.port()).ifPresent(d -> probe(sw, d))));
         }
-        scheduleSettle(now);
+        scheduleSettle(clock.instant());
     }
 
     private void scheduleSettle(Instant now) {
@@ -266,8 +291,7 @@ public final class TopologyManager implements TopologyService, AutoCloseable {
             long delay = Math.max(0, at.toEpochMilli() - now.toEpochMilli()) + 1;
             control.schedule(() -> {
                 settleScheduledFor = null;
-                Instant t = clock.instant();
-                apply(state.tick(t), t);
+                submit(() -> state.tick(clock.instant()));
             }, delay, TimeUnit.MILLISECONDS);
         });
     }
