@@ -8,8 +8,10 @@ package dev.weft.api;
  *
  * <p>Threading: events of one switch are always delivered in order, on that switch's dispatch
  * thread, so per-switch state kept by an app needs no locks as long as it is only touched from
- * handlers of that switch's events (or from {@link Switch#execute(Runnable)}). State shared
- * between switches must be thread-safe.
+ * handlers of that switch's events (or from {@link Switch#execute(Runnable)}). Network events
+ * (links, hosts: {@link dev.weft.api.event.NetworkEvent}) are delivered in order on one control
+ * thread that is not a switch's thread. State shared between switches, or between switch events
+ * and network events, must be thread-safe.
  */
 public interface App {
 

@@ -3,6 +3,8 @@ package dev.weft.core;
 import dev.weft.api.App;
 import dev.weft.api.AppCookie;
 import dev.weft.api.SwitchService;
+import dev.weft.api.host.HostService;
+import dev.weft.api.topology.TopologyService;
 import dev.weft.core.app.AppCatalog;
 import dev.weft.core.app.AppCookies;
 import dev.weft.core.app.AppLoadException;
@@ -10,8 +12,11 @@ import dev.weft.core.app.DefaultAppContext;
 import dev.weft.core.dispatch.AppHandle;
 import dev.weft.core.dispatch.Dispatcher;
 import dev.weft.core.dispatch.EventBus;
+import dev.weft.core.hosts.HostTracker;
 import dev.weft.core.openflow.OpenFlowServer;
 import dev.weft.core.openflow.SwitchManager;
+import dev.weft.core.topology.LinkProbes;
+import dev.weft.core.topology.TopologyManager;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,8 +25,10 @@ import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -40,6 +47,9 @@ public final class Controller implements AutoCloseable {
     private final dev.weft.core.tenant.TenantManager tenants;
     private final dev.weft.core.flow.Reconciler reconciler;
     private final ScheduledExecutorService timer;
+    private final TopologyManager topology;
+    private final HostTracker hosts;
+    private final Map<Class<?>, Object> services = new HashMap<>();
     private final AppCatalog catalog;
     private final List<App> started = new ArrayList<>();
     private final List<AppHandle> handles = new ArrayList<>();
@@ -65,6 +75,20 @@ public final class Controller implements AutoCloseable {
         tenants.subscribe();
         reconciler.start();
         this.timer = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("weft-timer", true));
+        // Core services subscribe before any app, at negative places in the chain: discovery
+        // consumes LLDP, host tracking learns from packet-ins, both before apps see them.
+        this.topology = new TopologyManager(s.topology(), dispatcher.control(), bus, switches, s.clock(), timer,
+                new LinkProbes());
+        topology.start();
+        services.put(SwitchService.class, switches);
+        services.put(TopologyService.class, topology);
+        if (s.topology().hosts().tracking()) {
+            this.hosts = new HostTracker(s.topology().hosts(), topology, dispatcher.control(), bus, s.clock(), timer);
+            hosts.start();
+            services.put(HostService.class, hosts);
+        } else {
+            this.hosts = null;
+        }
         OpenFlowServer srv = null;
         AppCatalog cat = null;
         try {
@@ -81,6 +105,10 @@ public final class Controller implements AutoCloseable {
             stopApps();
             if (cat != null) {
                 cat.close();
+            }
+            topology.close();
+            if (hosts != null) {
+                hosts.close();
             }
             timer.shutdownNow();
             dispatcher.close();
@@ -107,9 +135,8 @@ public final class Controller implements AutoCloseable {
             }
         }
         Map<String, AppCookie> cookies = AppCookies.assign(settings.apps());
-        Map<Class<?>, Object> services = Map.of(SwitchService.class, switches,
-                dev.weft.api.tenant.TenantService.class, tenants,
-                dev.weft.api.flow.FlowService.class,
+        services.put(dev.weft.api.tenant.TenantService.class, tenants);
+        services.put(dev.weft.api.flow.FlowService.class,
                 (DefaultAppContext.PerApp<dev.weft.api.flow.FlowService>) reconciler::forApp);
         for (int i = 0; i < selected.size(); i++) {
             App app = selected.get(i).app();
@@ -204,6 +231,12 @@ public final class Controller implements AutoCloseable {
         return new dev.weft.core.config.ReloadResult(dev.weft.core.config.ReloadResult.Outcome.APPLIED, msg, changed);
     }
 
+    /** A core service by type (switches, topology, hosts), as apps get it from their context. */
+    public <S> Optional<S> service(Class<S> type) {
+        Object s = services.get(type);
+        return s instanceof DefaultAppContext.PerApp<?> ? Optional.empty() : Optional.ofNullable(type.cast(s));
+    }
+
     public List<AppHandle> apps() {
         return List.copyOf(handles);
     }
@@ -221,6 +254,10 @@ public final class Controller implements AutoCloseable {
         log.info("stopping");
         server.close();
         stopApps();
+        topology.close();
+        if (hosts != null) {
+            hosts.close();
+        }
         timer.shutdownNow();
         dispatcher.close();
         catalog.close();

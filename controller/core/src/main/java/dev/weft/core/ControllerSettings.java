@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.weft.core.config.ConfigException;
 import dev.weft.core.config.ControllerSection;
 import dev.weft.core.config.WeftConfig;
+import dev.weft.core.topology.TopologySettings;
 import org.projectfloodlight.openflow.protocol.OFVersion;
 
 import java.net.InetSocketAddress;
@@ -37,7 +38,8 @@ public record ControllerSettings(
         Optional<java.nio.file.Path> configFile,
         String configSource,
         Map<String, JsonNode> appConfig,
-        Clock clock) {
+        Clock clock,
+        TopologySettings topology) {
 
     public static final int DEFAULT_PORT = 6653;
     public static final List<String> DEFAULT_APPS = List.of("learning-switch");
@@ -128,6 +130,7 @@ public record ControllerSettings(
         private String configSource = "(defaults)";
         private Map<String, JsonNode> appConfig = Map.of();
         private Clock clock = Clock.systemUTC();
+        private TopologySettings topology = TopologySettings.DEFAULTS;
 
         /** Apply a config file's values (those present). */
         public Builder config(WeftConfig cfg) {
@@ -173,6 +176,13 @@ public record ControllerSettings(
                 flowAuditInterval(c.flowAuditInterval());
             }
             network = cfg.network();
+            if (cfg.topology() != null) {
+                try {
+                    topology(topology.with(cfg.topology()));
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(src, "topology: " + e.getMessage());
+                }
+            }
             configSource = src;
             appConfig = cfg.apps();
             return this;
@@ -255,10 +265,15 @@ public record ControllerSettings(
             return this;
         }
 
+        public Builder topology(TopologySettings t) {
+            topology = java.util.Objects.requireNonNull(t);
+            return this;
+        }
+
         public ControllerSettings build() {
             return new ControllerSettings(listen, apps, plugins, dispatchThreads, versions, echoInterval,
                     echoTimeout, handshakeTimeout, requestTimeout, tableMiss, flowAuditInterval, network, configFile,
-                    configSource, appConfig, clock);
+                    configSource, appConfig, clock, topology);
         }
     }
 }

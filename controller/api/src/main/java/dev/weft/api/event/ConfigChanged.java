@@ -12,7 +12,7 @@ import java.util.Set;
  * changed (then every network may be affected).
  */
 public record ConfigChanged(NetworkConfig previous, NetworkConfig current, Set<Integer> changedSegments,
-                            boolean nodesChanged) implements Event {
+                            boolean nodesChanged) implements NetworkEvent {
     public ConfigChanged {
         Objects.requireNonNull(previous, "previous");
         Objects.requireNonNull(current, "current");

@@ -12,7 +12,7 @@ import java.util.Optional;
  * example "port vm-web1 added", "port deleted", "switch disconnected").
  */
 public record LogicalPortLocated(LogicalPort port, Optional<PortLocation> location, Optional<PortLocation> previous,
-                                 String cause) implements Event {
+                                 String cause) implements NetworkEvent {
     public LogicalPortLocated {
         Objects.requireNonNull(port, "port");
         Objects.requireNonNull(location, "location");

@@ -10,7 +10,7 @@ import java.util.Objects;
  * A transport node's switch connected, or its tunnel ports changed: {@code tunnelPorts} maps a
  * remote node's name to the local port number of the tunnel towards it.
  */
-public record TransportNodeChanged(TransportNode node, Map<String, OFPort> tunnelPorts) implements Event {
+public record TransportNodeChanged(TransportNode node, Map<String, OFPort> tunnelPorts) implements NetworkEvent {
     public TransportNodeChanged {
         Objects.requireNonNull(node, "node");
         tunnelPorts = Map.copyOf(tunnelPorts);

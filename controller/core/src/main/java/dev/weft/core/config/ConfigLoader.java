@@ -83,7 +83,7 @@ public final class ConfigLoader {
 
     public static WeftConfig parse(String yaml, String source) {
         if (yaml.isBlank()) {
-            return new WeftConfig(source, null, null, null);
+            return new WeftConfig(source, null, null);
         }
         try {
             return MAPPER.readValue(yaml, FileShape.class).toConfig(source, yaml);
@@ -107,10 +107,11 @@ public final class ConfigLoader {
 
     /** The shape of the whole file. */
     private record FileShape(ControllerSection controller, java.util.Map<String, JsonNode> apps,
-                             java.util.List<TenantDocs.Node> transportNodes, java.util.List<TenantDocs.Tenant> tenants) {
+                             java.util.List<TenantDocs.Node> transportNodes, java.util.List<TenantDocs.Tenant> tenants,
+                             TopologySection topology) {
         WeftConfig toConfig(String source, String yaml) {
             return new WeftConfig(source, controller, apps,
-                    TenantValidator.validate(source, yaml, transportNodes, tenants));
+                    TenantValidator.validate(source, yaml, transportNodes, tenants), topology);
         }
     }
 

@@ -7,17 +7,22 @@ import java.util.Map;
 
 /**
  * A parsed and validated config file: the controller's settings, each app's own section (kept as
- * a tree until the app binds it to its own type), and the tenants and transport nodes.
+ * a tree until the app binds it to its own type), the tenants and transport nodes, and the
+ * topology section (null when absent).
  */
 public record WeftConfig(String source, ControllerSection controller, Map<String, JsonNode> apps,
-                         NetworkConfig network) {
+                         NetworkConfig network, TopologySection topology) {
     public WeftConfig {
         controller = controller == null ? ControllerSection.EMPTY : controller;
         apps = apps == null ? Map.of() : Map.copyOf(apps);
         network = network == null ? NetworkConfig.empty() : network;
     }
 
+    public WeftConfig(String source, ControllerSection controller, Map<String, JsonNode> apps) {
+        this(source, controller, apps, null, null);
+    }
+
     public static WeftConfig empty() {
-        return new WeftConfig("(defaults)", ControllerSection.EMPTY, Map.of(), NetworkConfig.empty());
+        return new WeftConfig("(defaults)", ControllerSection.EMPTY, Map.of());
     }
 }

@@ -16,6 +16,10 @@ import java.util.concurrent.TimeUnit;
  * The dispatch threads: Netty event loops (epoll where available) that serve switch
  * connections and run the apps' handlers for those switches. Netty spreads new connections over
  * them round-robin; a switch stays on its lane for as long as its connection lives.
+ *
+ * <p>Besides the switch lanes there is one <em>control</em> lane ({@code weft-control}) for
+ * events about the network as a whole (links, hosts, tenants): they are handled there one at a
+ * time, in order, never on a switch's lane.
  */
 public final class Dispatcher implements AutoCloseable {
     private final EventLoopGroup group;

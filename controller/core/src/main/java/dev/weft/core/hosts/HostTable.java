@@ -1,0 +1,210 @@
+package dev.weft.core.hosts;
+
+import com.google.common.collect.ImmutableSortedSet;
+import dev.weft.api.event.HostAdded;
+import dev.weft.api.event.HostFlapping;
+import dev.weft.api.event.HostMoved;
+import dev.weft.api.event.HostRemoved;
+import dev.weft.api.event.NetworkEvent;
+import dev.weft.api.host.Host;
+import dev.weft.api.topology.SwitchPort;
+import org.projectfloodlight.openflow.types.DatapathId;
+import org.projectfloodlight.openflow.types.IPv4Address;
+import org.projectfloodlight.openflow.types.MacAddress;
+import org.projectfloodlight.openflow.types.OFPort;
+import org.projectfloodlight.openflow.types.VlanVid;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+
+/**
+ * The hosts seen so far and the rules for learning them: new host, same place (only the time
+ * moves), a move (with the previous location), flapping (too many moves in a window: the
+ * location freezes for a while and the flapping is reported once), aging.
+ *
+ * <p>Threads: {@link #observe} is called for every packet-in from a host port, on any switch's
+ * lane. When nothing changes (the common case) it is lock-free and allocates nothing: a map
+ * lookup, a few compares, at most one volatile write of the time. Changes take the table's lock
+ * and hand their events to the sink while holding it, so events come out in the order the
+ * changes were made. Readers ({@link #get}, {@link #all}) never lock.
+ */
+final class HostTable {
+    static final int MAX_IPS = 16;
+    /** lastSeen is only written when it moved on by at least this much. */
+    private static final long TOUCH_MILLIS = 1_000;
+
+    private record Key(MacAddress mac, VlanVid vlan) {
+    }
+
+    static final class Entry {
+        volatile Host host;
+        volatile long lastSeen;
+        volatile long dampedUntil;
+        /** Times of recent moves; guarded by the table's lock. */
+        final ArrayDeque<Long> moves = new ArrayDeque<>(4);
+
+        Entry(Host host, long lastSeen) {
+            this.host = host;
+            this.lastSeen = lastSeen;
+        }
+
+        Host snapshot() {
+            Host h = host;
+            return h.withLastSeen(Instant.ofEpochMilli(lastSeen));
+        }
+
+        boolean at(DatapathId dpid, OFPort port) {
+            SwitchPort l = host.location();
+            return l.port().equals(port) && l.dpid().equals(dpid);
+        }
+    }
+
+    private final HostSettings settings;
+    private final Consumer<NetworkEvent> sink;
+    private final LongSupplier clock;
+    private final Map<MacAddress, Entry> untagged = new ConcurrentHashMap<>();
+    private final Map<Key, Entry> tagged = new ConcurrentHashMap<>();
+    private volatile int size;
+    private long ignoredFull;
+    private long lastFullLog = Long.MIN_VALUE;
+
+    /** {@code clock}: the time in ms for changes (the hot path is given a coarser time by its caller). */
+    HostTable(HostSettings settings, Consumer<NetworkEvent> sink, LongSupplier clock) {
+        this.settings = settings;
+        this.sink = sink;
+        this.clock = clock;
+    }
+
+    private Entry entry(MacAddress mac, VlanVid vlan) {
+        return VlanVid.ZERO.equals(vlan) ? untagged.get(mac) : tagged.get(new Key(mac, vlan));
+    }
+
+    /**
+     * A frame from {@code mac} came in on an edge (or pending) port. {@code ip}: the sender's
+     * IPv4 address when the frame shows one (ARP sender, IPv4 source), else null. {@code now}
+     * may be coarse (reading the clock for every packet costs more than the rest of this
+     * method); changes read the clock themselves.
+     */
+    void observe(MacAddress mac, VlanVid vlan, DatapathId dpid, OFPort port, IPv4Address ip, long now) {
+        Entry e = entry(mac, vlan);
+        if (e != null) {
+            boolean here = e.at(dpid, port);
+            if (here && (ip == null || e.host.ips().contains(ip))) {
+                if (now - e.lastSeen >= TOUCH_MILLIS) {
+                    e.lastSeen = now;
+                }
+                return;
+            }
+            if (!here && now < e.dampedUntil) {
+                return; // flapping: frozen where it is
+            }
+        }
+        change(mac, vlan, new SwitchPort(dpid, port), ip);
+    }
+
+    private synchronized void change(MacAddress mac, VlanVid vlan, SwitchPort at, IPv4Address ip) {
+        long now = clock.getAsLong();
+        Entry e = entry(mac, vlan);
+        Instant t = Instant.ofEpochMilli(now);
+        if (e == null) {
+            if (size >= settings.max()) {
+                ignoredFull++;
+                if (now - lastFullLog >= 60_000) {
+                    lastFullLog = now;
+                    org.slf4j.LoggerFactory.getLogger(HostTable.class).warn(
+                            "host table full ({} hosts, topology: hosts: max); {} new hosts ignored so far",
+                            size, ignoredFull);
+                }
+                return;
+            }
+            Host h = new Host(mac, vlan, at, ip == null ? java.util.Set.of() : java.util.Set.of(ip), t, t);
+            e = new Entry(h, now);
+            if (VlanVid.ZERO.equals(vlan)) {
+                untagged.put(mac, e);
+            } else {
+                tagged.put(new Key(mac, vlan), e);
+            }
+            size++;
+            sink.accept(new HostAdded(h));
+            return;
+        }
+        e.lastSeen = Math.max(e.lastSeen, now);
+        Host h = e.host;
+        if (ip != null && !h.ips().contains(ip) && h.ips().size() < MAX_IPS) {
+            h = new Host(h.mac(), h.vlan(), h.location(), ImmutableSortedSet.<IPv4Address>naturalOrder()
+                    .addAll(h.ips()).add(ip).build(), h.firstSeen(), h.lastSeen());
+            e.host = h;
+        }
+        if (h.location().equals(at)) {
+            return;
+        }
+        if (now < e.dampedUntil) {
+            return;
+        }
+        while (!e.moves.isEmpty() && now - e.moves.peekFirst() >= settings.flapWindow().toMillis()) {
+            e.moves.pollFirst();
+        }
+        if (e.moves.size() + 1 >= settings.flapMoves()) {
+            e.moves.clear();
+            e.dampedUntil = now + settings.flapHold().toMillis();
+            sink.accept(new HostFlapping(e.snapshot(), at, Instant.ofEpochMilli(e.dampedUntil)));
+            return;
+        }
+        e.moves.addLast(now);
+        SwitchPort previous = h.location();
+        e.host = h.withLocation(at);
+        sink.accept(new HostMoved(e.snapshot(), previous));
+    }
+
+    /** Forget the hosts at {@code port} (it turned out to lead to another switch). */
+    synchronized void removeAt(SwitchPort port, HostRemoved.Reason reason) {
+        removeIf(e -> e.host.location().equals(port), reason);
+    }
+
+    /** Forget hosts not seen since {@code now - timeout}. */
+    synchronized void age(long now) {
+        long oldest = now - settings.timeout().toMillis();
+        removeIf(e -> e.lastSeen < oldest, HostRemoved.Reason.AGED_OUT);
+    }
+
+    private void removeIf(Predicate<Entry> which, HostRemoved.Reason reason) {
+        List<Host> gone = new ArrayList<>();
+        untagged.values().removeIf(e -> which.test(e) && gone.add(e.snapshot()));
+        tagged.values().removeIf(e -> which.test(e) && gone.add(e.snapshot()));
+        size -= gone.size();
+        gone.sort((a, b) -> Long.compare(a.mac().getLong(), b.mac().getLong()));
+        for (Host h : gone) {
+            sink.accept(new HostRemoved(h, reason));
+        }
+    }
+
+    java.util.Optional<Host> get(MacAddress mac, VlanVid vlan) {
+        Entry e = entry(mac, vlan);
+        return e == null ? java.util.Optional.empty() : java.util.Optional.of(e.snapshot());
+    }
+
+    /** The entry's current location without building a snapshot (hot path for apps). */
+    SwitchPort location(MacAddress mac, VlanVid vlan) {
+        Entry e = entry(mac, vlan);
+        return e == null ? null : e.host.location();
+    }
+
+    Collection<Host> all() {
+        List<Host> out = new ArrayList<>(size);
+        untagged.values().forEach(e -> out.add(e.snapshot()));
+        tagged.values().forEach(e -> out.add(e.snapshot()));
+        return out;
+    }
+
+    int size() {
+        return size;
+    }
+}

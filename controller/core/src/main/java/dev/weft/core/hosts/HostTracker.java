@@ -1,0 +1,192 @@
+package dev.weft.core.hosts;
+
+import dev.weft.api.Disposition;
+import dev.weft.api.event.HostFlapping;
+import dev.weft.api.event.HostMoved;
+import dev.weft.api.event.HostRemoved;
+import dev.weft.api.event.LinkAdded;
+import dev.weft.api.event.NetworkEvent;
+import dev.weft.api.event.PacketIn;
+import dev.weft.api.host.Host;
+import dev.weft.api.host.HostService;
+import dev.weft.api.packet.Arp;
+import dev.weft.api.packet.Ethernet;
+import dev.weft.api.packet.Ipv4;
+import dev.weft.api.topology.PortRole;
+import dev.weft.api.topology.SwitchPort;
+import dev.weft.api.topology.TopologyService;
+import dev.weft.core.dispatch.AppHandle;
+import dev.weft.core.dispatch.EventBus;
+import dev.weft.core.dispatch.Lane;
+import dev.weft.core.topology.TopologyState;
+import org.projectfloodlight.openflow.types.IPv4Address;
+import org.projectfloodlight.openflow.types.MacAddress;
+import org.projectfloodlight.openflow.types.VlanVid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Host tracking, in the core, after discovery and before every app: every PACKET_IN that came in
+ * on an edge port (or a port still pending, so that a VM that just migrated is found at once)
+ * teaches where its source MAC is. Never on inter-switch ports; hosts learned at a port that then
+ * turns out to lead to another switch are forgotten when the link is discovered. Never STOPs
+ * the chain.
+ *
+ * <p>Host events are delivered on the control lane, in the order the changes were made.
+ */
+public final class HostTracker implements HostService, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HostTracker.class);
+    /** After discovery, before every app. */
+    public static final int CHAIN_ORDER = -10;
+
+    private final HostSettings settings;
+    private final TopologyService topology;
+    private final EventBus bus;
+    private final Clock clock;
+    private final ScheduledExecutorService timer;
+    private final HostTable table;
+    private final AppHandle handle = new AppHandle("core.hosts", CHAIN_ORDER);
+    private ScheduledFuture<?> aging;
+    private ScheduledFuture<?> ticking;
+    /** The time for the per-packet path, refreshed every {@link #COARSE_MILLIS} ms. */
+    private volatile long coarseNow;
+    static final long COARSE_MILLIS = 250;
+
+    public HostTracker(HostSettings settings, TopologyService topology, Lane control, EventBus bus, Clock clock,
+                       ScheduledExecutorService timer) {
+        this.settings = settings;
+        this.topology = topology;
+        this.bus = bus;
+        this.clock = clock;
+        this.timer = timer;
+        this.table = new HostTable(settings, ev -> control.execute(() -> deliver(ev)), clock::millis);
+        this.coarseNow = clock.millis();
+    }
+
+    public void start() {
+        bus.subscribe(handle, PacketIn.class, this::packetIn);
+        bus.subscribe(handle, LinkAdded.class, e -> {
+            table.removeAt(e.link().src(), HostRemoved.Reason.INTER_SWITCH_PORT);
+            table.removeAt(e.link().dst(), HostRemoved.Reason.INTER_SWITCH_PORT);
+            return Disposition.CONTINUE;
+        });
+        long period = Math.max(1_000, Math.min(settings.timeout().toMillis() / 10, 30_000));
+        aging = timer.scheduleAtFixedRate(() -> table.age(clock.millis()), period, period, TimeUnit.MILLISECONDS);
+        ticking = timer.scheduleAtFixedRate(() -> coarseNow = clock.millis(), COARSE_MILLIS, COARSE_MILLIS,
+                TimeUnit.MILLISECONDS);
+        log.info("host tracking on (hosts forgotten after {} s unseen, at most {}; {} moves within {} ms damp a host "
+                        + "for {} ms)", settings.timeout().toSeconds(), settings.max(), settings.flapMoves(),
+                settings.flapWindow().toMillis(), settings.flapHold().toMillis());
+    }
+
+    private void deliver(NetworkEvent ev) {
+        if (ev instanceof HostFlapping f) {
+            log.warn("host {} is flapping (now also seen at {}): kept at {} until {}", f.host().mac(), f.seenAt(),
+                    f.host().location(), f.dampedUntil());
+        } else if (ev instanceof HostMoved m) {
+            log.info("host {} moved from {} to {}", m.host().mac(), m.previous(), m.host().location());
+        } else {
+            log.debug("{}", ev);
+        }
+        bus.dispatch(ev);
+    }
+
+    private Disposition packetIn(PacketIn e) {
+        Ethernet f = e.frame();
+        MacAddress src = f.src();
+        if (src.isMulticast() || src.getLong() == 0) {
+            return Disposition.CONTINUE;
+        }
+        PortRole role = topology.current().role(e.sw().id(), e.inPort());
+        if (role == PortRole.NONE) {
+            // A port the switch has just reported (PORT_STATUS ADD in the same batch) may not be
+            // in the topology snapshot yet: the control lane publishes it a moment later. The
+            // switch's own port table is current on this lane; such a port is pending.
+            if (!e.sw().port(e.inPort()).filter(TopologyState::isWorking).isPresent()) {
+                return Disposition.CONTINUE;
+            }
+        } else if (role != PortRole.EDGE && role != PortRole.PENDING) {
+            return Disposition.CONTINUE;
+        }
+        table.observe(src, f.vlan().orElse(VlanVid.ZERO), e.sw().id(), e.inPort(), senderIp(f), coarseNow);
+        return Disposition.CONTINUE;
+    }
+
+    /** The sender's own IPv4 address, when the frame shows one. */
+    static IPv4Address senderIp(Ethernet f) {
+        IPv4Address ip = null;
+        if (f.arp().isPresent()) {
+            Arp a = f.arp().get();
+            if (a.senderMac().equals(f.src())) {
+                ip = a.senderIp();
+            }
+        } else if (f.ipv4().isPresent()) {
+            Ipv4 v4 = f.ipv4().get();
+            ip = v4.src();
+        }
+        if (ip == null) {
+            return null;
+        }
+        int v = ip.getInt();
+        // 0.0.0.0 (DHCP), 255.255.255.255, multicast, loopback: not a host's address.
+        if (v == 0 || v == -1 || (v >>> 28) == 0xe || (v >>> 24) == 127) {
+            return null;
+        }
+        return ip;
+    }
+
+    // ---- HostService -------------------------------------------------------------------------
+
+    @Override
+    public Optional<Host> get(MacAddress mac, VlanVid vlan) {
+        return table.get(mac, vlan);
+    }
+
+    @Override
+    public Collection<Host> all() {
+        return table.all();
+    }
+
+    @Override
+    public Collection<Host> at(SwitchPort location) {
+        return table.all().stream().filter(h -> h.location().equals(location)).toList();
+    }
+
+    @Override
+    public Collection<Host> byIp(IPv4Address ip) {
+        return table.all().stream().filter(h -> h.ips().contains(ip)).toList();
+    }
+
+    public int size() {
+        return table.size();
+    }
+
+    public HostSettings settings() {
+        return settings;
+    }
+
+    /** Forget hosts not seen within the timeout now (the timer does it periodically). */
+    public void ageNow() {
+        table.age(clock.millis());
+    }
+
+    public Duration agingPeriod() {
+        return Duration.ofMillis(Math.max(1_000, Math.min(settings.timeout().toMillis() / 10, 30_000)));
+    }
+
+    @Override
+    public void close() {
+        if (aging != null) {
+            aging.cancel(false);
+            ticking.cancel(false);
+        }
+    }
+}

@@ -1,0 +1,298 @@
+package dev.weft.core.topology;
+
+import dev.weft.api.Disposition;
+import dev.weft.api.Switch;
+import dev.weft.api.SwitchService;
+import dev.weft.api.event.NetworkEvent;
+import dev.weft.api.event.PacketIn;
+import dev.weft.api.event.PortStatusChanged;
+import dev.weft.api.event.SwitchConnected;
+import dev.weft.api.event.SwitchDisconnected;
+import dev.weft.api.topology.Link;
+import dev.weft.api.topology.SwitchPort;
+import dev.weft.api.topology.Topology;
+import dev.weft.api.topology.TopologyService;
+import dev.weft.core.dispatch.AppHandle;
+import dev.weft.core.dispatch.EventBus;
+import dev.weft.core.dispatch.Lane;
+import org.projectfloodlight.openflow.protocol.OFPacketOut;
+import org.projectfloodlight.openflow.protocol.OFPortDesc;
+import org.projectfloodlight.openflow.protocol.OFPortReason;
+import org.projectfloodlight.openflow.protocol.OFVersion;
+import org.projectfloodlight.openflow.protocol.match.MatchField;
+import org.projectfloodlight.openflow.types.OFBufferId;
+import org.projectfloodlight.openflow.types.OFPort;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Link discovery and the topology service. Runs in the core, before every app (a negative place
+ * in the handler chain):
+ * <ul>
+ *   <li>on switch connect, port up and every {@code probe-interval}, an LLDP probe
+ *       ({@link LinkProbes}) goes out of every working port (a PACKET_OUT: the table-miss entry
+ *       of OpenFlow 1.3, or the 1.0 miss behaviour, brings it back as a PACKET_IN);</li>
+ *   <li>a PACKET_IN carrying LLDP is always consumed here (STOP), whether it is a valid probe
+ *       (a link from the probe's port to the port it came in on), someone else's, or forged: no
+ *       app ever sees LLDP;</li>
+ *   <li>port down / delete and switch disconnect remove links at once; a link whose probes stop
+ *       arriving for {@code link-timeout} expires.</li>
+ * </ul>
+ *
+ * <p>Threads: the PACKET_IN / PORT_STATUS / connect handlers run on the switches' lanes and do
+ * only what must be done there (send probes, check the LLDP frame); every change to the state
+ * is handed to the control lane, which owns {@link TopologyState}, publishes a new immutable
+ * {@link Topology} and then delivers LinkAdded / LinkRemoved through the event bus, in order.
+ */
+public final class TopologyManager implements TopologyService, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(TopologyManager.class);
+    /** Before the host tracker and every app. */
+    public static final int CHAIN_ORDER = -20;
+
+    private final TopologySettings settings;
+    private final Lane control;
+    private final EventBus bus;
+    private final SwitchService switches;
+    private final Clock clock;
+    private final ScheduledExecutorService timer;
+    private final LinkProbes probes;
+    private final AppHandle handle = new AppHandle("core.topology", CHAIN_ORDER);
+    // Control lane only.
+    private final TopologyState state;
+    private Instant settleScheduledFor;
+    private final java.util.concurrent.ConcurrentLinkedQueue<java.util.function.Supplier<TopologyState.Result>> pending =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicBoolean drainQueued = new java.util.concurrent.atomic.AtomicBoolean();
+
+    private volatile Topology current = Topology.empty();
+    private ScheduledFuture<?> ticker;
+
+    private final LongAdder probesSent = new LongAdder();
+    private final LongAdder probesValid = new LongAdder();
+    private final Map<LinkProbes.Rejection, LongAdder> rejected = new EnumMap<>(LinkProbes.Rejection.class);
+    private volatile long lastRejectLogNanos;
+
+    public TopologyManager(TopologySettings settings, Lane control, EventBus bus, SwitchService switches, Clock clock,
+                           ScheduledExecutorService timer, LinkProbes probes) {
+        this.settings = settings;
+        this.control = control;
+        this.bus = bus;
+        this.switches = switches;
+        this.clock = clock;
+        this.timer = timer;
+        this.probes = probes;
+        this.state = new TopologyState(settings);
+        for (LinkProbes.Rejection r : LinkProbes.Rejection.values()) {
+            rejected.put(r, new LongAdder());
+        }
+    }
+
+    /** Subscribe to the switches' events and start the probe timer. Call before apps start. */
+    public void start() {
+        bus.subscribe(handle, SwitchConnected.class, this::connected);
+        bus.subscribe(handle, SwitchDisconnected.class, this::disconnected);
+        bus.subscribe(handle, PortStatusChanged.class, this::portStatus);
+        bus.subscribe(handle, PacketIn.class, this::packetIn);
+        long period = settings.probeInterval().toNanos();
+        ticker = timer.scheduleAtFixedRate(this::tick, period, period, TimeUnit.NANOSECONDS);
+        log.info("topology discovery {} (controller id {}, probe every {} ms, links expire after {} ms, edge grace {} ms)",
+                settings.discovery() ? "on" : "off", probes.controllerId(), settings.probeInterval().toMillis(),
+                settings.linkTimeout().toMillis(), settings.edgeGrace().toMillis());
+    }
+
+    @Override
+    public Topology current() {
+        return current;
+    }
+
+    public TopologySettings settings() {
+        return settings;
+    }
+
+    /** The chain position of the core's discovery handlers (for diagnostics). */
+    public AppHandle handle() {
+        return handle;
+    }
+
+    public long probesSent() {
+        return probesSent.sum();
+    }
+
+    public long probesReceived() {
+        return probesValid.sum();
+    }
+
+    public long probesRejected(LinkProbes.Rejection why) {
+        return rejected.get(why).sum();
+    }
+
+    @Override
+    public void close() {
+        if (ticker != null) {
+            ticker.cancel(false);
+        }
+    }
+
+    // ---- switch lanes ----------------------------------------------------------------------
+
+    private Disposition connected(SwitchConnected e) {
+        Switch sw = e.sw();
+        Instant now = clock.instant();
+        List<OFPortDesc> ports = List.copyOf(sw.ports());
+        submit(() -> state.switchUp(sw.id(), ports, now));
+        probeAll(sw);
+        return Disposition.CONTINUE;
+    }
+
+    private Disposition disconnected(SwitchDisconnected e) {
+        Instant now = clock.instant();
+        submit(() -> state.switchDown(e.sw().id(), now));
+        return Disposition.CONTINUE;
+    }
+
+    private Disposition portStatus(PortStatusChanged e) {
+        Instant now = clock.instant();
+        boolean deleted = e.reason() == OFPortReason.DELETE;
+        OFPortDesc p = e.port();
+        submit(() -> state.portChanged(e.sw().id(), p, deleted, now));
+        if (!deleted && TopologyState.isWorking(p)) {
+            probe(e.sw(), p);
+        }
+        return Disposition.CONTINUE;
+    }
+
+    private Disposition packetIn(PacketIn e) {
+        if (e.frame().ethType().getValue() != LinkProbes.ETH_TYPE) {
+            return Disposition.CONTINUE;
+        }
+        if (!settings.discovery()) {
+            return Disposition.STOP;
+        }
+        long nowMillis = clock.millis();
+        LinkProbes.Check c = probes.check(e.message().getData(), e.frame().payloadOffset(), nowMillis,
+                settings.linkTimeout());
+        if (!c.valid()) {
+            rejected.get(c.rejection()).increment();
+            long t = System.nanoTime();
+            if (t - lastRejectLogNanos > 10_000_000_000L) {
+                lastRejectLogNanos = t;
+                log.info("{} LLDP on port {} from {} ignored: {} (further rejections logged at most every 10 s)",
+                        e.sw().id(), e.inPort(), e.frame().src(), c.rejection());
+            }
+            return Disposition.STOP;
+        }
+        probesValid.increment();
+        Link link = new Link(c.origin(), new SwitchPort(e.sw().id(), e.inPort()));
+        Instant now = Instant.ofEpochMilli(nowMillis);
+        submit(() -> state.linkSeen(link, now));
+        return Disposition.STOP;
+    }
+
+    /** Switch lane (or any thread: send hops to the lane). */
+    private void probeAll(Switch sw) {
+        if (!settings.discovery()) {
+            return;
+        }
+        for (OFPortDesc p : sw.ports()) {
+            if (TopologyState.isWorking(p)) {
+                probe(sw, p);
+            }
+        }
+    }
+
+    private void probe(Switch sw, OFPortDesc p) {
+        if (!settings.discovery() || !sw.isConnected()) {
+            return;
+        }
+        byte[] frame = probes.encode(sw.id(), p.getPortNo(), p.getHwAddr(), clock.millis());
+        OFPacketOut.Builder b = sw.factory().buildPacketOut()
+                .setBufferId(OFBufferId.NO_BUFFER)
+                .setActions(List.of(sw.factory().actions().output(p.getPortNo(), 0xffff)))
+                .setData(frame);
+        if (sw.version().compareTo(OFVersion.OF_15) < 0) {
+            b.setInPort(OFPort.CONTROLLER);
+        } else {
+            b.setMatch(sw.factory().buildMatch().setExact(MatchField.IN_PORT, OFPort.CONTROLLER).build());
+        }
+        sw.send(b.build());
+        probesSent.increment();
+    }
+
+    // ---- control lane ----------------------------------------------------------------------
+
+    private void tick() {
+        for (Switch sw : switches.all()) {
+            sw.execute(() -> probeAll(sw));
+        }
+        submit(() -> state.tick(clock.instant()));
+    }
+
+    /**
+     * Queue a change to the state. Changes are applied on the control lane in the order they
+     * were queued, in batches: everything queued while the lane was busy is applied at once and
+     * the snapshot is rebuilt once per batch (a network of a thousand switches connecting would
+     * otherwise rebuild it once per link), before the batch's events are delivered.
+     */
+    private void submit(java.util.function.Supplier<TopologyState.Result> change) {
+        pending.add(change);
+        if (drainQueued.compareAndSet(false, true)) {
+            control.execute(this::drain);
+        }
+    }
+
+    /** Control lane. */
+    private void drain() {
+        drainQueued.set(false);
+        List<NetworkEvent> events = new ArrayList<>();
+        List<SwitchPort> probe = new ArrayList<>();
+        java.util.function.Supplier<TopologyState.Result> change;
+        while ((change = pending.poll()) != null) {
+            TopologyState.Result r = change.get();
+            events.addAll(r.events());
+            probe.addAll(r.probe());
+        }
+        Topology before = current;
+        Topology t = state.snapshot();
+        if (t != before) {
+            current = t;
+            log.debug("topology now {}", t);
+        }
+        for (NetworkEvent ev : events) {
+            if (ev instanceof dev.weft.api.event.LinkRemoved) {
+                log.info("{}", ev);
+            } else {
+                log.debug("{}", ev);
+            }
+            bus.dispatch(ev);
+        }
+        for (SwitchPort p : probe) {
+            switches.get(p.dpid()).ifPresent(sw -> sw.execute(() -> sw.port(p.port()).ifPresent(d -> probe(sw, d))));
+        }
+        scheduleSettle(clock.instant());
+    }
+
+    private void scheduleSettle(Instant now) {
+        state.nextSettle().ifPresent(at -> {
+            if (settleScheduledFor != null && !settleScheduledFor.isAfter(at) && settleScheduledFor.isAfter(now)) {
+                return;
+            }
+            settleScheduledFor = at;
+            long delay = Math.max(0, at.toEpochMilli() - now.toEpochMilli()) + 1;
+            control.schedule(() -> {
+                settleScheduledFor = null;
+                submit(() -> state.tick(clock.instant()));
+            }, delay, TimeUnit.MILLISECONDS);
+        });
+    }
+}
