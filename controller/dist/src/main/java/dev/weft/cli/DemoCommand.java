@@ -43,12 +43,16 @@ final class DemoCommand {
     private DemoCommand() {
     }
 
-    private static Options options() {
+    static Options options() {
         Options o = new Options();
         o.addOption(Option.builder("l").longOpt("listen").hasArg().argName("HOST:PORT")
                 .desc("where the controller listens (default 127.0.0.1:6653; real switches may connect too)").build());
+        o.addOption(Option.builder("c").longOpt("config").hasArg().argName("FILE")
+                .desc("tenants and transport nodes to simulate (default: the example tenants, "
+                        + "examples/tenants/three-tenants.yaml)").build());
         o.addOption(Option.builder().longOpt("topo").hasArg().argName("SPEC")
-                .desc("simulated network: single,N | linear,N | tree,D,F | ring,N | torus,X,Y (default tree,2,2)").build());
+                .desc("instead of tenants: a plain switched network with the learning switch: single,N | "
+                        + "linear,N | tree,D,F | ring,N | torus,X,Y").build());
         o.addOption(Option.builder().longOpt("of").hasArg().argName("VERSION")
                 .desc("OpenFlow version of the simulated switches: 1.0 or 1.3 (default 1.3)").build());
         o.addOption(Option.builder("a").longOpt("apps").hasArg().argName("LIST")
@@ -80,13 +84,16 @@ final class DemoCommand {
             w.flush();
             return 0;
         }
+        if (!cl.hasOption("topo")) {
+            return TenantDemo.run(cl, in, out, err);
+        }
         InetSocketAddress listen;
         Topology topo;
         OFVersion version;
         List<String> apps;
         try {
             listen = ControllerSettings.parseListen(cl.getOptionValue("listen", "127.0.0.1:6653"));
-            topo = Topology.parse(cl.getOptionValue("topo", "tree,2,2"));
+            topo = Topology.parse(cl.getOptionValue("topo"));
             version = switch (cl.getOptionValue("of", "1.3")) {
                 case "1.0" -> OFVersion.OF_10;
                 case "1.3" -> OFVersion.OF_13;
@@ -127,7 +134,7 @@ final class DemoCommand {
             }
             out.printf("%nWeft is running on %s with apps %s.%n", connectTo, apps);
             out.printf("Simulated network %s: %d switches (OpenFlow %s), %d hosts, all connected to Weft.%n%n",
-                    cl.getOptionValue("topo", "tree,2,2"), net.switches().size(), cl.getOptionValue("of", "1.3"),
+                    cl.getOptionValue("topo"), net.switches().size(), cl.getOptionValue("of", "1.3"),
                     net.hosts().size());
             PingAllResult r = net.pingAll();
             printMatrix(out, r);
@@ -177,7 +184,7 @@ final class DemoCommand {
         }
     }
 
-    private static void awaitShutdown() {
+    static void awaitShutdown() {
         CountDownLatch latch = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(latch::countDown, "weft-demo-shutdown"));
         try {
