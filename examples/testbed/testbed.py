@@ -13,6 +13,7 @@ hypervisor's integration bridge br-int.
     testbed.py down [--prefix P | --all | --stale] [--save-logs DIR] [--json]
     testbed.py migrate VM HV [--prefix P] [--no-garp] [--json]
     testbed.py garp VM [--prefix P] [--json]
+    testbed.py controller TARGET [--hv HV ...] [--prefix P]   (connect br-int to TARGET now)
     testbed.py exec NAME CMD...          (NAME: a VM, or a hypervisor: OVS tools then talk to its OVS)
     testbed.py status [--prefix P] [--json]
 
@@ -615,24 +616,9 @@ def garp_command(ns, vm):
     return ['ip', 'netns', 'exec', ns] + cmd, ip, flavour
 
 
-def setup_namespace(ns, ipv6=False):
-    run(['ip', 'netns', 'add', ns])
-    if not ipv6:
-        # No IPv6 autoconfiguration noise (router solicitations, MLD) in captures.
-        run(['ip', 'netns', 'exec', ns, 'sysctl', '-q', '-w',
-             'net.ipv6.conf.all.disable_ipv6=1', 'net.ipv6.conf.default.disable_ipv6=1'],
-            check=False)
-    run(['ip', '-n', ns, 'link', 'set', 'lo', 'up'])
-
-
-def tx_checksum_off(ns, ifname):
-    """ethtool -K IFNAME tx off, inside namespace NS, without needing ethtool.
-
-    Open vSwitch's userspace datapath reads VM frames from the veth with an AF_PACKET socket,
-    which hands over TCP/UDP packets whose checksum the kernel left for the "hardware" to fill
-    in (checksum offload): they would arrive corrupt on the other side of a tunnel.  ICMP and
-    ARP are not affected.  A child process enters the namespace (setns) and issues
-    SIOCETHTOOL/ETHTOOL_STXCSUM with data 0."""
+def in_netns(ns, what, fn):
+    """Run fn() in a child process that has entered network namespace NS (setns), bounded in
+    time: cheaper than `ip netns exec` + a tool, and needs no tool (ethtool is not installed)."""
     pid = os.fork()
     if pid == 0:  # child: never returns
         code = 1
@@ -641,10 +627,7 @@ def tx_checksum_off(ns, ifname):
             fd = os.open(os.path.join('/run/netns', ns), os.O_RDONLY)
             if libc.setns(fd, 0x40000000) != 0:  # CLONE_NEWNET
                 os._exit(2)
-            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-            value = ctypes.create_string_buffer(struct.pack('II', 0x17, 0))  # ETHTOOL_STXCSUM
-            ifr = struct.pack('16sP16x', ifname.encode(), ctypes.addressof(value))
-            fcntl.ioctl(s.fileno(), 0x8946, ifr)  # SIOCETHTOOL
+            fn()
             code = 0
         except BaseException:
             code = 3
@@ -658,12 +641,38 @@ def tx_checksum_off(ns, ifname):
         if time.monotonic() > deadline:
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
-            raise TestbedError('turning off checksum offload on %s in %s timed out'
-                               % (ifname, ns))
-        time.sleep(0.002)
-    if os.WEXITSTATUS(status) != 0:
-        raise TestbedError('cannot turn off checksum offload on %s in %s (status %d)'
-                           % (ifname, ns, os.WEXITSTATUS(status)))
+            raise TestbedError('%s in %s timed out' % (what, ns))
+        time.sleep(0.001)
+    if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
+        raise TestbedError('%s in %s failed (status %d)' % (what, ns, status))
+
+
+def _disable_ipv6():
+    for conf in ('all', 'default'):
+        with open('/proc/sys/net/ipv6/conf/%s/disable_ipv6' % conf, 'w') as f:
+            f.write('1')
+
+
+def setup_namespace(ns, ipv6=False):
+    run(['ip', 'netns', 'add', ns])
+    if not ipv6:
+        # No IPv6 autoconfiguration noise (router solicitations, MLD) in captures.
+        in_netns(ns, 'disabling IPv6', _disable_ipv6)
+
+
+def tx_checksum_off(ns, ifname):
+    """ethtool -K IFNAME tx off, inside namespace NS, without needing ethtool.
+
+    Open vSwitch's userspace datapath reads VM frames from the veth with an AF_PACKET socket,
+    which hands over TCP/UDP packets whose checksum the kernel left for the "hardware" to fill
+    in (checksum offload): they would arrive corrupt on the other side of a tunnel.  ICMP and
+    ARP are not affected.  SIOCETHTOOL/ETHTOOL_STXCSUM with data 0, from inside the namespace."""
+    def off():
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        value = ctypes.create_string_buffer(struct.pack('II', 0x17, 0))  # ETHTOOL_STXCSUM
+        ifr = struct.pack('16sP16x', ifname.encode(), ctypes.addressof(value))
+        fcntl.ioctl(s.fileno(), 0x8946, ifr)  # SIOCETHTOOL
+    in_netns(ns, 'turning off checksum offload on ' + ifname, off)
 
 
 def ip_batch(ns, lines):
@@ -755,7 +764,8 @@ def cmd_up(args):
         # underlay: a Linux bridge in its own namespace, a veth to every hypervisor
         ul = state['underlay_ns']
         setup_namespace(ul)
-        ip_batch(ul, ['link add br0 mtu %d type bridge' % UNDERLAY_MTU, 'link set br0 up'])
+        ip_batch(ul, ['link set lo up', 'link add br0 mtu %d type bridge' % UNDERLAY_MTU,
+                      'link set br0 up'])
         for i, hv in enumerate(state['hypervisors']):
             ns = hv['namespace']
             setup_namespace(ns)
@@ -766,7 +776,7 @@ def cmd_up(args):
                  'netns', ns])
             write_sysctl('/proc/sys/net/ipv6/conf/%s/disable_ipv6' % hv['mgmt_link'], '1')
             run(['ip', 'link', 'set', hv['mgmt_link'], 'master', state['mgmt_bridge'], 'up'])
-            ip_batch(ns, ['link set ul0 up',
+            ip_batch(ns, ['link set lo up', 'link set ul0 up',
                           'addr add %s/%d dev mgmt0' % (hv['mgmt_ip'], mgmt_net.prefixlen),
                           'link set mgmt0 up'])
         timings['namespaces_and_links'] = ms(t0)
@@ -783,7 +793,7 @@ def cmd_up(args):
             lines = ['addr add %s dev eth0%s' % (a, ' nodad' if ':' in a else '')
                      for a in vm['ips']]
             tx_checksum_off(vns, 'eth0')
-            ip_batch(vns, lines + ['link set eth0 up'])
+            ip_batch(vns, ['link set lo up'] + lines + ['link set eth0 up'])
             ip_batch(hns, ['link set %s up' % vm['interface']])
         timings['vms'] = ms(t0)
         # Open vSwitch: one ovsdb-server + ovs-vswitchd per hypervisor, started in parallel
@@ -883,11 +893,16 @@ def print_summary(s, out=sys.stdout):
     w('testbed %s (%s): controller %s; management network %s on %s (controller address %s)\n'
       % (s['prefix'], s['phase'], s['controller'], s['mgmt_net'], s['mgmt_bridge'],
          s['controller_ip']))
-    w('%-10s %-20s %-18s %-12s %-12s\n' % ('HYPERVISOR', 'NAMESPACE', 'DPID', 'TUNNEL IP',
-                                            'MGMT IP'))
+    live = any('daemons' in h for h in s['hypervisors'])
+    w('%-10s %-20s %-18s %-12s %-12s%s\n' % ('HYPERVISOR', 'NAMESPACE', 'DPID', 'TUNNEL IP',
+                                              'MGMT IP', ' OVS  CONTROLLER' if live else ''))
     for h in s['hypervisors']:
-        w('%-10s %-20s %-18s %-12s %-12s\n' % (h['name'], h['namespace'], h['dpid'],
-                                                h['tunnel_ip'], h['mgmt_ip']))
+        extra = ''
+        if live:
+            extra = ' %-4s %s' % ('up' if all(h['daemons'].values()) else 'DOWN',
+                                  h['controller_state'])
+        w('%-10s %-20s %-18s %-12s %-12s%s\n' % (h['name'], h['namespace'], h['dpid'],
+                                                  h['tunnel_ip'], h['mgmt_ip'], extra))
     w('%-14s %-22s %-6s %-15s %-18s %s\n' % ('VM', 'NAMESPACE', 'HV', 'INTERFACE', 'MAC', 'IPS'))
     for v in s['vms']:
         w('%-14s %-22s %-6s %-15s %-18s %s\n' % (v['name'], v['namespace'], v['hypervisor'],
@@ -1202,9 +1217,12 @@ def cmd_exec(args):
     if not args.cmd:
         raise TestbedError('exec: no command given')
     env = dict(os.environ)
+    names = [v['name'] for v in state['vms']] + [h['name'] for h in state['hypervisors']]
     try:
         ns = find_vm(state, args.name)['namespace']
     except TestbedError:
+        if args.name not in [h['name'] for h in state['hypervisors']]:
+            raise TestbedError('no VM or hypervisor %s (%s)' % (args.name, ', '.join(names)))
         hv = find_hv(state, args.name)
         ns = hv['namespace']
         env = ovs_env(hv['dir'])  # ovs-vsctl/ovs-ofctl/ovs-appctl reach this hypervisor's OVS
@@ -1238,7 +1256,8 @@ def cmd_status(args):
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0],
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    sub = p.add_subparsers(dest='command', required=True)
+    sub = p.add_subparsers(dest='command', required=True,
+                           metavar='{up,down,migrate,garp,controller,exec,status}')
 
     def common(sp, json_flag=True):
         sp.add_argument('--prefix', default=DEFAULT_PREFIX,

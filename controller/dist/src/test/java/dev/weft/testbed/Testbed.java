@@ -342,6 +342,19 @@ public final class Testbed implements AutoCloseable {
         r.path("elapsed_ms").asDouble());
   }
 
+  /**
+   * Empties the VM's ARP cache ({@code ip neigh flush dev eth0}). After an unanswered ping the
+   * kernel keeps the neighbour entry INCOMPLETE/FAILED and retries only every second, so the
+   * first packets after the network is fixed can wait up to a second: flush to measure from a
+   * clean state.
+   */
+  public void flushArp(String vm) {
+    Exec.Out o = exec(vm, options.commandTimeout(), "ip", "neigh", "flush", "dev", "eth0");
+    if (!o.ok()) {
+      throw new TestbedException("ip neigh flush in " + vm + ": " + o.both());
+    }
+  }
+
   // ---- migration --------------------------------------------------------------------------------
 
   /**

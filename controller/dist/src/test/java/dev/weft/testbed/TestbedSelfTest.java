@@ -74,6 +74,7 @@ class TestbedSelfTest {
 
       // acme-web1 (hv1) <-> acme-web2 (hv2) on segment 5001, by hand
       t.run("program flows", () -> program(tb, "acme-web1", "acme-web2", 5001));
+      tb.flushArp("acme-web1"); // forget the failed ARP of the ping above (1 s retry)
       System.out.printf("[testbed] hv1 flows:%n  %s%n",
           String.join("\n  ", tb.dumpFlows("hv1", true)));
       Capture vxlan = tb.startCaptureOnHypervisor("hv2", "ul0", "udp port 4789");
