@@ -64,6 +64,11 @@ class TestbedError(Exception):
     """An error with a sentence for the user (no traceback)."""
 
 
+class InUse(TestbedError):
+    """The prefix belongs to a live testbed or another operation holds its lock (exit 3): the
+    caller must not tear it down."""
+
+
 class Interrupted(BaseException):
     """A signal arrived during up/migrate: clean up, then exit."""
 
@@ -310,8 +315,8 @@ class FileLock(object):
                     raise
             if time.monotonic() >= deadline:
                 os.close(self.fd)
-                raise TestbedError('%s is locked by another testbed operation (waited %d s)'
-                                   % (path, timeout if blocking else 0))
+                raise InUse('%s is locked by another testbed operation (waited %d s)'
+                            % (path, timeout if blocking else 0))
             time.sleep(0.05)
 
     def __enter__(self):
@@ -718,8 +723,8 @@ def cmd_up(args):
         old = load_state(prefix)
         if old is not None or os.path.isdir(state_dir(prefix)):
             if old is not None and not is_stale(old):
-                raise TestbedError('testbed %s is already up (testbed.py down --prefix %s)'
-                                   % (prefix, prefix))
+                raise InUse('testbed %s is already up (testbed.py down --prefix %s)'
+                            % (prefix, prefix))
             log('removing the leftovers of an earlier testbed %s' % prefix)
             teardown(prefix)
         names = names_for(prefix, hvs, vms)
@@ -855,10 +860,13 @@ def check_underlay(state):
                 continue
             ok = False
             for _ in range(3):  # bounded: 3 tries of at most 1 s each
-                r = subprocess.run(['ip', 'netns', 'exec', hv['namespace'], 'ping', '-n', '-q',
-                                    '-c', '1', '-W', '1', other['tunnel_ip']],
-                                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL, timeout=5)
+                try:
+                    r = subprocess.run(['ip', 'netns', 'exec', hv['namespace'], 'ping', '-n',
+                                        '-q', '-c', '1', '-W', '1', other['tunnel_ip']],
+                                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.DEVNULL, timeout=5)
+                except subprocess.TimeoutExpired:
+                    continue
                 if r.returncode == 0:
                     ok = True
                     break
@@ -1047,7 +1055,7 @@ def cleanup_stale(exclude=None):
         try:
             report.append(down_prefix(prefix, blocking=False))
             log('removed stale testbed %s' % prefix)
-        except TestbedError:
+        except InUse:
             pass  # busy: another operation holds its lock
     return report
 
@@ -1128,8 +1136,11 @@ def find_hv(state, name):
 def garp(vm):
     cmd, ip, flavour = garp_command(vm['namespace'], vm)
     t0 = time.monotonic()
-    p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                       stderr=subprocess.STDOUT, universal_newlines=True, timeout=5)
+    try:
+        p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, universal_newlines=True, timeout=5)
+    except subprocess.TimeoutExpired:
+        raise TestbedError('%s did not finish within 5 s' % ' '.join(cmd))
     # Habets' arping exits 1 when nothing answered, which is normal for a gratuitous ARP
     if p.returncode not in (0, 1):
         raise TestbedError('%s exited with %d: %s' % (' '.join(cmd), p.returncode,
@@ -1337,7 +1348,7 @@ def main(argv=None):
             return cmd_watchdog(args)
     except TestbedError as e:
         sys.stderr.write('testbed.py %s: %s\n' % (args.command, e))
-        return 1
+        return 3 if isinstance(e, InUse) else 1
     except Interrupted as e:
         sys.stderr.write('testbed.py %s: interrupted (%s)\n' % (args.command, e))
         return 130

@@ -170,6 +170,13 @@ public final class Testbed implements AutoCloseable {
     try {
       tb.start();
       return tb;
+    } catch (TestbedException e) {
+      if (e.prefixInUse()) {
+        tb.forget(); // someone else's testbed: never tear it down
+      } else {
+        tb.closeQuietly(); // the script cleans up after itself; this is for a killed script
+      }
+      throw e;
     } catch (RuntimeException e) {
       tb.closeQuietly();
       throw e;
@@ -556,6 +563,15 @@ public final class Testbed implements AutoCloseable {
     }
   }
 
+  private synchronized void forget() {
+    closed = true;
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException ignored) {
+      // shutting down
+    }
+  }
+
   private void closeQuietly() {
     try {
       close();
@@ -585,7 +601,7 @@ public final class Testbed implements AutoCloseable {
     Exec.Out o = Exec.run(timeout, null, cmd);
     if (!o.ok()) {
       throw new TestbedException("testbed.py " + String.join(" ", args) + " failed ("
-          + o.status() + "): " + o.stderr().strip());
+          + o.status() + "): " + o.stderr().strip(), o.status());
     }
     String out = o.stdout().strip();
     try {

@@ -185,6 +185,12 @@ class TestbedSelfTest {
       assertEquals("tcp:10.78.200.254:" + port,
           tb.vsctl("hv3", "get-controller", "br-int").strip());
       assertFalse(tb.awaitConnected(Duration.ofMillis(300)), "nothing listens there");
+      // the same prefix again: refused, and the live testbed is left alone
+      TestbedException again = org.junit.jupiter.api.Assertions.assertThrows(
+          TestbedException.class, () -> Testbed.up(o).close());
+      assertTrue(again.prefixInUse(), again.getMessage());
+      // the i-th VM of the config goes to hypervisor i mod 3 unless placed
+      assertEquals(List.of("vm-acme-web1", "vm-acme-web3", "vx-hv1", "vx-hv2"), tb.ports("hv3"));
     }
     assertNoLeftovers(o.prefix());
   }
