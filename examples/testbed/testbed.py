@@ -441,13 +441,17 @@ def names_for(prefix, hvs, vms):
 def pick_mgmt_net(requested=None):
     """A /24 for the management network that no root-namespace address or route uses."""
     used = []
-    out = run(['ip', '-o', 'addr', 'show'], check=False) + run(['ip', 'route', 'show', 'table',
-                                                                 'all'], check=False)
-    for m in re.finditer(r'(\d+\.\d+\.\d+\.\d+)(/\d+)?', out):
-        try:
-            used.append(ipaddress.ip_network(m.group(1) + (m.group(2) or '/32'), strict=False))
-        except ValueError:
-            pass
+    # interface addresses, and routes of /16 or longer (a wide route such as 10.0.0.0/8 via a
+    # gateway is shadowed by our connected /24 for our own addresses only: no conflict)
+    for cmd, min_len in ((['ip', '-o', '-4', 'addr', 'show'], 0),
+                         (['ip', '-4', 'route', 'show', 'table', 'all'], 16)):
+        for m in re.finditer(r'(\d+\.\d+\.\d+\.\d+)(/\d+)?', run(cmd, check=False)):
+            try:
+                net = ipaddress.ip_network(m.group(1) + (m.group(2) or '/32'), strict=False)
+            except ValueError:
+                continue
+            if net.prefixlen >= min_len:
+                used.append(net)
     for d in os.listdir(STATE_ROOT) if os.path.isdir(STATE_ROOT) else []:
         st = load_state(d) if PREFIX_RE.match(d) else None
         if st and st.get('mgmt_net'):
@@ -456,7 +460,7 @@ def pick_mgmt_net(requested=None):
         net = ipaddress.ip_network(requested, strict=False)
         if net.prefixlen > 24 or net.version != 4:
             raise TestbedError('--mgmt-net must be an IPv4 network of /24 or larger')
-        clash = [u for u in used if u.overlaps(net) and u.prefixlen > 0]
+        clash = sorted({u for u in used if u.overlaps(net) and u.prefixlen > 0})
         if clash:
             raise TestbedError('--mgmt-net %s overlaps %s in the root namespace'
                                % (net, ', '.join(map(str, clash))))

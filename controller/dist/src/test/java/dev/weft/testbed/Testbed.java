@@ -48,7 +48,7 @@ public final class Testbed implements AutoCloseable {
   public static final String SCRIPT = "examples/testbed/testbed.py";
   /** Tools the testbed needs besides those {@code @RequiresOvs} always checks. */
   public static final String[] TOOLS = {"ovsdb-tool", "ovsdb-server", "ovs-vswitchd", "arping",
-      "tcpdump", "sysctl"};
+      "tcpdump"};
   /** Python modules the script imports ({@code python3-yaml}). */
   public static final String[] PYTHON_MODULES = {"yaml"};
 

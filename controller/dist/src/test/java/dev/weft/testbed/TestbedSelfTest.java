@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * also after {@code up} was killed or its owner died.
  */
 @RequiresOvs(tools = {"ovsdb-tool", "ovsdb-server", "ovs-vswitchd", "arping", "tcpdump",
-    "sysctl"}, pythonModules = "yaml")
+    "ovs-testcontroller"}, pythonModules = "yaml")
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class TestbedSelfTest {
   private static final Duration PING_TIMEOUT = Duration.ofSeconds(5);
@@ -164,16 +164,17 @@ class TestbedSelfTest {
     Map<String, String> place = new LinkedHashMap<>();
     place.put("acme-web1", "hv3");
     place.put("vm-globex-web2", "hv1"); // by interface name
+    int net = 200 + new java.util.Random().nextInt(50);
     Testbed.Options o = Testbed.Options.of(config, "none", place)
-        .withMgmtNet("10.78.200.0/24");
+        .withMgmtNet("10.78." + net + ".0/24");
     try (Testbed tb = Testbed.up(o)) {
       assertEquals("hv3", tb.vm("acme-web1").hypervisor());
       assertEquals("hv1", tb.vm("globex-web2").hypervisor());
       assertTrue(tb.ports("hv3").contains("vm-acme-web1"));
       assertEquals("none", tb.controller());
       assertEquals("", tb.vsctl("hv1", "get-controller", "br-int").strip());
-      assertEquals("10.78.200.254", tb.mgmtAddress());
-      assertEquals("10.78.200.1", tb.hypervisor("hv1").mgmtIp());
+      assertEquals("10.78." + net + ".254", tb.mgmtAddress());
+      assertEquals("10.78." + net + ".1", tb.hypervisor("hv1").mgmtIp());
       // the management network reaches the root namespace: hypervisor -> controller address
       Exec.Out ping = tb.exec("hv2", Duration.ofSeconds(5), "ping", "-c", "1", "-W", "2",
           tb.mgmtAddress());
@@ -181,10 +182,33 @@ class TestbedSelfTest {
       // point the switches at a controller now; OVS reports the connection state
       int port = Loopback.freePort();
       tb.setController("tcp:mgmt:" + port);
-      assertEquals("tcp:10.78.200.254:" + port, tb.controller());
-      assertEquals("tcp:10.78.200.254:" + port,
+      assertEquals("tcp:10.78." + net + ".254:" + port, tb.controller());
+      assertEquals("tcp:10.78." + net + ".254:" + port,
           tb.vsctl("hv3", "get-controller", "br-int").strip());
       assertFalse(tb.awaitConnected(Duration.ofMillis(300)), "nothing listens there");
+      // a controller in the root namespace on the management address: every br-int connects
+      // (ovs-testcontroller -n: installs no flows; there is no traffic here anyway)
+      Process ctl = new ProcessBuilder("ovs-testcontroller", "-n",
+          "ptcp:" + port + ":" + tb.mgmtAddress())
+          .redirectErrorStream(true)
+          .redirectOutput(OvsEnvironment.logDir().resolve("testbed-ctl-" + o.prefix() + ".log")
+              .toFile())
+          .start();
+      try {
+        assertTrue(awaitTcpListen(tb.mgmtAddress(), port, Duration.ofSeconds(5)),
+            "ovs-testcontroller did not start");
+        long t0 = System.nanoTime();
+        tb.connectController();
+        assertTrue(tb.awaitConnected(Duration.ofSeconds(10)), () -> tb.controllerStates()
+            .toString());
+        System.out.printf("[testbed] 3 switches connected to %s %d ms after connectController%n",
+            tb.controller(), (System.nanoTime() - t0) / 1_000_000);
+      } finally {
+        ctl.destroy();
+        if (!ctl.waitFor(5, TimeUnit.SECONDS)) {
+          ctl.destroyForcibly();
+        }
+      }
       // the same prefix again: refused, and the live testbed is left alone
       TestbedException again = org.junit.jupiter.api.Assertions.assertThrows(
           TestbedException.class, () -> Testbed.up(o).close());
@@ -289,6 +313,24 @@ class TestbedSelfTest {
         + "->tun_id,output:vx-" + va.hypervisor());
     tb.addFlow(vb.hypervisor(), "in_port=vx-" + va.hypervisor() + ",tun_id=" + segment
         + ",actions=output:" + vb.iface());
+  }
+
+  /** Whether something listens on ip:port (read from /proc/net/tcp, no connection made). */
+  static boolean awaitTcpListen(String ip, int port, Duration timeout) throws Exception {
+    String[] o = ip.split("\\.");
+    String hex = String.format("%02X%02X%02X%02X:%04X", Integer.parseInt(o[3]),
+        Integer.parseInt(o[2]), Integer.parseInt(o[1]), Integer.parseInt(o[0]), port);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      for (String line : Files.readAllLines(Path.of("/proc/net/tcp"))) {
+        String[] f = line.trim().split("\\s+");
+        if (f.length > 3 && f[1].equals(hex) && f[3].equals("0A")) {
+          return true;
+        }
+      }
+      Thread.sleep(20);
+    }
+    return false;
   }
 
   static void awaitAnswers(BackgroundPing p, int n, Duration timeout) throws InterruptedException {
