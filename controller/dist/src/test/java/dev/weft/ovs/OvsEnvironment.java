@@ -51,7 +51,7 @@ public final class OvsEnvironment
     if (a.isEmpty() || required()) {
       return ConditionEvaluationResult.enabled("Open vSwitch not checked here");
     }
-    return problem(a.get().tools())
+    return problem(a.get().tools(), a.get().pythonModules())
         .map(reason -> ConditionEvaluationResult.disabled(skipMessage(reason)))
         .orElseGet(() -> ConditionEvaluationResult.enabled("Open vSwitch available"));
   }
@@ -59,14 +59,14 @@ public final class OvsEnvironment
   @Override
   public void beforeAll(ExtensionContext context) {
     AnnotationSupport.findAnnotation(context.getRequiredTestClass(), RequiresOvs.class)
-        .ifPresent(a -> assumeAvailable(a.tools()));
+        .ifPresent(a -> assumeAvailable(a.tools(), a.pythonModules()));
   }
 
   @Override
   public void beforeEach(ExtensionContext context) {
     context.getTestMethod()
         .flatMap(m -> AnnotationSupport.findAnnotation(m, RequiresOvs.class))
-        .ifPresent(a -> assumeAvailable(a.tools()));
+        .ifPresent(a -> assumeAvailable(a.tools(), a.pythonModules()));
   }
 
   /** True when a missing Open vSwitch must fail the tests: the property is "true" or "1". */
@@ -88,7 +88,12 @@ public final class OvsEnvironment
 
   /** Skips the calling test (or fails it, when required) unless everything is available. */
   public static void assumeAvailable(String... extraTools) {
-    problem(extraTools).ifPresent(reason -> {
+    assumeAvailable(extraTools, new String[0]);
+  }
+
+  /** As {@link #assumeAvailable(String...)}, also requiring these Python modules. */
+  public static void assumeAvailable(String[] extraTools, String[] pythonModules) {
+    problem(extraTools, pythonModules).ifPresent(reason -> {
       if (required()) {
         Assertions.fail("Open vSwitch is required (" + REQUIRE_PROPERTY + "="
             + System.getProperty(REQUIRE_PROPERTY) + ") but: " + reason);
@@ -104,8 +109,25 @@ public final class OvsEnvironment
 
   /** Why this machine cannot run the tests, or empty if it can. Cached per tool list. */
   public static Optional<String> problem(String... extraTools) {
-    String key = String.join(",", extraTools);
-    return CACHE.computeIfAbsent(key, k -> check(extraTools));
+    return problem(extraTools, new String[0]);
+  }
+
+  /** As {@link #problem(String...)}, also requiring these Python modules. */
+  public static Optional<String> problem(String[] extraTools, String[] pythonModules) {
+    String key = String.join(",", extraTools) + "|" + String.join(",", pythonModules);
+    return CACHE.computeIfAbsent(key, k -> check(extraTools)
+        .or(() -> checkPythonModules(pythonModules)));
+  }
+
+  private static Optional<String> checkPythonModules(String[] modules) {
+    for (String m : modules) {
+      Processes.Result r = Processes.run(CHECK_TIMEOUT, python(), "-c", "import " + m);
+      if (!r.ok()) {
+        return Optional.of(python() + " cannot import " + m + " (Debian: apt-get install python3-"
+            + m + "): " + firstLine(r.output()));
+      }
+    }
+    return Optional.empty();
   }
 
   private static Optional<String> check(String... extraTools) {
@@ -156,7 +178,7 @@ public final class OvsEnvironment
     return nl < 0 ? t : t.substring(0, nl);
   }
 
-  static boolean isRoot() {
+  public static boolean isRoot() {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
         if (line.startsWith("Uid:")) {
@@ -171,7 +193,7 @@ public final class OvsEnvironment
   }
 
   /** The Python that has Mininet (Debian installs it for /usr/bin/python3 only). */
-  static String python() {
+  public static String python() {
     String p = System.getProperty("weft.ovs.python");
     if (p != null && !p.isBlank()) {
       return p;
@@ -197,7 +219,7 @@ public final class OvsEnvironment
   }
 
   /** Where the harness writes driver and controller logs (created on demand). */
-  static Path logDir() {
+  public static Path logDir() {
     String p = System.getProperty("weft.ovs.logDir");
     Path dir = p != null && !p.isBlank() ? Path.of(p)
         : Path.of(System.getProperty("user.dir"), "target", "ovs-logs");

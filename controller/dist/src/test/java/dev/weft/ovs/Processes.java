@@ -13,18 +13,18 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /** Small, always time-bounded process helpers. Processes are only ever killed by their pid. */
-final class Processes {
+public final class Processes {
   private Processes() {}
 
   /** Exit status and combined stdout+stderr of a finished command; status -1 on timeout. */
-  record Result(int status, String output) {
-    boolean ok() {
+  public record Result(int status, String output) {
+    public boolean ok() {
       return status == 0;
     }
   }
 
   /** Runs a command with stdin closed, killing it (and its children) after the timeout. */
-  static Result run(Duration timeout, String... command) {
+  public static Result run(Duration timeout, String... command) {
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     Process p;
@@ -75,7 +75,7 @@ final class Processes {
    * Ends a process and its descendants, by pid: SIGTERM first, then SIGKILL for whatever is
    * still alive after {@code grace}.
    */
-  static void killTree(ProcessHandle root, Duration grace) {
+  public static void killTree(ProcessHandle root, Duration grace) {
     List<ProcessHandle> all = new ArrayList<>();
     root.descendants().forEach(all::add);
     all.add(0, root);
@@ -102,7 +102,7 @@ final class Processes {
   }
 
   /** An executable on PATH (or in the sbin directories root normally has), if any. */
-  static Optional<Path> which(String name) {
+  public static Optional<Path> which(String name) {
     if (name.contains("/")) {
       Path p = Path.of(name);
       return Files.isExecutable(p) ? Optional.of(p) : Optional.empty();
@@ -121,7 +121,7 @@ final class Processes {
   }
 
   /** The last {@code lines} lines of a text file, for error messages; "" if unreadable. */
-  static String tail(Path file, int lines) {
+  public static String tail(Path file, int lines) {
     try {
       List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
       return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));

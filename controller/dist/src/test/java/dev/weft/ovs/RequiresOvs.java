@@ -23,4 +23,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 public @interface RequiresOvs {
   /** Further executables the test needs, e.g. {@code "ovs-testcontroller"}. */
   String[] tools() default {};
+
+  /**
+   * Python modules the test's scripts import, checked with the harness's Python
+   * ({@code weft.ovs.python}), e.g. {@code "yaml"} (Debian package python3-yaml).
+   */
+  String[] pythonModules() default {};
 }

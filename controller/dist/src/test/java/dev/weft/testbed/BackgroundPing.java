@@ -1,0 +1,106 @@
+package dev.weft.testbed;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A {@code ping} running inside a VM while the test does something else (a migration, a
+ * controller restart): {@code ping -D -O -i INTERVAL -w MAX}. {@link #stop()} ends it with
+ * SIGINT and returns the per-packet {@link PingTrace}. It ends by itself after its maximum
+ * duration, and {@link Testbed#close()} stops any that are still running.
+ */
+public final class BackgroundPing implements AutoCloseable {
+  private final String vm;
+  private final String target;
+  private final long intervalMicros;
+  private final Process process;
+  private final StringBuilder out = new StringBuilder();
+  private final Thread reader;
+  private final Instant started;
+  private PingTrace trace;
+
+  BackgroundPing(String vm, String namespace, String target, Duration interval,
+      Duration maxDuration) {
+    if (interval.toMillis() < 2) {
+      throw new IllegalArgumentException("interval must be at least 2 ms: " + interval);
+    }
+    this.vm = vm;
+    this.target = target;
+    this.intervalMicros = interval.toNanos() / 1000;
+    long deadline = Math.max(1, (maxDuration.toMillis() + 999) / 1000);
+    List<String> cmd = List.of("ip", "netns", "exec", namespace, "ping", "-n", "-D", "-O",
+        "-i", String.format(Locale.ROOT, "%.3f", interval.toNanos() / 1e9), "-W", "1",
+        "-w", Long.toString(deadline), target);
+    try {
+      this.process = new ProcessBuilder(cmd).redirectErrorStream(true)
+          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+    } catch (IOException e) {
+      throw new TestbedException("cannot start ping in " + vm + ": " + e.getMessage(), e);
+    }
+    this.started = Instant.now();
+    this.reader = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(
+          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = r.readLine()) != null) {
+          synchronized (out) {
+            out.append(line).append('\n');
+          }
+        }
+      } catch (IOException ignored) {
+        // ended
+      }
+    }, "bg-ping-" + vm);
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  public String vm() {
+    return vm;
+  }
+
+  public String target() {
+    return target;
+  }
+
+  public Instant started() {
+    return started;
+  }
+
+  public boolean isRunning() {
+    return process.isAlive();
+  }
+
+  /** Answers seen so far (a cheap progress check while it runs). */
+  public int answeredSoFar() {
+    synchronized (out) {
+      return (int) out.chars().filter(c -> c == '\n').count() - 1;
+    }
+  }
+
+  /** Stops ping (SIGINT, bounded wait, then kill) and returns what happened to every packet. */
+  public synchronized PingTrace stop() {
+    if (trace == null) {
+      Exec.stop(process, Duration.ofSeconds(3));
+      Exec.join(reader, 3000);
+      String raw;
+      synchronized (out) {
+        raw = out.toString();
+      }
+      trace = PingTrace.parse(raw, intervalMicros);
+    }
+    return trace;
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+}
