@@ -74,11 +74,13 @@ public final class Controller implements AutoCloseable {
         this.reconciler = new dev.weft.core.flow.Reconciler(dispatcher.control(), bus, s.flowAuditInterval());
         tenants.subscribe();
         reconciler.start();
+        reconciler.holdUntil(tenants.allNodesReported(), s.startupHold());
         this.timer = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("weft-timer", true));
         // Core services subscribe before any app, at negative places in the chain: discovery
         // consumes LLDP, host tracking learns from packet-ins, both before apps see them.
         this.topology = new TopologyManager(s.topology(), dispatcher.control(), bus, switches, s.clock(), timer,
                 new LinkProbes());
+        topology.skipProbing(dpid -> tenants.config().node(dpid).isPresent());
         topology.start();
         services.put(SwitchService.class, switches);
         services.put(TopologyService.class, topology);

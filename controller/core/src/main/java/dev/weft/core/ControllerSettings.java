@@ -34,6 +34,7 @@ public record ControllerSettings(
         Duration requestTimeout,
         boolean tableMissToController,
         Duration flowAuditInterval,
+        Duration startupHold,
         dev.weft.api.tenant.NetworkConfig network,
         Optional<java.nio.file.Path> configFile,
         String configSource,
@@ -125,6 +126,7 @@ public record ControllerSettings(
         private Duration requestTimeout = Duration.ofSeconds(10);
         private boolean tableMiss = true;
         private Duration flowAuditInterval = Duration.ofSeconds(60);
+        private Duration startupHold = Duration.ofSeconds(15);
         private dev.weft.api.tenant.NetworkConfig network = dev.weft.api.tenant.NetworkConfig.empty();
         private Optional<java.nio.file.Path> configFile = Optional.empty();
         private String configSource = "(defaults)";
@@ -174,6 +176,9 @@ public record ControllerSettings(
             }
             if (c.flowAuditInterval() != null) {
                 flowAuditInterval(c.flowAuditInterval());
+            }
+            if (c.startupHold() != null) {
+                startupHold(c.startupHold());
             }
             network = cfg.network();
             if (cfg.topology() != null) {
@@ -243,6 +248,12 @@ public record ControllerSettings(
             return this;
         }
 
+        /** How long after a start deletes and modifications of flow entries may wait for every transport node. */
+        public Builder startupHold(Duration d) {
+            startupHold = d;
+            return this;
+        }
+
         /** The tenants and transport nodes (normally from the config file). */
         public Builder network(dev.weft.api.tenant.NetworkConfig n) {
             network = n;
@@ -272,7 +283,8 @@ public record ControllerSettings(
 
         public ControllerSettings build() {
             return new ControllerSettings(listen, apps, plugins, dispatchThreads, versions, echoInterval,
-                    echoTimeout, handshakeTimeout, requestTimeout, tableMiss, flowAuditInterval, network, configFile,
+                    echoTimeout, handshakeTimeout, requestTimeout, tableMiss, flowAuditInterval, startupHold, network,
+                    configFile,
                     configSource, appConfig, clock, topology);
         }
     }

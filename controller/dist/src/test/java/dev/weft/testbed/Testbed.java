@@ -494,7 +494,11 @@ public final class Testbed implements AutoCloseable {
     controller = r.path("controller").asText();
   }
 
-  /** Reconnects every switch to the current controller now (no backoff wait). */
+  /**
+   * Reconnects every switch to the current controller now (no backoff wait). It removes the
+   * controller first: Open vSwitch flushes a bridge's flow table when the bridge loses its last
+   * controller, so use this only before anything was programmed (not to test a reconnect).
+   */
   public void connectController() {
     setController(controller());
   }

@@ -20,8 +20,9 @@ public record ControllerSection(
         Duration requestTimeout,
         Boolean tableMissToController,
         Duration flowAuditInterval,
+        Duration startupHold,
         String logLevel) {
 
     public static final ControllerSection EMPTY = new ControllerSection(null, null, null, null, null, null,
-            null, null, null, null, null, null);
+            null, null, null, null, null, null, null);
 }

@@ -61,6 +61,12 @@ public final class Reconciler {
     private final Set<Integer> managedApps = ConcurrentHashMap.newKeySet();
     private final Map<DatapathId, SwitchState> states = new HashMap<>();
     private final Map<DatapathId, Stats> stats = new ConcurrentHashMap<>();
+    /**
+     * After a start, until the controller has heard from every switch it programs, its view is
+     * partial (a hypervisor that reconnects first does not yet know the VMs on the others): while
+     * holding, only entries missing from a switch are added; nothing is modified or deleted.
+     */
+    private boolean holding;
 
     /** Counters per switch, for tests and the API. */
     public record Stats(long flowModsSent, long adopted, long repaired, long errors, int desired, int installed) {
@@ -125,6 +131,34 @@ public final class Reconciler {
         });
         if (!auditInterval.isZero()) {
             control.schedule(this::auditAll, auditInterval.toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /**
+     * Hold back deletes and modifications until {@code ready} completes (or {@code max} passes),
+     * then reconcile every switch once against the complete desired state.
+     */
+    public void holdUntil(CompletableFuture<?> ready, Duration max) {
+        control.execute(() -> holding = true);
+        ready.whenComplete((v, t) -> control.execute(() -> release("every transport node reported")));
+        control.schedule(() -> release("startup hold of " + max.toMillis() + " ms over"), max.toNanos(),
+                TimeUnit.NANOSECONDS);
+    }
+
+    private void release(String why) {
+        if (!holding) {
+            return;
+        }
+        holding = false;
+        log.info("reconciling every switch now: {}", why);
+        for (SwitchState s : states.values()) {
+            if (s.sw != null && s.synced) {
+                assess(s, s.installed, "after start");
+                s.dirty.addAll(s.desired.keySet());
+                s.dirty.addAll(s.installed.keySet());
+                pass(s);
+                publish(s);
+            }
         }
     }
 
@@ -277,9 +311,14 @@ public final class Reconciler {
         }
         OFFactory f = sw.factory();
         List<OFMessage> out = new ArrayList<>();
+        List<FlowKey> done = new ArrayList<>();
         for (FlowKey k : s.dirty) {
             Desired want = s.desired.get(k);
             Installed have = s.installed.get(k);
+            if (holding && (want == null || have != null)) {
+                continue; // only add what is missing until the view is complete
+            }
+            done.add(k);
             if (want != null) {
                 FlowSpec spec = want.spec();
                 if (have == null || !have.cookie().equals(want.cookie())) {
@@ -301,7 +340,11 @@ public final class Reconciler {
                 s.installed.remove(k);
             }
         }
-        s.dirty.clear();
+        if (holding) {
+            done.forEach(s.dirty::remove);
+        } else {
+            s.dirty.clear();
+        }
         if (out.isEmpty()) {
             return;
         }
@@ -385,6 +428,28 @@ public final class Reconciler {
         Set<FlowKey> keys = new HashSet<>(s.desired.keySet());
         keys.addAll(actual.keySet());
         keys.addAll(s.installed.keySet());
+        s.installed.clear();
+        s.installed.putAll(actual);
+        s.dirty.addAll(keys);
+        s.synced = true;
+        if (holding) {
+            log.info("{} flows read on {}: {} entries of ours in place; only adding what is missing until "
+                    + "every transport node has reported", s.dpid, why, actual.size());
+        } else {
+            int wrong = assess(s, actual, why);
+            if (!first && wrong > 0) {
+                s.repaired += wrong;
+                log.warn("{} audit found {} entries out of line (drift); repairing", s.dpid, wrong);
+            }
+        }
+        pass(s);
+        publish(s);
+    }
+
+    /** Compare a switch's entries with the desired ones; log (and count) what was adopted. Returns how many differ. */
+    private int assess(SwitchState s, Map<FlowKey, Installed> actual, String why) {
+        Set<FlowKey> keys = new HashSet<>(s.desired.keySet());
+        keys.addAll(actual.keySet());
         int right = 0;
         int wrong = 0;
         for (FlowKey k : keys) {
@@ -396,21 +461,18 @@ public final class Reconciler {
                 right++;
             } else if (d != null || a != null) {
                 wrong++;
+                if (log.isDebugEnabled() && wrong <= 5) {
+                    log.debug("{} {} on {}: wanted {} {}, found {} {}", s.dpid, k, why,
+                            d == null ? "nothing" : d.cookie(), d == null ? "" : d.spec().instructions(),
+                            a == null ? "nothing" : a.cookie(), a == null ? "" : a.instructions());
+                }
             }
         }
-        s.installed.clear();
-        s.installed.putAll(actual);
-        s.dirty.addAll(keys);
-        s.synced = true;
-        if (first) {
+        if (!"audit".equals(why)) {
             s.adopted += right;
-            log.info("{} flows read on {}: {} entries already right (adopted), {} to fix", s.dpid, why, right, wrong);
-        } else if (wrong > 0) {
-            s.repaired += wrong;
-            log.warn("{} audit found {} entries out of line (drift); repairing", s.dpid, wrong);
+            log.info("{} reconciled ({}): {} entries already right (adopted), {} to fix", s.dpid, why, right, wrong);
         }
-        pass(s);
-        publish(s);
+        return wrong;
     }
 
     private void disconnected(Switch sw) {

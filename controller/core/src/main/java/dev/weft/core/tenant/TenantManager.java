@@ -59,6 +59,23 @@ public final class TenantManager implements TenantService {
 
     // Control-lane state: what each switch last told us, by port name.
     private final Map<DatapathId, Map<String, OFPort>> portsBySwitch = new HashMap<>();
+    private final java.util.concurrent.CompletableFuture<Void> allNodesReported = new java.util.concurrent.CompletableFuture<>();
+
+    /**
+     * Completes (on the control lane, after the events it caused were handled) once every transport
+     * node of the configuration in force at start has connected and reported its ports.
+     */
+    public java.util.concurrent.CompletableFuture<Void> allNodesReported() {
+        return allNodesReported;
+    }
+
+    private void checkAllReported() {
+        if (!allNodesReported.isDone()
+                && config.transportNodes().stream().allMatch(n -> portsBySwitch.containsKey(n.dpid()))) {
+            // Queued behind what the apps deferred while handling this batch's events.
+            control.execute(() -> allNodesReported.complete(null));
+        }
+    }
 
     public TenantManager(Lane control, EventBus bus) {
         this.control = control;
@@ -129,6 +146,7 @@ public final class TenantManager implements TenantService {
         log.info("config in force: {} ({} network(s) changed{})", next, changed.size(),
                 nodesChanged ? ", transport nodes changed" : "");
         bus.dispatch(new ConfigChanged(prev, next, changed, nodesChanged));
+        checkAllReported();
         // Bindings may have changed: locate every port again from what the switches reported.
         for (var e : portsBySwitch.entrySet()) {
             locateOn(e.getKey(), e.getValue(), "configuration changed");
@@ -154,6 +172,7 @@ public final class TenantManager implements TenantService {
             recomputeTunnels();
             bus.dispatch(new TransportNodeChanged(n, tunnelPorts(dpid)));
         });
+        checkAllReported();
     }
 
     private void portChanged(DatapathId dpid, String name, OFPort no, boolean gone) {

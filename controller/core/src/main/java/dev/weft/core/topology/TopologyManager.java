@@ -79,6 +79,8 @@ public final class TopologyManager implements TopologyService, AutoCloseable {
     private ScheduledFuture<?> ticker;
 
     private final LongAdder probesSent = new LongAdder();
+    /** Switches not to probe (hypervisors' integration bridges: their fabric is the tunnels). */
+    private volatile java.util.function.Predicate<org.projectfloodlight.openflow.types.DatapathId> skip = d -> false;
     private final LongAdder probesValid = new LongAdder();
     private final Map<LinkProbes.Rejection, LongAdder> rejected = new EnumMap<>(LinkProbes.Rejection.class);
     private volatile long lastRejectLogNanos;
@@ -211,8 +213,16 @@ public final class TopologyManager implements TopologyService, AutoCloseable {
         }
     }
 
+    /**
+     * Do not send probes to these switches: a hypervisor's integration bridge has VM ports and
+     * tunnels, no cables to discover, and its VMs must not receive the controller's frames.
+     */
+    public void skipProbing(java.util.function.Predicate<org.projectfloodlight.openflow.types.DatapathId> which) {
+        this.skip = which;
+    }
+
     private void probe(Switch sw, OFPortDesc p) {
-        if (!settings.discovery() || !sw.isConnected()) {
+        if (!settings.discovery() || !sw.isConnected() || skip.test(sw.id())) {
             return;
         }
         byte[] frame = probes.encode(sw.id(), p.getPortNo(), p.getHwAddr(), clock.millis());
