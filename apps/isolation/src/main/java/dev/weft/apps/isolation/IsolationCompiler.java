@@ -9,12 +9,11 @@ import dev.weft.api.tenant.PortLocation;
 import dev.weft.api.tenant.TransportNode;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.instruction.OFInstruction;
-import org.projectfloodlight.openflow.protocol.match.Match;
-import org.projectfloodlight.openflow.protocol.match.MatchField;
+import org.projectfloodlight.openflow.protocol.oxm.OFOxm;
+import org.projectfloodlight.openflow.protocol.oxm.OFOxms;
 import org.projectfloodlight.openflow.types.DatapathId;
 import org.projectfloodlight.openflow.types.EthType;
 import org.projectfloodlight.openflow.types.IPv4Address;
-import org.projectfloodlight.openflow.types.OFPort;
 import org.projectfloodlight.openflow.types.OFVlanVidMatch;
 import org.projectfloodlight.openflow.types.U64;
 
@@ -53,9 +52,13 @@ public final class IsolationCompiler implements NetworkFlowsKeeper.Compiler {
     @Override
     public Map<DatapathId, List<FlowSpec>> network(LogicalNetwork net, FabricView view) {
         int seg = net.segment();
+        OFOxms x = OF.oxms();
         Map<DatapathId, List<FlowSpec>> out = new HashMap<>();
         Set<DatapathId> hosts = new HashSet<>();
         List<OFInstruction> local = toNetwork(seg, false);
+        OFOxm<?> untagged = x.vlanVid(OFVlanVidMatch.UNTAGGED);
+        OFOxm<?> ipv4 = x.ethType(EthType.IPv4);
+        OFOxm<?> arp = x.ethType(EthType.ARP);
         for (LogicalPort p : net.ports()) {
             Optional<PortLocation> at = view.location(p);
             if (at.isEmpty() || view.config().node(at.get().dpid()).isEmpty()) {
@@ -64,30 +67,29 @@ public final class IsolationCompiler implements NetworkFlowsKeeper.Compiler {
             DatapathId dpid = at.get().dpid();
             hosts.add(dpid);
             List<FlowSpec> flows = out.computeIfAbsent(dpid, d -> new ArrayList<>());
-            OFPort in = at.get().port();
+            OFOxm<?> in = x.inPort(at.get().port());
+            OFOxm<?> src = x.ethSrc(p.mac());
             if (p.ips().isEmpty()) {
-                flows.add(new FlowSpec(INGRESS, ALLOW, fromVm(in, p).build(), local));
+                flows.add(FlowSpec.of(INGRESS, ALLOW, local, in, untagged, src));
             }
+            OFOxm<?> sha = p.ips().isEmpty() ? null : x.arpSha(p.mac());
             for (IPv4Address ip : p.ips()) {
-                flows.add(new FlowSpec(INGRESS, ALLOW, fromVm(in, p).setExact(MatchField.ETH_TYPE, EthType.IPv4)
-                        .setExact(MatchField.IPV4_SRC, ip).build(), local));
-                flows.add(new FlowSpec(INGRESS, ALLOW, fromVm(in, p).setExact(MatchField.ETH_TYPE, EthType.ARP)
-                        .setExact(MatchField.ARP_SHA, p.mac()).setExact(MatchField.ARP_SPA, ip).build(), local));
+                flows.add(FlowSpec.of(INGRESS, ALLOW, local, in, untagged, src, ipv4, x.ipv4Src(ip)));
+                flows.add(FlowSpec.of(INGRESS, ALLOW, local, in, untagged, src, arp, sha, x.arpSpa(ip)));
             }
-            flows.add(new FlowSpec(INGRESS, PORT_DROP, OF.buildMatch().setExact(MatchField.IN_PORT, in).build(),
-                    List.of()));
+            flows.add(FlowSpec.of(INGRESS, PORT_DROP, List.of(), in));
         }
         // Tunnels: accept this segment only from hypervisors that host the network too.
         List<OFInstruction> fromTunnel = toNetwork(seg, true);
+        OFOxm<?> tunnelId = x.tunnelId(U64.of(seg));
         for (DatapathId here : hosts) {
             for (DatapathId there : hosts) {
                 if (here.equals(there)) {
                     continue;
                 }
                 TransportNode remote = view.config().node(there).orElseThrow();
-                view.tunnel(here, remote).ifPresent(t -> out.get(here).add(new FlowSpec(INGRESS, ALLOW,
-                        OF.buildMatch().setExact(MatchField.IN_PORT, t)
-                                .setExact(MatchField.TUNNEL_ID, U64.of(seg)).build(), fromTunnel)));
+                view.tunnel(here, remote).ifPresent(t -> out.get(here).add(
+                        FlowSpec.of(INGRESS, ALLOW, fromTunnel, x.inPort(t), tunnelId)));
             }
         }
         return out;
@@ -98,16 +100,9 @@ public final class IsolationCompiler implements NetworkFlowsKeeper.Compiler {
     public Map<DatapathId, List<FlowSpec>> base(FabricView view) {
         Map<DatapathId, List<FlowSpec>> out = new HashMap<>();
         for (TransportNode n : view.config().transportNodes()) {
-            out.put(n.dpid(), List.of(new FlowSpec(INGRESS, DEFAULT_DROP, OF.buildMatch().build(), List.of())));
+            out.put(n.dpid(), List.of(FlowSpec.of(INGRESS, DEFAULT_DROP, List.of())));
         }
         return out;
-    }
-
-    private static Match.Builder fromVm(OFPort in, LogicalPort p) {
-        return OF.buildMatch()
-                .setExact(MatchField.IN_PORT, in)
-                .setExact(MatchField.VLAN_VID, OFVlanVidMatch.UNTAGGED)
-                .setExact(MatchField.ETH_SRC, p.mac());
     }
 
     private static List<OFInstruction> toNetwork(int segment, boolean fromTunnel) {

@@ -9,7 +9,8 @@ import dev.weft.api.tenant.PortLocation;
 import dev.weft.api.tenant.TransportNode;
 import org.projectfloodlight.openflow.protocol.action.OFAction;
 import org.projectfloodlight.openflow.protocol.instruction.OFInstruction;
-import org.projectfloodlight.openflow.protocol.match.MatchField;
+import org.projectfloodlight.openflow.protocol.oxm.OFOxm;
+import org.projectfloodlight.openflow.protocol.oxm.OFOxms;
 import org.projectfloodlight.openflow.types.ArpOpcode;
 import org.projectfloodlight.openflow.types.DatapathId;
 import org.projectfloodlight.openflow.types.EthType;
@@ -63,25 +64,34 @@ public final class L2Compiler implements NetworkFlowsKeeper.Compiler {
             }
         }
         Map<DatapathId, List<FlowSpec>> out = new HashMap<>();
-        // Shared within this compile: many entries carry the same instructions or match values.
+        OFOxms x = OF.oxms();
+        // Shared within this compile: many entries carry the same instructions or match fields.
         Map<OFPort, List<OFInstruction>> toPort = new HashMap<>();
         Map<OFPort, List<OFInstruction>> toTunnel = new HashMap<>();
-        OFAction setTunnelId = OF.actions().setField(OF.oxms().tunnelId(U64.of(seg)));
-        U64 local = metadata(seg, false);
-        U64 fromTunnel = metadata(seg, true);
-        OFMetadata segmentOnly = OFMetadata.of(U64.of(SEGMENT_MASK));
+        OFAction setTunnelId = OF.actions().setField(x.tunnelId(U64.of(seg)));
+        OFOxm<?> anyOrigin = x.metadataMasked(OFMetadata.of(metadata(seg, false)), OFMetadata.of(U64.of(SEGMENT_MASK)));
+        OFOxm<?> localOrigin = x.metadataMasked(OFMetadata.of(metadata(seg, false)), OFMetadata.of(METADATA_MASK));
+        OFOxm<?> tunnelOrigin = x.metadataMasked(OFMetadata.of(metadata(seg, true)), OFMetadata.of(METADATA_MASK));
+        OFOxm<?> group = x.ethDstMasked(GROUP_BIT, GROUP_BIT);
+        Map<LogicalPort, OFOxm<?>> dstOf = new HashMap<>();
+        for (var host : byHost.values()) {
+            for (Located q : host) {
+                dstOf.put(q.port(), x.ethDst(q.port().mac()));
+            }
+        }
         for (var host : byHost.entrySet()) {
             DatapathId here = host.getKey();
             List<FlowSpec> flows = new ArrayList<>();
             // ARP answered in place.
             for (Located asker : host.getValue()) {
                 for (IPv4Address askerIp : asker.port().ips()) {
+                    ArpAsker a = new ArpAsker(asker, askerIp);
                     for (LogicalPort target : net.ports()) {
                         if (target == asker.port()) {
                             continue;
                         }
                         for (IPv4Address targetIp : target.ips()) {
-                            flows.add(arpAnswer(asker, askerIp, target, targetIp));
+                            flows.add(a.answer(target, targetIp));
                         }
                     }
                 }
@@ -98,17 +108,14 @@ public final class L2Compiler implements NetworkFlowsKeeper.Compiler {
                 }
                 for (Located q : there.getValue()) {
                     if (isHere) {
-                        flows.add(new FlowSpec(L2, UNICAST, OF.buildMatch()
-                                .setMasked(MatchField.METADATA, OFMetadata.of(local), segmentOnly)
-                                .setExact(MatchField.ETH_DST, q.port().mac()).build(),
-                                toPort.computeIfAbsent(q.ofPort(), p -> apply(List.of(OF.actions().output(p, 0))))));
+                        flows.add(FlowSpec.of(L2, UNICAST,
+                                toPort.computeIfAbsent(q.ofPort(), p -> apply(List.of(OF.actions().output(p, 0)))),
+                                anyOrigin, dstOf.get(q.port())));
                         floodLocal.add(OF.actions().output(q.ofPort(), 0));
                     } else {
-                        OFPort t = tunnel.get();
-                        flows.add(new FlowSpec(L2, UNICAST, OF.buildMatch()
-                                .setMasked(MatchField.METADATA, OFMetadata.of(local), OFMetadata.of(METADATA_MASK))
-                                .setExact(MatchField.ETH_DST, q.port().mac()).build(),
-                                toTunnel.computeIfAbsent(t, p -> apply(List.of(setTunnelId, OF.actions().output(p, 0))))));
+                        flows.add(FlowSpec.of(L2, UNICAST, toTunnel.computeIfAbsent(tunnel.get(),
+                                        p -> apply(List.of(setTunnelId, OF.actions().output(p, 0)))),
+                                localOrigin, dstOf.get(q.port())));
                     }
                 }
                 if (!isHere) {
@@ -121,12 +128,8 @@ public final class L2Compiler implements NetworkFlowsKeeper.Compiler {
                 all.add(setTunnelId);
                 all.addAll(floodRemote);
             }
-            flows.add(new FlowSpec(L2, FLOOD, OF.buildMatch()
-                    .setMasked(MatchField.METADATA, OFMetadata.of(local), OFMetadata.of(METADATA_MASK))
-                    .setMasked(MatchField.ETH_DST, GROUP_BIT, GROUP_BIT).build(), apply(all)));
-            flows.add(new FlowSpec(L2, FLOOD, OF.buildMatch()
-                    .setMasked(MatchField.METADATA, OFMetadata.of(fromTunnel), OFMetadata.of(METADATA_MASK))
-                    .setMasked(MatchField.ETH_DST, GROUP_BIT, GROUP_BIT).build(), apply(floodLocal)));
+            flows.add(FlowSpec.of(L2, FLOOD, apply(all), localOrigin, group));
+            flows.add(FlowSpec.of(L2, FLOOD, apply(floodLocal), tunnelOrigin, group));
             out.put(here, flows);
         }
         return out;
@@ -137,30 +140,46 @@ public final class L2Compiler implements NetworkFlowsKeeper.Compiler {
     public Map<DatapathId, List<FlowSpec>> base(FabricView view) {
         Map<DatapathId, List<FlowSpec>> out = new HashMap<>();
         for (TransportNode n : view.config().transportNodes()) {
-            out.put(n.dpid(), List.of(new FlowSpec(ARP, 0, OF.buildMatch().build(),
-                    List.of(OF.instructions().gotoTable(L2)))));
+            out.put(n.dpid(), List.of(FlowSpec.of(ARP, 0, List.of(OF.instructions().gotoTable(L2)))));
         }
         return out;
     }
 
-    private static FlowSpec arpAnswer(Located asker, IPv4Address askerIp, LogicalPort target, IPv4Address targetIp) {
-        var a = OF.actions();
-        var x = OF.oxms();
-        return new FlowSpec(ARP, ANSWER, OF.buildMatch()
-                .setExact(MatchField.IN_PORT, asker.ofPort())
-                .setExact(MatchField.ETH_TYPE, EthType.ARP)
-                .setExact(MatchField.ARP_OP, ArpOpcode.REQUEST)
-                .setExact(MatchField.ARP_SPA, askerIp)
-                .setExact(MatchField.ARP_TPA, targetIp).build(),
-                apply(List.of(
-                        a.setField(x.ethDst(asker.port().mac())),
-                        a.setField(x.ethSrc(target.mac())),
-                        a.setField(x.arpOp(ArpOpcode.REPLY)),
-                        a.setField(x.arpSha(target.mac())),
-                        a.setField(x.arpSpa(targetIp)),
-                        a.setField(x.arpTha(asker.port().mac())),
-                        a.setField(x.arpTpa(askerIp)),
-                        a.output(OFPort.IN_PORT, 0))));
+    /** The fields and actions of ARP answers that depend only on the asker, built once per asker. */
+    private static final class ArpAsker {
+        private final OFOxm<?> in;
+        private final OFOxm<?> spa;
+        private final OFAction toAsker;
+        private final OFAction thaAsker;
+        private final OFAction tpaAsker;
+        private static final OFOxm<?> ARP_TYPE = OF.oxms().ethType(EthType.ARP);
+        private static final OFOxm<?> REQUEST = OF.oxms().arpOp(ArpOpcode.REQUEST);
+        private static final OFAction REPLY = OF.actions().setField(OF.oxms().arpOp(ArpOpcode.REPLY));
+        private static final OFAction BACK = OF.actions().output(OFPort.IN_PORT, 0);
+
+        ArpAsker(Located asker, IPv4Address askerIp) {
+            var x = OF.oxms();
+            in = x.inPort(asker.ofPort());
+            spa = x.arpSpa(askerIp);
+            toAsker = OF.actions().setField(x.ethDst(asker.port().mac()));
+            thaAsker = OF.actions().setField(x.arpTha(asker.port().mac()));
+            tpaAsker = OF.actions().setField(x.arpTpa(askerIp));
+        }
+
+        FlowSpec answer(LogicalPort target, IPv4Address targetIp) {
+            var a = OF.actions();
+            var x = OF.oxms();
+            return FlowSpec.of(ARP, ANSWER, apply(List.of(
+                            toAsker,
+                            a.setField(x.ethSrc(target.mac())),
+                            REPLY,
+                            a.setField(x.arpSha(target.mac())),
+                            a.setField(x.arpSpa(targetIp)),
+                            thaAsker,
+                            tpaAsker,
+                            BACK)),
+                    in, ARP_TYPE, REQUEST, spa, x.arpTpa(targetIp));
+        }
     }
 
     private static List<OFInstruction> apply(List<OFAction> actions) {

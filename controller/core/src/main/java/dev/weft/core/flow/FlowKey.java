@@ -1,33 +1,39 @@
 package dev.weft.core.flow;
 
+import dev.weft.api.flow.FlowSpec;
 import org.projectfloodlight.openflow.protocol.match.Match;
-import org.projectfloodlight.openflow.protocol.match.MatchField;
+import org.projectfloodlight.openflow.protocol.oxm.OFOxm;
 import org.projectfloodlight.openflow.types.TableId;
 
-import java.util.HashMap;
-import java.util.Map;
+import java.util.List;
 
 /**
- * A flow entry's identity in a switch (table, priority, match), with the match compared as a set
- * of fields: switches report fields in their own order (Open vSwitch sorts them), so Loxi's
- * ordered {@code Match.equals} cannot be used to recognise an entry we installed.
+ * A flow entry's identity in a switch (table, priority, match), with the match as its fields in
+ * canonical order ({@link FlowSpec#fieldsOf}): switches report fields in their own order (Open
+ * vSwitch sorts them), so Loxi's ordered {@code Match.equals} cannot recognise an entry we
+ * installed.
  */
-record FlowKey(TableId table, int priority, Map<MatchField<?>, Object> fields) {
+record FlowKey(TableId table, int priority, List<OFOxm<?>> fields) {
+
+    static FlowKey of(FlowSpec spec) {
+        return new FlowKey(spec.table(), spec.priority(), spec.fields());
+    }
 
     static FlowKey of(TableId table, int priority, Match match) {
-        Map<MatchField<?>, Object> f = new HashMap<>();
-        for (MatchField<?> field : match.getMatchFields()) {
-            if (match.isExact(field)) {
-                f.put(field, match.get(field));
-            } else if (match.isPartiallyMasked(field)) {
-                f.put(field, match.getMasked(field));
-            }
-        }
-        return new FlowKey(table, priority, Map.copyOf(f));
+        return new FlowKey(table, priority, FlowSpec.fieldsOf(match));
+    }
+
+    Match match() {
+        return new FlowSpec(table, priority, fields, List.of()).match();
     }
 
     @Override
     public String toString() {
-        return "table " + table.getValue() + " priority " + priority + " " + fields;
+        StringBuilder b = new StringBuilder("table ").append(table.getValue()).append(" priority ").append(priority);
+        for (OFOxm<?> o : fields) {
+            b.append(' ').append(o.getMatchField().getName()).append('=').append(o.isMasked()
+                    ? o.getValue() + "/" + o.getMask() : o.getValue());
+        }
+        return b.toString();
     }
 }

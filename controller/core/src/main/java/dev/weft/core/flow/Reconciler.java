@@ -265,7 +265,7 @@ public final class Reconciler {
         ScopeKey sk = new ScopeKey(app.appId(), scope);
         Map<FlowKey, FlowSpec> next = new HashMap<>();
         for (FlowSpec f : flows) {
-            next.put(FlowKey.of(f.table(), f.priority(), f.match()), f);
+            next.put(FlowKey.of(f), f);
         }
         Map<FlowKey, FlowSpec> prev = next.isEmpty() ? s.scopes.remove(sk) : s.scopes.put(sk, next);
         U64 cookie = app.withNetwork(Math.max(0, Math.min(scope, AppCookie.MAX_NETWORK))).toU64();
@@ -335,7 +335,7 @@ public final class Reconciler {
                 s.installed.put(k, new Installed(want.cookie(), spec.instructions()));
             } else if (have != null) {
                 out.add(f.buildFlowDeleteStrict().setTableId(k.table()).setPriority(k.priority())
-                        .setMatch(matchOf(f, k)).setCookie(have.cookie()).setCookieMask(U64.NO_MASK)
+                        .setMatch(k.match()).setCookie(have.cookie()).setCookieMask(U64.NO_MASK)
                         .setOutPort(OFPort.ANY).setOutGroup(OFGroup.ANY).build());
                 s.installed.remove(k);
             }
@@ -359,25 +359,6 @@ public final class Reconciler {
         s.lastBarrier = barrier;
         log.debug("{} sent {} flow-mods", s.dpid, out.size());
         publish(s);
-    }
-
-    /** Rebuild a match from its key (for deletes of entries read from the switch). */
-    private static Match matchOf(OFFactory f, FlowKey k) {
-        Match.Builder b = f.buildMatch();
-        for (var e : k.fields().entrySet()) {
-            setField(b, e.getKey(), e.getValue());
-        }
-        return b.build();
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static void setField(Match.Builder b, org.projectfloodlight.openflow.protocol.match.MatchField field,
-                                 Object value) {
-        if (value instanceof org.projectfloodlight.openflow.types.Masked m) {
-            b.setMasked(field, m);
-        } else {
-            b.setExact(field, (org.projectfloodlight.openflow.types.OFValueType) value);
-        }
     }
 
     private void connected(Switch sw) {
