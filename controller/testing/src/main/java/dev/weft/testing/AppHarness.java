@@ -95,6 +95,23 @@ public final class AppHarness {
         }
     }
 
+    /**
+     * Deliver several events as one batch, as the controller's control lane does within one task:
+     * tasks the apps deferred run once, after the last event.
+     */
+    public void deliverAll(Event... events) {
+        depth++;
+        try {
+            for (Event e : events) {
+                chain(e);
+            }
+        } finally {
+            if (--depth == 0) {
+                runDeferred();
+            }
+        }
+    }
+
     private void runDeferred() {
         Runnable r;
         while ((r = deferred.poll()) != null) {
