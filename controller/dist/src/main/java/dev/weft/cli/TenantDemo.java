@@ -44,6 +44,15 @@ final class TenantDemo {
     }
 
     static int run(CommandLine cl, InputStream in, PrintStream out, PrintStream err) {
+        if (cl.hasOption("of") && !cl.getOptionValue("of").equals("1.3")) {
+            err.println("weft demo: tenant networks need OpenFlow 1.3 (--of " + cl.getOptionValue("of")
+                    + " only applies to a plain --topo network)");
+            return 2;
+        }
+        if (cl.hasOption("apps")) {
+            err.println("weft demo: --apps only applies to a plain --topo network (the tenants' apps come from the config)");
+            return 2;
+        }
         WeftConfig cfg;
         String source;
         try {

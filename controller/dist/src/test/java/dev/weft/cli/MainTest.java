@@ -68,8 +68,27 @@ class MainTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(30)
     void demoRejectsBadArguments() {
         assertEquals(2, DemoCommand.run(new String[]{"--topo", "blob,3"}, new ByteArrayInputStream(new byte[0]), o, e));
-        assertEquals(2, DemoCommand.run(new String[]{"--of", "1.2"}, new ByteArrayInputStream(new byte[0]), o, e));
+        assertEquals(2, DemoCommand.run(new String[]{"--topo", "tree,2", "--of", "1.2"},
+                new ByteArrayInputStream(new byte[0]), o, e));
+        assertEquals(2, DemoCommand.run(new String[]{"--of", "1.0"}, new ByteArrayInputStream(new byte[0]), o, e));
+        assertEquals(2, DemoCommand.run(new String[]{"--config", "/nonexistent.yaml"},
+                new ByteArrayInputStream(new byte[0]), o, e));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("no such file"));
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void tenantDemoPrintsTheMatrixAndRunsAScript(@TempDir Path dir) throws Exception {
+        Path script = Files.writeString(dir.resolve("s.txt"), "ping acme-web1 acme-web3\nping acme-web1 initech-a\n");
+        int rc = DemoCommand.run(new String[]{"--listen", "127.0.0.1:0", "--script", script.toString()},
+                new ByteArrayInputStream(new byte[0]), o, e);
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("Every VM reaches exactly the VMs of its own logical network"), text);
+        assertTrue(text.contains("acme-web1 -> acme-web3: ok"), text);
+        // acme-web1 cannot reach initech-a (another tenant): the script reports it.
+        assertEquals(1, rc, text);
     }
 }
