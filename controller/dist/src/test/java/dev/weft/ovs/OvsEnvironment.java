@@ -203,19 +203,7 @@ public final class OvsEnvironment
 
   /** examples/ovs/mn-driver.py, looked up from the working directory upwards. */
   static Optional<Path> driverScript() {
-    String p = System.getProperty("weft.ovs.driver");
-    if (p != null && !p.isBlank()) {
-      Path path = Path.of(p);
-      return Files.isRegularFile(path) ? Optional.of(path) : Optional.empty();
-    }
-    for (Path d = Path.of(System.getProperty("user.dir")).toAbsolutePath(); d != null;
-        d = d.getParent()) {
-      Path candidate = d.resolve(DRIVER);
-      if (Files.isRegularFile(candidate)) {
-        return Optional.of(candidate);
-      }
-    }
-    return Optional.empty();
+    return RepoFiles.find(DRIVER, "weft.ovs.driver");
   }
 
   /** Where the harness writes driver and controller logs (created on demand). */

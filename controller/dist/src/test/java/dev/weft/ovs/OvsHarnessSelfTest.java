@@ -179,47 +179,4 @@ class OvsHarnessSelfTest {
     assertEquals(List.of(), linksWithPrefix(prefix), "interfaces left behind");
     assertFalse(Files.exists(Path.of("/run/weft-mn", prefix + ".lock")), "lock file left");
   }
-
-  interface ThrowingSupplier<T> {
-    T get() throws Exception;
-  }
-
-  interface ThrowingRunnable {
-    void run() throws Exception;
-  }
-
-  /** Wall-clock time of each step, printed as one "[ovs-timing]" line per test. */
-  static final class Timings {
-    private final String title;
-    private final Map<String, String> steps = new LinkedHashMap<>();
-
-    Timings(String title) {
-      this.title = title;
-    }
-
-    <T> T get(String step, ThrowingSupplier<T> s) throws Exception {
-      long t0 = System.nanoTime();
-      try {
-        return s.get();
-      } finally {
-        steps.put(step, (System.nanoTime() - t0) / 1_000_000 + " ms");
-      }
-    }
-
-    void run(String step, ThrowingRunnable r) throws Exception {
-      get(step, () -> {
-        r.run();
-        return null;
-      });
-    }
-
-    void note(String what, String value) {
-      steps.put(what, value);
-    }
-
-    void print() {
-      System.out.println("[ovs-timing] " + title + ": " + steps.entrySet().stream()
-          .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")));
-    }
-  }
 }

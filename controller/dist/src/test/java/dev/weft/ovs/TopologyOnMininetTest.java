@@ -40,7 +40,7 @@ class TopologyOnMininetTest {
 
   @Test
   void torusPingallSurvivesALinkDown() throws Exception {
-    OvsHarnessSelfTest.Timings t = new OvsHarnessSelfTest.Timings("weft forwarding torus,3,3 OpenFlow13");
+    Timings t = new Timings("weft forwarding torus,3,3 OpenFlow13");
     String prefix;
     try (WeftUnderTest weft = new WeftUnderTest(List.of("event-log", "forwarding"), Map.of())) {
       t.run("weft start", weft::start);
@@ -134,7 +134,7 @@ class TopologyOnMininetTest {
   @ParameterizedTest(name = "{0} over {1}")
   @CsvSource({"'linear,4', OpenFlow10, 4, 4"})
   void loopFreePingall(String topology, String protocol, int switches, int hosts) throws Exception {
-    OvsHarnessSelfTest.Timings t = new OvsHarnessSelfTest.Timings("weft forwarding " + topology + " "
+    Timings t = new Timings("weft forwarding " + topology + " "
         + protocol);
     String prefix;
     try (WeftUnderTest weft = new WeftUnderTest(List.of("forwarding"), Map.of())) {

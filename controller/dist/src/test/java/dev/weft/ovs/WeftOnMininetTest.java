@@ -42,7 +42,7 @@ class WeftOnMininetTest {
       throws Exception {
     int pairs = hosts * (hosts - 1);
     var cfg = JsonNodeFactory.instance.objectNode().put("idle-timeout", IDLE_TIMEOUT_S + "s");
-    OvsHarnessSelfTest.Timings t = new OvsHarnessSelfTest.Timings("weft " + topo + " " + protocol);
+    Timings t = new Timings("weft " + topo + " " + protocol);
     String prefix;
     try (WeftUnderTest weft = new WeftUnderTest(List.of("learning-switch"),
         Map.of("learning-switch", cfg))) {

@@ -617,19 +617,7 @@ public final class Testbed implements AutoCloseable {
 
   /** {@value #SCRIPT}, looked up from the working directory upwards (or weft.testbed.script). */
   public static Optional<Path> script() {
-    String p = System.getProperty("weft.testbed.script");
-    if (p != null && !p.isBlank()) {
-      Path path = Path.of(p);
-      return Files.isRegularFile(path) ? Optional.of(path) : Optional.empty();
-    }
-    for (Path d = Path.of(System.getProperty("user.dir")).toAbsolutePath(); d != null;
-        d = d.getParent()) {
-      Path candidate = d.resolve(SCRIPT);
-      if (Files.isRegularFile(candidate)) {
-        return Optional.of(candidate);
-      }
-    }
-    return Optional.empty();
+    return dev.weft.ovs.RepoFiles.find(SCRIPT, "weft.testbed.script");
   }
 
   /** A file of the repository (e.g. "examples/tenants/three-tenants.yaml"), found like the
