@@ -17,7 +17,6 @@ import dev.weft.core.openflow.OpenFlowServer;
 import dev.weft.core.openflow.SwitchManager;
 import dev.weft.core.topology.LinkProbes;
 import dev.weft.core.topology.TopologyManager;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,7 +74,7 @@ public final class Controller implements AutoCloseable {
         tenants.subscribe();
         reconciler.start();
         reconciler.holdUntil(tenants.allNodesReported(), s.startupHold());
-        this.timer = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("weft-timer", true));
+        this.timer = Executors.newSingleThreadScheduledExecutor(dev.weft.core.dispatch.NamedThreads.single("weft-timer"));
         // Core services subscribe before any app, at negative places in the chain: discovery
         // consumes LLDP, host tracking learns from packet-ins, both before apps see them.
         this.topology = new TopologyManager(s.topology(), dispatcher.control(), bus, switches, s.clock(), timer,

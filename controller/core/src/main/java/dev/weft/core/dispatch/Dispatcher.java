@@ -5,7 +5,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 
 import java.util.IdentityHashMap;
@@ -33,7 +32,7 @@ public final class Dispatcher implements AutoCloseable {
         if (threads < 1) {
             throw new IllegalArgumentException("dispatch threads must be at least 1, was " + threads);
         }
-        DefaultThreadFactory tf = new DefaultThreadFactory("weft-dispatch", true);
+        NamedThreads tf = NamedThreads.numbered("weft-dispatch");
         group = Epoll.isAvailable() ? new EpollEventLoopGroup(threads, tf) : new NioEventLoopGroup(threads, tf);
         lanes = new Lane[threads];
         int i = 0;
@@ -42,7 +41,7 @@ public final class Dispatcher implements AutoCloseable {
             byLoop.put(e, lanes[i]);
             i++;
         }
-        controlLoop = new io.netty.channel.DefaultEventLoop(new DefaultThreadFactory("weft-control", true));
+        controlLoop = new io.netty.channel.DefaultEventLoop(NamedThreads.single("weft-control"));
         control = new Lane(-2, controlLoop);
     }
 

@@ -15,7 +15,6 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,10 +56,10 @@ public final class OpenFlowServer implements AutoCloseable {
         warmUp(options.versions());
         this.dispatcher = dispatcher;
         if (dispatcher.epoll()) {
-            boss = new EpollEventLoopGroup(1, new DefaultThreadFactory("weft-accept", true));
+            boss = new EpollEventLoopGroup(1, dev.weft.core.dispatch.NamedThreads.single("weft-accept"));
             channelType = EpollServerSocketChannel.class;
         } else {
-            boss = new NioEventLoopGroup(1, new DefaultThreadFactory("weft-accept", true));
+            boss = new NioEventLoopGroup(1, dev.weft.core.dispatch.NamedThreads.single("weft-accept"));
             channelType = NioServerSocketChannel.class;
         }
     }
