@@ -106,7 +106,7 @@ public final class Mobility implements App, MobilityService {
     public void start(AppContext ctx) {
         this.ctx = ctx;
         this.cfg = ctx.config(MobilityConfig.class);
-        this.tracker = new PortTracker(cfg.flapMoves(), cfg.flapWindow(), cfg.flapHold());
+        this.tracker = new PortTracker(cfg.flapMoves(), cfg.flapWindow(), cfg.flapHold(), this::where);
         this.history = new MigrationHistory(cfg.history());
         this.tenants = ctx.service(TenantService.class).orElse(null);
         this.control = ctx.service(LocationControl.class).orElse(null);

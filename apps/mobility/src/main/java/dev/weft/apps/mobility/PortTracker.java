@@ -98,13 +98,21 @@ final class PortTracker {
     private final int flapMoves;
     private final Duration flapWindow;
     private final Duration flapHold;
+    private final java.util.function.Function<PortLocation, String> names;
     private final Map<String, State> states = new HashMap<>();
     private final Set<String> damped = new HashSet<>();
 
     PortTracker(int flapMoves, Duration flapWindow, Duration flapHold) {
+        this(flapMoves, flapWindow, flapHold, PortLocation::toString);
+    }
+
+    /** {@code names} describes a place in causes (e.g. "hv2 port 5"). */
+    PortTracker(int flapMoves, Duration flapWindow, Duration flapHold,
+                java.util.function.Function<PortLocation, String> names) {
         this.flapMoves = flapMoves;
         this.flapWindow = flapWindow;
         this.flapHold = flapHold;
+        this.names = names;
     }
 
     private State state(LogicalPort p) {
@@ -134,7 +142,7 @@ final class PortTracker {
             if (at.equals(s.located)) {
                 PortLocation next = s.present.isEmpty() ? null : lastOf(s.present);
                 go(s, next, next == null ? seen
-                        : new Seen(seen.cause() + "; its interface is still on " + next, seen.at(), seen.nanos()), out);
+                        : new Seen(seen.cause() + "; its interface is still on " + names.apply(next), seen.at(), seen.nanos()), out);
             } else if (s.dampedUntil != null && at.equals(s.wanted)) {
                 s.wanted = s.present.isEmpty() ? null : lastOf(s.present);
             }
