@@ -275,7 +275,7 @@ public final class Mobility implements App, MobilityService {
         PortLocation to = new PortLocation(dpid, e.host().location().port());
         history.add(new Migration(sequence.incrementAndGet(), Migration.Kind.HOST, e.host().mac().toString(), "",
                 e.host().mac(), Optional.of(from), to, "host seen at " + to, ctx.clock().instant(),
-                Optional.empty(), Map.of(), Set.of()));
+                Optional.empty(), Optional.empty(), Map.of(), Set.of()));
     }
 
     // ---- decisions ------------------------------------------------------------------------------
@@ -330,6 +330,8 @@ public final class Mobility implements App, MobilityService {
         long now = System.nanoTime();
         SyncReport report = r == null ? SyncReport.EMPTY : r;
         Duration took = Duration.ofNanos(Math.max(0, report.lastConfirmedNanos(now) - l.seen().nanos()));
+        Duration mine = Duration.ofNanos(Math.max(0, (report.sentNanos() == 0 ? now : report.sentNanos())
+                - l.seen().nanos()));
         Map<DatapathId, Integer> mods = new HashMap<>(report.flowMods());
         SyncReport detach = before == null ? null : before.getNow(null);
         if (detach != null) {
@@ -337,12 +339,14 @@ public final class Mobility implements App, MobilityService {
         }
         LogicalPort p = l.port();
         Migration m = new Migration(seq, Migration.Kind.LOGICAL_PORT, p.name(), p.tenant() + "/" + p.network(),
-                p.mac(), l.last(), l.to().orElseThrow(), l.seen().cause(), l.seen().at(), Optional.of(took), mods,
+                p.mac(), l.last(), l.to().orElseThrow(), l.seen().cause(), l.seen().at(), Optional.of(took),
+                Optional.of(mine), mods,
                 r == null ? Set.copyOf(mods.keySet()) : report.failed());
         history.add(m);
-        log.info("migration {}: {} ({}) {} -> {} ({}): converged in {} ms; flow-mods {}{}", seq, p.name(),
-                m.network(), where(l.last().orElseThrow()), where(m.to()), m.cause(),
-                String.format(Locale.ROOT, "%.2f", took.toNanos() / 1e6), describeMods(mods),
+        log.info("migration {}: {} ({}) {} -> {} ({}): converged in {} ms (controller {} ms); flow-mods {}{}", seq,
+                p.name(), m.network(), where(l.last().orElseThrow()), where(m.to()), m.cause(),
+                String.format(Locale.ROOT, "%.2f", took.toNanos() / 1e6),
+                String.format(Locale.ROOT, "%.2f", mine.toNanos() / 1e6), describeMods(mods),
                 m.unconfirmed().isEmpty() ? "" : "; not confirmed by " + names(m.unconfirmed()));
         ctx.publish(new LogicalPortMoved(m));
     }

@@ -29,13 +29,17 @@ import java.util.Set;
  * @param convergence from that message's arrival to the barrier replies of every switch the move
  *                    changed; empty when not measured (hosts: their apps program switches
  *                    directly)
+ * @param controller  the controller's part of {@code convergence}: from the message's arrival
+ *                    until the flow-mods were handed to the switches (the rest is the switches
+ *                    applying them and answering the barrier)
  * @param flowMods    flow-mods the move sent, per switch (with the clean-up of the old location
  *                    when that was a step of its own, e.g. the port left first)
  * @param unconfirmed switches that did not confirm (disconnected, error) within the timeout
  */
 public record Migration(long sequence, Kind kind, String subject, String network, MacAddress mac,
                         Optional<PortLocation> from, PortLocation to, String cause, Instant detectedAt,
-                        Optional<Duration> convergence, Map<DatapathId, Integer> flowMods,
+                        Optional<Duration> convergence, Optional<Duration> controller,
+                        Map<DatapathId, Integer> flowMods,
                         Set<DatapathId> unconfirmed) {
 
     public enum Kind { LOGICAL_PORT, HOST }
@@ -50,6 +54,7 @@ public record Migration(long sequence, Kind kind, String subject, String network
         Objects.requireNonNull(cause, "cause");
         Objects.requireNonNull(detectedAt, "detectedAt");
         Objects.requireNonNull(convergence, "convergence");
+        Objects.requireNonNull(controller, "controller");
         flowMods = Map.copyOf(flowMods);
         unconfirmed = Set.copyOf(unconfirmed);
     }

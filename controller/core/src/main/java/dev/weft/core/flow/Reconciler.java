@@ -94,7 +94,6 @@ public final class Reconciler {
         CompletableFuture<Void> lastBarrier = CompletableFuture.completedFuture(null);
         /** The last pass's barrier: completes with the reply's arrival (nanoTime), or -1 if it failed. */
         CompletableFuture<Long> lastConfirmed = CompletableFuture.completedFuture(0L);
-        int lastPassFlowMods;
         long flowMods;
         long adopted;
         long repaired;
@@ -214,12 +213,15 @@ public final class Reconciler {
                 if (s.sw == null) {
                     continue;
                 }
-                int sent = s.passScheduled || !s.dirty.isEmpty() ? pass(s) : 0;
-                if (sent > 0 || !s.lastConfirmed.isDone()) {
-                    mods.put(s.dpid, s.lastPassFlowMods);
-                    waits.put(s.dpid, s.lastConfirmed);
+                int n = s.passScheduled || !s.dirty.isEmpty() ? pass(s) : 0;
+                if (n > 0) {
+                    mods.put(s.dpid, n);
+                }
+                if (n > 0 || !s.lastConfirmed.isDone()) {
+                    waits.put(s.dpid, s.lastConfirmed); // sent now, or earlier and still unconfirmed
                 }
             }
+            long sent = System.nanoTime();
             CompletableFuture.allOf(waits.values().toArray(CompletableFuture[]::new)).whenComplete((v, t) -> {
                 Map<DatapathId, Long> at = new HashMap<>();
                 Set<DatapathId> failed = new HashSet<>();
@@ -231,7 +233,7 @@ public final class Reconciler {
                         at.put(dpid, when);
                     }
                 });
-                done.complete(new dev.weft.api.flow.SyncReport(mods, at, failed));
+                done.complete(new dev.weft.api.flow.SyncReport(mods, at, failed, sent));
             });
         });
         return done;
@@ -404,7 +406,6 @@ public final class Reconciler {
             return System.nanoTime(); // when the reply arrived: convergence measurements
         });
         s.lastConfirmed = confirmed;
-        s.lastPassFlowMods = out.size();
         s.lastBarrier = confirmed.thenApply(x -> null);
         log.debug("{} sent {} flow-mods", s.dpid, out.size());
         publish(s);
