@@ -215,9 +215,12 @@ class MobilityOnSimTest {
             for (int i = 0; i < 2; i++) {
                 assertTrue(f.net.trace("vm-a", udp(a, b, i)).reachedExactly("vm-b"));
             }
+            // Port security moved with it: sending as someone else is dropped at hv2 too.
+            Delivery spoofed = f.net.trace("vm-a", Frames.udp(b.mac(), b.mac(), a.ip(), b.ip(), 1, 2, new byte[8]));
+            assertTrue(spoofed.receivers().isEmpty(), spoofed.toString());
             PortCounters after = f.mobility.counters("vm-a").get(5, TimeUnit.SECONDS);
             System.out.printf("[sim] vm-a counters on hv1 %s; after moving to hv2 and more traffic: %s%n", atHv1, after);
-            assertEquals(new PortCounters(5, 5L * frame, 1, 12, 12L * frame), after);
+            assertEquals(new PortCounters(5, 5L * frame, 2, 12, 12L * frame), after);
         }
     }
 
@@ -244,6 +247,9 @@ class MobilityOnSimTest {
             System.out.printf(Locale.ROOT, "[sim] dual presence: %s -> %s (%s), converged in %.2f ms%n",
                     m.from().orElseThrow(), m.to(), m.cause(), m.convergence().orElseThrow().toNanos() / 1e6);
             assertEquals(1, garp.packetIns(), "the announcement reached the controller: " + garp);
+            assertEquals(java.util.Set.of("vm-b"), garp.receivers(),
+                    "then went on from its new place, to its own network only: " + garp);
+            assertEquals(1, garp.copiesAt("vm-b"));
             assertTrue(m.cause().startsWith("gratuitous ARP"), m.cause());
             assertEquals(Optional.of(onHv1), m.from());
             assertEquals(onHv2, m.to());
@@ -277,8 +283,10 @@ class MobilityOnSimTest {
             // No announcement, just traffic: the first frame from vm-a at hv2 moves it.
             long seq0 = f.lastSequence();
             f.net.attachHost("vm-a", "hv2", p2);
-            f.net.trace("vm-a", udp(a, b, 1));
+            Delivery firstFrame = f.net.trace("vm-a", udp(a, b, 1));
             Migration first = f.awaitMigration("vm-a", seq0);
+            assertEquals(1, firstFrame.packetIns());
+            assertTrue(firstFrame.reachedExactly("vm-b"), "the first frame itself is not lost: " + firstFrame);
             assertTrue(first.cause().startsWith("first frame (IPv4)"), first.cause());
             assertTrue(reaches(f, "vm-a", "vm-b"));
 

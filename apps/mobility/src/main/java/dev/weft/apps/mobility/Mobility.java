@@ -96,6 +96,8 @@ public final class Mobility implements App, MobilityService {
     private final Map<Integer, Set<DatapathId>> trapsDeployed = new HashMap<>();
     private Set<DatapathId> announceDeployed = Set.of();
     private final Map<String, CompletableFuture<SyncReport>> detached = new HashMap<>();
+    /** The frame that announced a port, sent on through the new location's pipeline once it is in place. */
+    private final Map<String, PacketIn> replays = new HashMap<>();
 
     @Override
     public String name() {
@@ -196,7 +198,13 @@ public final class Mobility implements App, MobilityService {
         Instant now = ctx.clock().instant();
         LogicalPort port = p;
         String how = describe(f) + " from " + p.mac() + " on " + where(at);
-        ctx.defer(() -> apply(tracker.announced(port, at, new PortTracker.Seen(how, now, nanos))));
+        ctx.defer(() -> {
+            List<PortTracker.Decision> ds = tracker.announced(port, at, new PortTracker.Seen(how, now, nanos));
+            if (ds.stream().anyMatch(d -> d instanceof PortTracker.Locate l && l.to().equals(Optional.of(at)))) {
+                replays.put(port.name(), e);
+            }
+            apply(ds);
+        });
         return Disposition.STOP;
     }
 
@@ -308,6 +316,7 @@ public final class Mobility implements App, MobilityService {
         // Read the counters of the place it leaves before its entries are deleted there.
         l.from().ifPresent(at -> capture(p, at));
         control.locate(p, l.to(), l.seen().cause());
+        PacketIn replay = replays.remove(p.name());
         if (flows == null) {
             return;
         }
@@ -316,7 +325,12 @@ public final class Mobility implements App, MobilityService {
             CompletableFuture<SyncReport> before = detached.remove(p.name());
             // Deferred: the tenant apps have queued their recompilation of this network; this runs
             // after it, so the report covers what they declared.
-            ctx.defer(() -> flows.syncReport().whenComplete((r, t) -> ctx.defer(() -> finish(seq, l, r, before))));
+            ctx.defer(() -> flows.syncReport().whenComplete((r, t) -> ctx.defer(() -> {
+                finish(seq, l, r, before);
+                replay(replay);
+            })));
+        } else if (replay != null) {
+            ctx.defer(() -> flows.syncReport().whenComplete((r, t) -> replay(replay)));
         } else if (l.to().isEmpty() && l.from().isPresent()) {
             CompletableFuture<SyncReport> gone = new CompletableFuture<>();
             detached.put(p.name(), gone);
@@ -349,6 +363,17 @@ public final class Mobility implements App, MobilityService {
                 String.format(Locale.ROOT, "%.2f", mine.toNanos() / 1e6), describeMods(mods),
                 m.unconfirmed().isEmpty() ? "" : "; not confirmed by " + names(m.unconfirmed()));
         ctx.publish(new LogicalPortMoved(m));
+    }
+
+    /**
+     * The frame that showed where the VM is (its gratuitous ARP, RARP or first frame) was taken
+     * to the controller; now that its new location is programmed, it goes on as if it had just
+     * arrived there (OFPP_TABLE), so the VM loses nothing by having announced itself.
+     */
+    private void replay(PacketIn e) {
+        if (e != null && e.sw().isConnected()) {
+            e.sw().send(e.packetOut(List.of(e.sw().factory().actions().output(OFPort.TABLE, 0xffff))));
+        }
     }
 
     private void refreshTraps(int seg) {
