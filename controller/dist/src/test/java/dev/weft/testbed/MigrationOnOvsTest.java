@@ -45,14 +45,21 @@ class MigrationOnOvsTest {
   record Move(int n, String to, Testbed.Migration script, Migration weft, int lost, int lostAfterPortUp,
       int sent) {}
 
-  @Test
-  void twentyMovesUnderA10msPing() throws Exception {
-    // The example, with damping off: this test moves a VM every few hundred milliseconds, which
-    // damping (4 moves in 10 s by default) is there to stop.
+  /**
+   * The example, with damping off: these tests move a VM every few hundred milliseconds, which
+   * damping (4 moves in 10 s by default) is there to stop.
+   */
+  static Path config() throws java.io.IOException {
     Path dir = Files.createDirectories(Path.of("target", "ovs-logs"));
     Path cfgFile = dir.resolve("migration-" + ProcessHandle.current().pid() + ".yaml");
     Files.writeString(cfgFile, Files.readString(TenantsOnOvsTest.CONFIG)
         + "\napps:\n  mobility:\n    flap-moves: 0\n");
+    return cfgFile;
+  }
+
+  @Test
+  void twentyMovesUnderA10msPing() throws Exception {
+    Path cfgFile = config();
     WeftConfig cfg = ConfigLoader.load(cfgFile);
     assertTrue(cfg.controller().apps().contains("mobility"), "the example enables mobility");
     int port = Loopback.freePort();
@@ -141,6 +148,92 @@ class MigrationOnOvsTest {
       assertTrue(lostUp.get(lostUp.size() / 2) <= 1, "median lost after the port appeared\n" + report);
       Optional<PortLocation> at = weft.tenants().location(VM);
       assertEquals(tb.hypervisor("hv1").dpid(), String.format("%016x", at.orElseThrow().dpid().getLong()));
+    }
+  }
+
+  /**
+   * A live migration's dual presence on real Open vSwitch: while acme-web1 runs on hv1, a port
+   * with its interface name appears on hv2 (an OVS internal port standing in for the VM's
+   * destination). Nothing moves; hv2 traps that port's frames. The stand-in takes the VM's MAC
+   * and IP and sends a gratuitous ARP: the VM moves to hv2 (the stand-in answers pings now); then
+   * the real VM on hv1 announces itself and it moves back (fail-back). Removing the stand-in
+   * leaves nothing behind.
+   */
+  @Test
+  void dualPresenceMovesOnlyWhenTheVmAnnouncesItself() throws Exception {
+    Path cfgFile = config();
+    WeftConfig cfg = ConfigLoader.load(cfgFile);
+    int port = Loopback.freePort();
+    try (Testbed tb = Testbed.up(cfgFile, "tcp:mgmt:" + port, PLACEMENT);
+         Controller weft = TenantsOnOvsTest.startWeft(cfg, tb.mgmtAddress(), port)) {
+      MobilityService mobility = weft.service(MobilityService.class).orElseThrow();
+      tb.connectController();
+      assertTrue(tb.awaitConnected(Duration.ofSeconds(30)), () -> "not connected: "
+          + tb.controllerStates());
+      TenantsOnOvsTest.awaitConverged(weft, 8);
+      Testbed.Vm vm = tb.vm(VM);
+      String ip = vm.ip();
+      PortLocation onHv1 = weft.tenants().location(VM).orElseThrow();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (!tb.ping(PINGER, ip, 1, 100, Duration.ofMillis(500)).allReceived()) {
+        assertTrue(System.nanoTime() < deadline, "no connectivity before the test");
+      }
+
+      // 1. The destination's port appears: pending, trapped, nothing moves.
+      tb.vsctl("hv2", "add-port", "br-int", vm.iface(), "--", "set", "interface", vm.iface(), "type=internal");
+      int standIn = tb.ofport("hv2", vm.iface());
+      awaitCondition("hv2 pending", () -> mobility.pending().getOrDefault(VM, List.of()).stream()
+          .anyMatch(p -> p.port().getPortNumber() == standIn));
+      weft.reconciler().quiesce().get(10, TimeUnit.SECONDS);
+      assertEquals(Optional.of(onHv1), weft.tenants().location(VM));
+      assertTrue(tb.ping(PINGER, ip, 3, 20, Duration.ofSeconds(2)).allReceived(), "still answered on hv1");
+      List<String> traps = tb.dumpFlows("hv2").stream().filter(f -> f.contains("priority=2,")).toList();
+      assertEquals(1, traps.size(), "hv2 traps the pending port: " + tb.dumpFlows("hv2"));
+      assertTrue(traps.get(0).contains("in_port=" + standIn) && traps.get(0).contains("CONTROLLER"), traps.get(0));
+
+      // 2. The stand-in becomes the VM on hv2 and announces itself.
+      for (String[] cmd : List.of(new String[] {"ip", "link", "set", vm.iface(), "address", vm.mac()},
+          new String[] {"ip", "addr", "add", vm.ips().get(0), "dev", vm.iface()},
+          new String[] {"ip", "link", "set", vm.iface(), "up"})) {
+        Exec.Out o = tb.exec("hv2", Duration.ofSeconds(5), cmd);
+        assertTrue(o.ok(), String.join(" ", cmd) + ": " + o.both());
+      }
+      tb.exec("hv2", Duration.ofSeconds(5), "arping", "-U", "-c", "1", "-w", "0.1", "-q", "-i", vm.iface(), ip);
+      Migration toHv2 = awaitMigration(mobility, VM, 0);
+      // Its first frame may be the kernel's own (IPv6 duplicate address detection at link up).
+      assertTrue(toHv2.cause().matches("(gratuitous ARP|ARP|first frame).* on hv2 port " + standIn), toHv2.cause());
+      assertEquals(standIn, toHv2.to().port().getPortNumber());
+      assertEquals(Optional.of(onHv1), toHv2.from());
+      PingStats atHv2 = tb.ping(PINGER, ip, 5, 20, Duration.ofSeconds(2));
+      assertTrue(atHv2.received() >= 4, "answered by the stand-in on hv2: " + atHv2);
+
+      // 3. The VM on hv1 (its port never went: pending now) announces itself: back to hv1.
+      awaitCondition("hv1 pending", () -> mobility.pending().getOrDefault(VM, List.of()).contains(onHv1));
+      weft.reconciler().quiesce().get(10, TimeUnit.SECONDS);
+      tb.exec("hv2", Duration.ofSeconds(5), "ip", "link", "set", vm.iface(), "down"); // the stand-in stops
+      tb.arping(VM);
+      Migration back = awaitMigration(mobility, VM, toHv2.sequence());
+      assertEquals(onHv1, back.to());
+      assertTrue(tb.ping(PINGER, ip, 3, 20, Duration.ofSeconds(2)).allReceived(), "answered on hv1 again");
+
+      // 4. The stand-in's port goes: nothing pending, no trap left.
+      tb.vsctl("hv2", "del-port", "br-int", vm.iface());
+      awaitCondition("nothing pending", () -> mobility.pending().isEmpty());
+      weft.reconciler().quiesce().get(10, TimeUnit.SECONDS);
+      assertEquals(List.of(), tb.dumpFlows("hv2").stream().filter(f -> f.contains("priority=2,")).toList());
+      assertEquals(Optional.of(onHv1), weft.tenants().location(VM));
+      System.out.printf(Locale.ROOT, "[ovs] dual presence: stayed on hv1 while hv2 had the port; %s -> hv2 on %s in"
+              + " %.2f ms; back to hv1 on %s in %.2f ms%n", VM, toHv2.cause(),
+          toHv2.convergence().orElseThrow().toNanos() / 1e6, back.cause(),
+          back.convergence().orElseThrow().toNanos() / 1e6);
+    }
+  }
+
+  static void awaitCondition(String what, java.util.function.BooleanSupplier c) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!c.getAsBoolean()) {
+      assertTrue(System.nanoTime() < deadline, "timed out waiting for " + what);
+      Thread.sleep(5);
     }
   }
 
