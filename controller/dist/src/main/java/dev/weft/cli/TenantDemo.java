@@ -44,6 +44,12 @@ final class TenantDemo {
     }
 
     static int run(CommandLine cl, InputStream in, PrintStream out, PrintStream err) {
+        if (cl.hasOption("of") && !"1.3".equals(cl.getOptionValue("of"))) {
+            // Checked before anything starts: tenant networks need OpenFlow 1.3.
+            err.println("weft demo: the tenant demo runs OpenFlow 1.3 (--of " + cl.getOptionValue("of")
+                    + " is for the learning-switch demo: add --topo)");
+            return 2;
+        }
         WeftConfig cfg;
         String source;
         try {

@@ -72,6 +72,8 @@ public final class TenantManager implements TenantService {
 
     // Control-lane state: what each switch last told us, by port name.
     private final Map<DatapathId, Map<String, OFPort>> portsBySwitch = new HashMap<>();
+    /** The ports of the configuration bound statically (few; not worth a scan of every port). */
+    private List<LogicalPort> staticPorts = List.of();
     private final CompletableFuture<Void> allNodesReported = new CompletableFuture<>();
 
     public TenantManager(Lane control, EventBus bus) {
@@ -174,6 +176,7 @@ public final class TenantManager implements TenantService {
         Set<Integer> changed = ConfigDiff.changedSegments(prev, next);
         boolean nodesChanged = !prev.transportNodes().equals(next.transportNodes());
         config = next;
+        staticPorts = next.ports().stream().filter(p -> p.binding() instanceof Binding.Static).toList();
         // Ports that no longer exist, or are recognised differently now, are no longer anywhere
         // (the networks they were in changed, so they are recompiled anyway).
         locations = locations.without(name -> next.port(name)
@@ -201,17 +204,8 @@ public final class TenantManager implements TenantService {
 
     private void switchPorts(DatapathId dpid, Map<String, OFPort> ports, Seen seen) {
         Map<String, OFPort> before = portsBySwitch.put(dpid, new HashMap<>(ports));
-        // Ports previously located on this switch that it no longer has are gone.
-        for (var e : Map.copyOf(locations).entrySet()) {
-            PortLocation at = e.getValue();
-            if (at.dpid().equals(dpid) && !ports.containsValue(at.port())) {
-                config.port(e.getKey()).ifPresent(p -> {
-                    if (!delegated || p.binding() instanceof Binding.Static) {
-                        relocate(p, null, "port no longer on " + dpid);
-                    }
-                });
-            }
-        }
+        // What changed since the switch last reported (nothing is known at its first report: no
+        // interface-bound port can be located there yet). Static bindings are located below.
         if (before != null) {
             for (var e : before.entrySet()) {
                 if (!e.getValue().equals(ports.get(e.getKey()))) {
@@ -254,7 +248,7 @@ public final class TenantManager implements TenantService {
         if (bound(dpid, name, no, !gone, new Seen(what, at, nanos))) {
             return;
         }
-        for (LogicalPort p : config.ports()) {
+        for (LogicalPort p : staticPorts) {
             if (p.binding() instanceof Binding.Static s && s.dpid().equals(dpid) && s.port().equals(no)) {
                 PortLocation here = new PortLocation(dpid, no);
                 if (!gone) {
@@ -291,7 +285,7 @@ public final class TenantManager implements TenantService {
     }
 
     private void locateStatic(DatapathId dpid, String cause) {
-        for (LogicalPort p : config.ports()) {
+        for (LogicalPort p : staticPorts) {
             if (p.binding() instanceof Binding.Static s && s.dpid().equals(dpid)) {
                 relocate(p, new PortLocation(dpid, s.port()), cause);
             }
