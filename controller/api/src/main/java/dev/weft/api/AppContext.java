@@ -52,6 +52,23 @@ public interface AppContext {
     /** A controller service by type (for example a topology service), if this controller has one. */
     <S> Optional<S> service(Class<S> type);
 
+    /**
+     * Deliver a network event to every app (and the core's subscribers), on the control lane,
+     * after what is being delivered now: how an app announces what it found out (for example a
+     * migration and its convergence time).
+     */
+    default void publish(dev.weft.api.event.NetworkEvent event) {
+        throw new UnsupportedOperationException("this controller does not let apps publish events");
+    }
+
+    /**
+     * Offer a service to the other apps and to the controller (for example its REST API), found
+     * with {@link #service(Class)}. Call from {@link App#start(AppContext)}; one provider per type.
+     */
+    default <S> void provide(Class<S> type, S service) {
+        throw new UnsupportedOperationException("this controller does not let apps provide services");
+    }
+
     /** A handle that stops a scheduled task. */
     interface Cancellable {
         void cancel();

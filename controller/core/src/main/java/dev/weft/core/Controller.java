@@ -24,7 +24,6 @@ import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,7 +47,7 @@ public final class Controller implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final TopologyManager topology;
     private final HostTracker hosts;
-    private final Map<Class<?>, Object> services = new HashMap<>();
+    private final Map<Class<?>, Object> services = new java.util.concurrent.ConcurrentHashMap<>();
     private final AppCatalog catalog;
     private final List<App> started = new ArrayList<>();
     private final List<AppHandle> handles = new ArrayList<>();
@@ -69,7 +68,7 @@ public final class Controller implements AutoCloseable {
         }).orElse(null);
         this.dispatcher = new Dispatcher(s.dispatchThreads());
         this.switches = new SwitchManager(dispatcher, bus, s.requestTimeout());
-        this.tenants = new dev.weft.core.tenant.TenantManager(dispatcher.control(), bus);
+        this.tenants = new dev.weft.core.tenant.TenantManager(dispatcher.control(), bus, s.clock());
         this.reconciler = new dev.weft.core.flow.Reconciler(dispatcher.control(), bus, s.flowAuditInterval());
         tenants.subscribe();
         reconciler.start();
@@ -137,6 +136,7 @@ public final class Controller implements AutoCloseable {
         }
         Map<String, AppCookie> cookies = AppCookies.assign(settings.apps());
         services.put(dev.weft.api.tenant.TenantService.class, tenants);
+        services.put(dev.weft.api.tenant.LocationControl.class, tenants.locationControl());
         services.put(dev.weft.api.flow.FlowService.class,
                 (DefaultAppContext.PerApp<dev.weft.api.flow.FlowService>) reconciler::forApp);
         for (int i = 0; i < selected.size(); i++) {
@@ -232,7 +232,7 @@ public final class Controller implements AutoCloseable {
         return new dev.weft.core.config.ReloadResult(dev.weft.core.config.ReloadResult.Outcome.APPLIED, msg, changed);
     }
 
-    /** A core service by type (switches, topology, hosts), as apps get it from their context. */
+    /** A service by type (switches, topology, hosts; those apps provide), as apps get it from their context. */
     public <S> Optional<S> service(Class<S> type) {
         Object s = services.get(type);
         return s instanceof DefaultAppContext.PerApp<?> ? Optional.empty() : Optional.ofNullable(type.cast(s));

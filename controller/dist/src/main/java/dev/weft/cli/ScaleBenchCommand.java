@@ -59,6 +59,8 @@ final class ScaleBenchCommand {
         o.addOption(Option.builder().longOpt("networks-per-tenant").hasArg().desc("default 1").build());
         o.addOption(Option.builder().longOpt("moves").hasArg().desc("single-port moves to time (default 200)").build());
         o.addOption(Option.builder().longOpt("seed").hasArg().desc("random seed (default 1)").build());
+        o.addOption(Option.builder().longOpt("migrations").hasArg()
+                .desc("then time this many migrations end to end in the controller (MigrationBench; default 0)").build());
         o.addOption(Option.builder("h").longOpt("help").build());
         return o;
     }
@@ -156,7 +158,8 @@ final class ScaleBenchCommand {
         if (desired.isEmpty()) {
             out.println("(empty)");
         }
-        return 0;
+        int migrations = Integer.parseInt(cl.getOptionValue("migrations", "0"));
+        return migrations > 0 ? MigrationBench.report(site, migrations, seed, out, err) : 0;
     }
 
     /** Tenants with networks of roughly equal size; ports spread at random over the hypervisors. */

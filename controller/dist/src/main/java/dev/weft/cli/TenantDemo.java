@@ -94,7 +94,7 @@ final class TenantDemo {
             ControllerSettings.Builder b = ControllerSettings.builder().config(cfg).listen(List.of(listen))
                     .tableMissToController(false);
             if (cfg.controller().apps() == null) {
-                b.apps(List.of("isolation", "tenant-networks"));
+                b.apps(List.of("isolation", "tenant-networks", "mobility"));
             }
             if (cl.hasOption("config")) {
                 b.configFile(Path.of(source));
@@ -132,6 +132,8 @@ final class TenantDemo {
             out.println();
             boolean ok = printMatrix(out, sim, net);
             out.println();
+            ok &= migrate(out, controller, sim, net, placement);
+            out.println();
             if (cl.hasOption("script")) {
                 try (BufferedReader script = Files.newBufferedReader(Path.of(cl.getOptionValue("script")))) {
                     int rc = new CommandShell(sim, out).run(script, false);
@@ -156,6 +158,66 @@ final class TenantDemo {
             }
             controller.close();
         }
+    }
+
+    /**
+     * A VM migrates to the next hypervisor (its port deleted on the old one, added under the same
+     * name on the new one, as a hypervisor does it); prints the migration as Weft reported it and
+     * checks that the VM is reached at its new place by its own network only.
+     */
+    static boolean migrate(PrintStream out, Controller c, SimNetwork sim, NetworkConfig net,
+                           Map<String, String> placement) throws InterruptedException {
+        var mobility = c.service(dev.weft.api.mobility.MobilityService.class);
+        if (mobility.isEmpty() || placement.isEmpty() || net.transportNodes().size() < 2) {
+            return true; // the mobility app is not enabled in this configuration
+        }
+        String vm = placement.keySet().iterator().next();
+        LogicalPort p = net.port(vm).orElseThrow();
+        List<String> nodes = net.transportNodes().stream().map(n -> n.name()).toList();
+        String from = sim.host(vm).switchName();
+        String to = nodes.get((nodes.indexOf(from) + 1) % nodes.size());
+        String peer = placement.keySet().stream().filter(h -> !h.equals(vm)
+                && net.port(h).orElseThrow().segment() == p.segment() && !placement.get(h).equals(to))
+                .findFirst().orElse(null);
+        out.printf("Migration: %s moves from %s to %s (its port deleted on %s, added under the same name on %s).%n",
+                vm, from, to, from, to);
+        long before = mobility.get().history().size();
+        sim.moveHost(vm, to, null);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        java.util.Optional<dev.weft.api.mobility.Migration> m = java.util.Optional.empty();
+        while (m.isEmpty() && System.nanoTime() < deadline) {
+            var h = mobility.get().history();
+            m = h.size() > before ? java.util.Optional.of(h.get(h.size() - 1)) : java.util.Optional.empty();
+            Thread.sleep(2);
+        }
+        if (m.isEmpty()) {
+            out.println("  WARNING: Weft reported no migration within 10 s");
+            return false;
+        }
+        var mig = m.get();
+        Map<String, Integer> mods = new java.util.TreeMap<>();
+        mig.flowMods().forEach((d, n) -> mods.put(net.node(d).map(x -> x.name()).orElse(d.toString()), n));
+        out.printf("  Weft: migration %d of %s (%s): %s port %d -> %s port %d, shown by \"%s\"%n", mig.sequence(),
+                mig.subject(), mig.network(), nodeName(net, mig.from().orElseThrow()),
+                mig.from().orElseThrow().port().getPortNumber(), nodeName(net, mig.to()),
+                mig.to().port().getPortNumber(), mig.cause());
+        out.printf(java.util.Locale.ROOT, "  converged in %.2f ms (that message's arrival to the last barrier reply);"
+                + " flow-mods per hypervisor %s%n", mig.convergence().orElseThrow().toNanos() / 1e6, mods);
+        boolean ok = mig.to().dpid().equals(net.node(to).orElseThrow().dpid());
+        if (peer != null) {
+            SimHost a = sim.host(peer);
+            SimHost b = sim.host(vm);
+            Delivery d = sim.trace(peer, Frames.icmpEcho(8, b.mac(), a.mac(), a.ip(), b.ip(), 1, 1, new byte[16]));
+            boolean reached = d.reachedExactly(vm) && d.switchesVisited().contains(to);
+            ok &= reached;
+            out.printf("  %s (%s) -> %s: %s%n", peer, placement.get(peer), vm,
+                    reached ? "reached at " + to + " " + d.switchesVisited() : "NOT reached: " + d);
+        }
+        return ok;
+    }
+
+    private static String nodeName(NetworkConfig net, dev.weft.api.tenant.PortLocation at) {
+        return net.node(at.dpid()).map(n -> n.name()).orElse(at.dpid().toString());
     }
 
     private static void awaitLocated(Controller c, int n) throws InterruptedException {

@@ -85,6 +85,13 @@ public final class BackgroundPing implements AutoCloseable {
     }
   }
 
+  /** Echo replies seen so far (not counting "no answer yet" lines). */
+  public int repliesSoFar() {
+    synchronized (out) {
+      return (int) out.toString().lines().filter(l -> l.contains("bytes from")).count();
+    }
+  }
+
   /** Stops ping (SIGINT, bounded wait, then kill) and returns what happened to every packet. */
   public synchronized PingTrace stop() {
     if (trace == null) {

@@ -251,6 +251,18 @@ public final class AppHarness {
                 runDeferred();
             }
         }
+
+        @Override
+        public void publish(dev.weft.api.event.NetworkEvent event) {
+            defer(() -> deliver(event));
+        }
+
+        @Override
+        public <S> void provide(Class<S> type, S service) {
+            if (services.putIfAbsent(type, service) != null) {
+                throw new IllegalStateException(type.getSimpleName() + " is provided already");
+            }
+        }
     }
 
     /** A config record with every component absent (null), so its constructor applies defaults. */

@@ -475,6 +475,28 @@ public final class SimNetwork implements AutoCloseable {
         });
     }
 
+    /**
+     * The switchover of a live migration: the host now sits behind {@code port} of {@code toSwitch},
+     * a port that already exists (added with {@link #addPort} under the host's interface name
+     * while the VM still ran on its old switch). Its old port stays, with nothing behind it, until
+     * {@link #removePort}. No PORT_STATUS is sent: the switches see nothing but the host's frames.
+     */
+    public void attachHost(String host, String toSwitch, OFPort port) {
+        SimHost h = host(host);
+        SimSwitch to = switchNamed(toSwitch);
+        loop.run(() -> {
+            if (to.datapath().port(port) == null) {
+                throw new IllegalArgumentException(toSwitch + " has no port " + port);
+            }
+            if (to.attachments().containsKey(port.getPortNumber())) {
+                throw new IllegalArgumentException(toSwitch + " port " + port + " is in use");
+            }
+            switches.get(h.switchName()).attachments().remove(h.port().getPortNumber());
+            to.attachments().put(port.getPortNumber(), new Attachment.ToHost(h));
+            h.moveTo(to.name(), port);
+        });
+    }
+
     /** Closes a switch's controller connection and keeps it closed (flows stay: fail-secure). */
     public void disconnect(String sw) {
         ControllerConnection c = switchNamed(sw).connection();

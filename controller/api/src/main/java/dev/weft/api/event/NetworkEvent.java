@@ -2,7 +2,7 @@ package dev.weft.api.event;
 
 /**
  * An event about the network as a whole rather than one switch: links and hosts, the tenant
- * configuration, logical ports located, transport nodes.
+ * configuration, logical ports located and migrated, transport nodes.
  *
  * <p>Threading: network events are delivered on the controller's single <em>control</em> thread
  * ({@code weft-control}), one at a time, in the order they happened. An app that keeps state
@@ -15,5 +15,6 @@ package dev.weft.api.event;
  */
 public sealed interface NetworkEvent extends Event
         permits LinkAdded, LinkRemoved, HostAdded, HostMoved, HostRemoved, HostFlapping,
-        ConfigChanged, LogicalPortLocated, TransportNodeChanged {
+        ConfigChanged, LogicalPortLocated, TransportNodeChanged, InterfaceChanged, LogicalPortMoved,
+        LogicalPortFlapping {
 }

@@ -30,6 +30,16 @@ public interface FlowService {
      */
     CompletableFuture<Void> sync();
 
+    /**
+     * As {@link #sync()}, and says what was waited for: the switches with changes not yet
+     * confirmed when this is called (changes of any app), the flow-mods each was sent, and when
+     * each barrier reply arrived. Called on the control lane, it includes what was declared
+     * before in the same task. For measuring a migration's convergence.
+     */
+    default CompletableFuture<SyncReport> syncReport() {
+        return sync().thenApply(v -> SyncReport.EMPTY);
+    }
+
     /** This app's desired entries on a switch, by scope (a snapshot). */
     Map<Integer, Collection<FlowSpec>> desired(DatapathId dpid);
 }

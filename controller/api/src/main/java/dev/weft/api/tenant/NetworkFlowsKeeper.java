@@ -42,6 +42,10 @@ public final class NetworkFlowsKeeper {
     private final TenantService tenants;
     private final Map<Integer, Set<DatapathId>> deployed = new HashMap<>();
     private final Set<DatapathId> baseDeployed = new HashSet<>();
+    /** Where each network's entries were declared, by switch (the reverse of {@link #deployed}). */
+    private final Map<DatapathId, Set<Integer>> deployedAt = new HashMap<>();
+    /** How many located ports of each network each switch has (from the location events). */
+    private final Map<DatapathId, Map<Integer, Integer>> locatedAt = new HashMap<>();
     private final Set<Integer> dirty = new HashSet<>();
     private boolean baseDirty;
     private boolean scheduled;
@@ -69,23 +73,19 @@ public final class NetworkFlowsKeeper {
             return Disposition.CONTINUE;
         });
         ctx.on(LogicalPortLocated.class, e -> {
-            k.dirty.add(e.port().segment());
+            int seg = e.port().segment();
+            e.previous().ifPresent(p -> k.portsAt(p.dpid(), seg, -1));
+            e.location().ifPresent(p -> k.portsAt(p.dpid(), seg, +1));
+            k.dirty.add(seg);
             k.schedule();
             return Disposition.CONTINUE;
         });
         ctx.on(TransportNodeChanged.class, e -> {
             DatapathId dpid = e.node().dpid();
-            for (var d : k.deployed.entrySet()) {
-                if (d.getValue().contains(dpid)) {
-                    k.dirty.add(d.getKey());
-                }
-            }
-            // Networks that will use this node now that its tunnels are known.
-            for (var l : k.tenants.locations().entrySet()) {
-                if (l.getValue().dpid().equals(dpid)) {
-                    k.tenants.config().port(l.getKey()).ifPresent(p -> k.dirty.add(p.segment()));
-                }
-            }
+            // Networks deployed there, and networks that will use this node now that its tunnels
+            // are known (from indexes: no scan over every port).
+            k.dirty.addAll(k.deployedAt.getOrDefault(dpid, Set.of()));
+            k.dirty.addAll(k.locatedAt.getOrDefault(dpid, Map.of()).keySet());
             k.baseDirty = true;
             k.schedule();
             return Disposition.CONTINUE;
@@ -106,6 +106,16 @@ public final class NetworkFlowsKeeper {
                 ? segments.parallelStream() : segments.stream();
         return s.collect(java.util.stream.Collectors.toMap(seg -> seg, seg -> view.config().network(seg)
                 .map(n -> compiler.network(n, view)).orElse(Map.of())));
+    }
+
+    private void portsAt(DatapathId dpid, int segment, int delta) {
+        Map<Integer, Integer> m = locatedAt.computeIfAbsent(dpid, d -> new HashMap<>());
+        int n = m.getOrDefault(segment, 0) + delta;
+        if (n <= 0) {
+            m.remove(segment);
+        } else {
+            m.put(segment, n);
+        }
     }
 
     private void schedule() {
@@ -148,6 +158,15 @@ public final class NetworkFlowsKeeper {
             targets.addAll(before);
             for (DatapathId dpid : targets) {
                 flows.setDesired(dpid, seg, byDpid.getOrDefault(dpid, List.of()));
+            }
+            for (DatapathId d : before) {
+                Set<Integer> at = deployedAt.get(d);
+                if (at != null) {
+                    at.remove(seg);
+                }
+            }
+            for (DatapathId d : byDpid.keySet()) {
+                deployedAt.computeIfAbsent(d, x -> new HashSet<>()).add(seg);
             }
             if (byDpid.isEmpty()) {
                 deployed.remove(seg);

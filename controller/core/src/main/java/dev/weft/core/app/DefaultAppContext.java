@@ -45,8 +45,27 @@ public final class DefaultAppContext implements AppContext {
         this.cookie = cookie;
         this.clock = clock;
         this.timer = timer;
-        this.services = Map.copyOf(services);
+        // Shared, not copied: a service an app provides is seen by every app and the controller.
+        this.services = services;
         this.control = control;
+    }
+
+    @Override
+    public void publish(dev.weft.api.event.NetworkEvent event) {
+        java.util.Objects.requireNonNull(event, "event");
+        control.execute(() -> bus.dispatch(event));
+    }
+
+    @Override
+    public <S> void provide(Class<S> type, S service) {
+        if (!type.isInstance(service)) {
+            throw new IllegalArgumentException(service + " is not a " + type.getName());
+        }
+        if (services.putIfAbsent(type, service) != null) {
+            throw new IllegalStateException("app '" + handle.name() + "' cannot provide " + type.getSimpleName()
+                    + ": the controller already has one");
+        }
+        log.debug("app '{}' provides {}", handle.name(), type.getSimpleName());
     }
 
     @Override

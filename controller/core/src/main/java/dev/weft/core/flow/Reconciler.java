@@ -92,6 +92,8 @@ public final class Reconciler {
         final Set<FlowKey> dirty = new HashSet<>();
         boolean passScheduled;
         CompletableFuture<Void> lastBarrier = CompletableFuture.completedFuture(null);
+        /** The last pass's barrier: completes with the reply's arrival (nanoTime), or -1 if it failed. */
+        CompletableFuture<Long> lastConfirmed = CompletableFuture.completedFuture(0L);
         long flowMods;
         long adopted;
         long repaired;
@@ -197,6 +199,46 @@ public final class Reconciler {
         return done;
     }
 
+    /**
+     * Run the passes that are due now, and complete when the switches that had something to
+     * confirm (sent now, or sent earlier and not yet confirmed) have answered their barriers.
+     * Inline when called on the control lane, so it covers what the caller just declared.
+     */
+    public CompletableFuture<dev.weft.api.flow.SyncReport> report() {
+        CompletableFuture<dev.weft.api.flow.SyncReport> done = new CompletableFuture<>();
+        run(() -> {
+            Map<DatapathId, Integer> mods = new HashMap<>();
+            Map<DatapathId, CompletableFuture<Long>> waits = new HashMap<>();
+            for (SwitchState s : states.values()) {
+                if (s.sw == null) {
+                    continue;
+                }
+                int n = s.passScheduled || !s.dirty.isEmpty() ? pass(s) : 0;
+                if (n > 0) {
+                    mods.put(s.dpid, n);
+                }
+                if (n > 0 || !s.lastConfirmed.isDone()) {
+                    waits.put(s.dpid, s.lastConfirmed); // sent now, or earlier and still unconfirmed
+                }
+            }
+            long sent = System.nanoTime();
+            CompletableFuture.allOf(waits.values().toArray(CompletableFuture[]::new)).whenComplete((v, t) -> {
+                Map<DatapathId, Long> at = new HashMap<>();
+                Set<DatapathId> failed = new HashSet<>();
+                waits.forEach((dpid, f) -> {
+                    long when = f.getNow(-1L);
+                    if (when < 0) {
+                        failed.add(dpid);
+                    } else {
+                        at.put(dpid, when);
+                    }
+                });
+                done.complete(new dev.weft.api.flow.SyncReport(mods, at, failed, sent));
+            });
+        });
+        return done;
+    }
+
     private SwitchState state(DatapathId dpid) {
         return states.computeIfAbsent(dpid, SwitchState::new);
     }
@@ -231,6 +273,11 @@ public final class Reconciler {
         @Override
         public CompletableFuture<Void> sync() {
             return quiesce();
+        }
+
+        @Override
+        public CompletableFuture<dev.weft.api.flow.SyncReport> syncReport() {
+            return report();
         }
 
         @Override
@@ -303,11 +350,12 @@ public final class Reconciler {
 
     // ---- reconciling ---------------------------------------------------------------------------
 
-    private void pass(SwitchState s) {
+    /** Send a switch its delta and a barrier; returns the number of flow-mods sent. */
+    private int pass(SwitchState s) {
         s.passScheduled = false;
         Switch sw = s.sw;
         if (sw == null || !s.synced || s.dirty.isEmpty()) {
-            return;
+            return 0;
         }
         OFFactory f = sw.factory();
         List<OFMessage> out = new ArrayList<>();
@@ -346,19 +394,22 @@ public final class Reconciler {
             s.dirty.clear();
         }
         if (out.isEmpty()) {
-            return;
+            return 0;
         }
         s.flowMods += out.size();
         sw.execute(() -> out.forEach(sw::send));
-        CompletableFuture<Void> barrier = sw.barrier().handle((r, t) -> {
+        CompletableFuture<Long> confirmed = sw.barrier().handle((r, t) -> {
             if (t != null) {
                 log.warn("{} barrier after {} flow-mods failed: {}", s.dpid, out.size(), t.getMessage());
+                return -1L;
             }
-            return null;
+            return System.nanoTime(); // when the reply arrived: convergence measurements
         });
-        s.lastBarrier = barrier;
+        s.lastConfirmed = confirmed;
+        s.lastBarrier = confirmed.thenApply(x -> null);
         log.debug("{} sent {} flow-mods", s.dpid, out.size());
         publish(s);
+        return out.size();
     }
 
     private void connected(Switch sw) {

@@ -3,11 +3,13 @@ package dev.weft.core.tenant;
 import dev.weft.api.Disposition;
 import dev.weft.api.Switch;
 import dev.weft.api.event.ConfigChanged;
+import dev.weft.api.event.InterfaceChanged;
 import dev.weft.api.event.LogicalPortLocated;
 import dev.weft.api.event.PortStatusChanged;
 import dev.weft.api.event.SwitchConnected;
 import dev.weft.api.event.TransportNodeChanged;
 import dev.weft.api.tenant.Binding;
+import dev.weft.api.tenant.LocationControl;
 import dev.weft.api.tenant.LogicalNetwork;
 import dev.weft.api.tenant.LogicalPort;
 import dev.weft.api.tenant.NetworkConfig;
@@ -24,26 +26,33 @@ import org.projectfloodlight.openflow.types.OFPort;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The tenant configuration in force and where every logical port is. It watches the switches
  * (port names on transport nodes bind logical ports by interface; static bindings by switch and
  * port number) and the tunnel ports ({@code vx-<node>}) of each transport node, and announces
- * changes on the control lane: {@link ConfigChanged}, {@link LogicalPortLocated},
- * {@link TransportNodeChanged}. All state lives on the control lane; switch events are hopped
- * onto it.
+ * changes on the control lane: {@link ConfigChanged}, {@link InterfaceChanged},
+ * {@link LogicalPortLocated}, {@link TransportNodeChanged}. All state lives on the control lane;
+ * switch events are hopped onto it, with the time they arrived.
+ *
+ * <p>Who decides locations: by default the core (an interface-bound port is where a port with its
+ * name was last added, nowhere once that port is deleted). An app that {@link LocationControl
+ * takes over} (the mobility app) decides for interface- and MAC-bound ports from the
+ * {@link InterfaceChanged} reports and its own observations; static bindings stay here.
  *
  * <p>A switch that disconnects keeps its ports' locations (with fail-secure it keeps forwarding);
- * when it reconnects, its port list is compared with what was known, and ports that are gone are
- * announced as such.
+ * when it reconnects, its port list is compared with what was known, and what changed is
+ * reported.
  */
 public final class TenantManager implements TenantService {
     private static final Logger log = LoggerFactory.getLogger(TenantManager.class);
@@ -51,21 +60,37 @@ public final class TenantManager implements TenantService {
 
     private final Lane control;
     private final EventBus bus;
+    private final Clock clock;
+    private final Control locationControl = new Control();
+    /** True once an app decides where interface- and MAC-bound ports are. */
+    private volatile boolean delegated;
 
     // Published snapshots (read from any thread).
     private volatile NetworkConfig config = NetworkConfig.empty();
-    private volatile Map<String, PortLocation> locations = Map.of();
+    private volatile LocationMap locations = LocationMap.EMPTY;
     private volatile Map<DatapathId, Map<String, OFPort>> tunnels = Map.of();
 
     // Control-lane state: what each switch last told us, by port name.
     private final Map<DatapathId, Map<String, OFPort>> portsBySwitch = new HashMap<>();
-    private final java.util.concurrent.CompletableFuture<Void> allNodesReported = new java.util.concurrent.CompletableFuture<>();
+    /** The ports of the configuration bound statically (few; not worth a scan of every port). */
+    private List<LogicalPort> staticPorts = List.of();
+    private final CompletableFuture<Void> allNodesReported = new CompletableFuture<>();
+
+    public TenantManager(Lane control, EventBus bus) {
+        this(control, bus, Clock.systemUTC());
+    }
+
+    public TenantManager(Lane control, EventBus bus, Clock clock) {
+        this.control = control;
+        this.bus = bus;
+        this.clock = clock;
+    }
 
     /**
      * Completes (on the control lane, after the events it caused were handled) once every transport
      * node of the configuration in force at start has connected and reported its ports.
      */
-    public java.util.concurrent.CompletableFuture<Void> allNodesReported() {
+    public CompletableFuture<Void> allNodesReported() {
         return allNodesReported;
     }
 
@@ -77,27 +102,40 @@ public final class TenantManager implements TenantService {
         }
     }
 
-    public TenantManager(Lane control, EventBus bus) {
-        this.control = control;
-        this.bus = bus;
+    /** The service an app uses to decide locations itself. */
+    public LocationControl locationControl() {
+        return locationControl;
+    }
+
+    /** Whether an app decides the locations of interface- and MAC-bound ports. */
+    public boolean delegated() {
+        return delegated;
     }
 
     /** Watch switches: runs before the apps (negative chain order). */
     public void subscribe() {
         AppHandle me = new AppHandle("core:tenants", -10);
         bus.subscribe(me, SwitchConnected.class, e -> {
+            long nanos = System.nanoTime();
+            Instant at = clock.instant();
             Switch sw = e.sw();
             Map<String, OFPort> ports = portMap(sw);
-            control.execute(() -> switchPorts(sw.id(), ports, "switch connected"));
+            control.execute(() -> switchPorts(sw.id(), ports, new Seen("switch connected", at, nanos)));
             return Disposition.CONTINUE;
         });
         bus.subscribe(me, PortStatusChanged.class, e -> {
+            long nanos = System.nanoTime();
+            Instant at = clock.instant();
             DatapathId dpid = e.sw().id();
             OFPortDesc p = e.port();
             boolean gone = e.reason() == OFPortReason.DELETE;
-            control.execute(() -> portChanged(dpid, p.getName(), p.getPortNo(), gone));
+            control.execute(() -> portChanged(dpid, p.getName(), p.getPortNo(), gone, at, nanos));
             return Disposition.CONTINUE;
         });
+    }
+
+    /** What showed a change, and when it arrived. */
+    private record Seen(String cause, Instant at, long nanos) {
     }
 
     private static Map<String, OFPort> portMap(Switch sw) {
@@ -138,18 +176,24 @@ public final class TenantManager implements TenantService {
         Set<Integer> changed = ConfigDiff.changedSegments(prev, next);
         boolean nodesChanged = !prev.transportNodes().equals(next.transportNodes());
         config = next;
-        // Ports that no longer exist are no longer anywhere.
-        Map<String, PortLocation> locs = new LinkedHashMap<>(locations);
-        locs.keySet().removeIf(name -> next.port(name).isEmpty());
-        locations = Map.copyOf(locs);
+        staticPorts = next.ports().stream().filter(p -> p.binding() instanceof Binding.Static).toList();
+        // Ports that no longer exist, or are recognised differently now, are no longer anywhere
+        // (the networks they were in changed, so they are recompiled anyway).
+        locations = locations.without(name -> next.port(name)
+                .map(p -> !p.binding().equals(prev.port(name).map(LogicalPort::binding).orElse(null)))
+                .orElse(true));
         recomputeTunnels();
         log.info("config in force: {} ({} network(s) changed{})", next, changed.size(),
                 nodesChanged ? ", transport nodes changed" : "");
         bus.dispatch(new ConfigChanged(prev, next, changed, nodesChanged));
         checkAllReported();
-        // Bindings may have changed: locate every port again from what the switches reported.
+        // Bindings may have changed: report and locate every port again from what the switches showed.
+        Seen seen = new Seen("configuration changed", clock.instant(), System.nanoTime());
         for (var e : portsBySwitch.entrySet()) {
-            locateOn(e.getKey(), e.getValue(), "configuration changed");
+            for (var p : e.getValue().entrySet()) {
+                bound(e.getKey(), p.getKey(), p.getValue(), true, seen);
+            }
+            locateStatic(e.getKey(), seen.cause());
         }
         for (TransportNode n : next.transportNodes()) {
             if (!prev.transportNodes().contains(n) && portsBySwitch.containsKey(n.dpid())) {
@@ -158,16 +202,24 @@ public final class TenantManager implements TenantService {
         }
     }
 
-    private void switchPorts(DatapathId dpid, Map<String, OFPort> ports, String cause) {
-        portsBySwitch.put(dpid, new HashMap<>(ports));
-        // Ports previously located on this switch that it no longer has are gone.
-        for (var e : Map.copyOf(locations).entrySet()) {
-            PortLocation at = e.getValue();
-            if (at.dpid().equals(dpid) && !ports.containsValue(at.port())) {
-                config.port(e.getKey()).ifPresent(p -> relocate(p, null, "port no longer on " + dpid));
+    private void switchPorts(DatapathId dpid, Map<String, OFPort> ports, Seen seen) {
+        Map<String, OFPort> before = portsBySwitch.put(dpid, new HashMap<>(ports));
+        // What changed since the switch last reported (nothing is known at its first report: no
+        // interface-bound port can be located there yet). Static bindings are located below.
+        if (before != null) {
+            for (var e : before.entrySet()) {
+                if (!e.getValue().equals(ports.get(e.getKey()))) {
+                    bound(dpid, e.getKey(), e.getValue(), false,
+                            new Seen("port " + e.getKey() + " no longer on " + dpid, seen.at(), seen.nanos()));
+                }
             }
         }
-        locateOn(dpid, ports, cause);
+        for (var e : ports.entrySet()) {
+            if (before == null || !e.getValue().equals(before.get(e.getKey()))) {
+                bound(dpid, e.getKey(), e.getValue(), true, seen);
+            }
+        }
+        locateStatic(dpid, seen.cause());
         config.node(dpid).ifPresent(n -> {
             recomputeTunnels();
             bus.dispatch(new TransportNodeChanged(n, tunnelPorts(dpid)));
@@ -175,12 +227,15 @@ public final class TenantManager implements TenantService {
         checkAllReported();
     }
 
-    private void portChanged(DatapathId dpid, String name, OFPort no, boolean gone) {
+    private void portChanged(DatapathId dpid, String name, OFPort no, boolean gone, Instant at, long nanos) {
         Map<String, OFPort> ports = portsBySwitch.computeIfAbsent(dpid, d -> new HashMap<>());
         if (gone) {
+            if (!no.equals(ports.get(name))) {
+                return; // not the port we know by that name
+            }
             ports.remove(name);
-        } else {
-            ports.put(name, no);
+        } else if (no.equals(ports.put(name, no))) {
+            return; // a modification (link state): nothing that locates anything changed
         }
         if (name.startsWith(TUNNEL_PREFIX)) {
             config.node(dpid).ifPresent(n -> {
@@ -189,38 +244,56 @@ public final class TenantManager implements TenantService {
             });
             return;
         }
-        Optional<LogicalPort> lp = config.portByInterface(name);
-        if (lp.isEmpty()) {
-            for (LogicalPort p : config.ports()) {
-                if (p.binding() instanceof Binding.Static s && s.dpid().equals(dpid) && s.port().equals(no)) {
-                    lp = Optional.of(p);
+        String what = "port " + name + (gone ? " deleted on " : " added on ") + nodeName(dpid);
+        if (bound(dpid, name, no, !gone, new Seen(what, at, nanos))) {
+            return;
+        }
+        for (LogicalPort p : staticPorts) {
+            if (p.binding() instanceof Binding.Static s && s.dpid().equals(dpid) && s.port().equals(no)) {
+                PortLocation here = new PortLocation(dpid, no);
+                if (!gone) {
+                    relocate(p, here, what);
+                } else if (here.equals(locations.get(p.name()))) {
+                    relocate(p, null, what);
                 }
             }
         }
-        if (lp.isEmpty()) {
-            return;
-        }
-        PortLocation here = new PortLocation(dpid, no);
-        if (gone) {
-            if (here.equals(locations.get(lp.get().name()))) {
-                relocate(lp.get(), null, "port " + name + " deleted on " + dpid);
-            }
-        } else if (bindable(dpid, lp.get())) {
-            relocate(lp.get(), here, "port " + name + " added on " + dpid);
-        }
     }
 
-    private void locateOn(DatapathId dpid, Map<String, OFPort> ports, String cause) {
-        NetworkConfig c = config;
-        for (var e : ports.entrySet()) {
-            c.portByInterface(e.getKey()).filter(p -> bindable(dpid, p))
-                    .ifPresent(p -> relocate(p, new PortLocation(dpid, e.getValue()), cause));
+    /**
+     * A port that may bind a logical port by its interface name appeared or went: report it, and
+     * locate the logical port unless an app decides. Returns whether the name binds a port.
+     */
+    private boolean bound(DatapathId dpid, String name, OFPort no, boolean present, Seen seen) {
+        if (name.startsWith(TUNNEL_PREFIX)) {
+            return false;
         }
-        for (LogicalPort p : c.ports()) {
+        Optional<LogicalPort> lp = config.portByInterface(name);
+        if (lp.isEmpty() || !bindable(dpid, lp.get())) {
+            return lp.isPresent();
+        }
+        PortLocation here = new PortLocation(dpid, no);
+        bus.dispatch(new InterfaceChanged(lp.get(), here, present, seen.cause(), seen.at(), seen.nanos()));
+        if (!delegated) {
+            if (present) {
+                relocate(lp.get(), here, seen.cause());
+            } else if (here.equals(locations.get(lp.get().name()))) {
+                relocate(lp.get(), null, seen.cause());
+            }
+        }
+        return true;
+    }
+
+    private void locateStatic(DatapathId dpid, String cause) {
+        for (LogicalPort p : staticPorts) {
             if (p.binding() instanceof Binding.Static s && s.dpid().equals(dpid)) {
                 relocate(p, new PortLocation(dpid, s.port()), cause);
             }
         }
+    }
+
+    private String nodeName(DatapathId dpid) {
+        return config.node(dpid).map(TransportNode::name).orElse(dpid.toString());
     }
 
     /** Interface bindings count on transport nodes only (elsewhere the tenant pipeline is not there). */
@@ -238,13 +311,7 @@ public final class TenantManager implements TenantService {
         if (Objects.equals(from, to)) {
             return;
         }
-        Map<String, PortLocation> locs = new LinkedHashMap<>(locations);
-        if (to == null) {
-            locs.remove(p.name());
-        } else {
-            locs.put(p.name(), to);
-        }
-        locations = Map.copyOf(locs);
+        locations = locations.with(p.name(), to);
         log.info("logical port {} ({}/{}) {}: {}", p.name(), p.tenant(), p.network(),
                 to == null ? "gone from " + from : from == null ? "at " + to : "moved " + from + " -> " + to, cause);
         bus.dispatch(new LogicalPortLocated(p, Optional.ofNullable(to), Optional.ofNullable(from), cause));
@@ -287,5 +354,30 @@ public final class TenantManager implements TenantService {
     /** For tests: every known port name on a switch. */
     List<String> knownPorts(DatapathId dpid) {
         return List.copyOf(portsBySwitch.getOrDefault(dpid, Map.of()).keySet());
+    }
+
+    private final class Control implements LocationControl {
+        @Override
+        public void takeOver() {
+            if (!delegated) {
+                delegated = true;
+                log.info("logical ports bound by interface or MAC are located by an app from now on");
+            }
+        }
+
+        @Override
+        public void locate(LogicalPort port, Optional<PortLocation> to, String cause) {
+            if (!control.inLane()) {
+                throw new IllegalStateException("locate() runs on the control lane only");
+            }
+            LogicalPort current = config.port(port.name())
+                    .orElseThrow(() -> new IllegalArgumentException("no logical port " + port.name()));
+            to.ifPresent(l -> {
+                if (config.node(l.dpid()).isEmpty() && !(current.binding() instanceof Binding.Static)) {
+                    throw new IllegalArgumentException(l.dpid() + " is not a transport node");
+                }
+            });
+            relocate(current, to.orElse(null), cause);
+        }
     }
 }

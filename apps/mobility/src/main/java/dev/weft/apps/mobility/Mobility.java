@@ -1,0 +1,501 @@
+package dev.weft.apps.mobility;
+
+import dev.weft.api.App;
+import dev.weft.api.AppContext;
+import dev.weft.api.Disposition;
+import dev.weft.api.Switch;
+import dev.weft.api.event.ConfigChanged;
+import dev.weft.api.event.HostMoved;
+import dev.weft.api.event.InterfaceChanged;
+import dev.weft.api.event.LogicalPortFlapping;
+import dev.weft.api.event.LogicalPortMoved;
+import dev.weft.api.event.PacketIn;
+import dev.weft.api.event.PortStatusChanged;
+import dev.weft.api.event.SwitchConnected;
+import dev.weft.api.flow.FlowService;
+import dev.weft.api.flow.FlowSpec;
+import dev.weft.api.flow.SyncReport;
+import dev.weft.api.mobility.Migration;
+import dev.weft.api.mobility.MobilityService;
+import dev.weft.api.mobility.PortCounters;
+import dev.weft.api.packet.Arp;
+import dev.weft.api.packet.Ethernet;
+import dev.weft.api.tenant.Binding;
+import dev.weft.api.tenant.LocationControl;
+import dev.weft.api.tenant.LogicalPort;
+import dev.weft.api.tenant.NetworkConfig;
+import dev.weft.api.tenant.PortLocation;
+import dev.weft.api.tenant.TenantService;
+import dev.weft.api.tenant.TransportNode;
+import org.projectfloodlight.openflow.protocol.OFPortDesc;
+import org.projectfloodlight.openflow.protocol.OFPortReason;
+import org.projectfloodlight.openflow.types.DatapathId;
+import org.projectfloodlight.openflow.types.IPv4Address;
+import org.projectfloodlight.openflow.types.MacAddress;
+import org.projectfloodlight.openflow.types.OFPort;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+
+/**
+ * VM mobility: decides where every logical port is ({@link PortTracker}: interface, gratuitous
+ * ARP/RARP, dual presence, damping), has the core relocate it (the tenant apps then recompile
+ * that one network, and the reconciler sends the new hypervisor, the old one and every sender its
+ * delta with a barrier), measures each migration from the message that revealed it to the last
+ * barrier reply, keeps the port's counters across locations and the last migrations, and reports
+ * each migration as a {@link LogicalPortMoved} event and one log line.
+ *
+ * <p>Hosts without a binding (learning-switch and forwarding worlds) are followed by the core's
+ * host tracker and their apps; their moves are kept in the history too.
+ *
+ * <p>State of the tracker lives on the control lane; packet-ins are hopped there.
+ */
+public final class Mobility implements App, MobilityService {
+    public static final String NAME = "mobility";
+    private static final Logger log = LoggerFactory.getLogger(Mobility.class);
+    private static final long HOP_THROTTLE_NANOS = 1_000_000;
+
+    private AppContext ctx;
+    private MobilityConfig cfg;
+    private PortTracker tracker;
+    private MigrationHistory history;
+    private TenantService tenants;
+    private LocationControl control;
+    private FlowService flows;
+    private AppContext.Cancellable ticker;
+    private final AtomicLong sequence = new AtomicLong();
+
+    // Read on switch lanes (packet-ins), written on the control lane.
+    private volatile Map<PortLocation, LogicalPort> trapIndex = Map.of();
+    private volatile Map<MacAddress, LogicalPort> byMac = Map.of();
+    private volatile Map<String, List<PortLocation>> pendingView = Map.of();
+    private volatile Map<String, Instant> dampedView = Map.of();
+    private final Map<PortLocation, Long> lastHop = new ConcurrentHashMap<>();
+
+    // Counters: what past locations counted, and captures in flight.
+    private final Map<String, PortCounters> base = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Void>> capturing = new ConcurrentHashMap<>();
+
+    // Control lane.
+    private final Map<Integer, Map<PortLocation, LogicalPort>> trapsBySegment = new HashMap<>();
+    private final Map<Integer, Set<DatapathId>> trapsDeployed = new HashMap<>();
+    private Set<DatapathId> announceDeployed = Set.of();
+    private final Map<String, CompletableFuture<SyncReport>> detached = new HashMap<>();
+    /** The frame that announced a port, sent on through the new location's pipeline once it is in place. */
+    private final Map<String, PacketIn> replays = new HashMap<>();
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public void start(AppContext ctx) {
+        this.ctx = ctx;
+        this.cfg = ctx.config(MobilityConfig.class);
+        this.tracker = new PortTracker(cfg.flapMoves(), cfg.flapWindow(), cfg.flapHold(), this::where);
+        this.history = new MigrationHistory(cfg.history());
+        this.tenants = ctx.service(TenantService.class).orElse(null);
+        this.control = ctx.service(LocationControl.class).orElse(null);
+        this.flows = ctx.service(FlowService.class).orElse(null);
+        if (tenants != null && control != null) {
+            control.takeOver();
+            ctx.on(InterfaceChanged.class, e -> {
+                apply(tracker.interfaceChanged(e.port(), e.at(), e.present(),
+                        new PortTracker.Seen(e.cause(), e.seenAt(), e.seenNanos())));
+                return Disposition.CONTINUE;
+            });
+            ctx.on(ConfigChanged.class, e -> {
+                configChanged(e.current());
+                return Disposition.CONTINUE;
+            });
+            ctx.on(PacketIn.class, this::packetIn);
+            ctx.on(PortStatusChanged.class, this::portStatus);
+            ctx.on(SwitchConnected.class, this::switchConnected);
+        }
+        ctx.on(HostMoved.class, e -> {
+            hostMoved(e);
+            return Disposition.CONTINUE;
+        });
+        ctx.provide(MobilityService.class, this);
+        Duration tick = cfg.flapHold().compareTo(Duration.ofSeconds(10)) < 0
+                ? cfg.flapHold().dividedBy(4).plusMillis(1) : Duration.ofSeconds(1);
+        ticker = ctx.schedule(tick, tick, () -> ctx.defer(this::tick));
+        log.info("mobility on: {} moves within {} ms damp a port for {} ms; history of {}",
+                cfg.flapMoves() == 0 ? "no damping," : cfg.flapMoves(), cfg.flapWindow().toMillis(),
+                cfg.flapHold().toMillis(), cfg.history());
+    }
+
+    @Override
+    public void stop() {
+        if (ticker != null) {
+            ticker.cancel();
+        }
+    }
+
+    // ---- inputs ---------------------------------------------------------------------------------
+
+    private void configChanged(NetworkConfig next) {
+        Map<MacAddress, LogicalPort> macs = new HashMap<>();
+        for (LogicalPort p : next.ports()) {
+            if (p.binding() instanceof Binding.ByMac) {
+                macs.put(p.mac(), p);
+            }
+        }
+        byMac = Map.copyOf(macs);
+        apply(tracker.configChanged(next));
+        if (flows != null) {
+            Map<DatapathId, List<FlowSpec>> ann = TrapFlows.announcements(next, !macs.isEmpty());
+            Set<DatapathId> targets = new HashSet<>(ann.keySet());
+            targets.addAll(announceDeployed);
+            for (DatapathId d : targets) {
+                flows.setDesired(d, 0, ann.getOrDefault(d, List.of()));
+            }
+            announceDeployed = Set.copyOf(ann.keySet());
+        }
+    }
+
+    /** Switch lane: a trapped frame from a pending place, or a MAC-bound VM's announcement. */
+    private Disposition packetIn(PacketIn e) {
+        Map<PortLocation, LogicalPort> traps = trapIndex;
+        Map<MacAddress, LogicalPort> macs = byMac;
+        if (traps.isEmpty() && macs.isEmpty()) {
+            return Disposition.CONTINUE;
+        }
+        PortLocation at = new PortLocation(e.sw().id(), e.inPort());
+        Ethernet f = e.frame();
+        LogicalPort p = traps.get(at);
+        if (p != null) {
+            if (!f.src().equals(p.mac())) {
+                return Disposition.STOP;
+            }
+        } else {
+            p = macs.get(f.src());
+            if (p == null || !announcement(f, p) || !edge(e)) {
+                return Disposition.CONTINUE;
+            }
+        }
+        long nanos = System.nanoTime();
+        Long prev = lastHop.put(at, nanos);
+        if (prev != null && nanos - prev < HOP_THROTTLE_NANOS) {
+            return Disposition.STOP; // a burst: the first one is on its way
+        }
+        Instant now = ctx.clock().instant();
+        LogicalPort port = p;
+        String how = describe(f) + " from " + p.mac() + " on " + where(at);
+        ctx.defer(() -> {
+            List<PortTracker.Decision> ds = tracker.announced(port, at, new PortTracker.Seen(how, now, nanos));
+            if (ds.stream().anyMatch(d -> d instanceof PortTracker.Locate l && l.to().equals(Optional.of(at)))) {
+                replays.put(port.name(), e);
+            }
+            apply(ds);
+        });
+        return Disposition.STOP;
+    }
+
+    /** A gratuitous ARP, an ARP or a RARP that a VM sends as itself. */
+    static boolean announcement(Ethernet f, LogicalPort p) {
+        if (f.ethType().equals(TrapFlows.RARP)) {
+            return f.src().equals(p.mac());
+        }
+        if (f.arp().isEmpty()) {
+            return false;
+        }
+        Arp a = f.arp().get();
+        return a.senderMac().equals(p.mac()) && f.src().equals(p.mac())
+                && (p.ips().isEmpty() || p.ips().contains(a.senderIp()) || a.senderIp().equals(IPv4Address.NONE));
+    }
+
+    private boolean edge(PacketIn e) {
+        if (tenants.config().node(e.sw().id()).isEmpty() || e.inPort().getPortNumber() < 0
+                || e.inPort().equals(OFPort.LOCAL)) {
+            return false;
+        }
+        return e.sw().port(e.inPort()).map(d -> !d.getName().startsWith("vx-")).orElse(false);
+    }
+
+    private static String describe(Ethernet f) {
+        if (f.ethType().equals(TrapFlows.RARP)) {
+            return "RARP";
+        }
+        if (f.arp().isPresent()) {
+            return f.arp().get().isGratuitous() ? "gratuitous ARP" : "ARP";
+        }
+        return "first frame (" + (f.ipv4().isPresent() ? "IPv4" : f.ethType().toString()) + ")";
+    }
+
+    /** Switch lane: a deleted port no longer holds a MAC-bound port. */
+    private Disposition portStatus(PortStatusChanged e) {
+        if (e.reason() == OFPortReason.DELETE && !byMac.isEmpty()) {
+            PortLocation at = new PortLocation(e.sw().id(), e.port().getPortNo());
+            PortTracker.Seen seen = new PortTracker.Seen("port " + e.port().getName() + " deleted on " + where(at),
+                    ctx.clock().instant(), System.nanoTime());
+            ctx.defer(() -> apply(tracker.switchPortGone(at, seen)));
+        }
+        return Disposition.CONTINUE;
+    }
+
+    /** Switch lane: a switch that reconnects without a port a MAC-bound port was at. */
+    private Disposition switchConnected(SwitchConnected e) {
+        if (byMac.isEmpty()) {
+            return Disposition.CONTINUE;
+        }
+        DatapathId dpid = e.sw().id();
+        Set<OFPort> ports = e.sw().ports().stream().map(OFPortDesc::getPortNo).collect(Collectors.toSet());
+        PortTracker.Seen seen = new PortTracker.Seen("switch " + dpid + " reconnected", ctx.clock().instant(),
+                System.nanoTime());
+        ctx.defer(() -> {
+            for (LogicalPort p : byMac.values()) {
+                tracker.located(p.name()).filter(l -> l.dpid().equals(dpid) && !ports.contains(l.port()))
+                        .ifPresent(l -> apply(tracker.switchPortGone(l, seen)));
+            }
+        });
+        return Disposition.CONTINUE;
+    }
+
+    private void tick() {
+        if (!dampedView.isEmpty()) {
+            apply(tracker.tick(ctx.clock().instant(), System.nanoTime()));
+        }
+    }
+
+    private void hostMoved(HostMoved e) {
+        DatapathId dpid = e.host().location().dpid();
+        if (tenants != null && tenants.config().node(dpid).isPresent()) {
+            return; // a hypervisor: its VMs are logical ports, followed above
+        }
+        PortLocation from = new PortLocation(e.previous().dpid(), e.previous().port());
+        PortLocation to = new PortLocation(dpid, e.host().location().port());
+        history.add(new Migration(sequence.incrementAndGet(), Migration.Kind.HOST, e.host().mac().toString(), "",
+                e.host().mac(), Optional.of(from), to, "host seen at " + to, ctx.clock().instant(),
+                Optional.empty(), Optional.empty(), Map.of(), Set.of()));
+    }
+
+    // ---- decisions ------------------------------------------------------------------------------
+
+    /** Control lane. */
+    private void apply(List<PortTracker.Decision> decisions) {
+        Set<Integer> segments = new HashSet<>();
+        for (PortTracker.Decision d : decisions) {
+            if (d instanceof PortTracker.Locate l) {
+                locate(l);
+            } else if (d instanceof PortTracker.Damped dm) {
+                log.warn("logical port {} ({}/{}) is flapping (now also at {}): kept {} until {}", dm.port().name(),
+                        dm.port().tenant(), dm.port().network(), where(dm.seenAt()),
+                        dm.kept().map(k -> "at " + where(k)).orElse("nowhere"), dm.until());
+                ctx.publish(new LogicalPortFlapping(dm.port(), dm.kept(), dm.seenAt(), dm.until()));
+            } else if (d instanceof PortTracker.PendingChanged pc) {
+                segments.add(pc.segment());
+            }
+        }
+        for (int seg : segments) {
+            refreshTraps(seg);
+        }
+        if (!decisions.isEmpty()) {
+            dampedView = Map.copyOf(tracker.damped());
+        }
+    }
+
+    private void locate(PortTracker.Locate l) {
+        LogicalPort p = l.port();
+        // Read the counters of the place it leaves before its entries are deleted there.
+        l.from().ifPresent(at -> capture(p, at));
+        control.locate(p, l.to(), l.seen().cause());
+        PacketIn replay = replays.remove(p.name());
+        if (flows == null) {
+            return;
+        }
+        if (l.isMigration()) {
+            long seq = sequence.incrementAndGet();
+            CompletableFuture<SyncReport> before = detached.remove(p.name());
+            // Deferred: the tenant apps have queued their recompilation of this network; this runs
+            // after it, so the report covers what they declared.
+            ctx.defer(() -> flows.syncReport().whenComplete((r, t) -> ctx.defer(() -> {
+                finish(seq, l, r, before);
+                replay(replay);
+            })));
+        } else if (replay != null) {
+            ctx.defer(() -> flows.syncReport().whenComplete((r, t) -> replay(replay)));
+        } else if (l.to().isEmpty() && l.from().isPresent()) {
+            CompletableFuture<SyncReport> gone = new CompletableFuture<>();
+            detached.put(p.name(), gone);
+            ctx.defer(() -> flows.syncReport().whenComplete((r, t) -> gone.complete(r == null ? SyncReport.EMPTY : r)));
+        } else {
+            detached.remove(p.name());
+        }
+    }
+
+    private void finish(long seq, PortTracker.Locate l, SyncReport r, CompletableFuture<SyncReport> before) {
+        long now = System.nanoTime();
+        SyncReport report = r == null ? SyncReport.EMPTY : r;
+        Duration took = Duration.ofNanos(Math.max(0, report.lastConfirmedNanos(now) - l.seen().nanos()));
+        Duration mine = Duration.ofNanos(Math.max(0, (report.sentNanos() == 0 ? now : report.sentNanos())
+                - l.seen().nanos()));
+        Map<DatapathId, Integer> mods = new HashMap<>(report.flowMods());
+        SyncReport detach = before == null ? null : before.getNow(null);
+        if (detach != null) {
+            detach.flowMods().forEach((d, n) -> mods.merge(d, n, Integer::sum));
+        }
+        LogicalPort p = l.port();
+        Migration m = new Migration(seq, Migration.Kind.LOGICAL_PORT, p.name(), p.tenant() + "/" + p.network(),
+                p.mac(), l.last(), l.to().orElseThrow(), l.seen().cause(), l.seen().at(), Optional.of(took),
+                Optional.of(mine), mods,
+                r == null ? Set.copyOf(mods.keySet()) : report.failed());
+        history.add(m);
+        log.info("migration {}: {} ({}) {} -> {} ({}): converged in {} ms (controller {} ms); flow-mods {}{}", seq,
+                p.name(), m.network(), where(l.last().orElseThrow()), where(m.to()), m.cause(),
+                String.format(Locale.ROOT, "%.2f", took.toNanos() / 1e6),
+                String.format(Locale.ROOT, "%.2f", mine.toNanos() / 1e6), describeMods(mods),
+                m.unconfirmed().isEmpty() ? "" : "; not confirmed by " + names(m.unconfirmed()));
+        ctx.publish(new LogicalPortMoved(m));
+    }
+
+    /**
+     * The frame that showed where the VM is (its gratuitous ARP, RARP or first frame) was taken
+     * to the controller; now that its new location is programmed, it goes on as if it had just
+     * arrived there (OFPP_TABLE), so the VM loses nothing by having announced itself.
+     */
+    private void replay(PacketIn e) {
+        if (e != null && e.sw().isConnected()) {
+            e.sw().send(e.packetOut(List.of(e.sw().factory().actions().output(OFPort.TABLE, 0xffff))));
+        }
+    }
+
+    private void refreshTraps(int seg) {
+        NetworkConfig c = tenants.config();
+        Map<PortLocation, LogicalPort> places = tracker.pendingOf(seg, c);
+        if (places.isEmpty()) {
+            trapsBySegment.remove(seg);
+        } else {
+            trapsBySegment.put(seg, Map.copyOf(places));
+        }
+        Map<PortLocation, LogicalPort> idx = new HashMap<>();
+        Map<String, List<PortLocation>> pend = new TreeMap<>();
+        for (Map<PortLocation, LogicalPort> m : trapsBySegment.values()) {
+            idx.putAll(m);
+            m.forEach((at, p) -> pend.computeIfAbsent(p.name(), k -> new ArrayList<>()).add(at));
+        }
+        trapIndex = Map.copyOf(idx);
+        pendingView = Map.copyOf(pend);
+        if (flows == null) {
+            return;
+        }
+        Map<DatapathId, List<FlowSpec>> byDpid = TrapFlows.pending(places);
+        Set<DatapathId> targets = new HashSet<>(byDpid.keySet());
+        targets.addAll(trapsDeployed.getOrDefault(seg, Set.of()));
+        for (DatapathId d : targets) {
+            flows.setDesired(d, seg, byDpid.getOrDefault(d, List.of()));
+        }
+        if (byDpid.isEmpty()) {
+            trapsDeployed.remove(seg);
+        } else {
+            trapsDeployed.put(seg, Set.copyOf(byDpid.keySet()));
+        }
+        if (!places.isEmpty()) {
+            log.info("waiting for {} to announce itself at {}", places.values().stream().map(LogicalPort::name)
+                    .distinct().collect(Collectors.joining(", ")), places.keySet().stream().map(this::where)
+                    .collect(Collectors.joining(", ")));
+        }
+    }
+
+    // ---- counters -------------------------------------------------------------------------------
+
+    private void capture(LogicalPort p, PortLocation at) {
+        Switch sw = ctx.switches().get(at.dpid()).orElse(null);
+        if (sw == null || !sw.isConnected()) {
+            log.debug("{} not connected: the counters of {} there are lost", at.dpid(), p.name());
+            return;
+        }
+        CompletableFuture<Void> done = CounterReader.read(sw, p, at.port(), ctx.cookie().appId()).handle((c, t) -> {
+            if (t != null) {
+                log.warn("{} could not read the counters of {} at port {}: {}", at.dpid(), p.name(), at.port(),
+                        t.getMessage());
+            } else {
+                base.merge(p.name(), c, PortCounters::plus);
+            }
+            return null;
+        });
+        capturing.compute(p.name(), (k, old) -> old == null || old.isDone() ? done : CompletableFuture.allOf(old, done));
+    }
+
+    // ---- MobilityService ------------------------------------------------------------------------
+
+    @Override
+    public List<Migration> history() {
+        return history.all();
+    }
+
+    @Override
+    public Optional<Migration> last(String subject) {
+        return history.last(subject);
+    }
+
+    @Override
+    public CompletableFuture<PortCounters> counters(String port) {
+        if (tenants == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("no tenant configuration"));
+        }
+        Optional<LogicalPort> lp = tenants.config().port(port);
+        if (lp.isEmpty()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("no logical port " + port));
+        }
+        CompletableFuture<Void> inFlight = capturing.getOrDefault(port, CompletableFuture.completedFuture(null));
+        return inFlight.thenCompose(v -> {
+            PortCounters past = base.getOrDefault(port, PortCounters.ZERO);
+            Optional<PortLocation> at = tenants.location(port);
+            Switch sw = at.flatMap(l -> ctx.switches().get(l.dpid())).filter(Switch::isConnected).orElse(null);
+            if (sw == null) {
+                return CompletableFuture.completedFuture(past);
+            }
+            return CounterReader.read(sw, lp.get(), at.get().port(), ctx.cookie().appId()).thenApply(past::plus);
+        });
+    }
+
+    @Override
+    public Map<String, Instant> damped() {
+        return dampedView;
+    }
+
+    @Override
+    public Map<String, List<PortLocation>> pending() {
+        return pendingView;
+    }
+
+    // ---- naming ---------------------------------------------------------------------------------
+
+    /** "hv2 port 5" for a transport node, the datapath id otherwise. */
+    private String where(PortLocation at) {
+        String node = tenants == null ? at.dpid().toString()
+                : tenants.config().node(at.dpid()).map(TransportNode::name).orElse(at.dpid().toString());
+        return node + " port " + at.port().getPortNumber();
+    }
+
+    private String names(Set<DatapathId> dpids) {
+        return dpids.stream().map(d -> tenants.config().node(d).map(TransportNode::name).orElse(d.toString()))
+                .sorted().collect(Collectors.joining(", "));
+    }
+
+    private String describeMods(Map<DatapathId, Integer> mods) {
+        if (mods.isEmpty()) {
+            return "none";
+        }
+        Map<String, Integer> sorted = new TreeMap<>();
+        mods.forEach((d, n) -> sorted.put(tenants.config().node(d).map(TransportNode::name).orElse(d.toString()), n));
+        return sorted.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
+    }
+}

@@ -1,0 +1,379 @@
+package dev.weft.cli;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.weft.api.App;
+import dev.weft.api.AppCookie;
+import dev.weft.api.Switch;
+import dev.weft.api.SwitchService;
+import dev.weft.api.event.PortStatusChanged;
+import dev.weft.api.event.SwitchConnected;
+import dev.weft.api.flow.FlowService;
+import dev.weft.api.mobility.Migration;
+import dev.weft.api.mobility.MobilityService;
+import dev.weft.api.tenant.LocationControl;
+import dev.weft.api.tenant.LogicalPort;
+import dev.weft.api.tenant.NetworkConfig;
+import dev.weft.api.tenant.PortLocation;
+import dev.weft.api.tenant.TenantService;
+import dev.weft.api.tenant.TransportNode;
+import dev.weft.apps.isolation.Isolation;
+import dev.weft.apps.mobility.Mobility;
+import dev.weft.apps.tenantnetworks.TenantNetworks;
+import dev.weft.core.app.AppCookies;
+import dev.weft.core.app.DefaultAppContext;
+import dev.weft.core.dispatch.AppHandle;
+import dev.weft.core.dispatch.EventBus;
+import dev.weft.core.dispatch.Lane;
+import dev.weft.core.flow.Reconciler;
+import dev.weft.core.tenant.TenantManager;
+import io.netty.channel.DefaultEventLoop;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.projectfloodlight.openflow.protocol.OFBarrierReply;
+import org.projectfloodlight.openflow.protocol.OFFactories;
+import org.projectfloodlight.openflow.protocol.OFFactory;
+import org.projectfloodlight.openflow.protocol.OFFeaturesReply;
+import org.projectfloodlight.openflow.protocol.OFFlowMod;
+import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFPortDesc;
+import org.projectfloodlight.openflow.protocol.OFPortReason;
+import org.projectfloodlight.openflow.protocol.OFRequest;
+import org.projectfloodlight.openflow.protocol.OFStatsReply;
+import org.projectfloodlight.openflow.protocol.OFStatsRequest;
+import org.projectfloodlight.openflow.protocol.OFVersion;
+import org.projectfloodlight.openflow.types.DatapathId;
+import org.projectfloodlight.openflow.types.MacAddress;
+import org.projectfloodlight.openflow.types.OFPort;
+
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The controller's time for one migration at scale, with the real code path: the core's tenant
+ * manager, the isolation, tenant-networks and mobility apps, and the reconciler holding the whole
+ * site's desired and installed entries, wired as the controller wires them, with in-memory
+ * switches that accept everything and answer barriers at once. A port's PORT_STATUS DELETE on
+ * one hypervisor and ADD on another go in as a hypervisor's would; the migration's
+ * {@link Migration#controller()} time (the ADD's arrival to the flow-mods handed to the switches:
+ * location decision, recompilation of that one network by both apps, the reconciler's delta)
+ * is what is reported.
+ */
+final class MigrationBench {
+
+    /** What the bench measured: per migration, the controller's part and flow-mods. */
+    record Result(int ports, int switches, long flowsInstalled, double setupSeconds, long[] controllerNanos,
+                  double meanFlowMods) {
+        double median() {
+            return controllerNanos[controllerNanos.length / 2] / 1e6;
+        }
+
+        double p99() {
+            return controllerNanos[Math.min(controllerNanos.length - 1, (int) (controllerNanos.length * 0.99))] / 1e6;
+        }
+
+        double max() {
+            return controllerNanos[controllerNanos.length - 1] / 1e6;
+        }
+    }
+
+    private MigrationBench() {
+    }
+
+    /** For {@code weft scale-bench --migrations N}: run and print; the exit status. */
+    static int report(ScaleBenchCommand.Site site, int moves, long seed, PrintStream out, PrintStream err) {
+        try {
+            Result r = run(site, moves, seed, out);
+            out.printf(java.util.Locale.ROOT, "one migration, controller time (PORT_STATUS in -> flow-mods out: location,"
+                            + " recompilation of its network by isolation and tenant-networks, reconciler delta; %d"
+                            + " moves, %.0f flow-mods each on average): median %.3f ms, p99 %.3f ms, max %.3f ms%n",
+                    moves, r.meanFlowMods(), r.median(), r.p99(), r.max());
+            out.printf(java.util.Locale.ROOT, "RESULT: migration %.3f ms (median controller time at %,d ports)%n",
+                    r.median(), r.ports());
+            return 0;
+        } catch (Exception e) {
+            err.println("weft " + ScaleBenchCommand.NAME + ": migration bench failed: " + e);
+            return 1;
+        }
+    }
+
+    static Result run(ScaleBenchCommand.Site site, int moves, long seed, PrintStream progress) throws Exception {
+        NetworkConfig cfg = site.config();
+        DefaultEventLoop controlLoop = new DefaultEventLoop(new DefaultThreadFactory("weft-control", true));
+        DefaultEventLoop switchLoop = new DefaultEventLoop(new DefaultThreadFactory("bench-switches", true));
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+                new DefaultThreadFactory("weft-timer", true));
+        try {
+            Lane control = new Lane(-2, controlLoop);
+            EventBus bus = new EventBus();
+            TenantManager tenants = new TenantManager(control, bus, Clock.systemUTC());
+            Reconciler reconciler = new Reconciler(control, bus, Duration.ZERO);
+            tenants.subscribe();
+            reconciler.start();
+            Map<DatapathId, Switch> connected = new ConcurrentHashMap<>();
+            SwitchService switchService = new SwitchService() {
+                @Override
+                public Collection<Switch> all() {
+                    return connected.values();
+                }
+
+                @Override
+                public Optional<Switch> get(DatapathId id) {
+                    return Optional.ofNullable(connected.get(id));
+                }
+            };
+            Map<Class<?>, Object> services = new ConcurrentHashMap<>();
+            services.put(SwitchService.class, switchService);
+            services.put(TenantService.class, tenants);
+            services.put(LocationControl.class, tenants.locationControl());
+            services.put(FlowService.class, (DefaultAppContext.PerApp<FlowService>) reconciler::forApp);
+            List<App> apps = List.of(new Isolation(), new TenantNetworks(), new Mobility());
+            Map<String, AppCookie> cookies = AppCookies.assign(apps.stream().map(App::name).toList());
+            ObjectNode mobilityCfg = JsonNodeFactory.instance.objectNode().put("flap-moves", 0);
+            for (int i = 0; i < apps.size(); i++) {
+                App app = apps.get(i);
+                app.start(new DefaultAppContext(new AppHandle(app.name(), i), bus, switchService,
+                        app instanceof Mobility ? mobilityCfg : null, "(bench)", cookies.get(app.name()),
+                        Clock.systemUTC(), timer, services, control));
+            }
+            MobilityService mobility = (MobilityService) services.get(MobilityService.class);
+
+            // The switches: every VM port (numbered from 5000 on its hypervisor) and the tunnels.
+            long t0 = System.nanoTime();
+            Map<DatapathId, BenchSwitch> switches = new HashMap<>();
+            for (TransportNode n : cfg.transportNodes()) {
+                BenchSwitch sw = new BenchSwitch(n.dpid(), switchLoop);
+                site.tunnels().getOrDefault(n.dpid(), Map.of()).forEach((remote, p) -> sw.add(p, "vx-" + remote));
+                switches.put(n.dpid(), sw);
+            }
+            Map<DatapathId, Integer> nextPort = new HashMap<>();
+            for (LogicalPort p : cfg.ports()) {
+                PortLocation at = site.locations().get(p.name());
+                int no = nextPort.merge(at.dpid(), 1, Integer::sum) + 5000;
+                switches.get(at.dpid()).add(OFPort.of(no), iface(p));
+            }
+            tenants.apply(cfg);
+            for (BenchSwitch sw : switches.values()) {
+                connected.put(sw.id(), sw);
+                switchLoop.execute(() -> bus.dispatch(new SwitchConnected(sw)));
+            }
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
+            while (tenants.locations().size() < cfg.ports().size() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            settle(reconciler, deadline);
+            double setup = (System.nanoTime() - t0) / 1e9;
+            long installed = reconciler.stats().values().stream().mapToLong(Reconciler.Stats::installed).sum();
+            progress.printf("migration bench: %,d ports located on %,d switches, %,d entries installed, in %.1f s%n",
+                    tenants.locations().size(), switches.size(), installed, setup);
+
+            // Moves: a port's interface goes from its hypervisor and appears on another.
+            Random r = new Random(seed);
+            List<LogicalPort> all = new ArrayList<>(cfg.ports());
+            List<TransportNode> nodes = cfg.transportNodes();
+            long[] took = new long[moves];
+            long mods = 0;
+            for (int i = 0; i < moves; i++) {
+                LogicalPort p = all.get(r.nextInt(all.size()));
+                PortLocation from = tenants.location(p.name()).orElseThrow();
+                TransportNode to = nodes.get(r.nextInt(nodes.size()));
+                if (to.dpid().equals(from.dpid())) {
+                    to = nodes.get((nodes.indexOf(to) + 1) % nodes.size());
+                }
+                BenchSwitch a = switches.get(from.dpid());
+                BenchSwitch b = switches.get(to.dpid());
+                long before = lastSequence(mobility);
+                OFPortDesc gone = a.remove(from.port());
+                OFPortDesc added = b.add(OFPort.of(nextPort.merge(to.dpid(), 1, Integer::sum) + 5000), iface(p));
+                switchLoop.execute(() -> {
+                    bus.dispatch(new PortStatusChanged(a, OFPortReason.DELETE, gone, Optional.of(gone)));
+                    bus.dispatch(new PortStatusChanged(b, OFPortReason.ADD, added, Optional.empty()));
+                });
+                Migration m = awaitMigration(mobility, p.name(), before);
+                took[i] = m.controller().orElseThrow().toNanos();
+                mods += m.totalFlowMods();
+            }
+            Arrays.sort(took);
+            return new Result(cfg.ports().size(), switches.size(), installed, setup, took, mods / (double) moves);
+        } finally {
+            timer.shutdownNow();
+            controlLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            switchLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    private static String iface(LogicalPort p) {
+        return ((dev.weft.api.tenant.Binding.Interface) p.binding()).name();
+    }
+
+    /** Until the reconciler has sent everything (its flow-mod count stops growing). */
+    private static void settle(Reconciler reconciler, long deadline) throws Exception {
+        long before = -1;
+        while (System.nanoTime() < deadline) {
+            reconciler.quiesce().get(30, TimeUnit.MINUTES);
+            long sent = reconciler.stats().values().stream().mapToLong(Reconciler.Stats::flowModsSent).sum();
+            if (sent == before) {
+                return;
+            }
+            before = sent;
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("the reconciler did not settle");
+    }
+
+    private static long lastSequence(MobilityService m) {
+        List<Migration> h = m.history();
+        return h.isEmpty() ? 0 : h.get(h.size() - 1).sequence();
+    }
+
+    private static Migration awaitMigration(MobilityService m, String port, long after) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            List<Migration> h = m.history();
+            for (int i = h.size() - 1; i >= 0 && h.get(i).sequence() > after; i--) {
+                if (h.get(i).subject().equals(port)) {
+                    return h.get(i);
+                }
+            }
+            Thread.sleep(1);
+        }
+        throw new IllegalStateException("no migration of " + port + " reported");
+    }
+
+    /** A switch in memory: keeps its ports, counts flow-mods, answers barriers and stats at once. */
+    static final class BenchSwitch implements Switch {
+        private static final OFFactory F = OFFactories.getFactory(OFVersion.OF_13);
+        private final DatapathId id;
+        private final DefaultEventLoop lane;
+        private final Map<OFPort, OFPortDesc> ports = new ConcurrentHashMap<>();
+        private final AtomicLong flowMods = new AtomicLong();
+        private final Instant since = Instant.now();
+
+        BenchSwitch(DatapathId id, DefaultEventLoop lane) {
+            this.id = id;
+            this.lane = lane;
+        }
+
+        OFPortDesc add(OFPort no, String name) {
+            OFPortDesc d = F.buildPortDesc().setPortNo(no).setName(name).setHwAddr(MacAddress.of(0x0200_0000_0000L
+                    + no.getPortNumber())).build();
+            ports.put(no, d);
+            return d;
+        }
+
+        OFPortDesc remove(OFPort no) {
+            return ports.remove(no);
+        }
+
+        long flowMods() {
+            return flowMods.get();
+        }
+
+        @Override
+        public DatapathId id() {
+            return id;
+        }
+
+        @Override
+        public OFVersion version() {
+            return OFVersion.OF_13;
+        }
+
+        @Override
+        public OFFactory factory() {
+            return F;
+        }
+
+        @Override
+        public OFFeaturesReply features() {
+            return F.buildFeaturesReply().setDatapathId(id).setNTables((short) 254).build();
+        }
+
+        @Override
+        public Collection<OFPortDesc> ports() {
+            return List.copyOf(ports.values());
+        }
+
+        @Override
+        public Optional<OFPortDesc> port(OFPort number) {
+            return Optional.ofNullable(ports.get(number));
+        }
+
+        @Override
+        public Optional<OFPortDesc> port(String name) {
+            return ports.values().stream().filter(p -> p.getName().equals(name)).findFirst();
+        }
+
+        @Override
+        public SocketAddress remoteAddress() {
+            return new InetSocketAddress("127.0.0.1", 0);
+        }
+
+        @Override
+        public Instant connectedSince() {
+            return since;
+        }
+
+        @Override
+        public boolean isConnected() {
+            return true;
+        }
+
+        @Override
+        public void send(OFMessage message) {
+            if (message instanceof OFFlowMod) {
+                flowMods.incrementAndGet();
+            }
+        }
+
+        @Override
+        public <R extends OFMessage> CompletableFuture<R> request(OFRequest<R> request) {
+            return CompletableFuture.failedFuture(new UnsupportedOperationException("bench switch"));
+        }
+
+        @Override
+        public <R extends OFMessage> CompletableFuture<R> request(OFRequest<R> request, Duration timeout) {
+            return request(request);
+        }
+
+        @Override
+        public <R extends OFStatsReply> CompletableFuture<List<R>> requestStats(OFStatsRequest<R> request) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+
+        @Override
+        public CompletableFuture<OFBarrierReply> barrier() {
+            // Answered on the switches' thread, as a reply would arrive.
+            CompletableFuture<OFBarrierReply> f = new CompletableFuture<>();
+            lane.execute(() -> f.complete(F.buildBarrierReply().build()));
+            return f;
+        }
+
+        @Override
+        public void execute(Runnable task) {
+            lane.execute(task);
+        }
+
+        @Override
+        public String toString() {
+            return "bench switch " + id;
+        }
+    }
+}
