@@ -190,6 +190,17 @@ public final class Controller implements AutoCloseable {
         return bound;
     }
 
+    /**
+     * Completes once everything queued on the control lane before this call has run: after
+     * {@link #applyNetwork} or {@link #reload()}, the new configuration is in force (the tenant
+     * service shows it; flows follow as the apps recompile).
+     */
+    public java.util.concurrent.CompletableFuture<Void> controlLaneDone() {
+        java.util.concurrent.CompletableFuture<Void> f = new java.util.concurrent.CompletableFuture<>();
+        dispatcher.control().execute(() -> f.complete(null));
+        return f;
+    }
+
     /** Where the REST API listens (empty: it is off). */
     public Optional<InetSocketAddress> restAddress() {
         return Optional.ofNullable(rest).map(dev.weft.core.rest.RestServer::address);

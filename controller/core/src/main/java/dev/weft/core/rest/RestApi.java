@@ -65,7 +65,7 @@ public final class RestApi {
         this.services = services;
         this.writer = writer;
         Optional<Path> file = controller.settings().configFile();
-        this.editor = file.map(f -> new ConfigEditor(f, cfg -> controller.applyNetwork(cfg.network(), cfg)))
+        this.editor = file.map(f -> new ConfigEditor(f, cfg -> inForce(controller.applyNetwork(cfg.network(), cfg))))
                 .orElse(null);
         define();
     }
@@ -397,8 +397,20 @@ public final class RestApi {
         return editor;
     }
 
+    /** Wait (on the writer thread) until an applied configuration is in force, so that a 2xx means it is. */
+    private ReloadResult inForce(ReloadResult r) {
+        try {
+            controller.controlLaneDone().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // Written and handed over; the control lane is busy. The answer says what was applied.
+        }
+        return r;
+    }
+
     private Reply reload() {
-        ReloadResult r = controller.reload();
+        ReloadResult r = inForce(controller.reload());
         if (r.outcome() == ReloadResult.Outcome.REJECTED) {
             if (controller.settings().configFile().isEmpty()) {
                 throw ApiException.conflict(r.message(), null);
