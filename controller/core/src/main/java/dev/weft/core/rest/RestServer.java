@@ -63,7 +63,8 @@ public final class RestServer implements AutoCloseable {
                         }
                     });
             this.channel = b.bind(settings.listen()).syncUninterruptibly().channel();
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Netty rethrows the bind's IOException unchecked
+
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             writer.shutdownNow();
             throw new IllegalStateException("the REST API cannot listen on " + RestSettings.text(settings.listen())
