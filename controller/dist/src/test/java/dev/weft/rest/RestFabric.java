@@ -33,8 +33,8 @@ import java.util.concurrent.TimeUnit;
  * the config does not know yet ({@code acme-web3} on hv1, interface {@code vm-acme-web3}): a test
  * can add its logical port through the API and see it located and reachable.
  */
-final class RestFabric implements AutoCloseable {
-    static final String YAML = """
+public final class RestFabric implements AutoCloseable {
+    public static final String YAML = """
             controller:
               apps: [isolation, tenant-networks]
               table-miss-to-controller: false
@@ -78,16 +78,16 @@ final class RestFabric implements AutoCloseable {
             {"name": "acme-web3", "mac": "02:00:0a:00:01:0d", "ips": ["10.0.1.13"],
              "binding": {"interface": "vm-acme-web3"}}""";
 
-    final Path file;
-    final Controller controller;
-    final SimNetwork net;
+    public final Path file;
+    public final Controller controller;
+    public final SimNetwork net;
     final Http http;
 
-    RestFabric(Path dir) throws Exception {
+    public RestFabric(Path dir) throws Exception {
         this(dir, YAML, true);
     }
 
-    RestFabric(Path dir, String yaml, boolean simulate) throws Exception {
+    public RestFabric(Path dir, String yaml, boolean simulate) throws Exception {
         file = Files.writeString(dir.resolve("weft.yaml"), yaml);
         WeftConfig cfg = ConfigLoader.load(file);
         controller = Controller.start(ControllerSettings.builder().config(cfg).configFile(file)
@@ -124,7 +124,7 @@ final class RestFabric implements AutoCloseable {
     }
 
     /** Wait until {@code located} logical ports are located and the reconciler has nothing left to send. */
-    void awaitConverged(int located) throws Exception {
+    public void awaitConverged(int located) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (controller.tenants().locations().size() < located) {
             if (System.nanoTime() > deadline) {
