@@ -79,8 +79,10 @@ final class ApiClient {
         try {
             r = http.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (ConnectException | HttpConnectTimeoutException e) {
-            throw new Failure("cannot reach the Weft API at " + base + " (" + (e.getMessage() == null
-                    ? e.getClass().getSimpleName() : e.getMessage()) + "); is the controller running? (--api URL)");
+            String why = e instanceof HttpConnectTimeoutException ? "no answer in 5 s"
+                    : e.getMessage() == null ? "connection refused" : e.getMessage();
+            throw new Failure("cannot reach the Weft API at " + base + " (" + why + "); is the controller running? "
+                    + "(--api URL)");
         } catch (IOException e) {
             throw new Failure("the Weft API at " + base + " failed: " + e);
         } catch (InterruptedException e) {
