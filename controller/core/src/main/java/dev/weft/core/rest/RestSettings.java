@@ -56,6 +56,7 @@ public record RestSettings(InetSocketAddress listen, Optional<ApiToken> token, b
 
     static String text(InetSocketAddress a) {
         String host = a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();
+        host = host.equals("0:0:0:0:0:0:0:0") ? "::" : host;
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
