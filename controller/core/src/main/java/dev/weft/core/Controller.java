@@ -55,6 +55,7 @@ public final class Controller implements AutoCloseable {
     private final List<InetSocketAddress> bound;
     private final Instant startedAt;
     private final dev.weft.core.config.ControllerSection loadedController;
+    private final dev.weft.core.rest.RestServer rest;
 
     private Controller(ControllerSettings s) {
         this.settings = s;
@@ -116,6 +117,17 @@ public final class Controller implements AutoCloseable {
         }
         this.catalog = cat;
         this.server = srv;
+        // Last: a request may come at once, and sees a fully started controller.
+        try {
+            this.rest = s.rest().map(r -> {
+                java.util.concurrent.ExecutorService writer = dev.weft.core.rest.RestServer.newWriter();
+                return new dev.weft.core.rest.RestServer(r,
+                        new dev.weft.core.rest.RestApi(this, this::service, writer).routes(), writer);
+            }).orElse(null);
+        } catch (RuntimeException e) {
+            closeAll();
+            throw e;
+        }
         log.info("Weft {} started: apps {} in this order, {} dispatch thread(s) ({})", Version.get(),
                 s.apps(), s.dispatchThreads(), dispatcher.epoll() ? "epoll" : "nio");
     }
@@ -175,6 +187,22 @@ public final class Controller implements AutoCloseable {
     /** The addresses actually bound (useful with port 0). */
     public List<InetSocketAddress> openflowAddresses() {
         return bound;
+    }
+
+    /**
+     * Completes once everything queued on the control lane before this call has run: after
+     * {@link #applyNetwork} or {@link #reload()}, the new configuration is in force (the tenant
+     * service shows it; flows follow as the apps recompile).
+     */
+    public java.util.concurrent.CompletableFuture<Void> controlLaneDone() {
+        java.util.concurrent.CompletableFuture<Void> f = new java.util.concurrent.CompletableFuture<>();
+        dispatcher.control().execute(() -> f.complete(null));
+        return f;
+    }
+
+    /** Where the REST API listens (empty: it is off). */
+    public Optional<InetSocketAddress> restAddress() {
+        return Optional.ofNullable(rest).map(dev.weft.core.rest.RestServer::address);
     }
 
     public SwitchService switches() {
@@ -253,6 +281,13 @@ public final class Controller implements AutoCloseable {
     @Override
     public void close() {
         log.info("stopping");
+        if (rest != null) {
+            rest.close();
+        }
+        closeAll();
+    }
+
+    private void closeAll() {
         server.close();
         stopApps();
         topology.close();

@@ -40,7 +40,8 @@ public record ControllerSettings(
         String configSource,
         Map<String, JsonNode> appConfig,
         Clock clock,
-        TopologySettings topology) {
+        TopologySettings topology,
+        Optional<dev.weft.core.rest.RestSettings> rest) {
 
     public static final int DEFAULT_PORT = 6653;
     public static final List<String> DEFAULT_APPS = List.of("learning-switch");
@@ -52,6 +53,7 @@ public record ControllerSettings(
         apps = List.copyOf(apps);
         versions = Set.copyOf(versions);
         appConfig = Map.copyOf(appConfig);
+        java.util.Objects.requireNonNull(rest, "rest");
         if (flowAuditInterval.isNegative()) {
             throw new IllegalArgumentException("flow audit interval must not be negative");
         }
@@ -133,6 +135,8 @@ public record ControllerSettings(
         private Map<String, JsonNode> appConfig = Map.of();
         private Clock clock = Clock.systemUTC();
         private TopologySettings topology = TopologySettings.DEFAULTS;
+        // Off unless asked for: the weft command turns it on (127.0.0.1:8080); embedders choose.
+        private Optional<dev.weft.core.rest.RestSettings> rest = Optional.empty();
 
         /** Apply a config file's values (those present). */
         public Builder config(WeftConfig cfg) {
@@ -187,6 +191,9 @@ public record ControllerSettings(
                 } catch (IllegalArgumentException e) {
                     throw new ConfigException(src, "topology: " + e.getMessage());
                 }
+            }
+            if (cfg.rest() != null) {
+                rest = dev.weft.core.rest.RestSettings.with(rest, cfg.rest(), src, System.getenv());
             }
             configSource = src;
             appConfig = cfg.apps();
@@ -281,11 +288,26 @@ public record ControllerSettings(
             return this;
         }
 
+        /** The REST API (empty: none). */
+        public Builder rest(Optional<dev.weft.core.rest.RestSettings> r) {
+            rest = java.util.Objects.requireNonNull(r);
+            return this;
+        }
+
+        public Builder rest(dev.weft.core.rest.RestSettings r) {
+            return rest(Optional.of(r));
+        }
+
+        /** The REST API settings so far (the command line changes the address of what the file said). */
+        public Optional<dev.weft.core.rest.RestSettings> rest() {
+            return rest;
+        }
+
         public ControllerSettings build() {
             return new ControllerSettings(listen, apps, plugins, dispatchThreads, versions, echoInterval,
                     echoTimeout, handshakeTimeout, requestTimeout, tableMiss, flowAuditInterval, startupHold, network,
                     configFile,
-                    configSource, appConfig, clock, topology);
+                    configSource, appConfig, clock, topology, rest);
         }
     }
 }

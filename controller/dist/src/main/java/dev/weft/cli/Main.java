@@ -31,6 +31,8 @@ public final class Main {
                 (args, out, err) -> dev.weft.sim.cli.SimMain.run(args)));
         COMMANDS.put(ScaleBenchCommand.NAME, new Entry("compile the tenant pipeline for a large synthetic site and time it",
                 ScaleBenchCommand::run));
+        ClientCommands.SUMMARIES.forEach((name, summary) -> COMMANDS.put(name, new Entry(summary,
+                (args, out, err) -> ClientCommands.run(name, args, out, err))));
         COMMANDS.put("bench", new Entry("cbench-equivalent benchmark: simulated switches flood a controller with packet-ins",
                 (args, out, err) -> dev.weft.sim.bench.BenchMain.run(args)));
     }

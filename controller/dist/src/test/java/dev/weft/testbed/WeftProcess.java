@@ -27,6 +27,9 @@ final class WeftProcess implements AutoCloseable {
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-cp", classpath(),
         "dev.weft.cli.Main", "controller"));
     cmd.addAll(List.of(args));
+    if (!List.of(args).contains("--rest")) {
+      cmd.addAll(List.of("--rest", "off")); // the API's default port may be taken on a shared machine
+    }
     Files.createDirectories(log.getParent());
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();

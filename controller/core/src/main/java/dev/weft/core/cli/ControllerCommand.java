@@ -63,6 +63,9 @@ public final class ControllerCommand {
                 .desc("dispatch threads, each serving its switches' I/O and apps (default: one per core)").build());
         o.addOption(Option.builder().longOpt("of-versions").hasArg().argName("LIST")
                 .desc("OpenFlow versions to accept (default 1.0,1.3,1.4,1.5)").build());
+        o.addOption(Option.builder().longOpt("rest").hasArg().argName("ADDR")
+                .desc("the REST API: HOST:PORT, PORT (on 127.0.0.1) or off (default 127.0.0.1:8080; off loopback "
+                        + "it needs a token: rest: token-file or token-env in the config file)").build());
         o.addOption(Option.builder().longOpt("log-level").hasArg().argName("LEVEL")
                 .desc("trace, debug, info, warn, error or off (default info)").build());
         o.addOption(Option.builder("h").longOpt("help").desc("show this help").build());
@@ -88,6 +91,8 @@ public final class ControllerCommand {
             return new ShowVersion();
         }
         ControllerSettings.Builder b = ControllerSettings.builder();
+        // The command runs the API by default (the config file's rest: section and --rest change it).
+        b.rest(dev.weft.core.rest.RestSettings.defaults());
         if (cl.hasOption("config")) {
             Path file = Path.of(cl.getOptionValue("config"));
             WeftConfig cfg = ConfigLoader.load(file);
@@ -122,6 +127,16 @@ public final class ControllerCommand {
                     vs.add(ControllerSettings.parseVersion(v));
                 }
                 b.versions(vs);
+            }
+            if (cl.hasOption("rest")) {
+                String v = cl.getOptionValue("rest").trim();
+                if (v.equals("off")) {
+                    b.rest(java.util.Optional.empty());
+                } else {
+                    var base = b.rest().orElseGet(dev.weft.core.rest.RestSettings::defaults);
+                    b.rest(new dev.weft.core.rest.RestSettings(dev.weft.core.rest.RestSettings.parseListen(v),
+                            base.token(), base.requireToken()));
+                }
             }
             if (cl.hasOption("log-level")) {
                 logLevel = cl.getOptionValue("log-level");

@@ -44,10 +44,19 @@ final class TenantValidator {
     }
 
     private ConfigException error(String pointer, String problem) {
+        return error(pointer, problem, false);
+    }
+
+    /** A value that clashes with another one (a duplicate): the same message, marked as a conflict. */
+    private ConfigException clash(String pointer, String problem) {
+        return error(pointer, problem, true);
+    }
+
+    private ConfigException error(String pointer, String problem, boolean conflict) {
         Optional<JsonLocation> loc = yaml == null ? Optional.empty() : YamlLocator.find(yaml, JsonPointer.compile(pointer));
         String where = pointer.substring(1).replace('/', '.').replaceAll("\\.(\\d+)", "[$1]");
         return new ConfigException(source, loc.map(JsonLocation::getLineNr).orElse(-1),
-                loc.map(JsonLocation::getColumnNr).orElse(-1), where + ": " + problem);
+                loc.map(JsonLocation::getColumnNr).orElse(-1), where + ": " + problem, conflict);
     }
 
     private String required(String value, String pointer, String what) {
@@ -74,17 +83,17 @@ final class TenantValidator {
                         + (MAX_IFACE - 3) + " characters, since its tunnel ports are named vx-" + name + ")");
             }
             if (nodeNames.putIfAbsent(name, at) != null) {
-                throw error(at + "/name", "transport node '" + name + "' is defined twice");
+                throw clash(at + "/name", "transport node '" + name + "' is defined twice");
             }
             DatapathId dpid = dpid(required(d.datapathId(), at, "datapath-id"), at + "/datapath-id");
             String other = nodeDpids.putIfAbsent(dpid, name);
             if (other != null) {
-                throw error(at + "/datapath-id", "datapath id " + dpid + " is already transport node '" + other + "'");
+                throw clash(at + "/datapath-id", "datapath id " + dpid + " is already transport node '" + other + "'");
             }
             IPv4Address tep = ip(required(d.tunnelIp(), at, "tunnel-ip"), at + "/tunnel-ip");
             other = tunnelIps.putIfAbsent(tep, name);
             if (other != null) {
-                throw error(at + "/tunnel-ip", "tunnel ip " + tep + " is already transport node '" + other + "'");
+                throw clash(at + "/tunnel-ip", "tunnel ip " + tep + " is already transport node '" + other + "'");
             }
             nodes.add(new TransportNode(name, dpid, tep));
         }
@@ -103,7 +112,7 @@ final class TenantValidator {
             }
             String tname = name(required(td.name(), at, "name"), at + "/name", "tenant");
             if (!tenantNames.add(tname)) {
-                throw error(at + "/name", "tenant '" + tname + "' is defined twice");
+                throw clash(at + "/name", "tenant '" + tname + "' is defined twice");
             }
             List<LogicalNetwork> networks = new ArrayList<>();
             Set<String> netNames = new HashSet<>();
@@ -116,7 +125,7 @@ final class TenantValidator {
                 }
                 String nname = name(required(nd.name(), nat, "name"), nat + "/name", "network");
                 if (!netNames.add(nname)) {
-                    throw error(nat + "/name", "tenant '" + tname + "' has two networks named '" + nname + "'");
+                    throw clash(nat + "/name", "tenant '" + tname + "' has two networks named '" + nname + "'");
                 }
                 if (nd.segment() == null) {
                     throw error(nat, "segment is required (1.." + LogicalNetwork.MAX_SEGMENT + ")");
@@ -127,7 +136,7 @@ final class TenantValidator {
                 }
                 String owner = segments.putIfAbsent(seg, tname + "/" + nname);
                 if (owner != null) {
-                    throw error(nat + "/segment", "segment " + seg + " is already used by network " + owner);
+                    throw clash(nat + "/segment", "segment " + seg + " is already used by network " + owner);
                 }
                 Optional<IPv4AddressWithMask> subnet = Optional.empty();
                 if (nd.subnet() != null) {
@@ -150,12 +159,12 @@ final class TenantValidator {
                     String pname = name(required(pd.name(), pat, "name"), pat + "/name", "port");
                     String prev = portNames.putIfAbsent(pname, tname + "/" + nname);
                     if (prev != null) {
-                        throw error(pat + "/name", "port '" + pname + "' is already defined in network " + prev
+                        throw clash(pat + "/name", "port '" + pname + "' is already defined in network " + prev
                                 + " (port names are unique across tenants)");
                     }
                     MacAddress mac = mac(required(pd.mac(), pat, "mac"), pat + "/mac");
                     if (!netMacs.add(mac)) {
-                        throw error(pat + "/mac", "MAC " + mac + " is used twice in network " + tname + "/" + nname);
+                        throw clash(pat + "/mac", "MAC " + mac + " is used twice in network " + tname + "/" + nname);
                     }
                     List<IPv4Address> ips = new ArrayList<>();
                     List<String> ipDocs = pd.ips() == null ? List.of() : pd.ips();
@@ -167,7 +176,7 @@ final class TenantValidator {
                         }
                         String holder = netIps.putIfAbsent(ip, pname);
                         if (holder != null) {
-                            throw error(iat, ip + " is already port '" + holder + "' in network " + tname + "/" + nname);
+                            throw clash(iat, ip + " is already port '" + holder + "' in network " + tname + "/" + nname);
                         }
                         ips.add(ip);
                     }
@@ -200,14 +209,14 @@ final class TenantValidator {
             }
             String other = interfaces.putIfAbsent(name, port);
             if (other != null) {
-                throw error(at + "/interface", "interface '" + name + "' already binds port '" + other + "'");
+                throw clash(at + "/interface", "interface '" + name + "' already binds port '" + other + "'");
             }
             return new Binding.Interface(name);
         }
         if (Boolean.TRUE.equals(b.byMac())) {
             String other = macBound.putIfAbsent(mac, port);
             if (other != null) {
-                throw error(at + "/by-mac", "MAC " + mac + " is bound twice by MAC (ports '" + other + "' and '" + port
+                throw clash(at + "/by-mac", "MAC " + mac + " is bound twice by MAC (ports '" + other + "' and '" + port
                         + "'); a MAC binding must be unique");
             }
             return new Binding.ByMac();

@@ -239,6 +239,40 @@ public final class Reconciler {
         return done;
     }
 
+    /**
+     * What is desired and installed on a switch, entry by entry, with the owning app: a snapshot
+     * taken on the control lane (empty when the reconciler has never heard of the switch). For
+     * the REST API; any thread.
+     */
+    public CompletableFuture<java.util.Optional<FlowTableView>> flowTable(DatapathId dpid) {
+        CompletableFuture<java.util.Optional<FlowTableView>> done = new CompletableFuture<>();
+        control.execute(() -> {
+            SwitchState s = states.get(dpid);
+            if (s == null) {
+                done.complete(java.util.Optional.empty());
+                return;
+            }
+            Set<FlowKey> keys = new HashSet<>(s.desired.keySet());
+            keys.addAll(s.installed.keySet());
+            List<FlowTableView.Entry> entries = new ArrayList<>();
+            for (FlowKey k : keys) {
+                Desired d = s.desired.get(k);
+                Installed i = s.installed.get(k);
+                entries.add(new FlowTableView.Entry(k.table(), k.priority(), k.match(),
+                        java.util.Optional.ofNullable(d).map(x -> new FlowTableView.Desired(x.appId(), x.scope(),
+                                x.cookie(), x.spec().instructions())),
+                        java.util.Optional.ofNullable(i).map(x -> new FlowTableView.Installed(x.cookie(),
+                                x.instructions()))));
+            }
+            entries.sort(java.util.Comparator.comparingInt((FlowTableView.Entry e) -> e.table().getValue())
+                    .thenComparing(e -> -e.priority()).thenComparing(e -> e.match().toString()));
+            Stats st = new Stats(s.flowMods, s.adopted, s.repaired, s.errors, s.desired.size(), s.installed.size());
+            done.complete(java.util.Optional.of(new FlowTableView(dpid, s.sw != null, s.synced, holding, st,
+                    entries)));
+        });
+        return done;
+    }
+
     private SwitchState state(DatapathId dpid) {
         return states.computeIfAbsent(dpid, SwitchState::new);
     }

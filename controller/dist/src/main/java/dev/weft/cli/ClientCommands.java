@@ -1,0 +1,216 @@
+package dev.weft.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.DefaultParser;
+import org.apache.commons.cli.HelpFormatter;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.apache.commons.cli.ParseException;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code weft switches|hosts|tenants|migrations|reload}: clients of a running controller's REST
+ * API. Tables for people, {@code --json} (the API's own answer) for scripts. Exit codes: 0 done,
+ * 1 the API could not be reached or answered with an error (one line), 2 bad arguments.
+ */
+final class ClientCommands {
+    /** The commands, with their summaries for {@code weft help}. */
+    static final Map<String, String> SUMMARIES = new java.util.LinkedHashMap<>();
+
+    static {
+        SUMMARIES.put("switches", "connected switches (a client of the controller's REST API)");
+        SUMMARIES.put("hosts", "hosts the controller has seen");
+        SUMMARIES.put("tenants", "tenants, networks and logical ports with where each port is now");
+        SUMMARIES.put("migrations", "recent VM migrations, newest first");
+        SUMMARIES.put("reload", "make the controller re-read its config file");
+    }
+
+    private static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private ClientCommands() {
+    }
+
+    private interface Body {
+        void print(ApiClient api, boolean json, CommandLine cl, PrintStream out) throws ApiClient.Failure;
+    }
+
+    static int run(String name, String[] args, PrintStream out, PrintStream err) {
+        return run(name, args, out, err, System.getenv());
+    }
+
+    static int run(String name, String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
+        Options o = new Options();
+        o.addOption(Option.builder().longOpt("api").hasArg().argName("URL")
+                .desc("the controller's API (default $WEFT_API, else " + ApiClient.DEFAULT_API + ")").build());
+        o.addOption(Option.builder().longOpt("token-file").hasArg().argName("FILE")
+                .desc("the API's bearer token (default $WEFT_API_TOKEN)").build());
+        o.addOption(Option.builder().longOpt("json").desc("print the API's JSON answer").build());
+        if (name.equals("migrations")) {
+            o.addOption(Option.builder("n").longOpt("limit").hasArg().argName("N")
+                    .desc("at most this many (default 20)").build());
+        }
+        o.addOption(Option.builder("h").longOpt("help").desc("show this help").build());
+        CommandLine cl;
+        try {
+            cl = new DefaultParser().parse(o, args);
+            if (!cl.getArgList().isEmpty()) {
+                throw new ParseException("unexpected argument '" + cl.getArgList().get(0) + "'");
+            }
+        } catch (ParseException e) {
+            err.println("weft " + name + ": " + e.getMessage() + " (try 'weft " + name + " --help')");
+            return 2;
+        }
+        if (cl.hasOption("help")) {
+            PrintWriter w = new PrintWriter(out);
+            new HelpFormatter().printHelp(w, 100, "weft " + name + " [options]", "\n" + SUMMARIES.get(name) + ".\n\n",
+                    o, 2, 2, "\nExit codes: 0 done, 1 the API is unreachable or said no, 2 bad arguments.\n");
+            w.flush();
+            return 0;
+        }
+        ApiClient api;
+        try {
+            api = ApiClient.of(cl.getOptionValue("api"), cl.getOptionValue("token-file"), env);
+        } catch (IllegalArgumentException e) {
+            err.println("weft " + name + ": " + e.getMessage());
+            return 2;
+        }
+        Body body = switch (name) {
+            case "switches" -> ClientCommands::switches;
+            case "hosts" -> ClientCommands::hosts;
+            case "tenants" -> ClientCommands::tenants;
+            case "migrations" -> ClientCommands::migrations;
+            case "reload" -> ClientCommands::reload;
+            default -> throw new IllegalArgumentException(name);
+        };
+        try {
+            body.print(api, cl.hasOption("json"), cl, out);
+            return 0;
+        } catch (ApiClient.Failure e) {
+            err.println("weft " + name + ": " + e.getMessage());
+            return 1;
+        } catch (NumberFormatException e) {
+            err.println("weft " + name + ": --limit needs a whole number");
+            return 2;
+        }
+    }
+
+    private static boolean json(boolean json, JsonNode n, PrintStream out) {
+        if (json) {
+            try {
+                out.println(PRETTY.writeValueAsString(n));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return json;
+    }
+
+    private static String text(JsonNode n) {
+        return n == null || n.isNull() || n.isMissingNode() ? "-" : n.asText();
+    }
+
+    /** hv1/3 (a transport node's name when it is one), else the datapath id. */
+    static String location(JsonNode l) {
+        if (l == null || l.isNull() || l.isMissingNode()) {
+            return "-";
+        }
+        String sw = l.path("transport-node").isTextual() ? l.path("transport-node").asText() : l.path("dpid").asText();
+        return sw + " port " + l.path("port").asText();
+    }
+
+    private static void switches(ApiClient api, boolean json, CommandLine cl, PrintStream out) throws ApiClient.Failure {
+        JsonNode all = api.get("/api/v1/switches");
+        if (json(json, all, out)) {
+            return;
+        }
+        Table t = new Table("DATAPATH ID", "NAME", "OPENFLOW", "ADDRESS", "PORTS", "FLOWS", "CONNECTED SINCE");
+        for (JsonNode s : all) {
+            JsonNode f = s.path("flows");
+            t.row(s.path("dpid").asText(), text(s.path("transport-node")), s.path("openflow-version").asText(),
+                    s.path("address").asText(), s.path("ports").size(),
+                    f.isMissingNode() ? "-" : f.path("installed").asInt() + "/" + f.path("desired").asInt(),
+                    s.path("connected-since").asText());
+        }
+        t.print(out);
+    }
+
+    private static void hosts(ApiClient api, boolean json, CommandLine cl, PrintStream out) throws ApiClient.Failure {
+        JsonNode all = api.get("/api/v1/hosts");
+        if (json(json, all, out)) {
+            return;
+        }
+        Table t = new Table("MAC", "VLAN", "SWITCH", "PORT", "IPS", "LAST SEEN");
+        for (JsonNode h : all) {
+            List<String> ips = new ArrayList<>();
+            h.path("ips").forEach(i -> ips.add(i.asText()));
+            t.row(h.path("mac").asText(), text(h.path("vlan")), h.path("location").path("dpid").asText(),
+                    h.path("location").path("port").asText(), ips.isEmpty() ? "-" : String.join(",", ips),
+                    h.path("last-seen").asText());
+        }
+        t.print(out);
+    }
+
+    private static void tenants(ApiClient api, boolean json, CommandLine cl, PrintStream out) throws ApiClient.Failure {
+        JsonNode all = api.get("/api/v1/tenants");
+        if (json(json, all, out)) {
+            return;
+        }
+        Table t = new Table("TENANT", "NETWORK", "SEGMENT", "PORT", "MAC", "IPS", "LOCATION");
+        for (JsonNode tenant : all) {
+            if (tenant.path("networks").isEmpty()) {
+                t.row(tenant.path("name").asText(), null, null, null, null, null, null);
+            }
+            for (JsonNode n : tenant.path("networks")) {
+                if (n.path("ports").isEmpty()) {
+                    t.row(tenant.path("name").asText(), n.path("name").asText(), n.path("segment").asText(), null,
+                            null, null, null);
+                }
+                for (JsonNode p : n.path("ports")) {
+                    List<String> ips = new ArrayList<>();
+                    p.path("ips").forEach(i -> ips.add(i.asText()));
+                    t.row(tenant.path("name").asText(), n.path("name").asText(), n.path("segment").asText(),
+                            p.path("name").asText(), p.path("mac").asText(), ips.isEmpty() ? "-" : String.join(",", ips),
+                            p.path("location").isNull() ? "(not located)" : location(p.path("location")));
+                }
+            }
+        }
+        t.print(out);
+    }
+
+    private static void migrations(ApiClient api, boolean json, CommandLine cl, PrintStream out)
+            throws ApiClient.Failure {
+        int limit = Integer.parseInt(cl.getOptionValue("limit", "20"));
+        JsonNode all = api.get("/api/v1/migrations?limit=" + limit);
+        if (json(json, all, out)) {
+            return;
+        }
+        Table t = new Table("#", "PORT", "NETWORK", "FROM", "TO", "CONVERGED", "CAUSE", "AT");
+        for (JsonNode m : all) {
+            JsonNode c = m.path("convergence-ms");
+            t.row(m.path("sequence").asText(), m.path("subject").asText(), text(m.path("network")),
+                    location(m.path("from")), location(m.path("to")), c.isNumber() ? c.asText() + " ms" : "-",
+                    m.path("cause").asText(), m.path("detected-at").asText());
+        }
+        if (t.isEmpty()) {
+            out.println("no migrations yet");
+            return;
+        }
+        t.print(out);
+    }
+
+    private static void reload(ApiClient api, boolean json, CommandLine cl, PrintStream out) throws ApiClient.Failure {
+        JsonNode r = api.post("/api/v1/reload");
+        if (json(json, r, out)) {
+            return;
+        }
+        out.println("config " + r.path("outcome").asText() + ": " + r.path("message").asText());
+    }
+}
