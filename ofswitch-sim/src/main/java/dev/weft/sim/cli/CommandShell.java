@@ -29,6 +29,7 @@ public final class CommandShell {
             "  flows S | groups S | ports S | counts S   inspect a switch",
             "  disconnect S | reconnect S         drop or restore a switch's controller connection",
             "  wait [SECONDS]                     wait until every switch is connected (default 10)",
+            "  sleep [MS]                         pause (default 1000 ms), e.g. while the controller programs",
             "  help | quit");
 
     private final SimNetwork net;
@@ -156,6 +157,18 @@ public final class CommandShell {
             case "wait" -> {
                 awaitHandshakes(net, Duration.ofSeconds(w.length > 1 ? number(w[1]) : 10));
                 out.println("all switches connected");
+            }
+            case "sleep" -> {
+                // Scripts: give the controller time to program the switches after they connect.
+                long ms = w.length > 1 ? number(w[1]) : 1000;
+                if (ms < 0 || ms > 600_000) {
+                    throw new IllegalArgumentException("sleep takes 0..600000 milliseconds");
+                }
+                try {
+                    Thread.sleep(ms);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             default -> throw new IllegalArgumentException("unknown command '" + w[0] + "' (try help)");
         }
