@@ -68,7 +68,8 @@ public final class TenantManager implements TenantService {
     // Published snapshots (read from any thread).
     private volatile NetworkConfig config = NetworkConfig.empty();
     private volatile LocationMap locations = LocationMap.EMPTY;
-    private volatile Map<DatapathId, Map<String, OFPort>> tunnels = Map.of();
+    /** Written on the control lane, one node at a time; read from any thread. */
+    private final Map<DatapathId, Map<String, OFPort>> tunnels = new java.util.concurrent.ConcurrentHashMap<>();
 
     // Control-lane state: what each switch last told us, by port name.
     private final Map<DatapathId, Map<String, OFPort>> portsBySwitch = new HashMap<>();
@@ -221,7 +222,7 @@ public final class TenantManager implements TenantService {
         }
         locateStatic(dpid, seen.cause());
         config.node(dpid).ifPresent(n -> {
-            recomputeTunnels();
+            recomputeTunnels(n);
             bus.dispatch(new TransportNodeChanged(n, tunnelPorts(dpid)));
         });
         checkAllReported();
@@ -239,7 +240,7 @@ public final class TenantManager implements TenantService {
         }
         if (name.startsWith(TUNNEL_PREFIX)) {
             config.node(dpid).ifPresent(n -> {
-                recomputeTunnels();
+                recomputeTunnels(n);
                 bus.dispatch(new TransportNodeChanged(n, tunnelPorts(dpid)));
             });
             return;
@@ -317,23 +318,32 @@ public final class TenantManager implements TenantService {
         bus.dispatch(new LogicalPortLocated(p, Optional.ofNullable(to), Optional.ofNullable(from), cause));
     }
 
+    /** Every node's tunnel ports (after a configuration change: the set of nodes may differ). */
     private void recomputeTunnels() {
-        Map<DatapathId, Map<String, OFPort>> t = new HashMap<>();
+        tunnels.keySet().removeIf(d -> config.node(d).isEmpty());
         for (TransportNode n : config.transportNodes()) {
-            Map<String, OFPort> ports = portsBySwitch.get(n.dpid());
-            if (ports == null) {
-                continue;
-            }
-            Map<String, OFPort> byRemote = new HashMap<>();
-            for (TransportNode other : config.transportNodes()) {
-                OFPort p = ports.get(n.tunnelPortTo(other));
-                if (p != null && !other.equals(n)) {
-                    byRemote.put(other.name(), p);
+            recomputeTunnels(n);
+        }
+    }
+
+    /** One node's tunnel ports (its switch connected, or one of its vx- ports changed). */
+    private void recomputeTunnels(TransportNode n) {
+        Map<String, OFPort> ports = portsBySwitch.get(n.dpid());
+        if (ports == null) {
+            tunnels.remove(n.dpid());
+            return;
+        }
+        Map<String, OFPort> byRemote = new HashMap<>();
+        for (var e : ports.entrySet()) {
+            String name = e.getKey();
+            if (name.startsWith(TUNNEL_PREFIX)) {
+                String remote = name.substring(TUNNEL_PREFIX.length());
+                if (!remote.equals(n.name()) && config.node(remote).isPresent()) {
+                    byRemote.put(remote, e.getValue());
                 }
             }
-            t.put(n.dpid(), Map.copyOf(byRemote));
         }
-        tunnels = Map.copyOf(t);
+        tunnels.put(n.dpid(), Map.copyOf(byRemote));
     }
 
     /** The networks with at least one located port on {@code dpid} (control lane). */
