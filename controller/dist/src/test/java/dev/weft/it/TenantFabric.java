@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Weft with the tenant apps and a simulated fabric built from the same YAML, for spec tests. */
-final class TenantFabric implements AutoCloseable {
+public final class TenantFabric implements AutoCloseable {
     final Controller controller;
     final SimNetwork net;
     final NetworkConfig config;
@@ -59,7 +59,8 @@ final class TenantFabric implements AutoCloseable {
         awaitConverged(controller, net.hosts().size());
     }
 
-    static void awaitConverged(Controller controller, int expected) throws Exception {
+    /** Wait until {@code expected} logical ports are located and the reconciler has nothing left to send. */
+    public static void awaitConverged(Controller controller, int expected) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (controller.tenants().locations().size() < expected) {
             if (System.nanoTime() > deadline) {

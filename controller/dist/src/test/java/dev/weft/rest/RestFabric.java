@@ -125,27 +125,7 @@ public final class RestFabric implements AutoCloseable {
 
     /** Wait until {@code located} logical ports are located and the reconciler has nothing left to send. */
     public void awaitConverged(int located) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (controller.tenants().locations().size() < located) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("located " + controller.tenants().locations().keySet() + " of " + located);
-            }
-            Thread.sleep(5);
-        }
-        long before = -1;
-        while (true) {
-            controller.reconciler().quiesce().get(10, TimeUnit.SECONDS);
-            long sent = controller.reconciler().stats().values().stream().mapToLong(Reconciler.Stats::flowModsSent)
-                    .sum();
-            if (sent == before) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("flows did not settle");
-            }
-            before = sent;
-            Thread.sleep(20);
-        }
+        dev.weft.it.TenantFabric.awaitConverged(controller, located);
     }
 
     @Override

@@ -63,14 +63,6 @@ public final class Dispatcher implements AutoCloseable {
         return group instanceof EpollEventLoopGroup;
     }
 
-    public int size() {
-        return lanes.length;
-    }
-
-    public Lane lane(int index) {
-        return lanes[index];
-    }
-
     /**
      * The lane of an event loop. A loop that is not one of ours (an embedded channel in a test)
      * gets a lane of its own.

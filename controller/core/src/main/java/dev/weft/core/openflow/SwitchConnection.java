@@ -83,7 +83,6 @@ final class SwitchConnection implements Switch, Lane.Flushable {
     private final Map<Long, Pending<?>> pending = new HashMap<>();
     private final SentRing sent = new SentRing(1024);
     private int nextXid = 0x4000_0000;
-    private long droppedPacketIns;
     /** Non-null while a takeover waits for the old connection to be gone: input is held here. */
     private List<OFMessage> held;
 
@@ -402,14 +401,12 @@ final class SwitchConnection implements Switch, Lane.Flushable {
     private void packetIn(OFPacketIn pi) {
         Optional<Ethernet> frame = Ethernet.parse(pi.getData());
         if (frame.isEmpty()) {
-            droppedPacketIns++;
             log.debug("{} PACKET_IN of {} bytes is not an Ethernet frame; dropped", id, pi.getData().length);
             return;
         }
         OFPort in = version == OFVersion.OF_10 || version == OFVersion.OF_11
                 ? pi.getInPort() : pi.getMatch().get(MatchField.IN_PORT);
         if (in == null) {
-            droppedPacketIns++;
             log.debug("{} PACKET_IN without an in_port; dropped", id);
             return;
         }
@@ -440,10 +437,6 @@ final class SwitchConnection implements Switch, Lane.Flushable {
     /** Whether the connection is reading (false while backpressure holds it). */
     boolean channelAutoRead() {
         return channel.config().isAutoRead();
-    }
-
-    long droppedPacketIns() {
-        return droppedPacketIns;
     }
 
     // ---- closing -------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ import dev.weft.api.event.SwitchConnected;
 import dev.weft.api.event.TransportNodeChanged;
 import dev.weft.api.tenant.Binding;
 import dev.weft.api.tenant.LocationControl;
-import dev.weft.api.tenant.LogicalNetwork;
 import dev.weft.api.tenant.LogicalPort;
 import dev.weft.api.tenant.NetworkConfig;
 import dev.weft.api.tenant.PortLocation;
@@ -29,7 +28,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -344,26 +342,6 @@ public final class TenantManager implements TenantService {
             }
         }
         tunnels.put(n.dpid(), Map.copyOf(byRemote));
-    }
-
-    /** The networks with at least one located port on {@code dpid} (control lane). */
-    public Set<Integer> networksOn(DatapathId dpid) {
-        Set<Integer> s = new HashSet<>();
-        for (LogicalNetwork n : config.networks()) {
-            for (LogicalPort p : n.ports()) {
-                PortLocation l = locations.get(p.name());
-                if (l != null && l.dpid().equals(dpid)) {
-                    s.add(n.segment());
-                    break;
-                }
-            }
-        }
-        return s;
-    }
-
-    /** For tests: every known port name on a switch. */
-    List<String> knownPorts(DatapathId dpid) {
-        return List.copyOf(portsBySwitch.getOrDefault(dpid, Map.of()).keySet());
     }
 
     private final class Control implements LocationControl {
