@@ -68,7 +68,7 @@ public final class Controller implements AutoCloseable {
             }
         }).orElse(null);
         this.dispatcher = new Dispatcher(s.dispatchThreads());
-        this.switches = new SwitchManager(dispatcher, bus, s.requestTimeout());
+        this.switches = new SwitchManager(dispatcher, bus, s.requestTimeout(), s.takeoverProbe());
         this.tenants = new dev.weft.core.tenant.TenantManager(dispatcher.control(), bus, s.clock());
         this.reconciler = new dev.weft.core.flow.Reconciler(dispatcher.control(), bus, s.flowAuditInterval());
         tenants.subscribe();
@@ -97,8 +97,9 @@ public final class Controller implements AutoCloseable {
             startApps(cat);
             tenants.apply(s.network());
             srv = new OpenFlowServer(new OpenFlowServer.Options(s.versions(), s.handshakeTimeout(), s.echoInterval(),
-                    s.echoTimeout(), s.tableMissToController()), switches, dispatcher, s.clock());
-            this.bound = srv.bind(s.listen());
+                    s.echoTimeout(), s.tableMissToController(), switchTls(s),
+                    new dev.weft.core.openflow.DatapathPins(s.pins())), switches, dispatcher, s.clock());
+            this.bound = srv.bindAll(s.listen());
         } catch (RuntimeException e) {
             if (srv != null) {
                 srv.close();
@@ -130,6 +131,14 @@ public final class Controller implements AutoCloseable {
         }
         log.info("Weft {} started: apps {} in this order, {} dispatch thread(s) ({})", Version.get(),
                 s.apps(), s.dispatchThreads(), dispatcher.epoll() ? "epoll" : "nio");
+    }
+
+    private static Optional<io.netty.handler.ssl.SslContext> switchTls(ControllerSettings s) {
+        try {
+            return s.switchTls().map(dev.weft.core.tls.PemTls::serverContext);
+        } catch (IllegalArgumentException e) {
+            throw new dev.weft.core.config.ConfigException(s.configSource(), "controller.tls: " + e.getMessage());
+        }
     }
 
     /** Start a controller; throws {@link AppLoadException}, {@link dev.weft.core.config.ConfigException} or

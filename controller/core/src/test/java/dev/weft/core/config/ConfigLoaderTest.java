@@ -44,7 +44,7 @@ class ConfigLoaderTest {
         var s = ControllerSettings.builder()
                 .config(ConfigLoader.parse(yaml.replace("500ms", "6s"), "weft.yaml")).build();
         assertEquals(2, s.listen().size());
-        assertEquals(6633, s.listen().get(1).getPort());
+        assertEquals(6633, s.listen().get(1).address().getPort());
         assertEquals(3, s.dispatchThreads());
         assertEquals(Set.of(OFVersion.OF_13), s.versions());
         assertEquals(Duration.ofSeconds(2), s.echoInterval());
@@ -123,7 +123,7 @@ class ConfigLoaderTest {
         Path f = Files.writeString(dir.resolve("w.yaml"), "");
         var s = ControllerSettings.builder().config(ConfigLoader.load(f)).build();
         assertEquals(List.of("learning-switch"), s.apps());
-        assertEquals(6653, s.listen().get(0).getPort());
+        assertEquals(6653, s.listen().get(0).address().getPort());
     }
 
     record AppCfg(Duration idleTimeout, Integer priority) {
