@@ -48,6 +48,17 @@ class ControllerTest {
     }
 
     @Test
+    void aMissingTlsKeyFileIsAConfigErrorNamingTheFile() {
+        var tls = new dev.weft.core.tls.PemTls(plugins.resolve("nope-privkey.pem"), plugins.resolve("cert.pem"),
+                java.util.Optional.of(plugins.resolve("ca.pem")));
+        ConfigException e = assertThrows(ConfigException.class, () -> Controller.start(local().apps(List.of())
+                .switchTls(tls).listenAddresses(List.of(new dev.weft.core.openflow.ListenAddress(
+                        new InetSocketAddress("127.0.0.1", 0), true))).build()));
+        assertTrue(e.getMessage().contains("controller.tls: private-key: no such file " + plugins.resolve("nope-privkey.pem")),
+                e.getMessage());
+    }
+
+    @Test
     void unknownAppStopsTheStart() {
         AppLoadException e = assertThrows(AppLoadException.class,
                 () -> Controller.start(local().apps(List.of("nope")).build()));
