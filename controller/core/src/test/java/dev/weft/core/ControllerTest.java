@@ -79,7 +79,7 @@ class ControllerTest {
             var addr = new InetSocketAddress("127.0.0.1", taken.getLocalPort());
             IllegalStateException e = assertThrows(IllegalStateException.class,
                     () -> Controller.start(local().apps(List.of()).listen(List.of(addr)).build()));
-            assertTrue(e.getMessage().startsWith("cannot listen on /127.0.0.1:" + taken.getLocalPort()), e.getMessage());
+            assertTrue(e.getMessage().startsWith("cannot listen on tcp:127.0.0.1:" + taken.getLocalPort()), e.getMessage());
         }
         long weftThreads = Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.getName().startsWith("weft-dispatch") && t.isAlive()).count();
