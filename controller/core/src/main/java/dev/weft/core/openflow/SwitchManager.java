@@ -36,6 +36,27 @@ public final class SwitchManager implements SwitchService, SwitchActivator {
     private final Duration requestTimeout;
     private final Duration takeoverProbe;
     private final Map<DatapathId, SwitchConnection> active = new ConcurrentHashMap<>();
+    /** Per connected datapath id (so bounded by the switches): refusals logged at most every 10 s. */
+    private final Map<DatapathId, RateLimit> refusalLog = new ConcurrentHashMap<>();
+
+    /** At most one report per period; counts what it held back. */
+    private static final class RateLimit {
+        private static final long PERIOD = TimeUnit.SECONDS.toNanos(10);
+        private long last = Long.MIN_VALUE;
+        private long held;
+
+        /** -1: do not log; else log, with this many held back since the last report. */
+        synchronized long admit(long now) {
+            if (last != Long.MIN_VALUE && now - last < PERIOD) {
+                held++;
+                return -1;
+            }
+            last = now;
+            long h = held;
+            held = 0;
+            return h;
+        }
+    }
 
     public SwitchManager(Dispatcher dispatcher, EventBus bus, Duration requestTimeout) {
         this(dispatcher, bus, requestTimeout, DEFAULT_TAKEOVER_PROBE);
@@ -78,7 +99,7 @@ public final class SwitchManager implements SwitchService, SwitchActivator {
 
     /** Any thread: {@code conn} claims the datapath id that {@code current} holds; probe {@code current}. */
     private void contest(SwitchConnection conn, SwitchConnection current, HandshakeResult r) {
-        log.info("{} claimed by a new connection from {} while connected from {}; probing the existing connection",
+        log.debug("{} claimed by a new connection from {} while connected from {}; probing the existing connection",
                 conn.id(), conn.remoteAddress(), current.remoteAddress());
         long start = System.nanoTime();
         current.probe(takeoverProbe).thenAccept(alive -> conn.lane().execute(() ->
@@ -92,9 +113,13 @@ public final class SwitchManager implements SwitchService, SwitchActivator {
             return; // the newcomer left while we probed
         }
         if (alive && current.isConnected()) {
-            log.warn("{} refused a second connection from {}: the switch connected from {} answered an echo in {} ms;"
-                    + " a live switch's datapath id is not taken over", conn.id(), conn.remoteAddress(),
-                    current.remoteAddress(), millis(probeNanos));
+            long suppressed = refusalLog.computeIfAbsent(conn.id(), k -> new RateLimit()).admit(System.nanoTime());
+            if (suppressed >= 0) {
+                log.warn("{} refused a second connection from {}: the switch connected from {} answered an echo in {} ms;"
+                        + " a live switch's datapath id is not taken over{}", conn.id(), conn.remoteAddress(),
+                        current.remoteAddress(), millis(probeNanos),
+                        suppressed > 0 ? " (" + suppressed + " more refused since the last report)" : "");
+            }
             conn.refuse();
             return;
         }
@@ -130,6 +155,8 @@ public final class SwitchManager implements SwitchService, SwitchActivator {
 
     /** Lane: forget a connection that closed (unless a newer one already took its place). */
     void unregister(SwitchConnection conn) {
-        active.remove(conn.id(), conn);
+        if (active.remove(conn.id(), conn)) {
+            refusalLog.remove(conn.id());
+        }
     }
 }
