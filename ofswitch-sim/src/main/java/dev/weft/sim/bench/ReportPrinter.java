@@ -40,6 +40,7 @@ final class ReportPrinter {
 
     void testFinished(TestResult test) {
         out.println(testLine(test, LocalTime.now(clock)));
+        out.println(Fairness.of(test.responses()).line());
         out.flush();
     }
 
