@@ -26,7 +26,7 @@ public record Fairness(long min, long median, long max, int switchesAtZero, int 
 
     /** The least-served switch's share of the median (1 = perfectly even; 0 = starved). */
     public double minOverMedian() {
-        return median == 0 ? (min == 0 ? 1 : 0) : (double) min / median;
+        return median == 0 ? (max == 0 ? 1 : 0) : (double) min / median;
     }
 
     public String line() {

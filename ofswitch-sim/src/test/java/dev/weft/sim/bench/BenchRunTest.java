@@ -200,7 +200,7 @@ class BenchRunTest {
             assertEquals(9, lines.length, String.join("\n", lines));
             assertTrue(lines[0].matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} 2   switches: responses: ( \\d+ ){2} total = [\\d.]+ per ms \\(warm-up\\)"),
                     lines[0]);
-            String fairness = "   per switch: min/median/max = \\d+/\\d+/\\d+ responses, \\d of 2 switches at 0, min/median = [\\d.]+";
+            String fairness = "   per switch: min/median/max = \\d+/\\d+/\\d+ responses, \\d of 2 switches at 0, min/median = [\\d.]+; packet-ins sent min/median/max = \\d+/\\d+/\\d+";
             assertTrue(lines[1].matches(fairness), lines[1]);
             assertTrue(lines[2].matches(".* total = [\\d.]+ per ms"), lines[2]);
             assertTrue(lines[3].matches(fairness), lines[3]);
