@@ -18,7 +18,6 @@ import org.apache.commons.cli.ParseException;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
