@@ -18,7 +18,6 @@ import org.apache.commons.cli.ParseException;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -54,7 +53,8 @@ public final class ControllerCommand {
     static Options options() {
         Options o = new Options();
         o.addOption(Option.builder("l").longOpt("listen").hasArg().argName("ADDR")
-                .desc("where switches connect: PORT or HOST:PORT; repeat or separate with commas (default 0.0.0.0:6653)")
+                .desc("where switches connect: [tcp:|ssl:]PORT or [tcp:|ssl:]HOST:PORT; repeat or separate with commas "
+                        + "(default 0.0.0.0:6653; ssl: needs controller: tls: in the config file)")
                 .build());
         o.addOption(Option.builder("a").longOpt("apps").hasArg().argName("LIST")
                 .desc("apps to run, in chain order, comma-separated (default learning-switch)").build());
@@ -107,15 +107,15 @@ public final class ControllerCommand {
         String logLevel = null;
         try {
             if (cl.hasOption("listen")) {
-                List<InetSocketAddress> addrs = new ArrayList<>();
+                List<dev.weft.core.openflow.ListenAddress> addrs = new ArrayList<>();
                 for (String v : cl.getOptionValues("listen")) {
                     for (String part : v.split(",")) {
                         if (!part.isBlank()) {
-                            addrs.add(ControllerSettings.parseListen(part));
+                            addrs.add(ControllerSettings.parseListenAddress(part));
                         }
                     }
                 }
-                b.listen(addrs);
+                b.listenAddresses(addrs);
             }
             if (cl.hasOption("apps")) {
                 b.apps(Arrays.stream(cl.getOptionValue("apps").split(",")).map(String::trim)
