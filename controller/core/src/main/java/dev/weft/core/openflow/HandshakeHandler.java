@@ -305,8 +305,14 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         }
         var barrier = factory.buildBarrierRequest().build();
         barrierXid = barrier.getXid();
+        sent.add(barrier);
         state = State.WAIT_BARRIER;
         ctx.writeAndFlush(barrier);
+        // Active now, not at the BARRIER_REPLY: the switch applies what we sent in order anyway,
+        // and a switch that sends packet-ins right after its FEATURES_REPLY (cbench does; so does
+        // any busy switch) queues the reply behind all of them. Waiting for it left such switches
+        // in the handshake for seconds, unserved, their packet-ins piling up in memory.
+        activate(ctx);
     }
 
     private void activate(ChannelHandlerContext ctx) {

@@ -52,6 +52,25 @@ public final class OpenFlowServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Per switch, per turn of its event loop: one read of at most this many bytes (about 50
+     * cbench packet-ins). Netty's default (16 reads of up to 64 KB) let one busy switch take a
+     * megabyte, thousands of packet-ins, per turn: with 128 switches on a loop, a turn of the loop
+     * took seconds, so most switches got nothing in a second and everyone else's packet-ins and
+     * handshakes waited behind them. A small budget makes the loop go round the switches often.
+     */
+    static final int READ_BUDGET = 4 * 1024;
+    /**
+     * Output queued for a switch above which it is not read until it drains below the low mark
+     * (backpressure): bounds memory per switch to about this plus one turn's answers.
+     */
+    static final int WRITE_HIGH = 64 * 1024;
+    static final int WRITE_LOW = 32 * 1024;
+
+    private static io.netty.channel.RecvByteBufAllocator readBudget() {
+        return new io.netty.channel.AdaptiveRecvByteBufAllocator(512, 2048, READ_BUDGET).maxMessagesPerRead(1);
+    }
+
     private final Options options;
     private final SwitchActivator activator;
     private final Clock clock;
@@ -147,7 +166,8 @@ public final class OpenFlowServer implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, readBudget())
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(WRITE_LOW, WRITE_HIGH))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
