@@ -147,9 +147,17 @@ public final class AppHarness implements AutoCloseable {
      */
     public void deliverAll(Event... events) {
         List<CompletableFuture<Disposition>> all = new ArrayList<>();
-        for (Event e : events) {
-            all.add(e instanceof SwitchEvent se ? controller().deliver(se) : controller().deliver((NetworkEvent) e));
-        }
+        // Queued from a task on the control lane: queued from this thread, the lane could run the
+        // first event, and what its handlers defer, before the second is queued.
+        CompletableFuture<Void> queued = new CompletableFuture<>();
+        controller().controlLane().execute(() -> {
+            for (Event e : events) {
+                all.add(e instanceof SwitchEvent se ? controller().deliver(se)
+                        : controller().deliver((NetworkEvent) e));
+            }
+            queued.complete(null);
+        });
+        queued.join();
         settle();
         all.forEach(CompletableFuture::join);
     }

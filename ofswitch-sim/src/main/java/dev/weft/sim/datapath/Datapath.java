@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.projectfloodlight.openflow.protocol.OFActionType;
 import org.projectfloodlight.openflow.protocol.OFBadRequestCode;
 import org.projectfloodlight.openflow.protocol.OFCapabilities;
@@ -92,6 +93,7 @@ public final class Datapath {
     private long localPackets;
     private long packetInsSent;
     private long packetInsDropped;
+    private Consumer<TableVisit> pipelineWatcher;
 
     public Datapath(DatapathConfig config, OFVersion version, Ticker ticker, DatapathEnvironment env) {
         this.config = config;
@@ -260,6 +262,21 @@ public final class Datapath {
         p.rxPackets++;
         p.rxBytes += frame.length();
         pipeline.process(new Packet(frame, portNumber.getPortNumber()), 0);
+    }
+
+    /**
+     * Sees every table each packet goes through, in order (null: nobody). For in-process specs
+     * that say where a frame went, or which table dropped it.
+     */
+    public void watchPipeline(Consumer<TableVisit> watcher) {
+        this.pipelineWatcher = watcher;
+    }
+
+    void visited(int table, FlowEntry e, long metadata) {
+        if (pipelineWatcher != null) {
+            pipelineWatcher.accept(e == null ? TableVisit.miss(table, metadata)
+                    : new TableVisit(table, e.priority, e.cookie, metadata));
+        }
     }
 
     void tableMiss(Packet p, int table) {

@@ -48,6 +48,7 @@ final class Pipeline {
         while (true) {
             FlowTable t = dp.tables[table];
             FlowEntry e = t.lookup(p);
+            dp.visited(table, e, p.metadata);
             if (e == null) {
                 dp.tableMiss(p, table);
                 return;
