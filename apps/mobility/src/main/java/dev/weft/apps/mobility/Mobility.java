@@ -372,7 +372,7 @@ public final class Mobility implements App, MobilityService {
      */
     private void replay(PacketIn e) {
         if (e != null && e.sw().isConnected()) {
-            e.sw().send(e.packetOut(List.of(e.sw().factory().actions().output(OFPort.TABLE, 0xffff))));
+            e.packetOut(List.of(e.sw().factory().actions().output(OFPort.TABLE, 0xffff))).ifPresent(e.sw()::send);
         }
     }
 

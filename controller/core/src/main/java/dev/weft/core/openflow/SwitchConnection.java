@@ -354,6 +354,16 @@ final class SwitchConnection implements Switch, Lane.Flushable {
     }
 
     private void handle(OFMessage m) {
+        try {
+            dispatch(m);
+        } catch (RuntimeException e) {
+            // Our bug, or Loxi's, on what a switch sent: lose this message, keep the switch.
+            faults().record(PeerFault.UNEXPECTED, m.getType() + " xid " + m.getXid() + " could not be handled: " + e);
+            log.debug("{} handling {} failed", id, m.getType(), e);
+        }
+    }
+
+    private void dispatch(OFMessage m) {
         if (!pending.isEmpty() && completePending(m)) {
             return;
         }
@@ -401,16 +411,25 @@ final class SwitchConnection implements Switch, Lane.Flushable {
     private void packetIn(OFPacketIn pi) {
         Optional<Ethernet> frame = Ethernet.parse(pi.getData());
         if (frame.isEmpty()) {
-            log.debug("{} PACKET_IN of {} bytes is not an Ethernet frame; dropped", id, pi.getData().length);
+            faults().record(PeerFault.PACKET_IN_DROPPED, pi.getData().length + " bytes of data, not an Ethernet frame");
             return;
         }
         OFPort in = version == OFVersion.OF_10 || version == OFVersion.OF_11
                 ? pi.getInPort() : pi.getMatch().get(MatchField.IN_PORT);
         if (in == null) {
-            log.debug("{} PACKET_IN without an in_port; dropped", id);
+            faults().record(PeerFault.PACKET_IN_DROPPED, "no in_port in its match");
             return;
         }
-        bus.dispatch(new PacketIn(this, pi, in, frame.get()));
+        Ethernet eth = frame.get();
+        if (eth.unparsed().isPresent()) {
+            // Still given to the apps: they see what did parse (addresses, VLAN, EtherType).
+            faults().record(PeerFault.UNPARSED_FRAME, eth.unparsed().get() + " (EtherType " + eth.ethType() + ")");
+        }
+        bus.dispatch(new PacketIn(this, pi, in, eth));
+    }
+
+    private PeerFaults faults() {
+        return PeerFaults.of(channel);
     }
 
     private void portStatus(OFPortStatus ps) {
