@@ -24,6 +24,7 @@ import org.projectfloodlight.openflow.protocol.OFFeaturesReply;
 import org.projectfloodlight.openflow.protocol.OFFlowRemoved;
 import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.protocol.OFPacketIn;
+import org.projectfloodlight.openflow.protocol.OFPacketOut;
 import org.projectfloodlight.openflow.protocol.OFPortDesc;
 import org.projectfloodlight.openflow.protocol.OFPortReason;
 import org.projectfloodlight.openflow.protocol.OFPortStatus;
@@ -62,6 +63,13 @@ import java.util.concurrent.TimeoutException;
  */
 final class SwitchConnection implements Switch, Lane.Flushable {
     private static final Logger log = LoggerFactory.getLogger(SwitchConnection.class);
+    /**
+     * The most parts one multipart reply may have. Open vSwitch fills parts up to 64 KB, so this
+     * reads flow tables of about a million entries; a reply with more is abandoned.
+     */
+    static final int MAX_MULTIPART_PARTS = 4_096;
+    /** PACKET_OUTs carrying more packet data than this are not kept for naming errors. */
+    private static final int RING_MAX_DATA = 256;
 
     private final Channel channel;
     private final Lane lane;
@@ -251,7 +259,9 @@ final class SwitchConnection implements Switch, Lane.Flushable {
             xid = nextXid();
             out.setInt(start + 4, (int) xid);
         }
-        sent.put(xid, m);
+        if (!(m instanceof OFPacketOut po) || po.getData().length <= RING_MAX_DATA) {
+            sent.put(xid, m); // not large packet data: the ring would keep up to 1,024 of them alive
+        }
         return xid;
     }
 
@@ -372,6 +382,8 @@ final class SwitchConnection implements Switch, Lane.Flushable {
             case PORT_STATUS -> portStatus((OFPortStatus) m);
             case FLOW_REMOVED -> bus.dispatch(new FlowRemoved(this, (OFFlowRemoved) m));
             case ERROR -> error((OFErrorMsg) m, null);
+            case STATS_REPLY -> faults().record(PeerFault.UNEXPECTED, "a " + m.getType() + " nobody asked for, xid "
+                    + m.getXid());
             default -> log.debug("{} unsolicited {} xid {} ignored", id, m.getType(), m.getXid());
         }
     }
@@ -393,6 +405,17 @@ final class SwitchConnection implements Switch, Lane.Flushable {
         if (p.parts != null) {
             if (!(m instanceof OFStatsReply sr)) {
                 return false;
+            }
+            if (p.parts.size() >= MAX_MULTIPART_PARTS) {
+                // A reply that never ends must not take all our memory: fail the request; later
+                // parts with this xid are unsolicited and ignored.
+                pending.remove(xid);
+                p.timeout.cancel(false);
+                faults().record(PeerFault.MULTIPART_TOO_LARGE, p.request.getType() + " xid " + xid + ": more than "
+                        + MAX_MULTIPART_PARTS + " parts");
+                p.future.completeExceptionally(new IllegalStateException(id + " answered " + p.request.getType()
+                        + " xid " + xid + " with more than " + MAX_MULTIPART_PARTS + " parts; request abandoned"));
+                return true;
             }
             p.parts.add(sr);
             if (!sr.getFlags().contains(OFStatsReplyFlags.REPLY_MORE)) {
