@@ -547,6 +547,12 @@ public final class Reconciler {
             s.sw = null;
             s.synced = false;
             s.generation++;
+            if (s.scopes.isEmpty() && s.desired.isEmpty()) {
+                // Nothing declared for it: nothing to restore when it returns. Forget it, so that
+                // what is kept is bounded by what apps declare, not by every datapath id ever seen.
+                states.remove(sw.id());
+                stats.remove(sw.id());
+            }
         }
     }
 

@@ -7,6 +7,7 @@ import dev.weft.api.event.InterfaceChanged;
 import dev.weft.api.event.LogicalPortLocated;
 import dev.weft.api.event.PortStatusChanged;
 import dev.weft.api.event.SwitchConnected;
+import dev.weft.api.event.SwitchDisconnected;
 import dev.weft.api.event.TransportNodeChanged;
 import dev.weft.api.tenant.Binding;
 import dev.weft.api.tenant.LocationControl;
@@ -48,9 +49,10 @@ import java.util.concurrent.CompletableFuture;
  * takes over} (the mobility app) decides for interface- and MAC-bound ports from the
  * {@link InterfaceChanged} reports and its own observations; static bindings stay here.
  *
- * <p>A switch that disconnects keeps its ports' locations (with fail-secure it keeps forwarding);
- * when it reconnects, its port list is compared with what was known, and what changed is
- * reported.
+ * <p>A transport node (or a switch with statically bound ports) that disconnects keeps its ports'
+ * locations (with fail-secure it keeps forwarding); when it reconnects, its port list is compared
+ * with what was known, and what changed is reported. Any other switch is forgotten when it goes:
+ * what is kept is bounded by the configuration, not by how many datapath ids ever connected.
  */
 public final class TenantManager implements TenantService {
     private static final Logger log = LoggerFactory.getLogger(TenantManager.class);
@@ -71,6 +73,8 @@ public final class TenantManager implements TenantService {
 
     // Control-lane state: what each switch last told us, by port name.
     private final Map<DatapathId, Map<String, OFPort>> portsBySwitch = new HashMap<>();
+    /** The connection each connected switch has now (a takeover replaces it). */
+    private final Map<DatapathId, Switch> connected = new HashMap<>();
     /** The ports of the configuration bound statically (few; not worth a scan of every port). */
     private List<LogicalPort> staticPorts = List.of();
     private final CompletableFuture<Void> allNodesReported = new CompletableFuture<>();
@@ -119,7 +123,19 @@ public final class TenantManager implements TenantService {
             Instant at = clock.instant();
             Switch sw = e.sw();
             Map<String, OFPort> ports = portMap(sw);
-            control.execute(() -> switchPorts(sw.id(), ports, new Seen("switch connected", at, nanos)));
+            control.execute(() -> {
+                connected.put(sw.id(), sw);
+                switchPorts(sw.id(), ports, new Seen("switch connected", at, nanos));
+            });
+            return Disposition.CONTINUE;
+        });
+        bus.subscribe(me, SwitchDisconnected.class, e -> {
+            Switch sw = e.sw();
+            control.execute(() -> {
+                if (connected.remove(sw.id(), sw)) { // not a newer connection's takeover
+                    forgetUnlessNeeded(sw.id());
+                }
+            });
             return Disposition.CONTINUE;
         });
         bus.subscribe(me, PortStatusChanged.class, e -> {
@@ -199,6 +215,28 @@ public final class TenantManager implements TenantService {
                 bus.dispatch(new TransportNodeChanged(n, tunnelPorts(n.dpid())));
             }
         }
+        // Switches that are gone and no longer in the configuration are forgotten now.
+        List.copyOf(portsBySwitch.keySet()).forEach(this::forgetUnlessNeeded);
+    }
+
+    /** For tests: how many switches' ports are remembered (connected or needed by the config). */
+    public CompletableFuture<Integer> rememberedSwitches() {
+        CompletableFuture<Integer> f = new CompletableFuture<>();
+        control.execute(() -> f.complete(portsBySwitch.size()));
+        return f;
+    }
+
+    /** Drop a disconnected switch's ports unless the configuration needs them after a reconnect. */
+    private void forgetUnlessNeeded(DatapathId dpid) {
+        if (connected.containsKey(dpid) || config.node(dpid).isPresent()) {
+            return;
+        }
+        for (LogicalPort p : staticPorts) {
+            if (p.binding() instanceof Binding.Static s && s.dpid().equals(dpid)) {
+                return;
+            }
+        }
+        portsBySwitch.remove(dpid);
     }
 
     private void switchPorts(DatapathId dpid, Map<String, OFPort> ports, Seen seen) {
