@@ -29,6 +29,21 @@ final class OFMessageDecoder extends ByteToMessageDecoder {
     private int negotiatedWire = -1;
     private boolean broken;
 
+    /** The negotiated version, once there is one. */
+    java.util.Optional<OFVersion> negotiatedVersion() {
+        return negotiatedWire < 0 ? java.util.Optional.empty() : java.util.Optional.of(reader == null ? null
+                : versionOf(negotiatedWire));
+    }
+
+    private static OFVersion versionOf(int wire) {
+        for (OFVersion v : OFVersion.values()) {
+            if (v.getWireVersion() == wire) {
+                return v;
+            }
+        }
+        throw new IllegalStateException("wire version " + wire);
+    }
+
     /** From now on accept only this version. Called on the channel's event loop. */
     void negotiated(OFVersion version) {
         negotiatedWire = version.getWireVersion();
