@@ -1,165 +1,235 @@
 package dev.weft.core;
 
 import dev.weft.api.App;
+import dev.weft.api.Disposition;
+import dev.weft.api.event.NetworkEvent;
 import dev.weft.api.AppCookie;
+import dev.weft.api.Switch;
 import dev.weft.api.SwitchService;
+import dev.weft.api.event.SwitchEvent;
+import dev.weft.api.flow.FlowService;
 import dev.weft.api.host.HostService;
+import dev.weft.api.tenant.LocationControl;
+import dev.weft.api.tenant.NetworkConfig;
+import dev.weft.api.tenant.TenantService;
 import dev.weft.api.topology.TopologyService;
 import dev.weft.core.app.AppCatalog;
 import dev.weft.core.app.AppCookies;
 import dev.weft.core.app.AppLoadException;
 import dev.weft.core.app.DefaultAppContext;
+import dev.weft.core.config.ConfigException;
+import dev.weft.core.config.ConfigLoader;
+import dev.weft.core.config.ReloadResult;
+import dev.weft.core.config.WeftConfig;
 import dev.weft.core.dispatch.AppHandle;
 import dev.weft.core.dispatch.Dispatcher;
 import dev.weft.core.dispatch.EventBus;
+import dev.weft.core.dispatch.Lane;
+import dev.weft.core.dispatch.Timers;
+import dev.weft.core.flow.Reconciler;
 import dev.weft.core.hosts.HostTracker;
 import dev.weft.core.openflow.OpenFlowServer;
 import dev.weft.core.openflow.SwitchManager;
+import dev.weft.core.tenant.ConfigDiff;
+import dev.weft.core.tenant.TenantManager;
 import dev.weft.core.topology.LinkProbes;
 import dev.weft.core.topology.TopologyManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The composition root: builds the dispatcher, the switch registry, the apps and the OpenFlow
- * listeners, wired by constructor, and tears them down in reverse. Apps are started before the
- * listeners open, so no switch can connect to a half-started controller.
+ * The composition root, and the only one: the launcher, the benchmarks and the test harness all
+ * build the controller here. It wires by constructor the dispatcher, the event bus, the switch
+ * registry, the core services (tenants, flows, topology, hosts), the apps and the OpenFlow
+ * listeners, then the {@link Extension}s (the REST API lives in its own module), and tears them
+ * down in reverse. Apps start before the listeners open, so no switch can reach a half-started
+ * controller.
+ *
+ * <p>Switches reach it over OpenFlow connections, or in process ({@link #attach(Switch)}): the
+ * test harness and the migration bench use the very same services and apps with switches that
+ * live in memory.
  */
 public final class Controller implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Controller.class);
 
     private final ControllerSettings settings;
+    private final Instant startedAt;
     private final Dispatcher dispatcher;
+    private final Timers timers;
     private final EventBus bus = new EventBus();
     private final SwitchManager switches;
-    private final dev.weft.core.tenant.TenantManager tenants;
-    private final dev.weft.core.flow.Reconciler reconciler;
-    private final ScheduledExecutorService timer;
+    private final TenantManager tenants;
+    private final Reconciler reconciler;
     private final TopologyManager topology;
     private final HostTracker hosts;
-    private final Map<Class<?>, Object> services = new java.util.concurrent.ConcurrentHashMap<>();
-    private final AppCatalog catalog;
+    private final Map<Class<?>, Object> services = new ConcurrentHashMap<>();
     private final List<App> started = new ArrayList<>();
     private final List<AppHandle> handles = new ArrayList<>();
-    private final OpenFlowServer server;
-    private final List<InetSocketAddress> bound;
-    private final Instant startedAt;
-    private final dev.weft.core.config.ControllerSection loadedController;
-    private final dev.weft.core.rest.RestServer rest;
+    private final List<Extension> extensions = new ArrayList<>();
+    private final Map<String, AppCookie> cookies = new ConcurrentHashMap<>();
+    private AppCatalog catalog;
+    private OpenFlowServer server;
+    private List<InetSocketAddress> bound = List.of();
 
-    private Controller(ControllerSettings s) {
+    /** How to assemble a controller beyond its settings. */
+    public static final class Builder {
+        private final ControllerSettings settings;
+        private final List<Extension> extensions = new ArrayList<>();
+        private final Map<Class<?>, Object> overrides = new java.util.LinkedHashMap<>();
+        private List<App> apps;
+        private Timers timers;
+        private boolean listen = true;
+
+        private Builder(ControllerSettings settings) {
+            this.settings = settings;
+        }
+
+        /** Start {@code e} after the apps and listeners, stop it before them. */
+        public Builder extension(Extension e) {
+            extensions.add(e);
+            return this;
+        }
+
+        /** Periodic tasks run by these timers (default: a {@code weft-timer} thread). */
+        public Builder timers(Timers t) {
+            timers = t;
+            return this;
+        }
+
+        /**
+         * Run these app instances, in this chain order, instead of those the settings name (found
+         * by name among the installed apps): how the test harness runs the app under test.
+         */
+        public Builder apps(List<App> instances) {
+            apps = List.copyOf(instances);
+            return this;
+        }
+
+        /**
+         * Offer {@code impl} to the apps as the {@code type} service instead of the core's own (a
+         * fixed topology in an app test, say). The core's service still runs.
+         */
+        public <S> Builder service(Class<S> type, S impl) {
+            overrides.put(type, type.cast(impl));
+            return this;
+        }
+
+        /** Open no OpenFlow listener: switches are {@link Controller#attach attached} in process. */
+        public Builder withoutListeners() {
+            listen = false;
+            return this;
+        }
+
+        /**
+         * Start. Throws {@link AppLoadException}, {@link ConfigException} or
+         * {@link IllegalStateException} (cannot listen) with a message fit for the user.
+         */
+        public Controller start() {
+            return new Controller(this);
+        }
+    }
+
+    public static Builder builder(ControllerSettings settings) {
+        return new Builder(settings);
+    }
+
+    /** Start a controller with the settings' listeners and no extension. */
+    public static Controller start(ControllerSettings settings) {
+        return builder(settings).start();
+    }
+
+    private Controller(Builder b) {
+        ControllerSettings s = b.settings;
         this.settings = s;
         this.startedAt = s.clock().instant();
-        this.loadedController = s.configFile().map(f -> {
-            try {
-                return dev.weft.core.config.ConfigLoader.load(f).controller();
-            } catch (RuntimeException e) {
-                return null;
-            }
-        }).orElse(null);
         this.dispatcher = new Dispatcher(s.dispatchThreads());
+        this.timers = b.timers != null ? b.timers : Timers.thread("weft-timer");
         this.switches = new SwitchManager(dispatcher, bus, s.requestTimeout());
-        this.tenants = new dev.weft.core.tenant.TenantManager(dispatcher.control(), bus, s.clock());
-        this.reconciler = new dev.weft.core.flow.Reconciler(dispatcher.control(), bus, s.flowAuditInterval());
+        this.tenants = new TenantManager(dispatcher.control(), bus, s.clock());
+        this.reconciler = new Reconciler(dispatcher.control(), bus, s.flowAuditInterval());
         tenants.subscribe();
         reconciler.start();
         reconciler.holdUntil(tenants.allNodesReported(), s.startupHold());
-        this.timer = Executors.newSingleThreadScheduledExecutor(dev.weft.core.dispatch.NamedThreads.single("weft-timer"));
         // Core services subscribe before any app, at negative places in the chain: discovery
         // consumes LLDP, host tracking learns from packet-ins, both before apps see them.
-        this.topology = new TopologyManager(s.topology(), dispatcher.control(), bus, switches, s.clock(), timer,
+        this.topology = new TopologyManager(s.topology(), dispatcher.control(), bus, switches, s.clock(), timers,
                 new LinkProbes());
         topology.skipProbing(dpid -> tenants.config().node(dpid).isPresent());
         topology.start();
         services.put(SwitchService.class, switches);
         services.put(TopologyService.class, topology);
+        services.put(TenantService.class, tenants);
+        services.put(LocationControl.class, tenants.locationControl());
+        services.put(FlowService.class, (DefaultAppContext.PerApp<FlowService>) reconciler::forApp);
         if (s.topology().hosts().tracking()) {
-            this.hosts = new HostTracker(s.topology().hosts(), topology, dispatcher.control(), bus, s.clock(), timer);
+            this.hosts = new HostTracker(s.topology().hosts(), topology, dispatcher.control(), bus, s.clock(), timers);
             hosts.start();
             services.put(HostService.class, hosts);
         } else {
             this.hosts = null;
         }
-        OpenFlowServer srv = null;
-        AppCatalog cat = null;
+        services.putAll(b.overrides);
         try {
-            cat = AppCatalog.discover(Controller.class.getClassLoader(), s.plugins());
-            startApps(cat);
+            if (b.apps != null) {
+                startApps(b.apps.stream().map(a -> new AppCatalog.Entry(a, "given")).toList(),
+                        b.apps.stream().map(App::name).toList());
+            } else {
+                catalog = AppCatalog.discover(Controller.class.getClassLoader(), s.plugins());
+                checkAppConfig(catalog);
+                startApps(catalog.select(settings.apps()), settings.apps());
+            }
             tenants.apply(s.network());
-            srv = new OpenFlowServer(new OpenFlowServer.Options(s.versions(), s.handshakeTimeout(), s.echoInterval(),
-                    s.echoTimeout(), s.tableMissToController()), switches, dispatcher, s.clock());
-            this.bound = srv.bind(s.listen());
+            if (b.listen) {
+                server = new OpenFlowServer(new OpenFlowServer.Options(s.versions(), s.handshakeTimeout(),
+                        s.echoInterval(), s.echoTimeout(), s.tableMissToController()), switches, dispatcher, s.clock());
+                bound = server.bind(s.listen());
+            }
+            // Last: an extension may serve requests at once, and sees a fully started controller.
+            for (Extension e : b.extensions) {
+                e.start(this);
+                extensions.add(e);
+            }
         } catch (RuntimeException e) {
-            if (srv != null) {
-                srv.close();
-            }
-            stopApps();
-            if (cat != null) {
-                cat.close();
-            }
-            topology.close();
-            if (hosts != null) {
-                hosts.close();
-            }
-            timer.shutdownNow();
-            dispatcher.close();
+            close();
             throw e;
         }
-        this.catalog = cat;
-        this.server = srv;
-        // Last: a request may come at once, and sees a fully started controller.
-        try {
-            this.rest = s.rest().map(r -> {
-                java.util.concurrent.ExecutorService writer = dev.weft.core.rest.RestServer.newWriter();
-                return new dev.weft.core.rest.RestServer(r,
-                        new dev.weft.core.rest.RestApi(this, this::service, writer).routes(), writer);
-            }).orElse(null);
-        } catch (RuntimeException e) {
-            closeAll();
-            throw e;
-        }
-        log.info("Weft {} started: apps {} in this order, {} dispatch thread(s) ({})", Version.get(),
-                s.apps(), s.dispatchThreads(), dispatcher.epoll() ? "epoll" : "nio");
+        log.info("Weft {} started: apps {} in this order, {} dispatch thread(s) ({}){}", Version.get(), s.apps(),
+                s.dispatchThreads(), dispatcher.epoll() ? "epoll" : "nio",
+                extensions.isEmpty() ? "" : ", with " + extensions.stream().map(Extension::name).toList());
     }
 
-    /** Start a controller; throws {@link AppLoadException}, {@link dev.weft.core.config.ConfigException} or
-     * {@link IllegalStateException} (cannot listen) with a message fit for the user. */
-    public static Controller start(ControllerSettings settings) {
-        return new Controller(settings);
-    }
-
-    private void startApps(AppCatalog cat) {
-        List<AppCatalog.Entry> selected = cat.select(settings.apps());
+    private void checkAppConfig(AppCatalog cat) {
         for (String configured : settings.appConfig().keySet()) {
             if (!settings.apps().contains(configured) && cat.get(configured).isEmpty()) {
-                throw new dev.weft.core.config.ConfigException(settings.configSource(), "apps." + configured
+                throw new ConfigException(settings.configSource(), "apps." + configured
                         + " configures an app that does not exist; available: " + String.join(", ", cat.names()));
             }
         }
-        Map<String, AppCookie> cookies = AppCookies.assign(settings.apps());
-        services.put(dev.weft.api.tenant.TenantService.class, tenants);
-        services.put(dev.weft.api.tenant.LocationControl.class, tenants.locationControl());
-        services.put(dev.weft.api.flow.FlowService.class,
-                (DefaultAppContext.PerApp<dev.weft.api.flow.FlowService>) reconciler::forApp);
+    }
+
+    private void startApps(List<AppCatalog.Entry> selected, List<String> names) {
+        cookies.putAll(AppCookies.assign(names));
         for (int i = 0; i < selected.size(); i++) {
             App app = selected.get(i).app();
             AppHandle h = new AppHandle(app.name(), i);
             var ctx = new DefaultAppContext(h, bus, switches, settings.appConfig().get(app.name()),
-                    settings.configSource(), cookies.get(app.name()), settings.clock(), timer, services,
+                    settings.configSource(), cookies.get(app.name()), settings.clock(), timers, services,
                     dispatcher.control());
             try {
                 app.start(ctx);
-            } catch (AppLoadException | dev.weft.core.config.ConfigException e) {
+            } catch (AppLoadException | ConfigException e) {
                 throw e;
             } catch (Exception e) {
                 throw new AppLoadException("app '" + app.name() + "' failed to start: " + e.getMessage(), e);
@@ -171,22 +241,64 @@ public final class Controller implements AutoCloseable {
         }
     }
 
-    private void stopApps() {
-        List<App> reverse = new ArrayList<>(started);
-        Collections.reverse(reverse);
-        for (App a : reverse) {
-            try {
-                a.stop();
-            } catch (RuntimeException e) {
-                log.warn("app '{}' failed to stop cleanly", a.name(), e);
-            }
-        }
-        started.clear();
-    }
-
-    /** The addresses actually bound (useful with port 0). */
+    /** The OpenFlow addresses actually bound (useful with port 0); empty without listeners. */
     public List<InetSocketAddress> openflowAddresses() {
         return bound;
+    }
+
+    /** An in-process switch joins (see {@link SwitchManager#attach}). */
+    public void attach(Switch sw) {
+        switches.attach(sw);
+    }
+
+    /** An in-process switch leaves. */
+    public void detach(Switch sw, String reason) {
+        switches.detach(sw, reason);
+    }
+
+    /**
+     * Deliver an event of an in-process switch through the chain, on that switch's thread;
+     * completes with the chain's disposition.
+     */
+    public CompletableFuture<Disposition> deliver(SwitchEvent event) {
+        CompletableFuture<Disposition> done = new CompletableFuture<>();
+        event.sw().execute(() -> done.complete(bus.dispatch(event)));
+        return done;
+    }
+
+    /** Deliver a network event through the chain on the control lane, as the core's services do. */
+    public CompletableFuture<Disposition> deliver(NetworkEvent event) {
+        CompletableFuture<Disposition> done = new CompletableFuture<>();
+        dispatcher.control().execute(() -> done.complete(bus.dispatch(event)));
+        return done;
+    }
+
+    /**
+     * Wait until the control lane has nothing left to do (what was queued, and what that queued
+     * in turn). For in-process switches, whose tasks run inline, the controller is then at rest.
+     */
+    public void awaitControlLaneIdle() {
+        CompletableFuture<Void> idle = new CompletableFuture<>();
+        Lane control = dispatcher.control();
+        // Checked on the lane itself: when this task runs nothing else does, so an empty queue
+        // then means rest (checked from outside, a task just taken off the queue would be missed).
+        Runnable check = new Runnable() {
+            @Override
+            public void run() {
+                if (control.pendingTasks() > 0) {
+                    control.execute(this);
+                } else {
+                    idle.complete(null);
+                }
+            }
+        };
+        control.execute(check);
+        idle.join();
+    }
+
+    /** The cookie of an app (its flow entries' owner), by name. */
+    public Optional<AppCookie> cookie(String app) {
+        return Optional.ofNullable(cookies.get(app));
     }
 
     /**
@@ -194,26 +306,26 @@ public final class Controller implements AutoCloseable {
      * {@link #applyNetwork} or {@link #reload()}, the new configuration is in force (the tenant
      * service shows it; flows follow as the apps recompile).
      */
-    public java.util.concurrent.CompletableFuture<Void> controlLaneDone() {
-        java.util.concurrent.CompletableFuture<Void> f = new java.util.concurrent.CompletableFuture<>();
+    public CompletableFuture<Void> controlLaneDone() {
+        CompletableFuture<Void> f = new CompletableFuture<>();
         dispatcher.control().execute(() -> f.complete(null));
         return f;
     }
 
-    /** Where the REST API listens (empty: it is off). */
-    public Optional<InetSocketAddress> restAddress() {
-        return Optional.ofNullable(rest).map(dev.weft.core.rest.RestServer::address);
+    /** The lane of events about the network as a whole (tenants, links, hosts). */
+    public Lane controlLane() {
+        return dispatcher.control();
     }
 
     public SwitchService switches() {
         return switches;
     }
 
-    public dev.weft.core.tenant.TenantManager tenants() {
+    public TenantManager tenants() {
         return tenants;
     }
 
-    public dev.weft.core.flow.Reconciler reconciler() {
+    public Reconciler reconciler() {
         return reconciler;
     }
 
@@ -223,47 +335,50 @@ public final class Controller implements AutoCloseable {
      * networks are untouched. Only the logical networks that changed are recomputed. Controller
      * settings and app settings take effect at the next start (a change to them is logged).
      */
-    public synchronized dev.weft.core.config.ReloadResult reload() {
-        java.nio.file.Path file = settings.configFile().orElse(null);
+    public synchronized ReloadResult reload() {
+        Path file = settings.configFile().orElse(null);
         if (file == null) {
-            return new dev.weft.core.config.ReloadResult(dev.weft.core.config.ReloadResult.Outcome.REJECTED,
-                    "no config file to reload (start with --config FILE)", java.util.Set.of());
+            return new ReloadResult(ReloadResult.Outcome.REJECTED, "no config file to reload (start with --config FILE)",
+                    Set.of());
         }
-        dev.weft.core.config.WeftConfig next;
+        WeftConfig next;
         try {
-            next = dev.weft.core.config.ConfigLoader.load(file);
-        } catch (dev.weft.core.config.ConfigException e) {
+            next = ConfigLoader.load(file);
+        } catch (ConfigException e) {
             log.error("config reload rejected, the running configuration stays: {}", e.getMessage());
-            return new dev.weft.core.config.ReloadResult(dev.weft.core.config.ReloadResult.Outcome.REJECTED,
-                    e.getMessage(), java.util.Set.of());
+            return new ReloadResult(ReloadResult.Outcome.REJECTED, e.getMessage(), Set.of());
         }
         return applyNetwork(next.network(), next);
     }
 
     /** Put a (validated) network configuration in force; what {@link #reload()} does after reading the file. */
-    public synchronized dev.weft.core.config.ReloadResult applyNetwork(dev.weft.api.tenant.NetworkConfig next,
-                                                                       dev.weft.core.config.WeftConfig whole) {
-        dev.weft.api.tenant.NetworkConfig current = tenants.config();
-        java.util.Set<Integer> changed = dev.weft.core.tenant.ConfigDiff.changedSegments(current, next);
+    public synchronized ReloadResult applyNetwork(NetworkConfig next, WeftConfig whole) {
+        NetworkConfig current = tenants.config();
+        Set<Integer> changed = ConfigDiff.changedSegments(current, next);
         boolean nodes = !current.transportNodes().equals(next.transportNodes());
-        if (whole != null && (!whole.controller().equals(loadedController) || !whole.apps().equals(settings.appConfig()))) {
+        if (whole != null && (!whole.controller().equals(settings.controllerSection())
+                || !whole.apps().equals(settings.appConfig()))) {
             log.warn("controller or app settings in {} changed; they take effect at the next start", whole.source());
         }
         if (changed.isEmpty() && !nodes) {
             log.info("config reloaded: no change to tenants or transport nodes");
-            return new dev.weft.core.config.ReloadResult(dev.weft.core.config.ReloadResult.Outcome.UNCHANGED,
-                    "no change", java.util.Set.of());
+            return new ReloadResult(ReloadResult.Outcome.UNCHANGED, "no change", Set.of());
         }
         tenants.apply(next);
         String msg = changed.size() + " logical network(s) changed" + (nodes ? ", transport nodes changed" : "");
         log.info("config reloaded: {}", msg);
-        return new dev.weft.core.config.ReloadResult(dev.weft.core.config.ReloadResult.Outcome.APPLIED, msg, changed);
+        return new ReloadResult(ReloadResult.Outcome.APPLIED, msg, changed);
     }
 
     /** A service by type (switches, topology, hosts; those apps provide), as apps get it from their context. */
     public <S> Optional<S> service(Class<S> type) {
         Object s = services.get(type);
         return s instanceof DefaultAppContext.PerApp<?> ? Optional.empty() : Optional.ofNullable(type.cast(s));
+    }
+
+    /** An extension this controller was started with. */
+    public <E extends Extension> Optional<E> extension(Class<E> type) {
+        return extensions.stream().filter(type::isInstance).map(type::cast).findFirst();
     }
 
     public List<AppHandle> apps() {
@@ -281,21 +396,41 @@ public final class Controller implements AutoCloseable {
     @Override
     public void close() {
         log.info("stopping");
-        if (rest != null) {
-            rest.close();
+        List<Extension> reverse = new ArrayList<>(extensions);
+        Collections.reverse(reverse);
+        for (Extension e : reverse) {
+            try {
+                e.close();
+            } catch (RuntimeException ex) {
+                log.warn("{} failed to stop cleanly", e.name(), ex);
+            }
         }
-        closeAll();
-    }
-
-    private void closeAll() {
-        server.close();
+        extensions.clear();
+        if (server != null) {
+            server.close();
+        }
         stopApps();
         topology.close();
         if (hosts != null) {
             hosts.close();
         }
-        timer.shutdownNow();
+        timers.close();
         dispatcher.close();
-        catalog.close();
+        if (catalog != null) {
+            catalog.close();
+        }
+    }
+
+    private void stopApps() {
+        List<App> reverse = new ArrayList<>(started);
+        Collections.reverse(reverse);
+        for (App a : reverse) {
+            try {
+                a.stop();
+            } catch (RuntimeException e) {
+                log.warn("app '{}' failed to stop cleanly", a.name(), e);
+            }
+        }
+        started.clear();
     }
 }

@@ -41,7 +41,7 @@ public record ControllerSettings(
         Map<String, JsonNode> appConfig,
         Clock clock,
         TopologySettings topology,
-        Optional<dev.weft.core.rest.RestSettings> rest) {
+        ControllerSection controllerSection) {
 
     public static final int DEFAULT_PORT = 6653;
     public static final List<String> DEFAULT_APPS = List.of("learning-switch");
@@ -53,7 +53,7 @@ public record ControllerSettings(
         apps = List.copyOf(apps);
         versions = Set.copyOf(versions);
         appConfig = Map.copyOf(appConfig);
-        java.util.Objects.requireNonNull(rest, "rest");
+        java.util.Objects.requireNonNull(controllerSection, "controllerSection");
         if (flowAuditInterval.isNegative()) {
             throw new IllegalArgumentException("flow audit interval must not be negative");
         }
@@ -135,8 +135,7 @@ public record ControllerSettings(
         private Map<String, JsonNode> appConfig = Map.of();
         private Clock clock = Clock.systemUTC();
         private TopologySettings topology = TopologySettings.DEFAULTS;
-        // Off unless asked for: the weft command turns it on (127.0.0.1:8080); embedders choose.
-        private Optional<dev.weft.core.rest.RestSettings> rest = Optional.empty();
+        private ControllerSection controllerSection = ControllerSection.EMPTY;
 
         /** Apply a config file's values (those present). */
         public Builder config(WeftConfig cfg) {
@@ -192,10 +191,8 @@ public record ControllerSettings(
                     throw new ConfigException(src, "topology: " + e.getMessage());
                 }
             }
-            if (cfg.rest() != null) {
-                rest = dev.weft.core.rest.RestSettings.with(rest, cfg.rest(), src, System.getenv());
-            }
             configSource = src;
+            controllerSection = c;
             appConfig = cfg.apps();
             return this;
         }
@@ -288,26 +285,11 @@ public record ControllerSettings(
             return this;
         }
 
-        /** The REST API (empty: none). */
-        public Builder rest(Optional<dev.weft.core.rest.RestSettings> r) {
-            rest = java.util.Objects.requireNonNull(r);
-            return this;
-        }
-
-        public Builder rest(dev.weft.core.rest.RestSettings r) {
-            return rest(Optional.of(r));
-        }
-
-        /** The REST API settings so far (the command line changes the address of what the file said). */
-        public Optional<dev.weft.core.rest.RestSettings> rest() {
-            return rest;
-        }
-
         public ControllerSettings build() {
             return new ControllerSettings(listen, apps, plugins, dispatchThreads, versions, echoInterval,
                     echoTimeout, handshakeTimeout, requestTimeout, tableMiss, flowAuditInterval, startupHold, network,
                     configFile,
-                    configSource, appConfig, clock, topology, rest);
+                    configSource, appConfig, clock, topology, controllerSection);
         }
     }
 }

@@ -3,7 +3,6 @@ package dev.weft.cli;
 import dev.weft.core.Controller;
 import dev.weft.core.ControllerSettings;
 import dev.weft.core.app.AppLoadException;
-import dev.weft.core.cli.UsageException;
 import dev.weft.sim.cli.CommandShell;
 import dev.weft.sim.net.PingAllResult;
 import dev.weft.sim.net.SimNetwork;
@@ -106,7 +105,7 @@ final class DemoCommand {
             return 2;
         }
         try {
-            dev.weft.core.cli.LogLevels.set(cl.getOptionValue("log-level", "warn"));
+            dev.weft.cli.LogLevels.set(cl.getOptionValue("log-level", "warn"));
         } catch (UsageException e) {
             err.println("weft " + NAME + ": " + e.getMessage());
             return 2;

@@ -1,7 +1,6 @@
 package dev.weft.cli;
 
 import dev.weft.core.Version;
-import dev.weft.core.cli.ControllerCommand;
 
 import java.io.PrintStream;
 import java.util.Arrays;

@@ -1,31 +1,21 @@
 package dev.weft.cli;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.weft.api.App;
-import dev.weft.api.AppCookie;
 import dev.weft.api.Switch;
-import dev.weft.api.SwitchService;
 import dev.weft.api.event.PortStatusChanged;
-import dev.weft.api.event.SwitchConnected;
-import dev.weft.api.flow.FlowService;
-import dev.weft.api.mobility.Migration;
-import dev.weft.api.mobility.MobilityService;
-import dev.weft.api.tenant.LocationControl;
+import dev.weft.api.tenant.Migration;
+import dev.weft.apps.mobility.api.MobilityService;
 import dev.weft.api.tenant.LogicalPort;
 import dev.weft.api.tenant.NetworkConfig;
 import dev.weft.api.tenant.PortLocation;
-import dev.weft.api.tenant.TenantService;
 import dev.weft.api.tenant.TransportNode;
 import dev.weft.apps.isolation.Isolation;
 import dev.weft.apps.mobility.Mobility;
 import dev.weft.apps.tenantnetworks.TenantNetworks;
-import dev.weft.core.app.AppCookies;
-import dev.weft.core.app.DefaultAppContext;
-import dev.weft.core.dispatch.AppHandle;
-import dev.weft.core.dispatch.EventBus;
-import dev.weft.core.dispatch.Lane;
+import dev.weft.core.Controller;
+import dev.weft.core.ControllerSettings;
 import dev.weft.core.flow.Reconciler;
+import dev.weft.core.topology.TopologySettings;
 import dev.weft.core.tenant.TenantManager;
 import io.netty.channel.DefaultEventLoop;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -48,7 +38,6 @@ import org.projectfloodlight.openflow.types.OFPort;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -61,8 +50,6 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -116,44 +103,19 @@ final class MigrationBench {
 
     static Result run(ScaleBenchCommand.Site site, int moves, long seed, PrintStream progress) throws Exception {
         NetworkConfig cfg = site.config();
-        DefaultEventLoop controlLoop = new DefaultEventLoop(new DefaultThreadFactory("weft-control", true));
         DefaultEventLoop switchLoop = new DefaultEventLoop(new DefaultThreadFactory("bench-switches", true));
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
-                new DefaultThreadFactory("weft-timer", true));
-        try {
-            Lane control = new Lane(-2, controlLoop);
-            EventBus bus = new EventBus();
-            TenantManager tenants = new TenantManager(control, bus, Clock.systemUTC());
-            Reconciler reconciler = new Reconciler(control, bus, Duration.ZERO);
-            tenants.subscribe();
-            reconciler.start();
-            Map<DatapathId, Switch> connected = new ConcurrentHashMap<>();
-            SwitchService switchService = new SwitchService() {
-                @Override
-                public Collection<Switch> all() {
-                    return connected.values();
-                }
-
-                @Override
-                public Optional<Switch> get(DatapathId id) {
-                    return Optional.ofNullable(connected.get(id));
-                }
-            };
-            Map<Class<?>, Object> services = new ConcurrentHashMap<>();
-            services.put(SwitchService.class, switchService);
-            services.put(TenantService.class, tenants);
-            services.put(LocationControl.class, tenants.locationControl());
-            services.put(FlowService.class, (DefaultAppContext.PerApp<FlowService>) reconciler::forApp);
-            List<App> apps = List.of(new Isolation(), new TenantNetworks(), new Mobility());
-            Map<String, AppCookie> cookies = AppCookies.assign(apps.stream().map(App::name).toList());
-            ObjectNode mobilityCfg = JsonNodeFactory.instance.objectNode().put("flap-moves", 0);
-            for (int i = 0; i < apps.size(); i++) {
-                App app = apps.get(i);
-                app.start(new DefaultAppContext(new AppHandle(app.name(), i), bus, switchService,
-                        app instanceof Mobility ? mobilityCfg : null, "(bench)", cookies.get(app.name()),
-                        Clock.systemUTC(), timer, services, control));
-            }
-            MobilityService mobility = (MobilityService) services.get(MobilityService.class);
+        // The controller's own assembly, apps found by name as `weft controller` finds them; only
+        // the switches are in memory. No audit, no startup hold, no LLDP: none of them is timed.
+        ControllerSettings settings = ControllerSettings.builder()
+                .apps(List.of(Isolation.NAME, TenantNetworks.NAME, Mobility.NAME))
+                .appConfig(Map.of(Mobility.NAME, JsonNodeFactory.instance.objectNode().put("flap-moves", 0)))
+                .flowAuditInterval(Duration.ZERO).startupHold(Duration.ZERO)
+                .topology(TopologySettings.DEFAULTS.withDiscovery(false)).build();
+        try (Controller controller = Controller.builder(settings).withoutListeners().start()) {
+            TenantManager tenants = controller.tenants();
+            Reconciler reconciler = controller.reconciler();
+            MobilityService mobility = controller.service(MobilityService.class)
+                    .orElseThrow(() -> new IllegalStateException("the mobility app provides no MobilityService"));
 
             // The switches: every VM port (numbered from 5000 on its hypervisor) and the tunnels.
             long t0 = System.nanoTime();
@@ -171,8 +133,7 @@ final class MigrationBench {
             }
             tenants.apply(cfg);
             for (BenchSwitch sw : switches.values()) {
-                connected.put(sw.id(), sw);
-                switchLoop.execute(() -> bus.dispatch(new SwitchConnected(sw)));
+                controller.attach(sw);
             }
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
             while (tenants.locations().size() < cfg.ports().size() && System.nanoTime() < deadline) {
@@ -202,10 +163,8 @@ final class MigrationBench {
                 long before = lastSequence(mobility);
                 OFPortDesc gone = a.remove(from.port());
                 OFPortDesc added = b.add(OFPort.of(nextPort.merge(to.dpid(), 1, Integer::sum) + 5000), iface(p));
-                switchLoop.execute(() -> {
-                    bus.dispatch(new PortStatusChanged(a, OFPortReason.DELETE, gone, Optional.of(gone)));
-                    bus.dispatch(new PortStatusChanged(b, OFPortReason.ADD, added, Optional.empty()));
-                });
+                controller.deliver(new PortStatusChanged(a, OFPortReason.DELETE, gone, Optional.of(gone)));
+                controller.deliver(new PortStatusChanged(b, OFPortReason.ADD, added, Optional.empty()));
                 Migration m = awaitMigration(mobility, p.name(), before);
                 took[i] = m.controller().orElseThrow().toNanos();
                 mods += m.totalFlowMods();
@@ -213,8 +172,6 @@ final class MigrationBench {
             Arrays.sort(took);
             return new Result(cfg.ports().size(), switches.size(), installed, setup, took, mods / (double) moves);
         } finally {
-            timer.shutdownNow();
-            controlLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             switchLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         }
     }

@@ -6,7 +6,7 @@ import dev.weft.api.tenant.FabricView;
 import dev.weft.api.tenant.LogicalNetwork;
 import dev.weft.api.tenant.LogicalPort;
 import dev.weft.api.tenant.NetworkConfig;
-import dev.weft.api.tenant.NetworkFlowsKeeper;
+import dev.weft.apps.tenantpipeline.NetworkFlowsKeeper;
 import dev.weft.api.tenant.PortLocation;
 import dev.weft.api.tenant.Tenant;
 import dev.weft.api.tenant.TransportNode;

@@ -69,8 +69,8 @@ final class TenantDemo {
                     cfg = ConfigLoader.parse(new String(r.readAllBytes(), StandardCharsets.UTF_8), source);
                 }
             }
-            dev.weft.core.cli.LogLevels.set(cl.getOptionValue("log-level", "warn"));
-        } catch (ConfigException | dev.weft.core.cli.UsageException e) {
+            dev.weft.cli.LogLevels.set(cl.getOptionValue("log-level", "warn"));
+        } catch (ConfigException | dev.weft.cli.UsageException e) {
             err.println("weft demo: " + e.getMessage());
             return 2;
         } catch (IOException e) {
@@ -167,7 +167,7 @@ final class TenantDemo {
      */
     static boolean migrate(PrintStream out, Controller c, SimNetwork sim, NetworkConfig net,
                            Map<String, String> placement) throws InterruptedException {
-        var mobility = c.service(dev.weft.api.mobility.MobilityService.class);
+        var mobility = c.service(dev.weft.apps.mobility.api.MobilityService.class);
         if (mobility.isEmpty() || placement.isEmpty() || net.transportNodes().size() < 2) {
             return true; // the mobility app is not enabled in this configuration
         }
@@ -184,7 +184,7 @@ final class TenantDemo {
         long before = mobility.get().history().size();
         sim.moveHost(vm, to, null);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        java.util.Optional<dev.weft.api.mobility.Migration> m = java.util.Optional.empty();
+        java.util.Optional<dev.weft.api.tenant.Migration> m = java.util.Optional.empty();
         while (m.isEmpty() && System.nanoTime() < deadline) {
             var h = mobility.get().history();
             m = h.size() > before ? java.util.Optional.of(h.get(h.size() - 1)) : java.util.Optional.empty();

@@ -102,7 +102,7 @@ class DatapathIdLeakTest {
         OFFactory f = OFFactories.getFactory(OFVersion.OF_10);
         List<OFPortDesc> ports = new ArrayList<>();
         for (int i = 1; i <= PORTS; i++) {
-            ports.add(dev.weft.testing.FakeSwitch.portDesc(f, OFPort.of(i), "veth-port-" + i, false));
+            ports.add(dev.weft.fakes.FakeSwitch.portDesc(f, OFPort.of(i), "veth-port-" + i, false));
         }
         ByteBuf b = Unpooled.buffer();
         f.buildFeaturesReply().setDatapathId(DatapathId.of(1)).setNTables((short) 1).setNBuffers(0).setPorts(ports)

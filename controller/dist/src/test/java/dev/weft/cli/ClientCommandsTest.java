@@ -37,7 +37,7 @@ class ClientCommandsTest {
     @BeforeAll
     static void start() throws Exception {
         f = new RestFabric(dir);
-        api = "http://127.0.0.1:" + f.controller.restAddress().orElseThrow().getPort();
+        api = "http://127.0.0.1:" + dev.weft.rest.Http.apiOf(f.controller).getPort();
     }
 
     @AfterAll

@@ -1,7 +1,7 @@
 package dev.weft.it;
 
-import dev.weft.api.mobility.Migration;
-import dev.weft.api.mobility.MobilityService;
+import dev.weft.api.tenant.Migration;
+import dev.weft.apps.mobility.api.MobilityService;
 import dev.weft.api.tenant.PortLocation;
 import dev.weft.core.Controller;
 import dev.weft.core.ControllerSettings;

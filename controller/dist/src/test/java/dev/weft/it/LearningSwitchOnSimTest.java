@@ -4,7 +4,6 @@ import dev.weft.api.AppCookie;
 import dev.weft.core.Controller;
 import dev.weft.core.ControllerSettings;
 import dev.weft.core.app.AppCookies;
-import dev.weft.sim.datapath.FlowSnapshot;
 import dev.weft.sim.net.Delivery;
 import dev.weft.sim.net.PingAllResult;
 import dev.weft.sim.net.SimHost;

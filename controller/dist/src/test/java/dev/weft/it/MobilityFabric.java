@@ -1,7 +1,7 @@
 package dev.weft.it;
 
-import dev.weft.api.mobility.Migration;
-import dev.weft.api.mobility.MobilityService;
+import dev.weft.api.tenant.Migration;
+import dev.weft.apps.mobility.api.MobilityService;
 import dev.weft.api.tenant.Binding;
 import dev.weft.api.tenant.LogicalPort;
 import dev.weft.api.tenant.NetworkConfig;

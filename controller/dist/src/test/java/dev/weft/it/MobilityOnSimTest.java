@@ -1,8 +1,8 @@
 package dev.weft.it;
 
 import dev.weft.api.AppCookie;
-import dev.weft.api.mobility.Migration;
-import dev.weft.api.mobility.PortCounters;
+import dev.weft.api.tenant.Migration;
+import dev.weft.apps.mobility.api.PortCounters;
 import dev.weft.api.tenant.PortLocation;
 import dev.weft.sim.datapath.FlowSnapshot;
 import dev.weft.sim.net.Delivery;

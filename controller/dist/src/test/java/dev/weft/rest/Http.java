@@ -11,7 +11,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /** A small client of the REST API over real HTTP (the JDK's client). */
-final class Http {
+public final class Http {
     static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -25,6 +25,18 @@ final class Http {
 
     Http(InetSocketAddress address) {
         this(address, null);
+    }
+
+    /** A controller with the REST API on 127.0.0.1 (a free port, no token). */
+    static dev.weft.core.Controller startWithApi(dev.weft.core.ControllerSettings settings) {
+        return dev.weft.core.Controller.builder(settings).extension(new RestEndpoint(new RestSettings(
+                new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), java.util.Optional.empty(),
+                false))).start();
+    }
+
+    /** Where a controller's REST API listens. */
+    public static InetSocketAddress apiOf(dev.weft.core.Controller c) {
+        return c.extension(RestEndpoint.class).orElseThrow().address();
     }
 
     Http withToken(String t) {

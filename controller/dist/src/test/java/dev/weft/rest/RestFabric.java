@@ -8,25 +8,19 @@ import dev.weft.core.Controller;
 import dev.weft.core.ControllerSettings;
 import dev.weft.core.config.ConfigLoader;
 import dev.weft.core.config.WeftConfig;
-import dev.weft.core.flow.Reconciler;
-import dev.weft.core.rest.RestSettings;
 import dev.weft.sim.net.SimNetwork;
 import dev.weft.sim.net.TopologyBuilder;
 import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.projectfloodlight.openflow.types.IPv4Address;
 import org.projectfloodlight.openflow.types.MacAddress;
 
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-
 /**
  * Weft with the tenant apps and its REST API on an ephemeral loopback port, a config file in a
  * temporary directory, and a simulated fabric of two hypervisors. The fabric also has a VM that
@@ -90,12 +84,10 @@ public final class RestFabric implements AutoCloseable {
     public RestFabric(Path dir, String yaml, boolean simulate) throws Exception {
         file = Files.writeString(dir.resolve("weft.yaml"), yaml);
         WeftConfig cfg = ConfigLoader.load(file);
-        controller = Controller.start(ControllerSettings.builder().config(cfg).configFile(file)
+        controller = Http.startWithApi(ControllerSettings.builder().config(cfg).configFile(file)
                 .listen(List.of(new InetSocketAddress("127.0.0.1", 0)))
-                .dispatchThreads(2).flowAuditInterval(Duration.ZERO).startupHold(Duration.ofSeconds(2))
-                .rest(new RestSettings(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), Optional.empty(),
-                        false)).build());
-        http = new Http(controller.restAddress().orElseThrow());
+                .dispatchThreads(2).flowAuditInterval(Duration.ZERO).startupHold(Duration.ofSeconds(2)).build());
+        http = new Http(Http.apiOf(controller));
         if (!simulate) {
             net = null;
             return;

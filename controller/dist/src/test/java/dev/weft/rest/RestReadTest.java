@@ -1,13 +1,10 @@
 package dev.weft.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.weft.api.mobility.Migration;
-import dev.weft.api.mobility.MobilityService;
-import dev.weft.api.mobility.PortCounters;
+import dev.weft.api.tenant.Migration;
+import dev.weft.apps.mobility.api.MobilityService;
+import dev.weft.apps.mobility.api.PortCounters;
 import dev.weft.api.tenant.PortLocation;
-import dev.weft.core.rest.RestApi;
-import dev.weft.core.rest.RestServer;
-import dev.weft.core.rest.RestSettings;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -221,7 +218,7 @@ class RestReadTest {
         MobilityService fake = new FakeMobility(history);
         ExecutorService writer = RestServer.newWriter();
         try (RestServer s = new RestServer(new RestSettings(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                Optional.empty(), false), new RestApi(f.controller, new dev.weft.core.rest.Services() {
+                Optional.empty(), false), new RestApi(f.controller, new dev.weft.rest.Services() {
                     @Override
                     public <S> Optional<S> get(Class<S> type) {
                         return type == MobilityService.class ? Optional.of(type.cast(fake)) : f.controller.service(type);

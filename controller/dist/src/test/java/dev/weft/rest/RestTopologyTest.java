@@ -3,17 +3,14 @@ package dev.weft.rest;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.weft.core.Controller;
 import dev.weft.core.ControllerSettings;
-import dev.weft.core.rest.RestSettings;
 import dev.weft.sim.net.SimNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.projectfloodlight.openflow.protocol.OFVersion;
 
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,14 +22,13 @@ class RestTopologyTest {
 
     @Test
     void linksAndHostsOfALinearNetwork() throws Exception {
-        try (Controller c = Controller.start(ControllerSettings.builder()
+        try (Controller c = Http.startWithApi(ControllerSettings.builder()
                 .listen(List.of(new InetSocketAddress("127.0.0.1", 0))).apps(List.of("learning-switch"))
-                .dispatchThreads(2).rest(new RestSettings(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                        Optional.empty(), false)).build());
+                .dispatchThreads(2).build());
              SimNetwork net = SimNetwork.builder().controller("127.0.0.1", c.openflowAddresses().get(0).getPort())
                      .topology(dev.weft.sim.net.Topology.parse("linear,2")).versions(OFVersion.OF_13).build()) {
             net.awaitReady(Duration.ofSeconds(10));
-            Http http = new Http(c.restAddress().orElseThrow());
+            Http http = new Http(Http.apiOf(c));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             JsonNode links;
             do {

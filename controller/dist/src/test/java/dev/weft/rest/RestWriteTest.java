@@ -212,11 +212,10 @@ class RestWriteTest {
     @Test
     void withoutAConfigFileWritesAreRefused(@TempDir Path dir) throws Exception {
         // A controller started from settings alone (no file) keeps nothing across a restart.
-        try (var c = dev.weft.core.Controller.start(dev.weft.core.ControllerSettings.builder()
+        try (var c = Http.startWithApi(dev.weft.core.ControllerSettings.builder()
                 .listen(List.of(new java.net.InetSocketAddress("127.0.0.1", 0))).apps(List.of()).dispatchThreads(1)
-                .rest(new dev.weft.core.rest.RestSettings(new java.net.InetSocketAddress(
-                        java.net.InetAddress.getLoopbackAddress(), 0), java.util.Optional.empty(), false)).build())) {
-            Http http = new Http(c.restAddress().orElseThrow());
+                .build())) {
+            Http http = new Http(Http.apiOf(c));
             Http.Resp r = http.post("/api/v1/tenants", "{\"name\": \"x\"}");
             assertEquals(409, r.status(), r.toString());
             assertTrue(r.message().contains("without a config file"), r.message());

@@ -92,16 +92,26 @@ public final class BackgroundPing implements AutoCloseable {
     }
   }
 
-  /** Stops ping (SIGINT, bounded wait, then kill) and returns what happened to every packet. */
+  /**
+   * How long a reply may take and still count: requests sent less than this before the stop were
+   * possibly still in flight, and are left out of the trace unless answered.
+   */
+  static final Duration IN_FLIGHT = Duration.ofSeconds(1);
+
+  /**
+   * Stops ping (SIGINT, bounded wait, then kill) and returns what happened to every packet that
+   * had time to come back (see {@link #IN_FLIGHT}).
+   */
   public synchronized PingTrace stop() {
     if (trace == null) {
+      java.time.Instant stoppedAt = java.time.Instant.now();
       Exec.stop(process, Duration.ofSeconds(3));
       Exec.join(reader, 3000);
       String raw;
       synchronized (out) {
         raw = out.toString();
       }
-      trace = PingTrace.parse(raw, intervalMicros);
+      trace = PingTrace.parse(raw, intervalMicros).sentUntil(stoppedAt.minus(IN_FLIGHT));
     }
     return trace;
   }

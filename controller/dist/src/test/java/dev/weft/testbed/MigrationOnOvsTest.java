@@ -3,8 +3,8 @@ package dev.weft.testbed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.weft.api.mobility.Migration;
-import dev.weft.api.mobility.MobilityService;
+import dev.weft.api.tenant.Migration;
+import dev.weft.apps.mobility.api.MobilityService;
 import dev.weft.api.tenant.PortLocation;
 import dev.weft.core.Controller;
 import dev.weft.core.config.ConfigLoader;

@@ -46,6 +46,17 @@ public record PingTrace(List<Probe> probes, long intervalMicros, String raw) {
     return probes.size();
   }
 
+  /**
+   * This trace without the requests sent after {@code cutoff}, unanswered ones included: a
+   * request sent just before ping was stopped may still have been on its way, and is neither
+   * answered nor lost.
+   */
+  public PingTrace sentUntil(Instant cutoff) {
+    long c = cutoff.getEpochSecond() * 1_000_000 + cutoff.getNano() / 1000;
+    return new PingTrace(probes.stream().filter(p -> p.received() || p.sentAtMicros() <= c).toList(),
+        intervalMicros, raw);
+  }
+
   public int received() {
     return (int) probes.stream().filter(Probe::received).count();
   }

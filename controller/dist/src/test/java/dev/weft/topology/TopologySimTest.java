@@ -218,7 +218,7 @@ class TopologySimTest {
     private static byte[] echo(SimFixture f, String a, String b, int seq) {
         SimHost x = f.net.host(a);
         SimHost y = f.net.host(b);
-        return dev.weft.testing.Frames.icmpEcho(x.mac(), x.ip(), y.mac(), y.ip(), seq);
+        return dev.weft.fakes.Frames.icmpEcho(x.mac(), x.ip(), y.mac(), y.ip(), seq);
     }
 
     /** "switch port" of every forwarding entry (any switch) whose destination is {@code mac}. */

@@ -1,70 +1,76 @@
 package dev.weft.testing;
 
 import dev.weft.api.App;
-import dev.weft.api.AppContext;
 import dev.weft.api.AppCookie;
 import dev.weft.api.Disposition;
-import dev.weft.api.EventHandler;
 import dev.weft.api.Switch;
-import dev.weft.api.SwitchService;
 import dev.weft.api.event.Event;
+import dev.weft.api.event.NetworkEvent;
 import dev.weft.api.event.PacketIn;
-import dev.weft.api.event.SwitchConnected;
+import dev.weft.api.event.SwitchEvent;
 import dev.weft.api.packet.Ethernet;
+import dev.weft.core.Controller;
+import dev.weft.core.ControllerSettings;
+import dev.weft.core.config.ConfigLoader;
+import dev.weft.core.dispatch.AppHandle;
+import dev.weft.core.topology.TopologySettings;
+import dev.weft.fakes.MutableClock;
 import org.projectfloodlight.openflow.protocol.OFPacketIn;
 import org.projectfloodlight.openflow.protocol.OFPacketInReason;
 import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.projectfloodlight.openflow.protocol.match.MatchField;
-import org.projectfloodlight.openflow.types.DatapathId;
 import org.projectfloodlight.openflow.types.OFBufferId;
 import org.projectfloodlight.openflow.types.OFPort;
 
-import java.lang.reflect.RecordComponent;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * Runs one or more apps without a network: events are delivered synchronously through the same
- * chain rules as the controller (app order, STOP, a throwing handler counts as STOP), timers run
- * when the test says so, and the clock moves by hand.
+ * Runs apps in the real controller, in process: the same assembly as {@code weft controller}
+ * ({@link Controller}), its event bus and chain rules (app order, STOP, a throwing handler
+ * counts as STOP), its core services (tenants, flows, hosts) and its config loader, with
+ * switches that live in memory ({@code FakeSwitch}) instead of connections. Each call returns
+ * once the controller is at rest (the control lane has run everything the call caused), so a
+ * test can assert right after it. Timers run when the test says so; the clock moves by hand.
  *
  * <pre>{@code
- * AppHarness h = new AppHarness().config(MyConfig.class, new MyConfig(...));
- * h.start(new MyApp());
- * FakeSwitch sw = h.connect(FakeSwitch.withPorts(1, OFVersion.OF_13, 4));
- * h.packetIn(sw, 1, Frames.ethernet(...));
- * assertThat(sw.sent(OFFlowAdd.class)).hasSize(1);
+ * try (AppHarness h = new AppHarness().config("apps:\n  my-app:\n    limit: 5\n")) {
+ *     MyApp app = h.start(new MyApp());
+ *     FakeSwitch sw = h.connect(FakeSwitch.withPorts(1, OFVersion.OF_13, 4));
+ *     h.packetIn(sw, 1, frame);
+ *     assertThat(sw.sent(OFFlowAdd.class)).hasSize(1);
+ * }
  * }</pre>
+ *
+ * <p>Differences from a production start, on purpose: LLDP link discovery is off unless the
+ * config turns it on ({@code topology: discovery: true}; fake switches have no cables), the
+ * startup hold and the flow audit are off, and one dispatch thread is used.
  */
-public final class AppHarness {
-    private record Sub(int appOrder, Class<? extends Event> type, EventHandler<Event> handler) {
-    }
-
-    private final List<Sub> subs = new ArrayList<>();
-    private final Map<Class<?>, Object> configs = new HashMap<>();
-    private final Map<DatapathId, Switch> switches = new LinkedHashMap<>();
-    private final List<Runnable> timers = new ArrayList<>();
-    private final Map<Class<?>, Object> services = new HashMap<>();
+public final class AppHarness implements AutoCloseable {
     private final MutableClock clock = new MutableClock();
-    private final List<Throwable> failures = new ArrayList<>();
-    private final java.util.ArrayDeque<Runnable> deferred = new java.util.ArrayDeque<>();
-    private int depth;
-    private int apps;
+    private final ManualTimers timers = new ManualTimers();
+    private final Map<Class<?>, Object> services = new LinkedHashMap<>();
+    private String configText;
+    private Controller controller;
 
-    /** The config object an app gets from {@code ctx.config(type)}. */
-    public <T> AppHarness config(Class<T> type, T value) {
-        configs.put(type, value);
+    /**
+     * The config file the controller starts with, as a user would write it (its {@code apps:}
+     * sections bind to the apps' config types; tenants and transport nodes go to the tenant
+     * service). Read by the real loader: an invalid file throws its {@code ConfigException}.
+     */
+    public AppHarness config(String yaml) {
+        requireNotStarted();
+        configText = yaml;
         return this;
     }
 
+    /** Offer {@code impl} to the apps as the {@code type} service, instead of the core's own. */
     public <S> AppHarness service(Class<S> type, S impl) {
+        requireNotStarted();
         services.put(type, impl);
         return this;
     }
@@ -73,84 +79,79 @@ public final class AppHarness {
         return clock;
     }
 
-    /** Start an app; apps started earlier come first in the chain. */
-    public <A extends App> A start(A app) throws Exception {
-        int order = apps++;
-        app.start(new Context(app.name(), order));
+    /** Start the controller with {@code app} as its only app. */
+    public <A extends App> A start(A app) {
+        startAll(app);
         return app;
     }
 
+    /** Start the controller with these apps, in this chain order. */
+    public void startAll(App... apps) {
+        requireNotStarted();
+        ControllerSettings.Builder b = ControllerSettings.builder().dispatchThreads(1).clock(clock)
+                .topology(TopologySettings.DEFAULTS.withDiscovery(false)).startupHold(Duration.ZERO)
+                .flowAuditInterval(Duration.ZERO);
+        if (configText != null) {
+            b.config(ConfigLoader.parse(configText, "(test config)"));
+        }
+        b.apps(java.util.Arrays.stream(apps).map(App::name).toList());
+        Controller.Builder cb = Controller.builder(b.build()).apps(List.of(apps)).timers(timers).withoutListeners();
+        services.forEach((t, s) -> override(cb, t, s));
+        controller = cb.start();
+        settle();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <S> void override(Controller.Builder cb, Class<S> type, Object impl) {
+        cb.service(type, (S) impl);
+    }
+
+    /** The controller (its tenant service, reconciler, switches). */
+    public Controller controller() {
+        requireStarted();
+        return controller;
+    }
+
+    /** The cookie of a started app: the owner mark of its flow entries. */
+    public AppCookie cookie(String app) {
+        return controller().cookie(app).orElseThrow(() -> new IllegalArgumentException("no app '" + app + "'"));
+    }
+
+    /** Add a switch, announce it (SwitchConnected) and wait until the controller is at rest. */
+    public <S extends Switch> S connect(S sw) {
+        controller().attach(sw);
+        settle();
+        return sw;
+    }
+
+    /** Remove a switch (SwitchDisconnected). */
+    public void disconnect(Switch sw, String reason) {
+        controller().detach(sw, reason);
+        settle();
+    }
+
     /**
-     * Deliver an event through the chain; returns the disposition (STOP if a handler threw).
-     * Tasks the apps deferred run when the outermost delivery returns, as on the control lane.
+     * Deliver an event through the chain (a switch's on its switch, a network event on the
+     * control lane); returns the disposition (STOP if a handler threw).
      */
     public Disposition deliver(Event event) {
-        depth++;
-        try {
-            return chain(event);
-        } finally {
-            if (--depth == 0) {
-                runDeferred();
-            }
-        }
+        CompletableFuture<Disposition> d = event instanceof SwitchEvent se ? controller().deliver(se)
+                : controller().deliver((NetworkEvent) event);
+        settle();
+        return d.join();
     }
 
     /**
-     * Deliver several events as one batch, as the controller's control lane does within one task:
-     * tasks the apps deferred run once, after the last event.
+     * Deliver several events as one batch: all are queued before any runs, so tasks the apps
+     * defer while handling them run after the last one, as on the control lane.
      */
     public void deliverAll(Event... events) {
-        depth++;
-        try {
-            for (Event e : events) {
-                chain(e);
-            }
-        } finally {
-            if (--depth == 0) {
-                runDeferred();
-            }
+        List<CompletableFuture<Disposition>> all = new ArrayList<>();
+        for (Event e : events) {
+            all.add(e instanceof SwitchEvent se ? controller().deliver(se) : controller().deliver((NetworkEvent) e));
         }
-    }
-
-    private void runDeferred() {
-        Runnable r;
-        while ((r = deferred.poll()) != null) {
-            depth++;
-            try {
-                r.run();
-            } finally {
-                depth--;
-            }
-        }
-    }
-
-    private Disposition chain(Event event) {
-        for (Sub s : subs) {
-            if (!s.type().isInstance(event)) {
-                continue;
-            }
-            try {
-                if (s.handler().handle(event) == Disposition.STOP) {
-                    return Disposition.STOP;
-                }
-            } catch (Exception e) {
-                failures.add(e);
-                return Disposition.STOP;
-            }
-        }
-        return Disposition.CONTINUE;
-    }
-
-    /** Exceptions thrown by handlers so far (each counted as STOP). */
-    public List<Throwable> failures() {
-        return List.copyOf(failures);
-    }
-
-    /** Add a switch and deliver its SwitchConnected. */
-    public <S extends Switch> S connect(S sw) {
-        switches.put(sw.id(), sw);
-        deliver(new SwitchConnected(sw));
-        return sw;
+        settle();
+        all.forEach(CompletableFuture::join);
     }
 
     /** Deliver a PACKET_IN of {@code frame} received on {@code inPort}, not buffered by the switch. */
@@ -171,145 +172,39 @@ public final class AppHarness {
         return deliver(new PacketIn(sw, b.build(), OFPort.of(inPort), eth));
     }
 
-    /** Run every scheduled task once. */
+    /** Run every periodic task (the apps' and the core's) once, then wait until the controller is at rest. */
     public void runTimers() {
-        for (Runnable r : List.copyOf(timers)) {
-            r.run();
+        requireStarted();
+        timers.runAll();
+        settle();
+    }
+
+    /** Handler invocations that threw so far, over every app (each counted as STOP). */
+    public long failures() {
+        return controller().apps().stream().mapToLong(AppHandle::failures).sum();
+    }
+
+    /** Wait until the control lane has run everything queued, and what that queued. */
+    public void settle() {
+        controller().awaitControlLaneIdle();
+    }
+
+    private void requireStarted() {
+        if (controller == null) {
+            throw new IllegalStateException("start an app first (start(app))");
         }
     }
 
-    private final class Context implements AppContext {
-        private final String name;
-        private final int order;
-
-        Context(String name, int order) {
-            this.name = name;
-            this.order = order;
-        }
-
-        @Override
-        public String appName() {
-            return name;
-        }
-
-        @Override
-        @SuppressWarnings("unchecked")
-        public <E extends Event> void on(Class<E> type, EventHandler<? super E> handler) {
-            subs.add(new Sub(order, type, (EventHandler<Event>) handler));
-            subs.sort((a, b) -> Integer.compare(a.appOrder(), b.appOrder()));
-        }
-
-        @Override
-        public SwitchService switches() {
-            return new SwitchService() {
-                @Override
-                public Collection<Switch> all() {
-                    return List.copyOf(switches.values());
-                }
-
-                @Override
-                public Optional<Switch> get(DatapathId id) {
-                    return Optional.ofNullable(switches.get(id));
-                }
-            };
-        }
-
-        @Override
-        public <T> T config(Class<T> type) {
-            Object c = configs.get(type);
-            if (c != null) {
-                return type.cast(c);
-            }
-            return defaults(type);
-        }
-
-        @Override
-        public AppCookie cookie() {
-            return new AppCookie(100 + order, 0, 0);
-        }
-
-        @Override
-        public Clock clock() {
-            return clock;
-        }
-
-        @Override
-        public Cancellable schedule(Duration initialDelay, Duration period, Runnable task) {
-            timers.add(task);
-            return () -> timers.remove(task);
-        }
-
-        @Override
-        public <S> Optional<S> service(Class<S> type) {
-            return Optional.ofNullable(type.cast(services.get(type)));
-        }
-
-        @Override
-        public void defer(Runnable task) {
-            deferred.add(task);
-            if (depth == 0) {
-                runDeferred();
-            }
-        }
-
-        @Override
-        public void publish(dev.weft.api.event.NetworkEvent event) {
-            defer(() -> deliver(event));
-        }
-
-        @Override
-        public <S> void provide(Class<S> type, S service) {
-            if (services.putIfAbsent(type, service) != null) {
-                throw new IllegalStateException(type.getSimpleName() + " is provided already");
-            }
+    private void requireNotStarted() {
+        if (controller != null) {
+            throw new IllegalStateException("the harness has started already");
         }
     }
 
-    /** A config record with every component absent (null), so its constructor applies defaults. */
-    private static <T> T defaults(Class<T> type) {
-        if (!type.isRecord()) {
-            try {
-                return type.getDeclaredConstructor().newInstance();
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalArgumentException("register a config for " + type.getName() + " with config()", e);
-            }
+    @Override
+    public void close() {
+        if (controller != null) {
+            controller.close();
         }
-        RecordComponent[] rc = type.getRecordComponents();
-        Class<?>[] types = new Class<?>[rc.length];
-        Object[] args = new Object[rc.length];
-        for (int i = 0; i < rc.length; i++) {
-            types[i] = rc[i].getType();
-            args[i] = types[i].isPrimitive() ? primitiveZero(types[i]) : null;
-        }
-        try {
-            return type.getDeclaredConstructor(types).newInstance(args);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalArgumentException("cannot build default " + type.getName() + "; register one with config()", e);
-        }
-    }
-
-    private static Object primitiveZero(Class<?> t) {
-        if (t == boolean.class) {
-            return false;
-        }
-        if (t == long.class) {
-            return 0L;
-        }
-        if (t == double.class) {
-            return 0.0;
-        }
-        if (t == float.class) {
-            return 0f;
-        }
-        if (t == char.class) {
-            return '\0';
-        }
-        if (t == byte.class) {
-            return (byte) 0;
-        }
-        if (t == short.class) {
-            return (short) 0;
-        }
-        return 0;
     }
 }

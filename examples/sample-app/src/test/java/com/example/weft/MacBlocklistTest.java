@@ -2,8 +2,9 @@ package com.example.weft;
 
 import dev.weft.api.Disposition;
 import dev.weft.testing.AppHarness;
-import dev.weft.testing.FakeSwitch;
-import dev.weft.testing.Frames;
+import dev.weft.fakes.FakeSwitch;
+import dev.weft.fakes.Frames;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.projectfloodlight.openflow.protocol.OFFlowAdd;
 import org.projectfloodlight.openflow.protocol.OFVersion;
@@ -11,7 +12,6 @@ import org.projectfloodlight.openflow.protocol.match.MatchField;
 import org.projectfloodlight.openflow.types.IPv4Address;
 import org.projectfloodlight.openflow.types.MacAddress;
 
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -20,10 +20,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MacBlocklistTest {
     private static final MacAddress BAD = MacAddress.of("02:00:00:00:00:66");
     private static final MacAddress GOOD = MacAddress.of("02:00:00:00:00:01");
+    private AppHarness h;
+
+    /** The app's section of Weft's config file, as a user writes it. */
+    private static String config(String mac, Integer priority) {
+        return "apps:\n  mac-blocklist:\n    macs: [\"" + mac + "\"]\n"
+                + (priority == null ? "" : "    priority: " + priority + "\n");
+    }
+
+    @AfterEach
+    void stop() {
+        if (h != null) {
+            h.close();
+        }
+    }
 
     @Test
     void installsADropEntryPerBlockedMacWhenASwitchConnects() throws Exception {
-        AppHarness h = new AppHarness().config(MacBlocklistConfig.class, new MacBlocklistConfig(List.of(BAD.toString()), null));
+        h = new AppHarness().config(config(BAD.toString(), null));
         h.start(new MacBlocklist());
         FakeSwitch sw = h.connect(FakeSwitch.withPorts(1, OFVersion.OF_13, 2));
         OFFlowAdd drop = sw.sent(OFFlowAdd.class).get(0);
@@ -34,7 +48,7 @@ class MacBlocklistTest {
 
     @Test
     void stopsPacketInsFromBlockedMacsAndLetsOthersThrough() throws Exception {
-        AppHarness h = new AppHarness().config(MacBlocklistConfig.class, new MacBlocklistConfig(List.of(BAD.toString()), 5));
+        h = new AppHarness().config(config(BAD.toString(), 5));
         h.start(new MacBlocklist());
         FakeSwitch sw = h.connect(FakeSwitch.withPorts(1, OFVersion.OF_10, 2));
         IPv4Address ip = IPv4Address.of("10.0.0.9");
@@ -44,8 +58,9 @@ class MacBlocklistTest {
 
     @Test
     void malformedMacInConfigFailsTheStart() {
-        AppHarness h = new AppHarness().config(MacBlocklistConfig.class, new MacBlocklistConfig(List.of("nope"), null));
-        var e = assertThrows(IllegalArgumentException.class, () -> h.start(new MacBlocklist()));
-        assertTrue(e.getMessage().startsWith("apps.mac-blocklist.macs"), e.getMessage());
+        h = new AppHarness().config(config("nope", null));
+        var e = assertThrows(RuntimeException.class, () -> h.start(new MacBlocklist()));
+        assertTrue(e.getMessage().startsWith("app 'mac-blocklist' failed to start: apps.mac-blocklist.macs: "),
+                e.getMessage());
     }
 }

@@ -1,5 +1,6 @@
 package dev.weft.apps.forwarding;
 
+import dev.weft.core.topology.TopologySnapshot;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,9 +16,10 @@ import dev.weft.api.topology.SwitchPort;
 import dev.weft.api.topology.Topology;
 import dev.weft.api.topology.TopologyService;
 import dev.weft.testing.AppHarness;
-import dev.weft.testing.FakeHostService;
-import dev.weft.testing.FakeSwitch;
-import dev.weft.testing.Frames;
+import dev.weft.fakes.FakeHostService;
+import dev.weft.fakes.FakeSwitch;
+import dev.weft.fakes.Frames;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.projectfloodlight.openflow.protocol.OFFlowAdd;
@@ -63,7 +65,7 @@ class ForwardingTest {
 
     /** ring,n; {@code without}: a cable left out. */
     static Topology ring(int n, Integer without) {
-        Topology.Builder b = Topology.builder();
+        TopologySnapshot.Builder b = TopologySnapshot.builder();
         for (int i = 1; i <= n; i++) {
             b.addPort(i, 1);
             if (without == null || without != i) {
@@ -73,13 +75,18 @@ class ForwardingTest {
         return b.build();
     }
 
+    @AfterEach
+    void stop() {
+        h.close();
+    }
+
     @BeforeEach
     void start() throws Exception {
         app = h.start(new Forwarding());
         for (int i = 1; i <= 4; i++) {
             s[i] = h.connect(FakeSwitch.withPorts(i, OFVersion.OF_13, 3));
         }
-        cookie = new AppCookie(100, 0, 0).toU64();
+        cookie = h.cookie(Forwarding.NAME).toU64();
     }
 
     private static Set<Integer> outputs(List<OFAction> actions) {
@@ -111,7 +118,7 @@ class ForwardingTest {
 
     @Test
     void pendingPortsAreNeitherFloodedNorFloodedFrom() {
-        topo.set(Topology.builder().addPort(SwitchPort.of(1, 1), true).addPort(SwitchPort.of(1, 2), false)
+        topo.set(TopologySnapshot.builder().addPort(SwitchPort.of(1, 1), true).addPort(SwitchPort.of(1, 2), false)
                 .addPort(SwitchPort.of(1, 3), true).build());
         h.packetIn(s[1], 1, Frames.arpRequest(H1, IP1, IP3));
         assertEquals(Set.of(3), outputs(s[1].sent(OFPacketOut.class).get(0).getActions()));
@@ -229,11 +236,11 @@ class ForwardingTest {
     }
 
     @Test
-    void needsTheTopologyAndHostServices() {
-        var e = assertThrows(IllegalStateException.class, () -> new AppHarness().start(new Forwarding()));
-        assertTrue(e.getMessage().contains("topology"), e.getMessage());
-        var e2 = assertThrows(IllegalStateException.class, () -> new AppHarness()
-                .service(TopologyService.class, Topology::empty).start(new Forwarding()));
-        assertTrue(e2.getMessage().contains("host tracking"), e2.getMessage());
+    void refusesToStartWithoutHostTracking() {
+        try (AppHarness bare = new AppHarness().config("topology:\n  hosts:\n    tracking: false\n")) {
+            var e = assertThrows(RuntimeException.class, () -> bare.start(new Forwarding()));
+            assertTrue(e.getMessage().startsWith("app 'forwarding' failed to start: ")
+                    && e.getMessage().contains("host tracking"), e.getMessage());
+        }
     }
 }

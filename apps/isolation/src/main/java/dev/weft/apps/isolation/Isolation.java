@@ -2,7 +2,7 @@ package dev.weft.apps.isolation;
 
 import dev.weft.api.App;
 import dev.weft.api.AppContext;
-import dev.weft.api.tenant.NetworkFlowsKeeper;
+import dev.weft.apps.tenantpipeline.NetworkFlowsKeeper;
 
 /**
  * Tenant isolation: classifies every packet entering a hypervisor into its logical network, or

@@ -4,7 +4,7 @@ import dev.weft.api.flow.FlowSpec;
 import dev.weft.api.tenant.FabricView;
 import dev.weft.api.tenant.LogicalNetwork;
 import dev.weft.api.tenant.LogicalPort;
-import dev.weft.api.tenant.NetworkFlowsKeeper;
+import dev.weft.apps.tenantpipeline.NetworkFlowsKeeper;
 import dev.weft.api.tenant.PortLocation;
 import dev.weft.api.tenant.TransportNode;
 import org.projectfloodlight.openflow.protocol.OFFactory;
@@ -25,11 +25,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import static dev.weft.api.tenant.TenantPipeline.ARP;
-import static dev.weft.api.tenant.TenantPipeline.INGRESS;
-import static dev.weft.api.tenant.TenantPipeline.METADATA_MASK;
-import static dev.weft.api.tenant.TenantPipeline.OF;
-import static dev.weft.api.tenant.TenantPipeline.metadata;
+import static dev.weft.apps.tenantpipeline.TenantPipeline.ARP;
+import static dev.weft.apps.tenantpipeline.TenantPipeline.INGRESS;
+import static dev.weft.apps.tenantpipeline.TenantPipeline.METADATA_MASK;
+import static dev.weft.apps.tenantpipeline.TenantPipeline.OF;
+import static dev.weft.apps.tenantpipeline.TenantPipeline.metadata;
 
 /**
  * Table 0 of the tenant pipeline: who may send what, and which network it belongs to.

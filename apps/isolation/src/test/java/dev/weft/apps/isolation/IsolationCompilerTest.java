@@ -8,7 +8,7 @@ import dev.weft.api.tenant.LogicalPort;
 import dev.weft.api.tenant.NetworkConfig;
 import dev.weft.api.tenant.PortLocation;
 import dev.weft.api.tenant.Tenant;
-import dev.weft.api.tenant.TenantPipeline;
+import dev.weft.apps.tenantpipeline.TenantPipeline;
 import dev.weft.api.tenant.TransportNode;
 import org.junit.jupiter.api.Test;
 import org.projectfloodlight.openflow.protocol.instruction.OFInstructionWriteMetadata;

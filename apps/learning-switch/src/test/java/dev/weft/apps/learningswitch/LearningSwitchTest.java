@@ -5,8 +5,9 @@ import dev.weft.api.Disposition;
 import dev.weft.api.event.PortStatusChanged;
 import dev.weft.api.event.SwitchDisconnected;
 import dev.weft.testing.AppHarness;
-import dev.weft.testing.FakeSwitch;
-import dev.weft.testing.Frames;
+import dev.weft.fakes.FakeSwitch;
+import dev.weft.fakes.Frames;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.projectfloodlight.openflow.protocol.OFFlowAdd;
@@ -21,7 +22,6 @@ import org.projectfloodlight.openflow.types.MacAddress;
 import org.projectfloodlight.openflow.types.OFBufferId;
 import org.projectfloodlight.openflow.types.OFPort;
 
-import java.time.Duration;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -37,11 +37,22 @@ class LearningSwitchTest {
     private LearningSwitch app;
     private FakeSwitch sw;
 
-    private void setUp(OFVersion v) throws Exception {
-        harness = new AppHarness().config(LearningSwitchConfig.class,
-                new LearningSwitchConfig(Duration.ofSeconds(30), null, null, 4));
+    private void setUp(OFVersion v) {
+        harness = new AppHarness().config("""
+                apps:
+                  learning-switch:
+                    idle-timeout: 30s
+                    max-macs: 4
+                """);
         app = harness.start(new LearningSwitch());
         sw = harness.connect(FakeSwitch.withPorts(1, v, 4));
+    }
+
+    @AfterEach
+    void stop() {
+        if (harness != null) {
+            harness.close();
+        }
     }
 
     private static OFPort out(OFPacketOut po) {
@@ -74,7 +85,8 @@ class LearningSwitchTest {
         assertEquals(B, fa.getMatch().get(MatchField.ETH_DST));
         assertEquals(A, fa.getMatch().get(MatchField.ETH_SRC));
         assertEquals(30, fa.getIdleTimeout());
-        assertTrue(AppCookie.ownedBy(fa.getCookie(), AppCookie.of(fa.getCookie()).appId()));
+        assertTrue(AppCookie.ownedBy(fa.getCookie(), harness.cookie(LearningSwitch.NAME).appId()),
+                "the entry carries the learning switch's cookie");
         assertEquals(OFPort.of(2), ((OFActionOutput) fa.getActions().get(0)).getPort());
         OFPacketOut po = sw.sent(OFPacketOut.class).get(0);
         assertEquals(OFPort.of(2), out(po));
@@ -192,7 +204,7 @@ class LearningSwitchTest {
         byte[] huge = new byte[max];
         System.arraycopy(Frames.ethernet(MacAddress.BROADCAST, A, 0x0800, new byte[0]), 0, huge, 0, 14);
         assertEquals(Disposition.STOP, harness.packetIn(sw, 1, huge));
-        assertTrue(harness.failures().isEmpty(), () -> "app failed: " + harness.failures());
+        assertEquals(0, harness.failures(), "the app failed");
         // On 1.3 the PACKET_IN's match leaves the PACKET_OUT room: it is sent and encodes.
         boolean fits = v == OFVersion.OF_13;
         assertEquals(fits ? 1 : 0, sw.sent(OFPacketOut.class).size());
@@ -210,6 +222,6 @@ class LearningSwitchTest {
         harness.packetIn(sw, 1, huge);
         assertEquals(1, sw.sent(OFFlowAdd.class).size());
         assertEquals(fits ? 1 : 0, sw.sent(OFPacketOut.class).size());
-        assertTrue(harness.failures().isEmpty());
+        assertEquals(0, harness.failures(), "the app failed");
     }
 }

@@ -2,9 +2,9 @@ package dev.weft.apps.mobility;
 
 import dev.weft.api.AppCookie;
 import dev.weft.api.Switch;
-import dev.weft.api.mobility.PortCounters;
+import dev.weft.apps.mobility.api.PortCounters;
 import dev.weft.api.tenant.LogicalPort;
-import dev.weft.api.tenant.TenantPipeline;
+import dev.weft.apps.tenantpipeline.TenantPipeline;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFFlowStatsEntry;
 import org.projectfloodlight.openflow.protocol.OFFlowStatsReply;

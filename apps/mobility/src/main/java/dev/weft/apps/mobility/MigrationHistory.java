@@ -1,6 +1,6 @@
 package dev.weft.apps.mobility;
 
-import dev.weft.api.mobility.Migration;
+import dev.weft.api.tenant.Migration;
 
 import java.util.ArrayDeque;
 import java.util.HashMap;

@@ -17,8 +17,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import static dev.weft.api.tenant.TenantPipeline.INGRESS;
-import static dev.weft.api.tenant.TenantPipeline.OF;
+import static dev.weft.apps.tenantpipeline.TenantPipeline.INGRESS;
+import static dev.weft.apps.tenantpipeline.TenantPipeline.OF;
 
 /**
  * The mobility app's entries in table 0 (pure functions). They sit between the isolation app's

@@ -4,7 +4,7 @@ import dev.weft.api.flow.FlowSpec;
 import dev.weft.api.tenant.FabricView;
 import dev.weft.api.tenant.LogicalNetwork;
 import dev.weft.api.tenant.LogicalPort;
-import dev.weft.api.tenant.NetworkFlowsKeeper;
+import dev.weft.apps.tenantpipeline.NetworkFlowsKeeper;
 import dev.weft.api.tenant.PortLocation;
 import dev.weft.api.tenant.TransportNode;
 import org.projectfloodlight.openflow.protocol.action.OFAction;
@@ -26,13 +26,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import static dev.weft.api.tenant.TenantPipeline.ARP;
-import static dev.weft.api.tenant.TenantPipeline.GROUP_BIT;
-import static dev.weft.api.tenant.TenantPipeline.L2;
-import static dev.weft.api.tenant.TenantPipeline.METADATA_MASK;
-import static dev.weft.api.tenant.TenantPipeline.OF;
-import static dev.weft.api.tenant.TenantPipeline.SEGMENT_MASK;
-import static dev.weft.api.tenant.TenantPipeline.metadata;
+import static dev.weft.apps.tenantpipeline.TenantPipeline.ARP;
+import static dev.weft.apps.tenantpipeline.TenantPipeline.GROUP_BIT;
+import static dev.weft.apps.tenantpipeline.TenantPipeline.L2;
+import static dev.weft.apps.tenantpipeline.TenantPipeline.METADATA_MASK;
+import static dev.weft.apps.tenantpipeline.TenantPipeline.OF;
+import static dev.weft.apps.tenantpipeline.TenantPipeline.SEGMENT_MASK;
+import static dev.weft.apps.tenantpipeline.TenantPipeline.metadata;
 
 /**
  * Tables 1 and 2 of the tenant pipeline for one logical network, per hypervisor:

@@ -2,7 +2,7 @@ package dev.weft.apps.tenantnetworks;
 
 import dev.weft.api.App;
 import dev.weft.api.AppContext;
-import dev.weft.api.tenant.NetworkFlowsKeeper;
+import dev.weft.apps.tenantpipeline.NetworkFlowsKeeper;
 
 /**
  * Logical L2 networks per tenant: forwarding by (network, MAC) inside each hypervisor and across

@@ -16,8 +16,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /** What one app sees of the controller. */
 public final class DefaultAppContext implements AppContext {
@@ -30,12 +28,12 @@ public final class DefaultAppContext implements AppContext {
     private final String configSource;
     private final AppCookie cookie;
     private final Clock clock;
-    private final ScheduledExecutorService timer;
+    private final dev.weft.core.dispatch.Timers timer;
     private final Map<Class<?>, Object> services;
     private final dev.weft.core.dispatch.Lane control;
 
     public DefaultAppContext(AppHandle handle, EventBus bus, SwitchService switches, JsonNode configNode,
-                             String configSource, AppCookie cookie, Clock clock, ScheduledExecutorService timer,
+                             String configSource, AppCookie cookie, Clock clock, dev.weft.core.dispatch.Timers timer,
                              Map<Class<?>, Object> services, dev.weft.core.dispatch.Lane control) {
         this.handle = handle;
         this.bus = bus;
@@ -118,8 +116,7 @@ public final class DefaultAppContext implements AppContext {
                 log.warn("app '{}' timer task failed", handle.name(), e);
             }
         };
-        var f = timer.scheduleAtFixedRate(guarded, initialDelay.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS);
-        return () -> f.cancel(false);
+        return timer.every(initialDelay, period, guarded);
     }
 
     @Override

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Calls {@code onChange} when the config file changes (editors write files in several steps:
- * changes are debounced), and on SIGHUP.
+ * changes are debounced). SIGHUP is the launcher's ({@code weft controller}).
  */
 public final class ConfigWatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ConfigWatcher.class);
@@ -32,7 +32,6 @@ public final class ConfigWatcher implements AutoCloseable {
         thread = new Thread(() -> loop(name, onChange), "weft-config-watch");
         thread.setDaemon(true);
         thread.start();
-        installSighup(onChange);
     }
 
     private void loop(Path name, Runnable onChange) {
@@ -60,17 +59,6 @@ public final class ConfigWatcher implements AutoCloseable {
             // closing
         } catch (RuntimeException e) {
             log.error("config watcher stopped", e);
-        }
-    }
-
-    private static void installSighup(Runnable onChange) {
-        try {
-            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> {
-                log.info("SIGHUP: reloading the config file");
-                onChange.run();
-            });
-        } catch (IllegalArgumentException | UnsupportedOperationException e) {
-            log.debug("SIGHUP not available: {}", e.toString());
         }
     }
 

@@ -2,7 +2,7 @@ package dev.weft.core.config;
 
 /**
  * The {@code rest:} section of the config file: the northbound HTTP API. Every key is optional.
- * See {@link dev.weft.core.rest.RestSettings} for the meaning and the defaults.
+ * See {@link dev.weft.rest.RestSettings} for the meaning and the defaults.
  *
  * @param enabled      false: no HTTP server at all
  * @param listen       HOST:PORT (default 127.0.0.1:8080)

@@ -49,6 +49,11 @@ public final class Lane {
         return loop;
     }
 
+    /** Tasks queued and not yet started (not counting those scheduled for later). */
+    public int pendingTasks() {
+        return loop instanceof io.netty.util.concurrent.SingleThreadEventExecutor s ? s.pendingTasks() : 0;
+    }
+
     /** Run a task on this lane; output it produces is flushed when it returns. */
     public void execute(Runnable task) {
         loop.execute(() -> run(task));

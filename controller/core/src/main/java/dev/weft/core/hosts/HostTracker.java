@@ -29,9 +29,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Optional;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Host tracking, in the core, after discovery and before every app: every PACKET_IN that came in
@@ -51,17 +48,17 @@ public final class HostTracker implements HostService, AutoCloseable {
     private final TopologyService topology;
     private final EventBus bus;
     private final Clock clock;
-    private final ScheduledExecutorService timer;
+    private final dev.weft.core.dispatch.Timers timer;
     private final HostTable table;
     private final AppHandle handle = new AppHandle("core.hosts", CHAIN_ORDER);
-    private ScheduledFuture<?> aging;
-    private ScheduledFuture<?> ticking;
+    private dev.weft.api.AppContext.Cancellable aging;
+    private dev.weft.api.AppContext.Cancellable ticking;
     /** The time for the per-packet path, refreshed every {@link #COARSE_MILLIS} ms. */
     private volatile long coarseNow;
     static final long COARSE_MILLIS = 250;
 
     public HostTracker(HostSettings settings, TopologyService topology, Lane control, EventBus bus, Clock clock,
-                       ScheduledExecutorService timer) {
+                       dev.weft.core.dispatch.Timers timer) {
         this.settings = settings;
         this.topology = topology;
         this.bus = bus;
@@ -79,9 +76,9 @@ public final class HostTracker implements HostService, AutoCloseable {
             return Disposition.CONTINUE;
         });
         long period = Math.max(1_000, Math.min(settings.timeout().toMillis() / 10, 30_000));
-        aging = timer.scheduleAtFixedRate(() -> table.age(clock.millis()), period, period, TimeUnit.MILLISECONDS);
-        ticking = timer.scheduleAtFixedRate(() -> coarseNow = clock.millis(), COARSE_MILLIS, COARSE_MILLIS,
-                TimeUnit.MILLISECONDS);
+        aging = timer.every(java.time.Duration.ofMillis(period), java.time.Duration.ofMillis(period), () -> table.age(clock.millis()));
+        ticking = timer.every(java.time.Duration.ofMillis(COARSE_MILLIS), java.time.Duration.ofMillis(COARSE_MILLIS),
+                () -> coarseNow = clock.millis());
         log.info("host tracking on (hosts forgotten after {} s unseen, at most {}; {} moves within {} ms damp a host "
                         + "for {} ms)", settings.timeout().toSeconds(), settings.max(), settings.flapMoves(),
                 settings.flapWindow().toMillis(), settings.flapHold().toMillis());
@@ -185,8 +182,8 @@ public final class HostTracker implements HostService, AutoCloseable {
     @Override
     public void close() {
         if (aging != null) {
-            aging.cancel(false);
-            ticking.cancel(false);
+            aging.cancel();
+            ticking.cancel();
         }
     }
 }

@@ -2,6 +2,8 @@ package dev.weft.core.openflow;
 
 import dev.weft.api.Switch;
 import dev.weft.api.SwitchService;
+import dev.weft.api.event.SwitchConnected;
+import dev.weft.api.event.SwitchDisconnected;
 import dev.weft.core.dispatch.Dispatcher;
 import dev.weft.core.dispatch.EventBus;
 import dev.weft.core.dispatch.Lane;
@@ -31,6 +33,8 @@ public final class SwitchManager implements SwitchService, SwitchActivator {
     private final EventBus bus;
     private final Duration requestTimeout;
     private final Map<DatapathId, SwitchConnection> active = new ConcurrentHashMap<>();
+    /** Switches that live in this process (the test harness, the migration bench), not behind a connection. */
+    private final Map<DatapathId, Switch> attached = new ConcurrentHashMap<>();
 
     public SwitchManager(Dispatcher dispatcher, EventBus bus, Duration requestTimeout) {
         this.dispatcher = dispatcher;
@@ -40,12 +44,36 @@ public final class SwitchManager implements SwitchService, SwitchActivator {
 
     @Override
     public Collection<Switch> all() {
-        return List.copyOf(active.values());
+        if (attached.isEmpty()) {
+            return List.copyOf(active.values());
+        }
+        List<Switch> all = new java.util.ArrayList<>(active.values());
+        all.addAll(attached.values());
+        return List.copyOf(all);
     }
 
     @Override
     public Optional<Switch> get(DatapathId id) {
-        return Optional.ofNullable(active.get(id));
+        Switch s = active.get(id);
+        return Optional.ofNullable(s != null ? s : attached.get(id));
+    }
+
+    /**
+     * Register an in-process switch and announce it ({@link SwitchConnected}) on its own thread
+     * ({@link Switch#execute}), as a connection's handshake would.
+     */
+    public void attach(Switch sw) {
+        if (active.containsKey(sw.id()) || attached.putIfAbsent(sw.id(), sw) != null) {
+            throw new IllegalStateException(sw.id() + " is connected already");
+        }
+        sw.execute(() -> bus.dispatch(new SwitchConnected(sw)));
+    }
+
+    /** Forget an in-process switch and announce it gone ({@link SwitchDisconnected}) on its thread. */
+    public void detach(Switch sw, String reason) {
+        if (attached.remove(sw.id(), sw)) {
+            sw.execute(() -> bus.dispatch(new SwitchDisconnected(sw, reason)));
+        }
     }
 
     @Override

@@ -28,7 +28,7 @@ final class LocationMap extends AbstractMap<String, PortLocation> {
         this.size = size;
     }
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     private static Map<String, PortLocation>[] emptyShards() {
         Map<String, PortLocation>[] s = new Map[SHARDS];
         for (int i = 0; i < SHARDS; i++) {

@@ -31,8 +31,6 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -65,7 +63,7 @@ public final class TopologyManager implements TopologyService, AutoCloseable {
     private final EventBus bus;
     private final SwitchService switches;
     private final Clock clock;
-    private final ScheduledExecutorService timer;
+    private final dev.weft.core.dispatch.Timers timer;
     private final LinkProbes probes;
     private final AppHandle handle = new AppHandle("core.topology", CHAIN_ORDER);
     // Control lane only.
@@ -75,8 +73,8 @@ public final class TopologyManager implements TopologyService, AutoCloseable {
             new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final java.util.concurrent.atomic.AtomicBoolean drainQueued = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private volatile Topology current = Topology.empty();
-    private ScheduledFuture<?> ticker;
+    private volatile Topology current = TopologySnapshot.empty();
+    private dev.weft.api.AppContext.Cancellable ticker;
 
     private final LongAdder probesSent = new LongAdder();
     /** Switches not to probe (hypervisors' integration bridges: their fabric is the tunnels). */
@@ -86,7 +84,7 @@ public final class TopologyManager implements TopologyService, AutoCloseable {
     private volatile long lastRejectLogNanos;
 
     public TopologyManager(TopologySettings settings, Lane control, EventBus bus, SwitchService switches, Clock clock,
-                           ScheduledExecutorService timer, LinkProbes probes) {
+                           dev.weft.core.dispatch.Timers timer, LinkProbes probes) {
         this.settings = settings;
         this.control = control;
         this.bus = bus;
@@ -107,7 +105,7 @@ public final class TopologyManager implements TopologyService, AutoCloseable {
         bus.subscribe(handle, PortStatusChanged.class, this::portStatus);
         bus.subscribe(handle, PacketIn.class, this::packetIn);
         long period = settings.probeInterval().toNanos();
-        ticker = timer.scheduleAtFixedRate(this::tick, period, period, TimeUnit.NANOSECONDS);
+        ticker = timer.every(java.time.Duration.ofNanos(period), java.time.Duration.ofNanos(period), this::tick);
         log.info("topology discovery {} (controller id {}, probe every {} ms, links expire after {} ms, edge grace {} ms)",
                 settings.discovery() ? "on" : "off", probes.controllerId(), settings.probeInterval().toMillis(),
                 settings.linkTimeout().toMillis(), settings.edgeGrace().toMillis());
@@ -142,7 +140,7 @@ public final class TopologyManager implements TopologyService, AutoCloseable {
     @Override
     public void close() {
         if (ticker != null) {
-            ticker.cancel(false);
+            ticker.cancel();
         }
     }
 

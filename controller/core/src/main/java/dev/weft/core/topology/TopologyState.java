@@ -58,7 +58,7 @@ public final class TopologyState {
     private final Map<Link, Instant> links = new HashMap<>();
     private long version;
     private boolean dirty = true;
-    private Topology snapshot = Topology.empty();
+    private Topology snapshot = TopologySnapshot.empty();
 
     TopologyState(boolean discovery, Duration linkTimeout, Duration edgeGrace) {
         this.discovery = discovery;
@@ -196,7 +196,7 @@ public final class TopologyState {
     /** The current snapshot; rebuilt (with a new version) only after a change. */
     Topology snapshot() {
         if (dirty) {
-            Topology.Builder b = Topology.builder().version(++version);
+            TopologySnapshot.Builder b = TopologySnapshot.builder().version(++version);
             switches.forEach((dpid, ports) -> {
                 b.addSwitch(dpid);
                 ports.forEach((no, info) -> b.addPort(new SwitchPort(dpid, no), info.settled));

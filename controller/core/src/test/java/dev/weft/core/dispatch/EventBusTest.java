@@ -5,7 +5,7 @@ import dev.weft.api.event.Event;
 import dev.weft.api.event.SwitchConnected;
 import dev.weft.api.event.SwitchDisconnected;
 import dev.weft.api.event.SwitchEvent;
-import dev.weft.testing.FakeSwitch;
+import dev.weft.fakes.FakeSwitch;
 import org.junit.jupiter.api.Test;
 import org.projectfloodlight.openflow.protocol.OFVersion;
 

@@ -4,7 +4,7 @@ import dev.weft.api.event.PacketIn;
 import dev.weft.api.event.PortStatusChanged;
 import dev.weft.api.event.SwitchConnected;
 import dev.weft.core.dispatch.Dispatcher;
-import dev.weft.testing.FakeSwitch;
+import dev.weft.fakes.FakeSwitch;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -299,7 +299,7 @@ class HandshakeTest {
         ch.writeInbound(Wire.encode(f.buildFeaturesReply().setXid(fr.getXid()).setDatapathId(DPID).build()));
         OFPortDescStatsRequest pd = only(Wire.drain(ch), OFPortDescStatsRequest.class);
         // Before the port list arrives: a packet-in and a new port.
-        byte[] frame = dev.weft.testing.Frames.arpRequest(org.projectfloodlight.openflow.types.MacAddress.of(1),
+        byte[] frame = dev.weft.fakes.Frames.arpRequest(org.projectfloodlight.openflow.types.MacAddress.of(1),
                 org.projectfloodlight.openflow.types.IPv4Address.of("10.0.0.1"),
                 org.projectfloodlight.openflow.types.IPv4Address.of("10.0.0.2"));
         ch.writeInbound(Wire.encode(

@@ -89,12 +89,12 @@ public final class ScriptedSwitch implements AutoCloseable {
         if (m instanceof OFFeaturesRequest r) {
             var b = f.buildFeaturesReply().setXid(r.getXid()).setDatapathId(dpid).setNBuffers(0).setNTables((short) 4);
             if (f.getVersion() == OFVersion.OF_10) {
-                b.setPorts(List.of(dev.weft.testing.FakeSwitch.portDesc(f, OFPort.of(1), "eth1", false)));
+                b.setPorts(List.of(dev.weft.fakes.FakeSwitch.portDesc(f, OFPort.of(1), "eth1", false)));
             }
             reply(b.build());
         } else if (m instanceof OFPortDescStatsRequest r) {
             reply(f.buildPortDescStatsReply().setXid(r.getXid())
-                    .setEntries(List.of(dev.weft.testing.FakeSwitch.portDesc(f, OFPort.of(1), "eth1", false))).build());
+                    .setEntries(List.of(dev.weft.fakes.FakeSwitch.portDesc(f, OFPort.of(1), "eth1", false))).build());
         } else if (m instanceof OFEchoRequest r && !answerEchoesByResponder) {
             reply(f.buildEchoReply().setXid(r.getXid()).setData(r.getData()).build());
         } else if (m instanceof OFBarrierRequest r && answerBarriers) {

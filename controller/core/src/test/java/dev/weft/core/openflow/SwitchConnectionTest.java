@@ -10,7 +10,7 @@ import dev.weft.api.event.SwitchConnected;
 import dev.weft.api.event.SwitchDisconnected;
 import dev.weft.core.dispatch.AppHandle;
 import dev.weft.core.dispatch.Dispatcher;
-import dev.weft.testing.Frames;
+import dev.weft.fakes.Frames;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.projectfloodlight.openflow.protocol.OFBadRequestCode;

@@ -16,7 +16,7 @@ import dev.weft.api.tenant.TransportNode;
 import dev.weft.core.dispatch.AppHandle;
 import dev.weft.core.dispatch.EventBus;
 import dev.weft.core.dispatch.Lane;
-import dev.weft.testing.FakeSwitch;
+import dev.weft.fakes.FakeSwitch;
 import io.netty.channel.DefaultEventLoop;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

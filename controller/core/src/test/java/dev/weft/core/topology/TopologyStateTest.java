@@ -11,7 +11,7 @@ import dev.weft.api.topology.Link;
 import dev.weft.api.topology.PortRole;
 import dev.weft.api.topology.SwitchPort;
 import dev.weft.api.topology.Topology;
-import dev.weft.testing.FakeSwitch;
+import dev.weft.fakes.FakeSwitch;
 import org.junit.jupiter.api.Test;
 import org.projectfloodlight.openflow.protocol.OFFactories;
 import org.projectfloodlight.openflow.protocol.OFFactory;

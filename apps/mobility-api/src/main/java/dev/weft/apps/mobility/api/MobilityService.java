@@ -1,0 +1,41 @@
+package dev.weft.apps.mobility.api;
+
+import dev.weft.api.tenant.Migration;
+import dev.weft.api.tenant.PortLocation;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What the mobility app knows about migrations: a bounded history, per-logical-port counters
+ * that continue across moves, the ports whose location is frozen (flapping) and those seen in a
+ * second place that has not been confirmed yet. Provided by the {@code mobility} app
+ * ({@code ctx.service(MobilityService.class)}); safe from any thread.
+ */
+public interface MobilityService {
+
+    /** The last migrations (at most the configured {@code history}), oldest first. */
+    List<Migration> history();
+
+    /** The last migration of a logical port (or host MAC), if it is still in the history. */
+    Optional<Migration> last(String subject);
+
+    /**
+     * A logical port's counters, summed over its past locations and its current one (read from
+     * the switch now). Completes with zeros for a port that has never been located; fails for an
+     * unknown port.
+     */
+    CompletableFuture<PortCounters> counters(String port);
+
+    /** Logical ports whose location is frozen because they flapped, with the end of the hold. */
+    Map<String, Instant> damped();
+
+    /**
+     * Logical ports whose interface is present in more places than the one in use (a live
+     * migration in progress): the places waiting for the VM to announce itself.
+     */
+    Map<String, List<PortLocation>> pending();
+}

@@ -1,0 +1,189 @@
+package dev.weft.apps.tenantpipeline;
+
+import dev.weft.api.AppContext;
+import dev.weft.api.Disposition;
+import dev.weft.api.event.ConfigChanged;
+import dev.weft.api.event.LogicalPortLocated;
+import dev.weft.api.event.TransportNodeChanged;
+import dev.weft.api.flow.FlowService;
+import dev.weft.api.flow.FlowSpec;
+import dev.weft.api.tenant.FabricView;
+import dev.weft.api.tenant.LogicalNetwork;
+import dev.weft.api.tenant.NetworkConfig;
+import dev.weft.api.tenant.TenantService;
+import dev.weft.api.tenant.TransportNode;
+import org.projectfloodlight.openflow.types.DatapathId;
+import org.projectfloodlight.openflow.types.OFPort;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Keeps an app's flows in step with the tenant configuration, port locations and transport
+ * nodes, one logical network at a time: events mark networks dirty, and one deferred pass
+ * recompiles just those and declares the result to the {@link FlowService} (scope = segment id),
+ * clearing the switches a network no longer uses. The app supplies a pure {@link Compiler}.
+ * Runs on the control lane; no locks.
+ */
+public final class NetworkFlowsKeeper {
+
+    /** Pure functions from a snapshot to flows. */
+    public interface Compiler {
+        /** One network's flows, per switch (switches that need none may be left out). */
+        Map<DatapathId, List<FlowSpec>> network(LogicalNetwork network, FabricView view);
+
+        /** Flows that belong to no network (scope 0), per switch. */
+        default Map<DatapathId, List<FlowSpec>> base(FabricView view) {
+            return Map.of();
+        }
+    }
+
+    private final AppContext ctx;
+    private final Compiler compiler;
+    private final FlowService flows;
+    private final TenantService tenants;
+    private final Map<Integer, Set<DatapathId>> deployed = new HashMap<>();
+    private final Set<DatapathId> baseDeployed = new HashSet<>();
+    /** Where each network's entries were declared, by switch (the reverse of {@link #deployed}). */
+    private final Map<DatapathId, Set<Integer>> deployedAt = new HashMap<>();
+    /** How many located ports of each network each switch has (from the location events). */
+    private final Map<DatapathId, Map<Integer, Integer>> locatedAt = new HashMap<>();
+    private final Set<Integer> dirty = new HashSet<>();
+    private boolean baseDirty;
+    private boolean scheduled;
+    private long passes;
+
+    private NetworkFlowsKeeper(AppContext ctx, Compiler compiler) {
+        this.ctx = ctx;
+        this.compiler = compiler;
+        this.flows = ctx.service(FlowService.class)
+                .orElseThrow(() -> new IllegalStateException("this controller has no flow service"));
+        this.tenants = ctx.service(TenantService.class)
+                .orElseThrow(() -> new IllegalStateException("this controller has no tenant service"));
+    }
+
+    /** Subscribe to the events that change the fabric; call from {@code App.start}. */
+    public static NetworkFlowsKeeper start(AppContext ctx, Compiler compiler) {
+        NetworkFlowsKeeper k = new NetworkFlowsKeeper(ctx, compiler);
+        ctx.on(ConfigChanged.class, e -> {
+            if (e.nodesChanged()) {
+                e.current().networks().forEach(n -> k.dirty.add(n.segment()));
+            }
+            k.dirty.addAll(e.changedSegments());
+            k.baseDirty = true;
+            k.schedule();
+            return Disposition.CONTINUE;
+        });
+        ctx.on(LogicalPortLocated.class, e -> {
+            int seg = e.port().segment();
+            e.previous().ifPresent(p -> k.portsAt(p.dpid(), seg, -1));
+            e.location().ifPresent(p -> k.portsAt(p.dpid(), seg, +1));
+            k.dirty.add(seg);
+            k.schedule();
+            return Disposition.CONTINUE;
+        });
+        ctx.on(TransportNodeChanged.class, e -> {
+            DatapathId dpid = e.node().dpid();
+            // Networks deployed there, and networks that will use this node now that its tunnels
+            // are known (from indexes: no scan over every port).
+            k.dirty.addAll(k.deployedAt.getOrDefault(dpid, Set.of()));
+            k.dirty.addAll(k.locatedAt.getOrDefault(dpid, Map.of()).keySet());
+            k.baseDirty = true;
+            k.schedule();
+            return Disposition.CONTINUE;
+        });
+        return k;
+    }
+
+    /** Above this many dirty networks, compile them in parallel (they are independent, pure functions). */
+    static final int PARALLEL_THRESHOLD = 64;
+
+    /**
+     * Compile {@code networks} (segment → flows per switch). Large batches (a start, a reload of
+     * many networks) run in parallel on the common fork-join pool; the result is the same.
+     */
+    public static Map<Integer, Map<DatapathId, List<FlowSpec>>> compileAll(Compiler compiler, FabricView view,
+                                                                            java.util.Collection<Integer> segments) {
+        java.util.stream.Stream<Integer> s = segments.size() > PARALLEL_THRESHOLD
+                ? segments.parallelStream() : segments.stream();
+        return s.collect(java.util.stream.Collectors.toMap(seg -> seg, seg -> view.config().network(seg)
+                .map(n -> compiler.network(n, view)).orElse(Map.of())));
+    }
+
+    private void portsAt(DatapathId dpid, int segment, int delta) {
+        Map<Integer, Integer> m = locatedAt.computeIfAbsent(dpid, d -> new HashMap<>());
+        int n = m.getOrDefault(segment, 0) + delta;
+        if (n <= 0) {
+            m.remove(segment);
+        } else {
+            m.put(segment, n);
+        }
+    }
+
+    private void schedule() {
+        if (!scheduled) {
+            scheduled = true;
+            ctx.defer(this::recompile);
+        }
+    }
+
+    /** The current snapshot of the fabric. */
+    public FabricView view() {
+        NetworkConfig c = tenants.config();
+        Map<DatapathId, Map<String, OFPort>> t = new HashMap<>();
+        for (TransportNode n : c.transportNodes()) {
+            t.put(n.dpid(), tenants.tunnelPorts(n.dpid()));
+        }
+        return new FabricView(c, tenants.locations(), t);
+    }
+
+    private void recompile() {
+        scheduled = false;
+        passes++;
+        FabricView view = view();
+        if (baseDirty) {
+            baseDirty = false;
+            Map<DatapathId, List<FlowSpec>> base = compiler.base(view);
+            Set<DatapathId> targets = new HashSet<>(base.keySet());
+            targets.addAll(baseDeployed);
+            for (DatapathId dpid : targets) {
+                flows.setDesired(dpid, 0, base.getOrDefault(dpid, List.of()));
+            }
+            baseDeployed.clear();
+            baseDeployed.addAll(base.keySet());
+        }
+        Map<Integer, Map<DatapathId, List<FlowSpec>>> compiled = compileAll(compiler, view, dirty);
+        for (int seg : dirty) {
+            Map<DatapathId, List<FlowSpec>> byDpid = compiled.get(seg);
+            Set<DatapathId> targets = new HashSet<>(byDpid.keySet());
+            Set<DatapathId> before = deployed.getOrDefault(seg, Set.of());
+            targets.addAll(before);
+            for (DatapathId dpid : targets) {
+                flows.setDesired(dpid, seg, byDpid.getOrDefault(dpid, List.of()));
+            }
+            for (DatapathId d : before) {
+                Set<Integer> at = deployedAt.get(d);
+                if (at != null) {
+                    at.remove(seg);
+                }
+            }
+            for (DatapathId d : byDpid.keySet()) {
+                deployedAt.computeIfAbsent(d, x -> new HashSet<>()).add(seg);
+            }
+            if (byDpid.isEmpty()) {
+                deployed.remove(seg);
+            } else {
+                deployed.put(seg, Set.copyOf(byDpid.keySet()));
+            }
+        }
+        dirty.clear();
+    }
+
+    /** How many recompile passes ran (for tests: events are coalesced). */
+    public long passes() {
+        return passes;
+    }
+}

@@ -1,0 +1,238 @@
+package dev.weft.cli;
+
+import dev.weft.core.Controller;
+import dev.weft.core.ControllerSettings;
+import dev.weft.core.Version;
+import dev.weft.core.app.AppLoadException;
+import dev.weft.core.config.ConfigException;
+import dev.weft.core.config.ConfigLoader;
+import dev.weft.core.config.WeftConfig;
+import dev.weft.rest.RestEndpoint;
+import dev.weft.rest.RestSettings;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.DefaultParser;
+import org.apache.commons.cli.HelpFormatter;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.apache.commons.cli.ParseException;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code weft controller}: run the controller until interrupted. Exit codes: 0 after a clean
+ * stop, 1 when it cannot start (port in use, an app failed), 2 on bad arguments or an invalid
+ * config file.
+ */
+public final class ControllerCommand {
+    public static final String NAME = "controller";
+
+    /** What the command line asked for. */
+    public sealed interface Request permits Help, ShowVersion, Run {
+    }
+
+    public record Help() implements Request {
+    }
+
+    public record ShowVersion() implements Request {
+    }
+
+    public record Run(ControllerSettings settings, java.util.Optional<RestSettings> rest, String logLevel) implements Request {
+    }
+
+    private ControllerCommand() {
+    }
+
+    static Options options() {
+        Options o = new Options();
+        o.addOption(Option.builder("l").longOpt("listen").hasArg().argName("ADDR")
+                .desc("where switches connect: PORT or HOST:PORT; repeat or separate with commas (default 0.0.0.0:6653)")
+                .build());
+        o.addOption(Option.builder("a").longOpt("apps").hasArg().argName("LIST")
+                .desc("apps to run, in chain order, comma-separated (default learning-switch)").build());
+        o.addOption(Option.builder("c").longOpt("config").hasArg().argName("FILE")
+                .desc("YAML config file (controller settings, app settings)").build());
+        o.addOption(Option.builder("p").longOpt("plugins").hasArg().argName("DIR")
+                .desc("directory of app jars to load").build());
+        o.addOption(Option.builder("t").longOpt("threads").hasArg().argName("N")
+                .desc("dispatch threads, each serving its switches' I/O and apps (default: one per core)").build());
+        o.addOption(Option.builder().longOpt("of-versions").hasArg().argName("LIST")
+                .desc("OpenFlow versions to accept (default 1.0,1.3,1.4,1.5)").build());
+        o.addOption(Option.builder().longOpt("rest").hasArg().argName("ADDR")
+                .desc("the REST API: HOST:PORT, PORT (on 127.0.0.1) or off (default 127.0.0.1:8080; off loopback "
+                        + "it needs a token: rest: token-file or token-env in the config file)").build());
+        o.addOption(Option.builder().longOpt("log-level").hasArg().argName("LEVEL")
+                .desc("trace, debug, info, warn, error or off (default info)").build());
+        o.addOption(Option.builder("h").longOpt("help").desc("show this help").build());
+        o.addOption(Option.builder("V").longOpt("version").desc("show the version").build());
+        return o;
+    }
+
+    /** Parse the arguments (after the subcommand name). */
+    public static Request parse(String[] args) {
+        CommandLine cl;
+        try {
+            cl = new DefaultParser().parse(options(), args);
+        } catch (ParseException e) {
+            throw new UsageException(e.getMessage());
+        }
+        if (!cl.getArgList().isEmpty()) {
+            throw new UsageException("unexpected argument '" + cl.getArgList().get(0) + "'");
+        }
+        if (cl.hasOption("help")) {
+            return new Help();
+        }
+        if (cl.hasOption("version")) {
+            return new ShowVersion();
+        }
+        ControllerSettings.Builder b = ControllerSettings.builder();
+        // The command runs the API by default (the config file's rest: section and --rest change it).
+        java.util.Optional<RestSettings> rest = java.util.Optional.of(RestSettings.defaults());
+        if (cl.hasOption("config")) {
+            Path file = Path.of(cl.getOptionValue("config"));
+            WeftConfig cfg = ConfigLoader.load(file);
+            b.config(cfg).configFile(file);
+            if (cfg.rest() != null) {
+                rest = RestSettings.with(rest, cfg.rest(), cfg.source(), System.getenv());
+            }
+        }
+        String logLevel = null;
+        try {
+            if (cl.hasOption("listen")) {
+                List<InetSocketAddress> addrs = new ArrayList<>();
+                for (String v : cl.getOptionValues("listen")) {
+                    for (String part : v.split(",")) {
+                        if (!part.isBlank()) {
+                            addrs.add(ControllerSettings.parseListen(part));
+                        }
+                    }
+                }
+                b.listen(addrs);
+            }
+            if (cl.hasOption("apps")) {
+                b.apps(Arrays.stream(cl.getOptionValue("apps").split(",")).map(String::trim)
+                        .filter(s -> !s.isEmpty()).toList());
+            }
+            if (cl.hasOption("plugins")) {
+                b.plugins(Path.of(cl.getOptionValue("plugins")));
+            }
+            if (cl.hasOption("threads")) {
+                b.dispatchThreads(positive("--threads", cl.getOptionValue("threads")));
+            }
+            if (cl.hasOption("of-versions")) {
+                var vs = EnumSet.noneOf(org.projectfloodlight.openflow.protocol.OFVersion.class);
+                for (String v : cl.getOptionValue("of-versions").split(",")) {
+                    vs.add(ControllerSettings.parseVersion(v));
+                }
+                b.versions(vs);
+            }
+            if (cl.hasOption("rest")) {
+                String v = cl.getOptionValue("rest").trim();
+                if (v.equals("off")) {
+                    rest = java.util.Optional.empty();
+                } else {
+                    var base = rest.orElseGet(RestSettings::defaults);
+                    rest = java.util.Optional.of(new RestSettings(RestSettings.parseListen(v), base.token(),
+                            base.requireToken()));
+                }
+            }
+            if (cl.hasOption("log-level")) {
+                logLevel = cl.getOptionValue("log-level");
+                LogLevels.check(logLevel);
+            }
+            return new Run(b.build(), rest, logLevel);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    private static int positive(String option, String value) {
+        try {
+            int n = Integer.parseInt(value);
+            if (n < 1) {
+                throw new UsageException(option + " must be at least 1 (was " + value + ")");
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new UsageException(option + " needs a whole number (was '" + value + "')");
+        }
+    }
+
+    public static void printHelp(PrintStream out, String program) {
+        PrintWriter w = new PrintWriter(out);
+        new HelpFormatter().printHelp(w, 100, program + " " + NAME + " [options]",
+                "\nRun the Weft controller: switches connect to it over OpenFlow 1.0/1.3.\n\n", options(), 2, 2,
+                "\nExit codes: 0 stopped cleanly, 1 could not start, 2 bad arguments or config.\n");
+        w.flush();
+    }
+
+    /** Run the command; blocks until the JVM is asked to stop. Returns the exit code. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        Request req;
+        try {
+            req = parse(args);
+        } catch (UsageException | ConfigException e) {
+            err.println("weft " + NAME + ": " + e.getMessage());
+            return 2;
+        }
+        if (req instanceof Help) {
+            printHelp(out, "weft");
+            return 0;
+        }
+        if (req instanceof ShowVersion) {
+            out.println("weft " + Version.get());
+            return 0;
+        }
+        Run run = (Run) req;
+        if (run.logLevel() != null) {
+            LogLevels.set(run.logLevel());
+        }
+        Controller controller;
+        try {
+            Controller.Builder builder = Controller.builder(run.settings());
+            run.rest().ifPresent(r -> builder.extension(new RestEndpoint(r)));
+            controller = builder.start();
+        } catch (ConfigException e) {
+            err.println("weft " + NAME + ": " + e.getMessage());
+            return 2;
+        } catch (AppLoadException | IllegalStateException e) {
+            err.println("weft " + NAME + ": " + e.getMessage());
+            return 1;
+        }
+        dev.weft.core.config.ConfigWatcher watcher = null;
+        if (run.settings().configFile().isPresent()) {
+            try {
+                watcher = new dev.weft.core.config.ConfigWatcher(run.settings().configFile().get(), controller::reload);
+            } catch (java.io.IOException e) {
+                err.println("weft " + NAME + ": cannot watch the config file for changes (" + e.getMessage()
+                        + "); reload with SIGHUP instead");
+            }
+        }
+        if (run.settings().configFile().isPresent()) {
+            Sighup.onSighup(controller::reload);
+        }
+        dev.weft.core.config.ConfigWatcher w = watcher;
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (w != null) {
+                w.close();
+            }
+            controller.close();
+            stopped.countDown();
+        }, "weft-shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            controller.close();
+        }
+        return 0;
+    }
+}

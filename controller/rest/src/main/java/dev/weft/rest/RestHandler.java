@@ -1,0 +1,182 @@
+package dev.weft.rest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.timeout.IdleStateEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** Authenticates, routes, runs the handler and writes its reply (or the error) as JSON. */
+final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final Logger log = LoggerFactory.getLogger(RestHandler.class);
+    /** A reply that depends on switches or the control lane comes within this, or 504. */
+    static final long REPLY_TIMEOUT_S = 30;
+
+    private final List<Route> routes;
+    private final RestSettings settings;
+    private final ObjectMapper json;
+
+    RestHandler(List<Route> routes, RestSettings settings, ObjectMapper json) {
+        this.routes = routes;
+        this.settings = settings;
+        this.json = json;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        long start = System.nanoTime();
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        String method = req.method().name();
+        QueryStringDecoder uri = new QueryStringDecoder(req.uri());
+        String path = uri.path();
+        CompletableFuture<Reply> reply;
+        try {
+            if (!req.decoderResult().isSuccess()) {
+                throw ApiException.badRequest("malformed HTTP request");
+            }
+            authenticate(req);
+            reply = route(method, path, uri.parameters(), ByteBufUtil.getBytes(req.content()));
+        } catch (ApiException e) {
+            reply = CompletableFuture.completedFuture(Reply.error(e));
+        } catch (RuntimeException e) {
+            reply = CompletableFuture.completedFuture(internal(method, path, e));
+        }
+        reply.orTimeout(REPLY_TIMEOUT_S, TimeUnit.SECONDS).whenComplete((r, t) -> {
+            Reply out = r;
+            if (t != null) {
+                Throwable c = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+                if (c instanceof ApiException ae) {
+                    out = Reply.error(ae);
+                } else if (c instanceof TimeoutException) {
+                    out = Reply.error(new ApiException(HttpResponseStatus.GATEWAY_TIMEOUT, "timeout",
+                            "no answer within " + REPLY_TIMEOUT_S + " s (a switch or the controller is busy)", null));
+                } else {
+                    out = internal(method, path, c);
+                }
+            }
+            Reply done = out;
+            ctx.channel().eventLoop().execute(() -> write(ctx, done, keepAlive));
+            if (log.isDebugEnabled()) {
+                log.debug("{} {} -> {} in {} ms", method, path, done.status().code(),
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+            }
+        });
+    }
+
+    private Reply internal(String method, String path, Throwable t) {
+        log.error("REST {} {} failed", method, path, t);
+        return Reply.error(new ApiException(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal",
+                "internal error: " + t, null));
+    }
+
+    /** The token rule; the token itself is never logged nor echoed. */
+    private void authenticate(FullHttpRequest req) {
+        if (!settings.tokenRequired()) {
+            return;
+        }
+        String h = req.headers().get(HttpHeaderNames.AUTHORIZATION);
+        if (h == null || !h.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw new ApiException(HttpResponseStatus.UNAUTHORIZED, "unauthorized",
+                    "this API needs a bearer token (Authorization: Bearer TOKEN)", null);
+        }
+        String presented = h.substring(7).trim();
+        if (settings.token().map(t -> !t.matches(presented)).orElse(true)) {
+            throw new ApiException(HttpResponseStatus.UNAUTHORIZED, "unauthorized", "wrong token", null);
+        }
+    }
+
+    private CompletableFuture<Reply> route(String method, String path, Map<String, List<String>> query, byte[] body) {
+        List<String> segments = segments(path);
+        TreeSet<String> allowed = new TreeSet<>();
+        for (Route r : routes) {
+            Optional<Map<String, String>> params = r.match(segments);
+            if (params.isEmpty()) {
+                continue;
+            }
+            if (!r.method().equals(method)) {
+                allowed.add(r.method());
+                continue;
+            }
+            return r.handler().handle(new Request(method, path, params.get(), query, body));
+        }
+        if (!allowed.isEmpty()) {
+            throw new ApiException(HttpResponseStatus.METHOD_NOT_ALLOWED, "method-not-allowed",
+                    method + " is not allowed on " + path + " (allowed: " + String.join(", ", allowed) + ")", null);
+        }
+        throw ApiException.notFound("no such resource: " + path + " (the API is described at /api/v1/openapi.json)");
+    }
+
+    /** Percent-decoded path segments, without a trailing slash. */
+    static List<String> segments(String path) {
+        String p = path.startsWith("/") ? path.substring(1) : path;
+        if (p.endsWith("/")) {
+            p = p.substring(0, p.length() - 1);
+        }
+        List<String> out = new ArrayList<>();
+        for (String s : p.split("/", -1)) {
+            out.add(QueryStringDecoder.decodeComponent(s));
+        }
+        return out;
+    }
+
+    private void write(ChannelHandlerContext ctx, Reply r, boolean keepAlive) {
+        byte[] bytes;
+        try {
+            bytes = json.writeValueAsBytes(r.body());
+        } catch (JsonProcessingException e) {
+            bytes = ("{\"error\":\"internal\",\"message\":\"cannot write the answer\"}").getBytes(StandardCharsets.UTF_8);
+        }
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, r.status(),
+                Unpooled.wrappedBuffer(bytes, new byte[]{'\n'}));
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
+        res.headers().set(HttpHeaderNames.CONTENT_LENGTH, res.content().readableBytes());
+        res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        r.headers().forEach((k, v) -> res.headers().set(k, v));
+        if (keepAlive) {
+            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            ctx.writeAndFlush(res);
+        } else {
+            ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent) {
+            ctx.close(); // an idle keep-alive connection
+        } else {
+            super.userEventTriggered(ctx, evt);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("REST connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+}

@@ -1,0 +1,110 @@
+package dev.weft.rest;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The northbound HTTP server: Netty's HTTP codec on its own single event loop ({@code weft-http})
+ * and JSON bodies, no servlet container. Requests are answered from snapshots on that thread, or
+ * later from a future (a switch's reply, the control lane); writes to the config file run one at
+ * a time on {@code weft-rest-write}. Nothing here ever runs on, or blocks, a dispatch lane.
+ */
+public final class RestServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RestServer.class);
+    /** Request bodies larger than this are refused (413): tenant entries are small. */
+    static final int MAX_BODY = 1 << 20;
+
+    private final EventLoopGroup group;
+    private final ExecutorService writer;
+    private final Channel channel;
+    private final InetSocketAddress address;
+    private final List<Route> routes;
+
+    /**
+     * Bind and serve {@code routes} (see {@link RestApi}). Throws {@link IllegalStateException}
+     * with a sentence when the address cannot be bound.
+     */
+    public RestServer(RestSettings settings, List<Route> routes, ExecutorService writer) {
+        this.routes = List.copyOf(routes);
+        this.writer = writer;
+        this.group = new NioEventLoopGroup(1, new DefaultThreadFactory("weft-http", true));
+        ObjectMapper json = mapper();
+        try {
+            ServerBootstrap b = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, 120))
+                                    .addLast("http", new HttpServerCodec())
+                                    .addLast("aggregate", new HttpObjectAggregator(MAX_BODY))
+                                    .addLast("api", new RestHandler(RestServer.this.routes, settings, json));
+                        }
+                    });
+            this.channel = b.bind(settings.listen()).syncUninterruptibly().channel();
+        } catch (Exception e) { // Netty rethrows the bind's IOException unchecked
+
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            writer.shutdownNow();
+            throw new IllegalStateException("the REST API cannot listen on " + RestSettings.text(settings.listen())
+                    + ": " + e.getMessage() + " (rest: listen, or --rest ADDR|off)", e);
+        }
+        this.address = (InetSocketAddress) channel.localAddress();
+        log.info("REST API on http://{}/api/v1 ({})", RestSettings.text(address),
+                settings.tokenRequired() ? "bearer token required" : "no token: loopback only");
+    }
+
+    /** The JSON conventions of the API: indented (people read it with curl too). */
+    public static ObjectMapper mapper() {
+        return JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    }
+
+    /** A single thread for writes to the config file: they run one at a time, in arrival order. */
+    public static ExecutorService newWriter() {
+        return Executors.newSingleThreadExecutor(new DefaultThreadFactory("weft-rest-write", true));
+    }
+
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    public List<Route> routes() {
+        return routes;
+    }
+
+    @Override
+    public void close() {
+        channel.close().syncUninterruptibly();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        writer.shutdown();
+        try {
+            if (!writer.awaitTermination(5, TimeUnit.SECONDS)) {
+                writer.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            writer.shutdownNow();
+        }
+    }
+}
