@@ -586,6 +586,12 @@ public final class SimNetwork implements AutoCloseable {
         return loop.call(() -> s.datapath().flowModCounts());
     }
 
+    /** FLOW_MODs the switch received, by cookie. */
+    public Map<org.projectfloodlight.openflow.types.U64, Long> flowModCookies(String sw) {
+        SimSwitch s = switchNamed(sw);
+        return loop.call(() -> s.datapath().flowModCookies());
+    }
+
     /** Port number → counters. */
     public Map<OFPort, PortCounters> portCounters(String sw) {
         SimSwitch s = switchNamed(sw);

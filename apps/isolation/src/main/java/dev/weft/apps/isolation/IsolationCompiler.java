@@ -5,6 +5,7 @@ import dev.weft.api.tenant.FabricView;
 import dev.weft.api.tenant.LogicalNetwork;
 import dev.weft.api.tenant.LogicalPort;
 import dev.weft.apps.tenantpipeline.NetworkFlowsKeeper;
+import dev.weft.apps.tenantpipeline.TenantPipeline;
 import dev.weft.api.tenant.PortLocation;
 import dev.weft.api.tenant.TransportNode;
 import org.projectfloodlight.openflow.protocol.OFFactory;
@@ -15,6 +16,7 @@ import org.projectfloodlight.openflow.types.DatapathId;
 import org.projectfloodlight.openflow.types.EthType;
 import org.projectfloodlight.openflow.types.IPv4Address;
 import org.projectfloodlight.openflow.types.OFVlanVidMatch;
+import org.projectfloodlight.openflow.types.TableId;
 import org.projectfloodlight.openflow.types.U64;
 
 import java.util.ArrayList;
@@ -25,7 +27,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import static dev.weft.apps.tenantpipeline.TenantPipeline.ARP;
 import static dev.weft.apps.tenantpipeline.TenantPipeline.INGRESS;
 import static dev.weft.apps.tenantpipeline.TenantPipeline.METADATA_MASK;
 import static dev.weft.apps.tenantpipeline.TenantPipeline.OF;
@@ -48,6 +49,8 @@ public final class IsolationCompiler implements NetworkFlowsKeeper.Compiler {
     static final int ALLOW = 200;
     static final int PORT_DROP = 100;
     static final int DEFAULT_DROP = 0;
+    /** A later stage's last resort: on to the next stage. */
+    static final int PASS_THROUGH = 0;
 
     @Override
     public Map<DatapathId, List<FlowSpec>> network(LogicalNetwork net, FabricView view) {
@@ -95,12 +98,23 @@ public final class IsolationCompiler implements NetworkFlowsKeeper.Compiler {
         return out;
     }
 
-    /** Default deny on every transport node: what matches nothing above is dropped. */
+    /**
+     * On every transport node: default deny (what matches nothing above is dropped), and the
+     * pass-through of every later stage but the last, so a stage whose app is not running (or has
+     * nothing to say about a packet) hands it on to the next.
+     */
     @Override
     public Map<DatapathId, List<FlowSpec>> base(FabricView view) {
+        List<FlowSpec> base = new ArrayList<>();
+        base.add(FlowSpec.of(INGRESS, DEFAULT_DROP, List.of()));
+        List<TableId> stages = TenantPipeline.STAGES;
+        for (int i = 1; i < stages.size() - 1; i++) {
+            base.add(FlowSpec.of(stages.get(i), PASS_THROUGH,
+                    List.of(OF.instructions().gotoTable(TenantPipeline.next(stages.get(i))))));
+        }
         Map<DatapathId, List<FlowSpec>> out = new HashMap<>();
         for (TransportNode n : view.config().transportNodes()) {
-            out.put(n.dpid(), List.of(FlowSpec.of(INGRESS, DEFAULT_DROP, List.of())));
+            out.put(n.dpid(), base);
         }
         return out;
     }
@@ -109,6 +123,6 @@ public final class IsolationCompiler implements NetworkFlowsKeeper.Compiler {
         OFFactory f = OF;
         return List.of(
                 f.instructions().writeMetadata(metadata(segment, fromTunnel), METADATA_MASK),
-                f.instructions().gotoTable(ARP));
+                f.instructions().gotoTable(TenantPipeline.next(INGRESS)));
     }
 }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.projectfloodlight.openflow.protocol.instruction.OFInstructionWriteMetadata;
 import org.projectfloodlight.openflow.protocol.match.MatchField;
 import org.projectfloodlight.openflow.types.DatapathId;
+import org.projectfloodlight.openflow.types.TableId;
 import org.projectfloodlight.openflow.types.EthType;
 import org.projectfloodlight.openflow.types.IPv4Address;
 import org.projectfloodlight.openflow.types.MacAddress;
@@ -138,13 +139,21 @@ class IsolationCompilerTest {
     }
 
     @Test
-    void defaultDenyOnEveryTransportNode() {
+    void defaultDenyOnEveryTransportNodeAndEveryLaterStagePassesOn() {
         var base = compiler.base(view(List.of(), Map.of(), true));
         assertEquals(3, base.size());
         base.values().forEach(l -> {
-            assertEquals(1, l.size());
-            assertEquals(0, l.get(0).priority());
-            assertTrue(l.get(0).fields().isEmpty() && l.get(0).instructions().isEmpty(), "match all, drop");
+            FlowSpec deny = l.stream().filter(f -> f.table().equals(TenantPipeline.INGRESS)).findFirst().orElseThrow();
+            assertEquals(0, deny.priority());
+            assertTrue(deny.fields().isEmpty() && deny.instructions().isEmpty(), "match all, drop");
+            // A stage whose app is absent hands packets on: ingress ACL -> ARP -> L3 -> L2.
+            for (TableId stage : List.of(TenantPipeline.EGRESS_ACL, TenantPipeline.ARP, TenantPipeline.L3)) {
+                FlowSpec pass = l.stream().filter(f -> f.table().equals(stage)).findFirst().orElseThrow();
+                assertTrue(pass.priority() == 0 && pass.fields().isEmpty(), stage + ": match all, lowest");
+                assertEquals(List.of(TenantPipeline.OF.instructions().gotoTable(TenantPipeline.next(stage))),
+                        pass.instructions(), stage + " goes on to the next stage");
+            }
+            assertTrue(l.stream().noneMatch(f -> f.table().equals(TenantPipeline.L2)), "L2's misses are dropped");
         });
     }
 

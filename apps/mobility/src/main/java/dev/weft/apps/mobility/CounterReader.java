@@ -19,7 +19,7 @@ import java.util.concurrent.CompletableFuture;
 /**
  * A logical port's counters at one location, read from the flow entries the tenant pipeline has
  * for it there (no per-VM state in the switch besides those): the ingress entries of table 0 for
- * its switch port (frames it sent, allowed or dropped) and the L2 entry of table 2 that delivers
+ * its switch port (frames it sent, allowed or dropped) and the entry of the L2 stage that delivers
  * its MAC to that port (unicast frames it received). Entries of other networks (another
  * tenant's VM with the same MAC) and the mobility app's own traps are not counted.
  *

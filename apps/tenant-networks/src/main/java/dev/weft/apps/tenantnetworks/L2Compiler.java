@@ -6,7 +6,6 @@ import dev.weft.api.tenant.LogicalNetwork;
 import dev.weft.api.tenant.LogicalPort;
 import dev.weft.apps.tenantpipeline.NetworkFlowsKeeper;
 import dev.weft.api.tenant.PortLocation;
-import dev.weft.api.tenant.TransportNode;
 import org.projectfloodlight.openflow.protocol.action.OFAction;
 import org.projectfloodlight.openflow.protocol.instruction.OFInstruction;
 import org.projectfloodlight.openflow.protocol.oxm.OFOxm;
@@ -35,12 +34,13 @@ import static dev.weft.apps.tenantpipeline.TenantPipeline.SEGMENT_MASK;
 import static dev.weft.apps.tenantpipeline.TenantPipeline.metadata;
 
 /**
- * Tables 1 and 2 of the tenant pipeline for one logical network, per hypervisor:
+ * The ARP and L2 stages of the tenant pipeline for one logical network, per hypervisor (what a
+ * stage does not answer goes on to the next: see {@link dev.weft.apps.tenantpipeline.TenantPipeline}):
  * <ul>
- *   <li>ARP (table 1): a local VM asking for the address of another port of its network gets the
+ *   <li>ARP: a local VM asking for the address of another port of its network gets the
  *       answer from its own hypervisor, with no broadcast (one entry per local asker and target
  *       address: OpenFlow 1.3 cannot copy the asker's addresses into the answer).</li>
- *   <li>L2 (table 2): a known (network, MAC) goes to the local port, or into the tunnel to the
+ *   <li>L2: a known (network, MAC) goes to the local port, or into the tunnel to the
  *       hypervisor where it is, with tunnel_id = segment; what came from a tunnel never goes into
  *       a tunnel again. Broadcast and multicast go to the network's local ports and, when sent
  *       locally, one copy to each other hypervisor hosting the network (head-end replication).
@@ -131,16 +131,6 @@ public final class L2Compiler implements NetworkFlowsKeeper.Compiler {
             flows.add(FlowSpec.of(L2, FLOOD, apply(all), localOrigin, group));
             flows.add(FlowSpec.of(L2, FLOOD, apply(floodLocal), tunnelOrigin, group));
             out.put(here, flows);
-        }
-        return out;
-    }
-
-    /** Table 1's default: on to L2, on every transport node. */
-    @Override
-    public Map<DatapathId, List<FlowSpec>> base(FabricView view) {
-        Map<DatapathId, List<FlowSpec>> out = new HashMap<>();
-        for (TransportNode n : view.config().transportNodes()) {
-            out.put(n.dpid(), List.of(FlowSpec.of(ARP, 0, List.of(OF.instructions().gotoTable(L2)))));
         }
         return out;
     }

@@ -39,6 +39,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -245,8 +246,12 @@ class SwitchConnectionTest {
         assertSame(b, manager.get(b.id()).orElseThrow());
         assertTrue(first.awaitClosed(5000), "the old connection is closed");
         assertTrue(second.isOpen());
-        // The old connection's close must not unregister the new one.
-        Thread.sleep(100);
+        // The old connection's close must not unregister the new one: wait until the old lane has
+        // handled the close (its inactive event was queued there before this task).
+        assertFalse(a.isConnected());
+        CompletableFuture<Void> oldLaneDone = new CompletableFuture<>();
+        ((SwitchConnection) a).lane().execute(() -> oldLaneDone.complete(null));
+        oldLaneDone.get(5, TimeUnit.SECONDS);
         assertSame(b, manager.get(b.id()).orElseThrow());
         assertTrue(rec.drain().isEmpty(), "no second disconnect event for the replaced connection");
     }
@@ -257,25 +262,24 @@ class SwitchConnectionTest {
         // A slow app: the first packet-in takes 300 ms. Meanwhile the switch keeps sending; TCP
         // holds what the lane has not read yet.
         List<Integer> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        int n = 5000;
+        java.util.concurrent.CountDownLatch all = new java.util.concurrent.CountDownLatch(n);
         rec.bus.subscribe(new AppHandle("slow", 1), PacketIn.class, e -> {
             if (seen.isEmpty()) {
-                Thread.sleep(300);
+                Thread.sleep(300); // the slow app itself, not a synchronisation
             }
             seen.add(e.frame().arp().orElseThrow().targetIp().getInt());
+            all.countDown();
             return Disposition.CONTINUE;
         });
         ScriptedSwitch s = connect(11, OFVersion.OF_13);
         rec.next(SwitchConnected.class);
-        int n = 5000;
         for (int i = 0; i < n; i++) {
             byte[] frame = Frames.arpRequest(MacAddress.of(1), IPv4Address.of(1), IPv4Address.of(i));
             s.send(s.f.buildPacketIn().setReason(OFPacketInReason.NO_MATCH).setData(frame)
                     .setMatch(s.f.buildMatch().setExact(MatchField.IN_PORT, OFPort.of(1)).build()).build());
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (seen.size() < n && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
+        all.await(10, TimeUnit.SECONDS);
         assertEquals(n, seen.size(), "every packet-in delivered");
         for (int i = 0; i < n; i++) {
             assertEquals(i, seen.get(i), "in order");
