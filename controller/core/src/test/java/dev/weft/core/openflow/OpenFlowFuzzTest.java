@@ -2,7 +2,6 @@ package dev.weft.core.openflow;
 
 import dev.weft.core.dispatch.Dispatcher;
 import dev.weft.fakes.FakeSwitch;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import net.jqwik.api.Arbitraries;
