@@ -233,19 +233,43 @@ class SwitchConnectionTest {
     }
 
     @Test
-    void secondConnectionWithTheSameDatapathIdTakesOver() throws Exception {
+    void aNewcomerClaimingALiveSwitchsDatapathIdIsRefused() throws Exception {
+        start(Duration.ofSeconds(5));
+        ScriptedSwitch real = connect(10, OFVersion.OF_13);
+        Switch a = rec.next(SwitchConnected.class).sw();
+        ScriptedSwitch hijacker = connect(10, OFVersion.OF_13);
+        assertTrue(hijacker.awaitClosed(5000), "the hijacker's connection is closed");
+        // The real switch was probed with an echo, answered it, and keeps working.
+        assertTrue(real.isOpen());
+        assertSame(a, manager.get(a.id()).orElseThrow());
+        assertTrue(a.isConnected());
+        a.barrier().get(5, TimeUnit.SECONDS);
+        assertEquals(0, real.expect(OFFlowAdd.class).getPriority()); // the handshake's table-miss entry
+        a.send(a.factory().buildFlowAdd().setPriority(7).build());
+        assertEquals(7, real.expect(OFFlowAdd.class).getPriority());
+        assertTrue(rec.drain().stream().noneMatch(e -> e instanceof SwitchDisconnected || e instanceof SwitchConnected),
+                "apps saw neither the hijacker nor a disconnect");
+    }
+
+    @Test
+    void aNewcomerReplacesAConnectionThatNoLongerAnswers() throws Exception {
         start(Duration.ofSeconds(5));
         ScriptedSwitch first = connect(10, OFVersion.OF_13);
         Switch a = rec.next(SwitchConnected.class).sw();
+        first.pauseReading(true); // half-open: the old peer no longer reads nor answers
+        long t0 = System.nanoTime();
         ScriptedSwitch second = connect(10, OFVersion.OF_10);
         SwitchDisconnected gone = rec.next(SwitchDisconnected.class);
         assertSame(a, gone.sw());
         assertTrue(gone.reason().startsWith("replaced by a new connection"), gone.reason());
         Switch b = rec.next(SwitchConnected.class).sw();
+        long tookMs = (System.nanoTime() - t0) / 1_000_000;
+        System.out.printf("[takeover] half-open connection replaced after %d ms (probe bound %d ms)%n", tookMs,
+                SwitchManager.DEFAULT_TAKEOVER_PROBE.toMillis());
         assertEquals(OFVersion.OF_10, b.version());
         assertSame(b, manager.get(b.id()).orElseThrow());
-        assertTrue(first.awaitClosed(5000), "the old connection is closed");
         assertTrue(second.isOpen());
+        b.barrier().get(5, TimeUnit.SECONDS);
         // The old connection's close must not unregister the new one: wait until the old lane has
         // handled the close (its inactive event was queued there before this task).
         assertFalse(a.isConnected());
@@ -254,6 +278,19 @@ class SwitchConnectionTest {
         oldLaneDone.get(5, TimeUnit.SECONDS);
         assertSame(b, manager.get(b.id()).orElseThrow());
         assertTrue(rec.drain().isEmpty(), "no second disconnect event for the replaced connection");
+        assertSame(b, manager.get(b.id()).orElseThrow(), "the old connection's close did not unregister the new one");
+    }
+
+    @Test
+    void aNewcomerReplacesAClosedConnectionAtOnce() throws Exception {
+        start(Duration.ofSeconds(5));
+        ScriptedSwitch first = connect(11, OFVersion.OF_13);
+        Switch a = rec.next(SwitchConnected.class).sw();
+        first.close();
+        assertSame(a, rec.next(SwitchDisconnected.class).sw());
+        connect(11, OFVersion.OF_13);
+        Switch b = rec.next(SwitchConnected.class).sw();
+        assertSame(b, manager.get(b.id()).orElseThrow());
     }
 
     @Test
