@@ -59,6 +59,8 @@ public final class RestApi {
     private final ExecutorService writer;
     private final ConfigEditor editor;
     private final List<Route> routes = new ArrayList<>();
+    /** Descriptions of routes other modules serve on the same server ({@link RouteSource#openApi}). */
+    private final List<JsonNode> documents = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public RestApi(Controller controller, Services services, ExecutorService writer) {
         this.controller = controller;
@@ -72,6 +74,11 @@ public final class RestApi {
 
     public List<Route> routes() {
         return List.copyOf(routes);
+    }
+
+    /** Merge this description ({@code paths}, {@code components}) into the document served. */
+    void document(JsonNode more) {
+        documents.add(more);
     }
 
     private void get(String path, String summary, Route.Handler h) {
@@ -362,9 +369,26 @@ public final class RestApi {
             }
             ObjectNode doc = (ObjectNode) new ObjectMapper(new YAMLFactory()).readTree(in);
             ((ObjectNode) doc.path("info")).put("version", Version.get());
+            for (JsonNode more : documents) {
+                merge(doc, more);
+            }
             return doc;
         } catch (IOException e) {
             throw new IllegalStateException("cannot read openapi.yaml: " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code more}'s paths and components added to {@code doc}'s (objects merged one level down). */
+    static void merge(ObjectNode doc, JsonNode more) {
+        for (String section : List.of("paths", "components")) {
+            more.path(section).properties().forEach(e -> {
+                ObjectNode into = doc.path(section).isObject() ? (ObjectNode) doc.get(section) : doc.putObject(section);
+                if (section.equals("components") && into.path(e.getKey()).isObject() && e.getValue().isObject()) {
+                    ((ObjectNode) into.get(e.getKey())).setAll((ObjectNode) e.getValue());
+                } else {
+                    into.set(e.getKey(), e.getValue());
+                }
+            });
         }
     }
 
