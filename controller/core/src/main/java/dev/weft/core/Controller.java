@@ -360,6 +360,11 @@ public final class Controller implements AutoCloseable {
         return switches;
     }
 
+    /** What every switch that connected since the start did (packet-ins, flow-mods, errors, handshakes). */
+    public List<dev.weft.core.openflow.SwitchTotals> switchTotals() {
+        return switches.totals();
+    }
+
     public TenantManager tenants() {
         return tenants;
     }

@@ -24,6 +24,7 @@ import dev.weft.core.app.AppCookies;
 import dev.weft.core.config.ReloadResult;
 import dev.weft.core.dispatch.AppHandle;
 import dev.weft.core.flow.Reconciler;
+import dev.weft.core.openflow.SwitchTotals;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import org.projectfloodlight.openflow.types.DatapathId;
 
@@ -213,18 +214,27 @@ public final class RestApi {
 
     private ArrayNode switches() {
         Map<DatapathId, Reconciler.Stats> stats = controller.reconciler().stats();
+        Map<DatapathId, SwitchTotals> totals = totals();
         NetworkConfig c = config();
         List<Switch> all = new ArrayList<>(controller.switches().all());
         all.sort(Comparator.comparing(Switch::id));
         ArrayNode a = Views.F.arrayNode();
-        all.forEach(sw -> a.add(Views.switchView(sw, c, Optional.ofNullable(stats.get(sw.id())))));
+        all.forEach(sw -> a.add(Views.switchView(sw, c, Optional.ofNullable(stats.get(sw.id())),
+                Optional.ofNullable(totals.get(sw.id())))));
         return a;
     }
 
     private ObjectNode oneSwitch(DatapathId id) {
         Switch sw = controller.switches().get(id)
                 .orElseThrow(() -> ApiException.notFound("no switch " + id + " is connected"));
-        return Views.switchView(sw, config(), Optional.ofNullable(controller.reconciler().stats().get(id)));
+        return Views.switchView(sw, config(), Optional.ofNullable(controller.reconciler().stats().get(id)),
+                Optional.ofNullable(totals().get(id)));
+    }
+
+    private Map<DatapathId, SwitchTotals> totals() {
+        Map<DatapathId, SwitchTotals> m = new HashMap<>();
+        controller.switchTotals().forEach(t -> m.put(t.dpid(), t));
+        return m;
     }
 
     private CompletableFuture<Reply> flows(Request r) {

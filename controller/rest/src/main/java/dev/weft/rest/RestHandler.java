@@ -87,8 +87,11 @@ final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 }
             }
             Reply done = out;
-            ctx.channel().eventLoop().execute(() -> write(ctx, done, keepAlive));
-            observer.answered(method, template[0], done.status().code(), System.nanoTime() - start);
+            ctx.channel().eventLoop().execute(() -> {
+                write(ctx, done, keepAlive);
+                // On the HTTP thread, not the one that completed the answer (it may be a lane).
+                observer.answered(method, template[0], done.status().code(), System.nanoTime() - start);
+            });
             if (log.isDebugEnabled()) {
                 log.debug("{} {} -> {} in {} ms", method, path, done.status().code(),
                         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));

@@ -30,6 +30,13 @@ public interface MobilityService {
      */
     CompletableFuture<PortCounters> counters(String port);
 
+    /**
+     * Every logical port's counters (as {@link #counters} gives them), in the config's order: one
+     * read of the ingress and L2 tables per switch with located ports, for pollers (metrics,
+     * usage) that want them all at once.
+     */
+    CompletableFuture<Map<String, PortCounters>> allCounters();
+
     /** Logical ports whose location is frozen because they flapped, with the end of the hold. */
     Map<String, Instant> damped();
 
