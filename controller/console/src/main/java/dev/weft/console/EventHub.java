@@ -102,8 +102,8 @@ final class EventHub implements EventStream {
         send(event("traffic", json));
     }
 
-    /** Console thread. */
-    private void flush() {
+    /** Console thread: one event for everything marked since the last time. */
+    void flush() {
         int bits = dirty.getAndSet(0);
         if (bits == 0) {
             return;

@@ -19,9 +19,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code GET /health}: 200 when Weft is ready, 503 when not, with the reason per hypervisor.
- * Ready means every configured hypervisor (transport node) is connected and in sync: its flow
- * entries were read since it connected, the startup hold is over, and every entry the apps want
- * is installed as wanted (none missing, different or unwanted). The flow tables are looked at
+ * Ready means every configured hypervisor (transport node) is connected and in sync: it has a
+ * tunnel to every other hypervisor, its flow entries were read since it connected, the startup
+ * hold is over, every entry the apps want is installed as wanted (none missing, different or
+ * unwanted), and the switches have confirmed what was sent (barrier replies, within 3 s). The flow tables are looked at
  * with one hop onto the control lane; a lane that does not answer within 5 s is not ready either.
  */
 final class Health {
@@ -39,19 +40,24 @@ final class Health {
         for (TransportNode n : nodes) {
             views.add(controller.reconciler().flowTable(n.dpid()));
         }
+        // What was sent must also have been confirmed (barriers): until then the switches may not
+        // do what the reconciler believes installed.
+        CompletableFuture<Boolean> confirmed = controller.reconciler().quiesce().thenApply(v -> true)
+                .completeOnTimeout(false, 3, TimeUnit.SECONDS);
         return CompletableFuture.allOf(views.toArray(CompletableFuture[]::new)).orTimeout(5, TimeUnit.SECONDS)
-                .handle((v, t) -> {
+                .thenCombine(confirmed, (v, c) -> c)
+                .handle((c, t) -> {
                     if (t != null) {
                         ObjectNode o = F.objectNode();
                         o.put("status", "not-ready");
                         o.put("message", "the controller's control lane did not answer within 5 s");
                         return new Reply(HttpResponseStatus.SERVICE_UNAVAILABLE, o, Map.of());
                     }
-                    return answer(nodes, views.stream().map(CompletableFuture::join).toList());
+                    return answer(nodes, views.stream().map(CompletableFuture::join).toList(), c);
                 });
     }
 
-    private Reply answer(List<TransportNode> nodes, List<Optional<FlowTableView>> views) {
+    private Reply answer(List<TransportNode> nodes, List<Optional<FlowTableView>> views, boolean confirmed) {
         ObjectNode o = F.objectNode();
         ArrayNode a = F.arrayNode();
         List<String> notReady = new ArrayList<>();
@@ -64,8 +70,13 @@ final class Health {
             h.put("dpid", n.dpid().toString());
             h.put("connected", connected);
             String why = null;
+            List<String> noTunnel = nodes.stream().map(TransportNode::name).filter(x -> !x.equals(n.name())
+                    && !controller.tenants().tunnelPorts(n.dpid()).containsKey(x)).toList();
             if (!connected) {
                 why = "not connected";
+            } else if (!noTunnel.isEmpty()) {
+                // The tenant networks cannot reach those hypervisors from here (yet).
+                why = "no tunnel to " + String.join(", ", noTunnel);
             } else if (view.isPresent()) {
                 FlowTableView v = view.get();
                 Map<FlowTableView.State, Integer> states = new EnumMap<>(FlowTableView.State.class);
@@ -83,6 +94,8 @@ final class Health {
                     why = "the startup hold is on (waiting for every hypervisor to report)";
                 } else if (wrong > 0) {
                     why = wrong + " flow entries not yet as wanted";
+                } else if (!confirmed) {
+                    why = "flow-mods sent, not yet confirmed by the switches (barriers)";
                 }
             }
             h.put("in-sync", why == null);

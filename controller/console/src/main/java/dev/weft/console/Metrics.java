@@ -185,10 +185,16 @@ final class Metrics implements AutoCloseable {
         if (!t.available()) {
             return;
         }
+        // A series appears once its value is known (a restarted controller does not show a
+        // port's or tenant's counter as 0 before its hypervisor reported: Prometheus would take
+        // the drop for a reset and count everything again).
         NetworkConfig cfg = controller.tenants().config();
         Map<String, String> wantPorts = new HashMap<>();
         for (LogicalPort p : cfg.ports()) {
-            wantPorts.put(p.name(), p.tenant() + "/" + p.network());
+            Traffic.Port tp = t.ports().get(p.name());
+            if (tp != null && tp.known()) {
+                wantPorts.put(p.name(), p.tenant() + "/" + p.network());
+            }
         }
         sync(ports, wantPorts, (name, cell) -> {
             LogicalPort p = cfg.port(name).orElseThrow();
@@ -199,11 +205,14 @@ final class Metrics implements AutoCloseable {
             cell.counters = p == null ? PortCounters.ZERO : p.counters();
         });
         Map<String, String> wantTenants = new HashMap<>();
-        cfg.tenants().forEach(x -> wantTenants.put(x.name(), x.name()));
+        cfg.tenants().stream().filter(x -> tenants.containsKey(x.name()) || t.tenants().containsKey(x.name())
+                && t.tenants().get(x.name()).complete()).forEach(x -> wantTenants.put(x.name(), x.name()));
         sync(tenants, wantTenants, (name, cell) -> Tags.of("tenant", name), "weft.tenant", "tenant");
         tenants.forEach((name, cell) -> {
             Traffic.Sum s = t.tenants().get(name);
-            cell.counters = s == null ? PortCounters.ZERO : s.counters();
+            if (s != null && s.complete()) {
+                cell.counters = s.counters(); // else the last complete sum stays
+            }
         });
     }
 

@@ -17,12 +17,23 @@ import java.util.Map;
 record Traffic(Instant at, boolean available, Map<String, Port> ports, Map<String, Sum> tenants) {
     static final Traffic NONE = new Traffic(Instant.EPOCH, false, Map.of(), Map.of());
 
-    /** A logical port's counters and rates (bytes per second; 0 on the first read). */
+    /**
+     * A logical port's counters and rates (bytes per second; 0 on the first read). {@code fresh}
+     * is false when this read could not count it (not located, its switch did not answer, it was
+     * moving): the counters are then those of the last read that did ({@code known}), or zero
+     * when none has yet.
+     */
     record Port(String tenant, String network, PortCounters counters, double txBytesPerSecond,
-                double rxBytesPerSecond) {
+                double rxBytesPerSecond, boolean fresh, boolean known) {
+        Port(String tenant, String network, PortCounters counters, double tx, double rx, boolean fresh) {
+            this(tenant, network, counters, tx, rx, fresh, fresh);
+        }
     }
 
-    /** A tenant's counters (the sum of its ports') and rates. */
-    record Sum(PortCounters counters, double txBytesPerSecond, double rxBytesPerSecond) {
+    /**
+     * A tenant's counters (the sum of its ports') and rates. {@code complete} is false while some
+     * of its ports have never been counted (after a start, before their hypervisors reported).
+     */
+    record Sum(PortCounters counters, double txBytesPerSecond, double rxBytesPerSecond, boolean complete) {
     }
 }

@@ -100,27 +100,38 @@ final class TrafficPoller {
         Map<String, Traffic.Port> ports = new LinkedHashMap<>();
         Map<String, PortCounters> sums = new LinkedHashMap<>();
         Map<String, double[]> rates = new LinkedHashMap<>();
+        Map<String, Boolean> complete = new LinkedHashMap<>();
         cfg.tenants().forEach(t -> {
             sums.put(t.name(), PortCounters.ZERO);
             rates.put(t.name(), new double[2]);
+            complete.put(t.name(), true);
         });
         for (LogicalPort p : cfg.ports()) {
-            PortCounters c = all.getOrDefault(p.name(), PortCounters.ZERO);
             Traffic.Port prev = before.ports().get(p.name());
+            PortCounters c = all.get(p.name());
+            boolean fresh = c != null;
+            boolean known = fresh || prev != null && prev.known();
+            if (c == null) {
+                c = prev != null ? prev.counters() : PortCounters.ZERO;
+            }
+            if (!known) {
+                complete.put(p.tenant(), false);
+            }
             double tx = 0;
             double rx = 0;
-            if (prev != null && seconds > 0) {
+            if (fresh && prev != null && seconds > 0) {
                 tx = Math.max(0, c.txBytes() - prev.counters().txBytes()) / seconds;
                 rx = Math.max(0, c.rxBytes() - prev.counters().rxBytes()) / seconds;
             }
-            ports.put(p.name(), new Traffic.Port(p.tenant(), p.network(), c, tx, rx));
+            ports.put(p.name(), new Traffic.Port(p.tenant(), p.network(), c, tx, rx, fresh, known));
             sums.merge(p.tenant(), c, PortCounters::plus);
             double[] r = rates.computeIfAbsent(p.tenant(), k -> new double[2]);
             r[0] += tx;
             r[1] += rx;
         }
         Map<String, Traffic.Sum> tenants = new LinkedHashMap<>();
-        sums.forEach((t, c) -> tenants.put(t, new Traffic.Sum(c, rates.get(t)[0], rates.get(t)[1])));
+        sums.forEach((t, c) -> tenants.put(t, new Traffic.Sum(c, rates.get(t)[0], rates.get(t)[1],
+                complete.getOrDefault(t, true))));
         return new Traffic(at, true, ports, tenants);
     }
 

@@ -88,6 +88,9 @@ final class UsageLedger {
         for (var e : t.ports().entrySet()) {
             String port = e.getKey();
             Traffic.Port p = e.getValue();
+            if (!p.fresh()) {
+                continue; // not counted this time: the next read that counts it takes it from there
+            }
             PortCounters now = p.counters();
             PortCounters before = last.get(port);
             if (before == null && !durable) {

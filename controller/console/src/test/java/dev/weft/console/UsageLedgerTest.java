@@ -56,7 +56,7 @@ class UsageLedgerTest {
 
     private static Traffic read(Instant at, Map<String, PortCounters> ports) {
         Map<String, Traffic.Port> p = new LinkedHashMap<>();
-        ports.forEach((k, v) -> p.put(k, new Traffic.Port(k.startsWith("a") ? "acme" : "globex", "web", v, 0, 0)));
+        ports.forEach((k, v) -> p.put(k, new Traffic.Port(k.startsWith("a") ? "acme" : "globex", "web", v, 0, 0, true)));
         return new Traffic(at, true, p, Map.of());
     }
 
@@ -116,6 +116,16 @@ class UsageLedgerTest {
         u.record(read(T0.plusSeconds(2), Map.of("a1", c(100, 0)))); // the switch lost its entries
         u.record(read(T0.plusSeconds(3), Map.of("a1", c(400, 0))));
         assertEquals(c(5300, 0), u.usage(T0, T0.plusSeconds(60), null).total("acme"));
+    }
+
+    @Test
+    void aPortThatCouldNotBeCountedIsSkippedNotTakenForZero() {
+        UsageLedger u = new UsageLedger(new ListJournal(List.of()), MINUTE, Duration.ofDays(30), true, T0);
+        u.record(read(T0.plusSeconds(1), Map.of("a1", c(5000, 0))));
+        Map<String, Traffic.Port> stale = Map.of("a1", new Traffic.Port("acme", "web", c(5000, 0), 0, 0, false));
+        u.record(new Traffic(T0.plusSeconds(2), true, stale, Map.of()));
+        u.record(read(T0.plusSeconds(3), Map.of("a1", c(5400, 0))));
+        assertEquals(c(5400, 0), u.usage(T0, T0.plusSeconds(60), null).total("acme"));
     }
 
     @Test

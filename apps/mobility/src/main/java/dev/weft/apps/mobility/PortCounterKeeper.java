@@ -108,8 +108,11 @@ final class PortCounterKeeper {
 
     /**
      * Every logical port's counters, in config order: two flow-stats reads per switch that has
-     * located ports (its ingress and L2 tables), whatever the number of ports. A switch that does
-     * not answer counts as zero for now (its ports show what they counted elsewhere).
+     * located ports (its ingress and L2 tables), whatever the number of ports. A port is left out
+     * when it cannot be counted exactly this time: it is not located (not plugged in, or its
+     * hypervisor has not reported it yet after a start), its switch did not answer, or it moved
+     * while the switches were being read (its old place's counts are then being taken into its
+     * past).
      */
     CompletableFuture<Map<String, PortCounters>> all() {
         if (tenants == null) {
@@ -126,20 +129,29 @@ final class PortCounterKeeper {
         }
         CompletableFuture<Void> inFlight = CompletableFuture.allOf(capturing.values().toArray(CompletableFuture[]::new))
                 .exceptionally(t -> null);
-        List<CompletableFuture<Map<String, PortCounters>>> reads = new ArrayList<>();
-        bySwitch.forEach((dpid, here) -> ctx.switches().get(dpid).filter(Switch::isConnected).ifPresent(sw ->
-                reads.add(CounterReader.readAll(sw, here, ctx.cookie().appId()).exceptionally(t -> {
-                    log.debug("{} flow statistics not read: {}", dpid, t.toString());
-                    return Map.of();
-                }))));
-        return inFlight.thenCompose(v -> CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)))
+        Map<DatapathId, CompletableFuture<Map<String, PortCounters>>> reads = new HashMap<>();
+        bySwitch.forEach((dpid, here) -> {
+            Switch sw = ctx.switches().get(dpid).filter(Switch::isConnected).orElse(null);
+            reads.put(dpid, sw == null ? CompletableFuture.completedFuture(null)
+                    : CounterReader.readAll(sw, here, ctx.cookie().appId()).exceptionally(t -> {
+                        log.debug("{} flow statistics not read: {}", dpid, t.toString());
+                        return null;
+                    }));
+        });
+        return inFlight.thenCompose(v -> CompletableFuture.allOf(reads.values().toArray(CompletableFuture[]::new)))
                 .thenApply(v -> {
-                    Map<String, PortCounters> now = new HashMap<>();
-                    reads.forEach(r -> now.putAll(r.join()));
                     Map<String, PortCounters> out = new LinkedHashMap<>();
                     for (LogicalPort p : cfg.ports()) {
+                        PortLocation was = where.get(p.name());
+                        if (was == null || !was.equals(tenants.location(p.name()).orElse(null))) {
+                            continue; // not located, or moved meanwhile
+                        }
+                        Map<String, PortCounters> read = reads.get(was.dpid()).join();
+                        if (read == null) {
+                            continue; // its switch did not answer
+                        }
                         out.put(p.name(), base.getOrDefault(p.name(), PortCounters.ZERO)
-                                .plus(now.getOrDefault(p.name(), PortCounters.ZERO)));
+                                .plus(read.getOrDefault(p.name(), PortCounters.ZERO)));
                     }
                     return out;
                 });
