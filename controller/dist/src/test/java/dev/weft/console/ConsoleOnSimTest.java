@@ -80,7 +80,7 @@ class ConsoleOnSimTest {
             // A VM that sends as someone else: dropped at its hypervisor, and counted as such.
             dev.weft.sim.net.SimHost a = s.net.host("acme-web1");
             dev.weft.sim.net.SimHost b = s.net.host("acme-web2");
-            s.net.trace("acme-web1", dev.weft.sim.packet.Frames.udp(b.mac(), b.mac(), a.ip(), b.ip(), 1, 2, new byte[8]));
+            s.net.trace("acme-web1", dev.weft.sim.packet.Frames.from(b.mac(), a.ip()).to(b.mac(), b.ip()).udp(1, 2, new byte[8]));
             ConsoleSite.await("a port-security drop in /metrics", () ->
                     s.metric("weft_port_security_drops_total{network=\"web\",port=\"acme-web1\",tenant=\"acme\"}") == 1);
             // The controller's count of flow-mods is what each switch received.

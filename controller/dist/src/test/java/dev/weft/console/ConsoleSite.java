@@ -30,8 +30,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
-
 /**
  * A site for the console's tests: Weft with the tenant apps and mobility, its console and REST
  * API on a free loopback port (with a token when asked), and a simulated fabric of three
@@ -142,7 +140,7 @@ final class ConsoleSite implements AutoCloseable {
         SimHost a = net.host(from);
         SimHost b = net.host(to);
         for (int i = 0; i < n; i++) {
-            byte[] f = Frames.udp(b.mac(), a.mac(), a.ip(), b.ip(), 4000, 5000, new byte[100]);
+            byte[] f = Frames.from(a.mac(), a.ip()).to(b.mac(), b.ip()).udp(4000, 5000, new byte[100]);
             dev.weft.sim.net.Delivery d = net.trace(from, f);
             if (!d.reachedExactly(to)) {
                 throw new AssertionError(from + " -> " + to + " frame " + i + " did not arrive: " + d);
