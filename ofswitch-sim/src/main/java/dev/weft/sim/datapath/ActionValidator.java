@@ -31,6 +31,8 @@ import org.projectfloodlight.openflow.types.OFPort;
  * port (BAD_OUT_PORT), unknown group (BAD_OUT_GROUP), set_field of an unsupported field
  * (BAD_SET_TYPE) or without its prerequisite in the match (MATCH_INCONSISTENT), goto_table
  * backwards or past the last table (BAD_INSTRUCTION/BAD_TABLE_ID), meters (UNSUP_INST).
+ * Supported besides output, group and set-field: push/pop VLAN, the OpenFlow 1.0 set actions,
+ * dec_nw_ttl and set_nw_ttl (IPv4).
  */
 final class ActionValidator {
     private static final Set<Field> SETTABLE = EnumSet.complementOf(EnumSet.of(Field.IN_PORT, Field.IN_PHY_PORT,
@@ -131,7 +133,7 @@ final class ActionValidator {
                                 "set_vlan_pcp " + pcp);
                     }
                 }
-                case POP_VLAN, STRIP_VLAN, SET_DL_SRC, SET_DL_DST, SET_NW_SRC, SET_NW_DST, SET_NW_TOS, SET_TP_SRC,
+                case DEC_NW_TTL, SET_NW_TTL, POP_VLAN, STRIP_VLAN, SET_DL_SRC, SET_DL_DST, SET_NW_SRC, SET_NW_DST, SET_NW_TOS, SET_TP_SRC,
                         SET_TP_DST, SET_QUEUE -> {
                 }
                 case EXPERIMENTER -> throw new OfErrorException(OFErrorType.BAD_ACTION,

@@ -26,6 +26,8 @@ import java.util.Set;
  * nodes, one logical network at a time: events mark networks dirty, and one deferred pass
  * recompiles just those and declares the result to the {@link FlowService} (scope = segment id),
  * clearing the switches a network no longer uses. The app supplies a pure {@link Compiler}.
+ * A network that changes is recompiled with the networks routed with it (its router's other
+ * networks: where they must exist depends on where it has ports, see {@link Presence}).
  * Runs on the control lane; no locks.
  */
 public final class NetworkFlowsKeeper {
@@ -144,6 +146,9 @@ public final class NetworkFlowsKeeper {
         scheduled = false;
         passes++;
         FabricView view = view();
+        for (int seg : List.copyOf(dirty)) {
+            dirty.addAll(view.config().routedPeers(seg));
+        }
         if (baseDirty) {
             baseDirty = false;
             Map<DatapathId, List<FlowSpec>> base = compiler.base(view);

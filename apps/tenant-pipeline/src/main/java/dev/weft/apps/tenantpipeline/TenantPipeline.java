@@ -25,8 +25,14 @@ import java.util.List;
  *                                          ports + one copy per remote hypervisor; else drop
  * </pre>
  * Metadata bits 0..23 carry the segment id; bit 24 says the packet came from a tunnel (so it is
- * never sent into a tunnel again). Bits 32..63 are free for later stages (a destination port for
- * an ingress ACL, say); claim them here, not in an app.
+ * never sent into a tunnel again); bit 25 says it is a DHCP request from a VM that has no address
+ * yet (source 0.0.0.0): only the DHCP responder in the L3 stage takes it, L2 forwards nothing
+ * with that bit. Bits 32..63 are free for later stages (a destination port for an ingress ACL,
+ * say); claim them here, not in an app.
+ *
+ * <p>Priorities in the L3 stage, shared by its apps (higher first): DHCP 500, a router's
+ * answers for its own addresses 400-390, routes 300 + prefix length (host routes 332), the
+ * default 300, the pass-through 0.
  *
  * <p>New stages go here, in order, so that every app moves with the layout; the numbers are the
  * switch's table ids and fit the 8 tables of small hardware pipelines.
@@ -52,8 +58,21 @@ public final class TenantPipeline {
 
     public static final long SEGMENT_MASK = (1L << 24) - 1;
     public static final long FROM_TUNNEL = 1L << 24;
-    /** Mask covering the segment and the from-tunnel bit. */
-    public static final U64 METADATA_MASK = U64.of(SEGMENT_MASK | FROM_TUNNEL);
+    /** A DHCP request from a VM without an address: for the DHCP responder only. */
+    public static final long UNADDRESSED = 1L << 25;
+    /**
+     * Mask covering the segment, the from-tunnel bit and the unaddressed bit: what the stages
+     * write, and what a match on "this network, sent here" (or "from a tunnel") must fix.
+     */
+    public static final U64 METADATA_MASK = U64.of(SEGMENT_MASK | FROM_TUNNEL | UNADDRESSED);
+    /** Mask for "this network, from anywhere" (but not an unaddressed DHCP request). */
+    public static final U64 SEGMENT_MATCH_MASK = U64.of(SEGMENT_MASK | UNADDRESSED);
+
+    /** L3 stage priorities (see the class comment). */
+    public static final int L3_DHCP = 500;
+    public static final int L3_ROUTER_ANSWER = 400;
+    public static final int L3_ROUTER_OWN = 390;
+    public static final int L3_ROUTE_BASE = 300;
 
     public static final MacAddress GROUP_BIT = MacAddress.of("01:00:00:00:00:00");
 
@@ -65,5 +84,16 @@ public final class TenantPipeline {
 
     public static U64 metadata(int segment, boolean fromTunnel) {
         return U64.of((segment & SEGMENT_MASK) | (fromTunnel ? FROM_TUNNEL : 0));
+    }
+
+    /** Matches packets of {@code segment} sent on this hypervisor (not from a tunnel, not unaddressed). */
+    public static org.projectfloodlight.openflow.protocol.oxm.OFOxm<?> sentHere(int segment) {
+        return OF.oxms().metadataMasked(org.projectfloodlight.openflow.types.OFMetadata.of(metadata(segment, false)),
+                org.projectfloodlight.openflow.types.OFMetadata.of(METADATA_MASK));
+    }
+
+    /** The segment a packet-in's metadata names (0 when it has none). */
+    public static int segmentOf(U64 metadata) {
+        return (int) (metadata.getValue() & SEGMENT_MASK);
     }
 }

@@ -167,6 +167,17 @@ final class RouterValidator {
                 if (!destinations.add(dst)) {
                     throw at.clash(qat + "/destination", "router '" + name + "' has two routes to " + dst);
                 }
+                for (RouterPort p : ports) {
+                    if (p.subnet().contains(dst.getValue())
+                            && dst.getMask().asCidrMaskLength() >= p.subnet().getMask().asCidrMaskLength()) {
+                        throw at.error(qat + "/destination", dst + " is inside network " + p.network() + " (" + p.subnet()
+                                + "): the router reaches its own networks' addresses by itself");
+                    }
+                }
+                if (dst.getMask().asCidrMaskLength() == 0 && d.gateway() != null) {
+                    throw at.error(qat + "/destination", "a default route and a gateway both lead everywhere: "
+                            + "router '" + name + "' has a gateway, drop this route or the gateway");
+                }
                 IPv4Address hop = at.ip(at.required(rd.nextHop(), qat, "next-hop"), qat + "/next-hop");
                 RouterPort via = ports.stream().filter(p -> p.subnet().contains(hop)).findFirst()
                         .orElseThrow(() -> at.error(qat + "/next-hop", hop + " is on none of router '" + name

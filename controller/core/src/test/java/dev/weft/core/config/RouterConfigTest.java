@@ -188,6 +188,10 @@ class RouterConfigTest {
             "next-hop: 10.0.2.254|next-hop: 10.0.2.99|55|10.0.2.99 is no logical port's address in network acme/db",
             "next-hop: 10.0.2.254|next-hop: 10.0.9.9|55|10.0.9.9 is on none of router 'edge''s networks",
             "destination: 192.168.0.0/16|destination: 192.168.0/16|55|'192.168.0/16' is not an IPv4 subnet",
+            "destination: 192.168.0.0/16|destination: 10.0.1.128/25|55|10.0.1.128/25 is inside network web (10.0.1.0/24)",
+            "destination: 192.168.0.0/16|destination: 10.0.2.7/32|55|10.0.2.7/32 is inside network db (10.0.2.0/24)",
+            "destination: 192.168.0.0/16|destination: 10.0.0.0/8|_|_",
+            "destination: 192.168.0.0/16|destination: 0.0.0.0/0|55|a default route and a gateway both lead everywhere",
             "ip: 203.0.113.10|ip: 203.0.114.10|58|203.0.114.10 is outside external network public's subnet 203.0.113.0/24",
             "ip: 203.0.113.10|ip: 203.0.113.1|58|203.0.113.1 is already its gateway on external network public",
             "network: public, ip: 203.0.113.11|network: public, ip: 203.0.113.20|75|203.0.113.20 is already floating IP of port 'web1' on external network public",
@@ -214,7 +218,7 @@ class RouterConfigTest {
         String yaml = GOOD.replace(from.replace("\\n", "\n"), to.replace("\\n", "\n"));
         assertTrue(!yaml.equals(GOOD), "the edit applies: " + from);
         if (message.equals("_")) {
-            // a port on a network of the router: a valid file (the control case of its neighbours)
+            // a valid variant (the control case of its neighbours)
             ConfigLoader.parse(yaml, "weft.yaml");
             return;
         }
