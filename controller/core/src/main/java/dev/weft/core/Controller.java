@@ -28,6 +28,7 @@ import dev.weft.core.dispatch.Lane;
 import dev.weft.core.dispatch.Timers;
 import dev.weft.core.flow.Reconciler;
 import dev.weft.core.hosts.HostTracker;
+import dev.weft.core.openflow.DatapathPins;
 import dev.weft.core.openflow.OpenFlowServer;
 import dev.weft.core.openflow.SwitchManager;
 import dev.weft.core.tenant.ConfigDiff;
@@ -156,7 +157,7 @@ public final class Controller implements AutoCloseable {
         this.startedAt = s.clock().instant();
         this.dispatcher = new Dispatcher(s.dispatchThreads());
         this.timers = b.timers != null ? b.timers : Timers.thread("weft-timer");
-        this.switches = new SwitchManager(dispatcher, bus, s.requestTimeout());
+        this.switches = new SwitchManager(dispatcher, bus, s.requestTimeout(), s.takeoverProbe());
         this.tenants = new TenantManager(dispatcher.control(), bus, s.clock());
         this.reconciler = new Reconciler(dispatcher.control(), bus, s.flowAuditInterval());
         tenants.subscribe();
@@ -193,8 +194,9 @@ public final class Controller implements AutoCloseable {
             tenants.apply(s.network());
             if (b.listen) {
                 server = new OpenFlowServer(new OpenFlowServer.Options(s.versions(), s.handshakeTimeout(),
-                        s.echoInterval(), s.echoTimeout(), s.tableMissToController()), switches, dispatcher, s.clock());
-                bound = server.bind(s.listen());
+                        s.echoInterval(), s.echoTimeout(), s.tableMissToController(), switchTls(s),
+                        new DatapathPins(s.pins())), switches, dispatcher, s.clock());
+                bound = server.bindAll(s.listen());
             }
             // Last: an extension may serve requests at once, and sees a fully started controller.
             for (Extension e : b.extensions) {
@@ -208,6 +210,14 @@ public final class Controller implements AutoCloseable {
         log.info("Weft {} started: apps {} in this order, {} dispatch thread(s) ({}){}", Version.get(), s.apps(),
                 s.dispatchThreads(), dispatcher.epoll() ? "epoll" : "nio",
                 extensions.isEmpty() ? "" : ", with " + extensions.stream().map(Extension::name).toList());
+    }
+
+    private static Optional<io.netty.handler.ssl.SslContext> switchTls(ControllerSettings s) {
+        try {
+            return s.switchTls().map(dev.weft.core.tls.PemTls::serverContext);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(s.configSource(), "controller.tls: " + e.getMessage());
+        }
     }
 
     private void checkAppConfig(AppCatalog cat) {

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.weft.core.config.ConfigException;
 import dev.weft.core.config.ControllerSection;
 import dev.weft.core.config.WeftConfig;
+import dev.weft.core.openflow.DatapathPin;
+import dev.weft.core.openflow.ListenAddress;
+import dev.weft.core.tls.PemTls;
 import dev.weft.core.topology.TopologySettings;
 import org.projectfloodlight.openflow.protocol.OFVersion;
 
@@ -23,7 +26,7 @@ import java.util.Set;
  * command line (in that order of precedence, last wins).
  */
 public record ControllerSettings(
-        List<InetSocketAddress> listen,
+        List<ListenAddress> listen,
         List<String> apps,
         Optional<Path> plugins,
         int dispatchThreads,
@@ -41,7 +44,10 @@ public record ControllerSettings(
         Map<String, JsonNode> appConfig,
         Clock clock,
         TopologySettings topology,
-        ControllerSection controllerSection) {
+        ControllerSection controllerSection,
+        Optional<PemTls> switchTls,
+        List<DatapathPin> pins,
+        Duration takeoverProbe) {
 
     public static final int DEFAULT_PORT = 6653;
     public static final List<String> DEFAULT_APPS = List.of("learning-switch");
@@ -54,6 +60,22 @@ public record ControllerSettings(
         versions = Set.copyOf(versions);
         appConfig = Map.copyOf(appConfig);
         java.util.Objects.requireNonNull(controllerSection, "controllerSection");
+        java.util.Objects.requireNonNull(switchTls, "switchTls");
+        pins = List.copyOf(pins);
+        if (switchTls.isEmpty()) {
+            for (ListenAddress l : listen) {
+                if (l.tls()) {
+                    throw new IllegalArgumentException("listening on " + l + " needs the TLS keys: controller: tls: "
+                            + "private-key, certificate and ca-certificate in the config file");
+                }
+            }
+        } else if (switchTls.get().caCertificate().isEmpty()) {
+            throw new IllegalArgumentException("controller.tls needs ca-certificate: switches must present a "
+                    + "certificate signed by it");
+        }
+        if (takeoverProbe.isNegative() || takeoverProbe.isZero()) {
+            throw new IllegalArgumentException("takeover probe timeout must be positive");
+        }
         if (flowAuditInterval.isNegative()) {
             throw new IllegalArgumentException("flow audit interval must not be negative");
         }
@@ -69,6 +91,20 @@ public record ControllerSettings(
         if (echoTimeout.compareTo(echoInterval) < 0) {
             throw new IllegalArgumentException("echo timeout (" + echoTimeout + ") must be at least the echo interval ("
                     + echoInterval + ")");
+        }
+    }
+
+    /** A datapath id as written in the config: 00:00:00:00:00:00:00:a1, a1 or 0xa1 (hex). */
+    public static org.projectfloodlight.openflow.types.DatapathId parseDatapathId(String text) {
+        try {
+            String t = text.trim();
+            if (t.contains(":")) {
+                return org.projectfloodlight.openflow.types.DatapathId.of(t);
+            }
+            return org.projectfloodlight.openflow.types.DatapathId.of(
+                    Long.parseUnsignedLong(t.startsWith("0x") ? t.substring(2) : t, 16));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a datapath id (e.g. 00:00:00:00:00:00:00:a1 or 0xa1)");
         }
     }
 
@@ -104,6 +140,11 @@ public record ControllerSettings(
         return new InetSocketAddress(host, p);
     }
 
+    /** Parse a switch listen address: {@code [tcp:|ssl:]PORT} or {@code [tcp:|ssl:]HOST:PORT}. */
+    public static ListenAddress parseListenAddress(String text) {
+        return ListenAddress.parse(text, ControllerSettings::parseListen);
+    }
+
     /** Parse an OpenFlow version as written by people: 1.0, 1.3, 1.4, 1.5. */
     public static OFVersion parseVersion(String text) {
         return switch (text.trim()) {
@@ -117,7 +158,10 @@ public record ControllerSettings(
     }
 
     public static final class Builder {
-        private List<InetSocketAddress> listen = List.of(new InetSocketAddress("0.0.0.0", DEFAULT_PORT));
+        private List<ListenAddress> listen = List.of(ListenAddress.tcp(new InetSocketAddress("0.0.0.0", DEFAULT_PORT)));
+        private Optional<PemTls> switchTls = Optional.empty();
+        private List<DatapathPin> pins = List.of();
+        private Duration takeoverProbe = dev.weft.core.openflow.SwitchManager.DEFAULT_TAKEOVER_PROBE;
         private List<String> apps = DEFAULT_APPS;
         private Optional<Path> plugins = Optional.empty();
         private int dispatchThreads = Runtime.getRuntime().availableProcessors();
@@ -143,7 +187,7 @@ public record ControllerSettings(
             String src = cfg.source();
             try {
                 if (c.listen() != null) {
-                    listen(c.listen().stream().map(ControllerSettings::parseListen).toList());
+                    listenAddresses(c.listen().stream().map(ControllerSettings::parseListenAddress).toList());
                 }
                 if (c.openflowVersions() != null) {
                     Set<OFVersion> vs = EnumSet.noneOf(OFVersion.class);
@@ -183,6 +227,12 @@ public record ControllerSettings(
             if (c.startupHold() != null) {
                 startupHold(c.startupHold());
             }
+            if (c.takeoverProbeTimeout() != null) {
+                takeoverProbe(c.takeoverProbeTimeout());
+            }
+            if (c.tls() != null) {
+                tls(c.tls(), src);
+            }
             network = cfg.network();
             if (cfg.topology() != null) {
                 try {
@@ -197,9 +247,59 @@ public record ControllerSettings(
             return this;
         }
 
+        /** Plain TCP listeners. */
         public Builder listen(List<InetSocketAddress> v) {
+            listen = v.stream().map(ListenAddress::tcp).toList();
+            return this;
+        }
+
+        /** Listeners, TCP or TLS. */
+        public Builder listenAddresses(List<ListenAddress> v) {
             listen = new ArrayList<>(v);
             return this;
+        }
+
+        /** The keys for {@code ssl:} listeners (PEM); the CA certificate is required. */
+        public Builder switchTls(PemTls t) {
+            switchTls = Optional.of(t);
+            return this;
+        }
+
+        /** Which certificate may claim which datapath id. */
+        public Builder pins(List<DatapathPin> p) {
+            pins = List.copyOf(p);
+            return this;
+        }
+
+        /** How long a connected switch has to answer the echo before a newcomer with its datapath id replaces it. */
+        public Builder takeoverProbe(Duration d) {
+            takeoverProbe = d;
+            return this;
+        }
+
+        private void tls(dev.weft.core.config.TlsSection t, String src) {
+            String at = "controller.tls";
+            if (t.privateKey() == null || t.certificate() == null || t.caCertificate() == null) {
+                throw new ConfigException(src, at + " needs private-key, certificate and ca-certificate (PEM files, "
+                        + "as ovs-pki makes them)");
+            }
+            switchTls(new PemTls(Path.of(t.privateKey()), Path.of(t.certificate()), Optional.of(Path.of(t.caCertificate()))));
+            List<DatapathPin> ps = new ArrayList<>();
+            List<dev.weft.core.config.TlsSection.Pin> given = t.pins() == null ? List.of() : t.pins();
+            for (int i = 0; i < given.size(); i++) {
+                var p = given.get(i);
+                String pat = at + ".pins[" + i + "]";
+                if (p == null || p.datapathId() == null) {
+                    throw new ConfigException(src, pat + " needs datapath-id");
+                }
+                try {
+                    ps.add(new DatapathPin(parseDatapathId(p.datapathId()), Optional.ofNullable(p.subjectCn()),
+                            Optional.ofNullable(p.sha256())));
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(src, pat + ": " + e.getMessage());
+                }
+            }
+            pins(ps);
         }
 
         public Builder apps(List<String> v) {
@@ -289,7 +389,7 @@ public record ControllerSettings(
             return new ControllerSettings(listen, apps, plugins, dispatchThreads, versions, echoInterval,
                     echoTimeout, handshakeTimeout, requestTimeout, tableMiss, flowAuditInterval, startupHold, network,
                     configFile,
-                    configSource, appConfig, clock, topology, controllerSection);
+                    configSource, appConfig, clock, topology, controllerSection, switchTls, pins, takeoverProbe);
         }
     }
 }

@@ -49,6 +49,17 @@ class ControllerTest {
     }
 
     @Test
+    void aMissingTlsKeyFileIsAConfigErrorNamingTheFile() {
+        var tls = new dev.weft.core.tls.PemTls(plugins.resolve("nope-privkey.pem"), plugins.resolve("cert.pem"),
+                java.util.Optional.of(plugins.resolve("ca.pem")));
+        ConfigException e = assertThrows(ConfigException.class, () -> Controller.start(local().apps(List.of())
+                .switchTls(tls).listenAddresses(List.of(new dev.weft.core.openflow.ListenAddress(
+                        new InetSocketAddress("127.0.0.1", 0), true))).build()));
+        assertTrue(e.getMessage().contains("controller.tls: private-key: no such file " + plugins.resolve("nope-privkey.pem")),
+                e.getMessage());
+    }
+
+    @Test
     void unknownAppStopsTheStart() {
         AppLoadException e = assertThrows(AppLoadException.class,
                 () -> Controller.start(local().apps(List.of("nope")).build()));
@@ -69,7 +80,7 @@ class ControllerTest {
             var addr = new InetSocketAddress("127.0.0.1", taken.getLocalPort());
             IllegalStateException e = assertThrows(IllegalStateException.class,
                     () -> Controller.start(local().apps(List.of()).listen(List.of(addr)).build()));
-            assertTrue(e.getMessage().startsWith("cannot listen on /127.0.0.1:" + taken.getLocalPort()), e.getMessage());
+            assertTrue(e.getMessage().startsWith("cannot listen on tcp:127.0.0.1:" + taken.getLocalPort()), e.getMessage());
         }
         // Netty completes a loop's termination future as its thread exits: join them, bounded.
         for (Thread t : Thread.getAllStackTraces().keySet()) {

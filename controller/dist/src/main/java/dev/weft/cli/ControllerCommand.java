@@ -18,7 +18,6 @@ import org.apache.commons.cli.ParseException;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,6 +31,7 @@ import java.util.concurrent.CountDownLatch;
  * config file.
  */
 public final class ControllerCommand {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ControllerCommand.class);
     public static final String NAME = "controller";
 
     /** What the command line asked for. */
@@ -53,7 +53,8 @@ public final class ControllerCommand {
     static Options options() {
         Options o = new Options();
         o.addOption(Option.builder("l").longOpt("listen").hasArg().argName("ADDR")
-                .desc("where switches connect: PORT or HOST:PORT; repeat or separate with commas (default 0.0.0.0:6653)")
+                .desc("where switches connect: [tcp:|ssl:]PORT or [tcp:|ssl:]HOST:PORT; repeat or separate with commas "
+                        + "(default 0.0.0.0:6653; ssl: needs controller: tls: in the config file)")
                 .build());
         o.addOption(Option.builder("a").longOpt("apps").hasArg().argName("LIST")
                 .desc("apps to run, in chain order, comma-separated (default learning-switch)").build());
@@ -106,15 +107,15 @@ public final class ControllerCommand {
         String logLevel = null;
         try {
             if (cl.hasOption("listen")) {
-                List<InetSocketAddress> addrs = new ArrayList<>();
+                List<dev.weft.core.openflow.ListenAddress> addrs = new ArrayList<>();
                 for (String v : cl.getOptionValues("listen")) {
                     for (String part : v.split(",")) {
                         if (!part.isBlank()) {
-                            addrs.add(ControllerSettings.parseListen(part));
+                            addrs.add(ControllerSettings.parseListenAddress(part));
                         }
                     }
                 }
-                b.listen(addrs);
+                b.listenAddresses(addrs);
             }
             if (cl.hasOption("apps")) {
                 b.apps(Arrays.stream(cl.getOptionValue("apps").split(",")).map(String::trim)
@@ -194,6 +195,11 @@ public final class ControllerCommand {
         if (run.logLevel() != null) {
             LogLevels.set(run.logLevel());
         }
+        // Ctrl-C and SIGTERM: a clean stop is a success (exit 0), as systemd and scripts expect;
+        // taken from here on, so a stop asked for while Weft starts waits for the start to end.
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        Signals.on("INT", stopRequested::countDown);
+        Signals.on("TERM", stopRequested::countDown);
         Controller controller;
         try {
             Controller.Builder builder = Controller.builder(run.settings());
@@ -216,23 +222,30 @@ public final class ControllerCommand {
             }
         }
         if (run.settings().configFile().isPresent()) {
-            Sighup.onSighup(controller::reload);
+            Signals.on("HUP", () -> {
+                log.info("SIGHUP: reloading the config file");
+                controller.reload();
+            });
         }
         dev.weft.core.config.ConfigWatcher w = watcher;
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            if (w != null) {
-                w.close();
+        java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable stop = () -> {
+            if (closed.compareAndSet(false, true)) {
+                if (w != null) {
+                    w.close();
+                }
+                controller.close();
             }
-            controller.close();
-            stopped.countDown();
-        }, "weft-shutdown"));
+        };
+        // Any other way out of the JVM (System.exit elsewhere, a signal we could not take) still stops cleanly.
+        Runtime.getRuntime().addShutdownHook(new Thread(stop, "weft-shutdown"));
         try {
-            stopped.await();
+            stopRequested.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            controller.close();
         }
+        log.info("stop requested; stopping");
+        stop.run();
         return 0;
     }
 }

@@ -78,7 +78,7 @@ class ControllerCommandTest {
         assertEquals(5, s.dispatchThreads());
         assertEquals(List.of("a"), s.apps());
         assertEquals(3, s.listen().size());
-        assertEquals("::1", s.listen().get(2).getHostString().replace("0:0:0:0:0:0:0:1", "::1"));
+        assertEquals("::1", s.listen().get(2).address().getHostString().replace("0:0:0:0:0:0:0:1", "::1"));
     }
 
     @Test

@@ -1,6 +1,8 @@
 package dev.weft.it;
 
 import dev.weft.sim.net.Delivery;
+import dev.weft.sim.net.PingAllResult;
+import dev.weft.sim.net.PingResult;
 import dev.weft.sim.net.SimHost;
 import dev.weft.sim.packet.Frames;
 import org.junit.jupiter.api.AfterAll;
@@ -190,6 +192,38 @@ class TenantIsolationSpecTest {
     void pingWorksAcrossHypervisorsInTheLargestSegment() {
         assertTrue(fabric.net.ping("initech-a", "initech-b").success());
         assertTrue(fabric.net.ping("acme-web1", "acme-web3").success());
+    }
+
+    @Test
+    void aPingToAnotherTenantsTwinFailsThoughItsTwinInMyTenantAnswers() {
+        // globex-web2 has acme-web2's MAC and IP: acme-web1's echo reaches acme-web2, which answers.
+        PingResult r = fabric.net.ping("acme-web1", "globex-web2");
+        assertFalse(r.success(), r.toString());
+        assertEquals("no echo reply from globex-web2 (answered by acme-web2)", r.reason());
+        assertTrue(fabric.net.ping("acme-web1", "acme-web2").success(), "control: its own tenant's web2");
+        assertTrue(fabric.net.ping("globex-web1", "globex-web2").success(), "control: globex's own pair");
+    }
+
+    @Test
+    void pingAllReachesExactlyThePairsOnTheSameLogicalNetwork() {
+        PingAllResult r = fabric.net.pingAll();
+        List<String> wrong = new ArrayList<>();
+        int expected = 0;
+        for (String a : r.hosts()) {
+            for (String b : r.hosts()) {
+                if (!a.equals(b)) {
+                    boolean same = networkOf(a).equals(networkOf(b));
+                    expected += same ? 1 : 0;
+                    if (same != r.reachable(a, b)) {
+                        wrong.add(a + " -> " + b + (same ? " failed" : " answered"));
+                    }
+                }
+            }
+        }
+        System.out.println("[spec] " + r.summary());
+        assertTrue(wrong.isEmpty(), String.join("\n", wrong) + "\n" + r.summary());
+        assertEquals(10, expected, "acme/web 3 x 2, globex/web 2, initech 2; acme-db1 alone");
+        assertEquals(expected, r.received(), r.summary());
     }
 
     static byte[] arpBody(int op, MacAddress sha, IPv4Address spa, IPv4Address tpa) {

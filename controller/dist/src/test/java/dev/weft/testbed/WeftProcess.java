@@ -13,7 +13,7 @@ import java.util.jar.Manifest;
  * Weft as a separate process (so that a test can kill it with SIGKILL), started with the test's
  * own classpath: {@code java -cp ... dev.weft.cli.Main controller ARGS}. Output goes to a log file.
  */
-final class WeftProcess implements AutoCloseable {
+public final class WeftProcess implements AutoCloseable {
   private final Process process;
   final Path log;
 
@@ -22,7 +22,7 @@ final class WeftProcess implements AutoCloseable {
     this.log = log;
   }
 
-  static WeftProcess start(Path log, String... args) throws IOException {
+  public static WeftProcess start(Path log, String... args) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-cp", classpath(),
         "dev.weft.cli.Main", "controller"));
@@ -57,7 +57,7 @@ final class WeftProcess implements AutoCloseable {
   }
 
   /** Wait until the log contains {@code text}; false on timeout or if the process died. */
-  boolean awaitLog(String text, long timeoutMs) throws IOException, InterruptedException {
+  public boolean awaitLog(String text, long timeoutMs) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
     while (System.nanoTime() < deadline) {
       if (Files.exists(log) && Files.readString(log).contains(text)) {
@@ -77,8 +77,22 @@ final class WeftProcess implements AutoCloseable {
     process.waitFor(10, TimeUnit.SECONDS);
   }
 
-  boolean isAlive() {
+  public boolean isAlive() {
     return process.isAlive();
+  }
+
+  /** Send a signal by name (INT, TERM, HUP) as a shell or a service manager would. */
+  public void signal(String name) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IOException("kill -" + name + " " + process.pid() + " failed");
+    }
+  }
+
+  /** Wait for the process to end; its exit code, or empty if it is still running after the timeout. */
+  public java.util.OptionalInt awaitExit(long timeoutMs) throws InterruptedException {
+    return process.waitFor(timeoutMs, TimeUnit.MILLISECONDS) ? java.util.OptionalInt.of(process.exitValue())
+        : java.util.OptionalInt.empty();
   }
 
   @Override

@@ -1,5 +1,7 @@
 package dev.weft.rest;
 
+import dev.weft.ovsext.CtState;
+import dev.weft.ovsext.NiciraAction;
 import org.projectfloodlight.openflow.protocol.action.OFAction;
 import org.projectfloodlight.openflow.protocol.action.OFActionGroup;
 import org.projectfloodlight.openflow.protocol.action.OFActionOutput;
@@ -31,6 +33,14 @@ final class FlowText {
     }
 
     static String oxm(OFOxm<?> o) {
+        if (o.getMatchField() == org.projectfloodlight.openflow.protocol.match.MatchField.CONN_TRACKING_STATE) {
+            long v = ((org.projectfloodlight.openflow.types.U32) o.getValue()).getValue();
+            long m = o.isMasked() ? ((org.projectfloodlight.openflow.types.U32) o.getMask()).getValue() : 0xff;
+            return "ct_state=" + CtState.format((int) v, (int) m);
+        }
+        if (o.getMatchField() == org.projectfloodlight.openflow.protocol.match.MatchField.CONN_TRACKING_ZONE) {
+            return "ct_zone=" + ((org.projectfloodlight.openflow.types.U16) o.getValue()).getValue();
+        }
         return o.getMatchField().getName() + "=" + o.getValue() + (o.isMasked() ? "/" + o.getMask() : "");
     }
 
@@ -65,6 +75,9 @@ final class FlowText {
     }
 
     private static String action(OFAction a) {
+        if (a instanceof NiciraAction) {
+            return a.toString(); // ovs-ofctl's own syntax: ct(commit,zone=5), resubmit(,5)
+        }
         if (a instanceof OFActionOutput o) {
             OFPort p = o.getPort();
             return "output:" + (p.equals(OFPort.IN_PORT) ? "in_port" : p.equals(OFPort.CONTROLLER) ? "controller"

@@ -16,7 +16,7 @@ final class BenchCommandLine {
     static final String USAGE = "weft bench [options]";
 
     /** What the command line asked for: help, or a run with this config. */
-    record Parsed(boolean help, BenchConfig config) {
+    record Parsed(boolean help, BenchConfig config, java.util.OptionalLong controllerPid) {
     }
 
     private static final Option CONTROLLER = valued("c", "controller", "HOST", "controller host (default localhost)");
@@ -42,13 +42,16 @@ final class BenchCommandLine {
     private static final Option NO_LEARN = Option.builder().longOpt("no-learn-dst-macs")
             .desc("do not announce the probes' destination MAC (a gratuitous ARP) before testing")
             .build();
+    private static final Option CONTROLLER_PID = Option.builder().longOpt("controller-pid").hasArg().argName("PID")
+            .desc("report this process's resident memory (the controller's, on this machine) before and after the run")
+            .build();
     private static final Option HELP = Option.builder("h").longOpt("help").desc("print this help").build();
 
     private static final Options OPTIONS = new Options();
 
     static {
         for (Option option : List.of(CONTROLLER, PORT, SWITCHES, MACS, LOOPS, MS_PER_TEST, WARMUP, COOLDOWN,
-                THROUGHPUT, CONNECT_DELAY, VERSION, DPID_OFFSET, THREADS, NO_LEARN, HELP)) {
+                THROUGHPUT, CONNECT_DELAY, VERSION, DPID_OFFSET, THREADS, NO_LEARN, CONTROLLER_PID, HELP)) {
             OPTIONS.addOption(option);
         }
     }
@@ -64,7 +67,7 @@ final class BenchCommandLine {
             throw new UsageException(lowerFirst(e.getMessage()));
         }
         if (line.hasOption(HELP)) {
-            return new Parsed(true, null);
+            return new Parsed(true, null, java.util.OptionalLong.empty());
         }
         if (!line.getArgList().isEmpty()) {
             throw new UsageException("unexpected argument '" + line.getArgList().get(0) + "'");
@@ -87,7 +90,10 @@ final class BenchCommandLine {
         builder.version(version(line));
         builder.learnDestinationMacs(!line.hasOption(NO_LEARN));
         try {
-            return new Parsed(false, builder.build());
+            java.util.OptionalLong pid = line.hasOption(CONTROLLER_PID)
+                    ? java.util.OptionalLong.of(intValue(line, CONTROLLER_PID, 1, Integer.MAX_VALUE, 1))
+                    : java.util.OptionalLong.empty();
+            return new Parsed(false, builder.build(), pid);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

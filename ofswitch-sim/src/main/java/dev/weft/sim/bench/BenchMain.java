@@ -43,9 +43,22 @@ public final class BenchMain {
         err.print(ReportPrinter.header(config, IoTransport.preferredName()));
         err.flush();
         ReportPrinter printer = new ReportPrinter(out, clock, config);
+        java.util.Optional<ProcessMemory> before = parsed.controllerPid().isPresent()
+                ? ProcessMemory.of(parsed.controllerPid().getAsLong()) : java.util.Optional.empty();
+        if (parsed.controllerPid().isPresent() && before.isEmpty()) {
+            err.println("bench: cannot read /proc/" + parsed.controllerPid().getAsLong() + "/status; no memory report");
+        }
         try {
             BenchResult result = Bench.run(config, printer::testFinished);
             out.println(result.summary().resultLine());
+            out.println(Fairness.worst(result.tests().stream().filter(TestResult::counted)
+                    .map(t -> Fairness.of(t.responses())).toList()));
+            if (before.isPresent()) {
+                ProcessMemory after = ProcessMemory.of(parsed.controllerPid().getAsLong()).orElse(null);
+                out.println("CONTROLLER RSS: before " + before.get().mb(before.get().rssKb()) + ", after "
+                        + (after == null ? "? (process gone)" : after.mb(after.rssKb()) + ", peak "
+                        + after.mb(after.peakKb())) + " (pid " + parsed.controllerPid().getAsLong() + ")");
+            }
             out.flush();
             return EXIT_OK;
         } catch (BenchException e) {

@@ -40,6 +40,9 @@ final class ReportPrinter {
 
     void testFinished(TestResult test) {
         out.println(testLine(test, LocalTime.now(clock)));
+        Fairness sent = Fairness.of(test.packetInsSent());
+        out.println(Fairness.of(test.responses()).line() + String.format(Locale.ROOT,
+                "; packet-ins sent min/median/max = %d/%d/%d", sent.min(), sent.median(), sent.max()));
         out.flush();
     }
 

@@ -1,5 +1,6 @@
 package dev.weft.sim.channel;
 
+import dev.weft.ovsext.OvsMessageReader;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageCodec;
@@ -13,7 +14,7 @@ import org.projectfloodlight.openflow.protocol.OFMessageReader;
  * {@link UnparsableMessage} so the switch answers it with an ERROR instead of dropping the link.
  */
 final class OfMessageCodec extends MessageToMessageCodec<ByteBuf, OFMessage> {
-    private static final OFMessageReader<OFMessage> READER = OFFactories.getGenericReader();
+    private static final OFMessageReader<OFMessage> READER = OvsMessageReader.wrap(OFFactories.getGenericReader());
 
     @Override
     protected void encode(ChannelHandlerContext ctx, OFMessage msg, List<Object> out) {

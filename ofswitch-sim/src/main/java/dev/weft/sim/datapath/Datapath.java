@@ -360,7 +360,7 @@ public final class Datapath {
             case PACKET_OUT -> packetOut((OFPacketOut) m);
             case FLOW_MOD -> {
                 OFFlowMod fm = (OFFlowMod) m;
-                counters.countFlowMod(fm.getCommand());
+                counters.countFlowMod(fm.getCommand(), fm.getCookie());
                 flowMods.handle(fm);
             }
             case GROUP_MOD -> groupMods.handle((OFGroupMod) m);
@@ -559,6 +559,11 @@ public final class Datapath {
     /** FLOW_MODs received, by command. */
     public Map<OFFlowModCommand, Long> flowModCounts() {
         return counters.byFlowModCommand();
+    }
+
+    /** FLOW_MODs received, by the cookie they carried (whoever sent them, whatever they did). */
+    public Map<U64, Long> flowModCookies() {
+        return counters.byFlowModCookie();
     }
 
     public long packetInsSent() {

@@ -27,8 +27,13 @@ public record Delivery(Map<String, Integer> copies, List<Reception> receptions, 
         hops = List.copyOf(hops);
     }
 
-    /** One frame received by a host. */
-    public record Reception(String host, FrameOrigin origin, byte[] frame) {
+    /**
+     * One frame received by a host.
+     *
+     * @param sender the host whose wire the frame entered the network from (its copies and
+     *               rewrites included), or null for a frame a controller made
+     */
+    public record Reception(String host, FrameOrigin origin, String sender, byte[] frame) {
     }
 
     /** A port crossed: {@code ingress} true when the frame entered the switch there. */
@@ -69,6 +74,12 @@ public record Delivery(Map<String, Integer> copies, List<Reception> receptions, 
     /** Frames of the given origin received by a host. */
     public List<byte[]> receivedBy(String host, FrameOrigin origin) {
         return receptions.stream().filter(r -> r.host().equals(host) && r.origin() == origin)
+                .map(Reception::frame).toList();
+    }
+
+    /** Frames {@code host} received that {@code sender} sent (the host itself, not its addresses). */
+    public List<byte[]> receivedFrom(String host, String sender) {
+        return receptions.stream().filter(r -> r.host().equals(host) && sender.equals(r.sender()))
                 .map(Reception::frame).toList();
     }
 

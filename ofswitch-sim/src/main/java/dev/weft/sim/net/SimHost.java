@@ -3,22 +3,22 @@ package dev.weft.sim.net;
 import dev.weft.sim.packet.Frames;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.projectfloodlight.openflow.types.IPv4Address;
 import org.projectfloodlight.openflow.types.MacAddress;
 import org.projectfloodlight.openflow.types.OFPort;
 
 /**
  * A simulated host (or VM) with one interface: answers ARP for its address, learns ARP entries
- * from requests, replies and gratuitous ARPs addressed to it or broadcast, answers ICMP echo and
- * remembers echo replies. Its state lives on the sim-loop; read it through {@link SimNetwork}.
+ * from requests, replies and gratuitous ARPs addressed to it or broadcast, and answers ICMP echo
+ * (echo replies are read from the trace, which knows which host sent them). Its state lives on
+ * the sim-loop; read it through {@link SimNetwork}.
  */
 public final class SimHost {
     private static final int INBOX_LIMIT = 10_000;
 
+    private final int index;
     private final String name;
     private final MacAddress mac;
     private final IPv4Address ip;
@@ -26,7 +26,6 @@ public final class SimHost {
     private volatile String switchName;
     private volatile OFPort port;
     private final Map<IPv4Address, MacAddress> arp = new HashMap<>();
-    private final Set<Long> echoReplies = new HashSet<>();
     private final List<byte[]> inbox = new ArrayList<>();
     private long received;
 
@@ -35,7 +34,8 @@ public final class SimHost {
         void send(SimHost from, byte[] frame, long traceId);
     }
 
-    SimHost(String name, MacAddress mac, IPv4Address ip, String iface, String switchName, OFPort port) {
+    SimHost(int index, String name, MacAddress mac, IPv4Address ip, String iface, String switchName, OFPort port) {
+        this.index = index;
         this.name = name;
         this.mac = mac;
         this.ip = ip;
@@ -46,6 +46,11 @@ public final class SimHost {
 
     public String name() {
         return name;
+    }
+
+    /** The host's number in its network (1..), which its frames carry as their sender. */
+    int index() {
+        return index;
     }
 
     public MacAddress mac() {
@@ -85,10 +90,6 @@ public final class SimHost {
         arp.clear();
     }
 
-    boolean gotEchoReply(IPv4Address from, int id, int seq) {
-        return echoReplies.contains(echoKey(from, id, seq));
-    }
-
     List<byte[]> inbox() {
         return List.copyOf(inbox);
     }
@@ -99,10 +100,6 @@ public final class SimHost {
 
     void clearInbox() {
         inbox.clear();
-    }
-
-    private static long echoKey(IPv4Address from, int id, int seq) {
-        return ((long) from.getInt() << 32) | ((long) id << 16) | seq;
     }
 
     /** A frame arrives on the host's interface. Replies inherit the trace as HOST_REPLY. */
@@ -122,13 +119,9 @@ public final class SimHost {
             return;
         }
         Frames.IcmpEcho echo = Frames.parseIcmpEcho(frame);
-        if (echo != null && echo.dst().equals(ip)) {
-            if (echo.request()) {
-                wire.send(this, Frames.icmpEcho(Frames.ICMP_ECHO_REPLY, Frames.ethSrc(frame), mac, ip, echo.src(),
-                        echo.id(), echo.seq(), echo.payload()), replyTrace);
-            } else {
-                echoReplies.add(echoKey(echo.src(), echo.id(), echo.seq()));
-            }
+        if (echo != null && echo.request() && echo.dst().equals(ip)) {
+            wire.send(this, Frames.icmpEcho(Frames.ICMP_ECHO_REPLY, Frames.ethSrc(frame), mac, ip, echo.src(),
+                    echo.id(), echo.seq(), echo.payload()), replyTrace);
         }
     }
 

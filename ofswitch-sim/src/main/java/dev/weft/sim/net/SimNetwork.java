@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -75,6 +76,8 @@ public final class SimNetwork implements AutoCloseable {
     private final Tracer tracer;
     private final Map<String, SimSwitch> switches = new LinkedHashMap<>();
     private final Map<String, SimHost> hosts = new LinkedHashMap<>();
+    /** Hosts by sender index - 1 (see {@link FrameOrigin}); written once, by {@link #build}. */
+    private final List<SimHost> senders = new ArrayList<>();
     private final List<Link> links = new ArrayList<>();
     private final Object stateLock = new Object();
     private final Object traceLock = new Object();
@@ -88,7 +91,8 @@ public final class SimNetwork implements AutoCloseable {
         this.cfg = b;
         int n = NETWORKS.incrementAndGet();
         this.loop = new SimLoop(n == 1 ? "sim-loop" : "sim-loop-" + n);
-        this.tracer = new Tracer(loop, b.settle, b.unansweredGrace, b.maxFramesPerTrace);
+        this.tracer = new Tracer(loop, b.settle, b.unansweredGrace, b.maxFramesPerTrace,
+                i -> senders.get(i - 1).name());
         AtomicInteger ioThreads = new AtomicInteger();
         this.io = b.controller == null ? null : new NioEventLoopGroup(b.ioThreads, r -> {
             Thread t = new Thread(r, "sim-io-" + ioThreads.incrementAndGet());
@@ -126,9 +130,14 @@ public final class SimNetwork implements AutoCloseable {
                 sw.useDirectController();
             }
         }
+        if (t.hosts().size() > FrameOrigin.MAX_SENDERS) {
+            throw new IllegalArgumentException("at most " + FrameOrigin.MAX_SENDERS + " hosts, got " + t.hosts().size());
+        }
         for (Topology.HostSpec h : t.hosts().values()) {
-            SimHost host = new SimHost(h.name(), h.mac(), h.ip(), h.iface(), h.switchName(), h.port());
+            SimHost host = new SimHost(senders.size() + 1, h.name(), h.mac(), h.ip(), h.iface(), h.switchName(),
+                    h.port());
             hosts.put(h.name(), host);
+            senders.add(host);
             plugHost(host, switches.get(h.switchName()), h.port());
         }
         for (Topology.LinkSpec l : t.links()) {
@@ -271,13 +280,15 @@ public final class SimNetwork implements AutoCloseable {
         });
     }
 
+    /** A host puts a frame on its wire: the frame carries that host as its sender from here on. */
     private void hostSend(SimHost host, byte[] frame, long id) {
         SimSwitch sw = switches.get(host.switchName());
         OFPort port = host.port();
         if (sw == null || sw.datapath().port(port) == null) {
             return;
         }
-        arrive(sw, port, Frame.traced(frame, id == 0 ? tracer.background() : id));
+        long traced = id == 0 ? tracer.background() : id;
+        arrive(sw, port, Frame.traced(frame, FrameOrigin.withSender(traced, host.index())));
     }
 
     // ---- connection state ---------------------------------------------------------------
@@ -361,7 +372,12 @@ public final class SimNetwork implements AutoCloseable {
         return trace(host, Frames.rarpAnnounce(h.mac()));
     }
 
-    /** ARP (unless {@code from} already knows {@code to}) then one ICMP echo, each traced. */
+    /**
+     * ARP (unless {@code from} already knows {@code to}) then one ICMP echo, each traced. The ping
+     * succeeds only when {@code to} itself answered: the echo reply must have entered the network
+     * from {@code to}'s wire, not merely carry its addresses (another tenant's VM may use the same
+     * MAC and IP, and answer in its own network).
+     */
     public PingResult ping(String from, String to) {
         return ping(from, to, cfg.traceTimeout);
     }
@@ -387,9 +403,18 @@ public final class SimNetwork implements AutoCloseable {
         Delivery echo = trace(from, Frames.icmpEcho(Frames.ICMP_ECHO_REQUEST, known, a.mac(), a.ip(), b.ip(), id, 1,
                 new byte[32]), timeout);
         packetIns += echo.packetIns();
-        boolean ok = loop.call(() -> a.gotEchoReply(b.ip(), id, 1));
-        return new PingResult(from, to, ok, ok ? "" : "no echo reply", packetIns,
-                Duration.ofNanos(System.nanoTime() - start));
+        Set<String> answered = new TreeSet<>();
+        for (Delivery.Reception r : echo.receptions()) {
+            Frames.IcmpEcho reply = r.host().equals(from) && r.origin() == FrameOrigin.HOST_REPLY
+                    ? Frames.parseIcmpEcho(r.frame()) : null;
+            if (reply != null && !reply.request() && reply.id() == id && reply.seq() == 1) {
+                answered.add(r.sender() == null ? "a controller" : r.sender());
+            }
+        }
+        boolean ok = answered.contains(to);
+        String reason = ok ? "" : answered.isEmpty() ? "no echo reply" : "no echo reply from " + to + " (answered by "
+                + String.join(", ", answered) + ")";
+        return new PingResult(from, to, ok, reason, packetIns, Duration.ofNanos(System.nanoTime() - start));
     }
 
     /** Pings every ordered pair of hosts, like Mininet's {@code pingall}. */
@@ -584,6 +609,12 @@ public final class SimNetwork implements AutoCloseable {
     public Map<OFFlowModCommand, Long> flowModCounts(String sw) {
         SimSwitch s = switchNamed(sw);
         return loop.call(() -> s.datapath().flowModCounts());
+    }
+
+    /** FLOW_MODs the switch received, by cookie. */
+    public Map<org.projectfloodlight.openflow.types.U64, Long> flowModCookies(String sw) {
+        SimSwitch s = switchNamed(sw);
+        return loop.call(() -> s.datapath().flowModCookies());
     }
 
     /** Port number → counters. */

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
+import java.util.function.IntFunction;
 import org.projectfloodlight.openflow.types.OFPort;
 
 /**
@@ -36,17 +37,21 @@ final class Tracer {
     private final Duration settle;
     private final Duration unansweredGrace;
     private final long maxFramesPerTrace;
+    private final IntFunction<String> senderName;
     private final Map<Long, TraceState> active = new LinkedHashMap<>();
     private final Map<String, ArrayDeque<RecentPacketIn>> recent = new HashMap<>();
     private ScheduledFuture<?> checker;
     private TraceState current;
     private long nextBase = 1;
 
-    Tracer(SimLoop loop, Duration settle, Duration unansweredGrace, long maxFramesPerTrace) {
+    /** {@code senderName} names the host with a sender index (see {@link FrameOrigin}), or null. */
+    Tracer(SimLoop loop, Duration settle, Duration unansweredGrace, long maxFramesPerTrace,
+           IntFunction<String> senderName) {
         this.loop = loop;
         this.settle = settle;
         this.unansweredGrace = unansweredGrace;
         this.maxFramesPerTrace = maxFramesPerTrace;
+        this.senderName = senderName;
     }
 
     private static final class RecentPacketIn {
@@ -176,7 +181,8 @@ final class Tracer {
             return;
         }
         FrameOrigin origin = FrameOrigin.of(id);
-        st.receptions.add(new Delivery.Reception(host, origin, frame));
+        int sender = FrameOrigin.sender(id);
+        st.receptions.add(new Delivery.Reception(host, origin, sender == 0 ? null : senderName.apply(sender), frame));
         if (origin == FrameOrigin.INJECTED) {
             st.copies.merge(host, 1, Integer::sum);
         }

@@ -190,18 +190,25 @@ class BenchRunTest {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             int code = BenchMain.run(new String[] {"-c", "127.0.0.1", "-p", String.valueOf(controller.port()),
-                "-s", "2", "-M", "5", "-l", "3", "-m", "20", "-t"},
+                "-s", "2", "-M", "5", "-l", "3", "-m", "20", "-t", "--controller-pid",
+                String.valueOf(ProcessHandle.current().pid())},
                     new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
                     Clock.systemUTC());
 
             assertEquals(BenchMain.EXIT_OK, code, err.toString(StandardCharsets.UTF_8));
             String[] lines = out.toString(StandardCharsets.UTF_8).split("\\R");
-            assertEquals(4, lines.length, String.join("\n", lines));
+            assertEquals(9, lines.length, String.join("\n", lines));
             assertTrue(lines[0].matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} 2   switches: responses: ( \\d+ ){2} total = [\\d.]+ per ms \\(warm-up\\)"),
                     lines[0]);
-            assertTrue(lines[1].matches(".* total = [\\d.]+ per ms"), lines[1]);
-            assertTrue(lines[3].matches("RESULT: 2 switches 2 tests min/max/avg/stdev = "
-                    + "[\\d.]+/[\\d.]+/[\\d.]+/[\\d.]+ responses/s"), lines[3]);
+            String fairness = "   per switch: min/median/max = \\d+/\\d+/\\d+ responses, \\d of 2 switches at 0, min/median = [\\d.]+; packet-ins sent min/median/max = \\d+/\\d+/\\d+";
+            assertTrue(lines[1].matches(fairness), lines[1]);
+            assertTrue(lines[2].matches(".* total = [\\d.]+ per ms"), lines[2]);
+            assertTrue(lines[3].matches(fairness), lines[3]);
+            assertTrue(lines[6].matches("RESULT: 2 switches 2 tests min/max/avg/stdev = "
+                    + "[\\d.]+/[\\d.]+/[\\d.]+/[\\d.]+ responses/s"), lines[6]);
+            assertTrue(lines[7].matches("FAIRNESS: 2 tests: worst min/median = [\\d.]+, most switches at 0 in a test = \\d,"
+                    + " switch-tests at 0 = \\d+"), lines[7]);
+            assertTrue(lines[8].matches("CONTROLLER RSS: before \\d+ MB, after \\d+ MB, peak \\d+ MB \\(pid \\d+\\)"), lines[8]);
         }
     }
 

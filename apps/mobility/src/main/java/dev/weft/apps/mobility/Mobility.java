@@ -13,7 +13,6 @@ import dev.weft.api.event.PacketIn;
 import dev.weft.api.event.PortStatusChanged;
 import dev.weft.api.event.SwitchConnected;
 import dev.weft.api.flow.FlowService;
-import dev.weft.api.flow.FlowSpec;
 import dev.weft.api.flow.SyncReport;
 import dev.weft.api.tenant.Migration;
 import dev.weft.apps.mobility.api.MobilityService;
@@ -26,7 +25,6 @@ import dev.weft.api.tenant.LogicalPort;
 import dev.weft.api.tenant.NetworkConfig;
 import dev.weft.api.tenant.PortLocation;
 import dev.weft.api.tenant.TenantService;
-import dev.weft.api.tenant.TransportNode;
 import org.projectfloodlight.openflow.protocol.OFPortDesc;
 import org.projectfloodlight.openflow.protocol.OFPortReason;
 import org.projectfloodlight.openflow.types.DatapathId;
@@ -38,7 +36,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -46,7 +43,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -78,23 +74,17 @@ public final class Mobility implements App, MobilityService {
     private LocationControl control;
     private FlowService flows;
     private AppContext.Cancellable ticker;
+    private PortCounterKeeper counters;
+    private Traps traps;
+    private NodeNames names;
     private final AtomicLong sequence = new AtomicLong();
 
     // Read on switch lanes (packet-ins), written on the control lane.
-    private volatile Map<PortLocation, LogicalPort> trapIndex = Map.of();
     private volatile Map<MacAddress, LogicalPort> byMac = Map.of();
-    private volatile Map<String, List<PortLocation>> pendingView = Map.of();
     private volatile Map<String, Instant> dampedView = Map.of();
     private final Map<PortLocation, Long> lastHop = new ConcurrentHashMap<>();
 
-    // Counters: what past locations counted, and captures in flight.
-    private final Map<String, PortCounters> base = new ConcurrentHashMap<>();
-    private final Map<String, CompletableFuture<Void>> capturing = new ConcurrentHashMap<>();
-
     // Control lane.
-    private final Map<Integer, Map<PortLocation, LogicalPort>> trapsBySegment = new HashMap<>();
-    private final Map<Integer, Set<DatapathId>> trapsDeployed = new HashMap<>();
-    private Set<DatapathId> announceDeployed = Set.of();
     private final Map<String, CompletableFuture<SyncReport>> detached = new HashMap<>();
     /** The frame that announced a port, sent on through the new location's pipeline once it is in place. */
     private final Map<String, PacketIn> replays = new HashMap<>();
@@ -108,11 +98,14 @@ public final class Mobility implements App, MobilityService {
     public void start(AppContext ctx) {
         this.ctx = ctx;
         this.cfg = ctx.config(MobilityConfig.class);
-        this.tracker = new PortTracker(cfg.flapMoves(), cfg.flapWindow(), cfg.flapHold(), this::where);
-        this.history = new MigrationHistory(cfg.history());
         this.tenants = ctx.service(TenantService.class).orElse(null);
+        this.names = new NodeNames(tenants);
+        this.tracker = new PortTracker(cfg.flapMoves(), cfg.flapWindow(), cfg.flapHold(), names::where);
+        this.history = new MigrationHistory(cfg.history());
         this.control = ctx.service(LocationControl.class).orElse(null);
         this.flows = ctx.service(FlowService.class).orElse(null);
+        this.counters = new PortCounterKeeper(ctx, tenants);
+        this.traps = new Traps(flows);
         if (tenants != null && control != null) {
             control.takeOver();
             ctx.on(InterfaceChanged.class, e -> {
@@ -159,27 +152,19 @@ public final class Mobility implements App, MobilityService {
         }
         byMac = Map.copyOf(macs);
         apply(tracker.configChanged(next));
-        if (flows != null) {
-            Map<DatapathId, List<FlowSpec>> ann = TrapFlows.announcements(next, !macs.isEmpty());
-            Set<DatapathId> targets = new HashSet<>(ann.keySet());
-            targets.addAll(announceDeployed);
-            for (DatapathId d : targets) {
-                flows.setDesired(d, 0, ann.getOrDefault(d, List.of()));
-            }
-            announceDeployed = Set.copyOf(ann.keySet());
-        }
+        traps.setAnnouncements(next, !macs.isEmpty());
     }
 
     /** Switch lane: a trapped frame from a pending place, or a MAC-bound VM's announcement. */
     private Disposition packetIn(PacketIn e) {
-        Map<PortLocation, LogicalPort> traps = trapIndex;
+        Map<PortLocation, LogicalPort> trapped = traps.index();
         Map<MacAddress, LogicalPort> macs = byMac;
-        if (traps.isEmpty() && macs.isEmpty()) {
+        if (trapped.isEmpty() && macs.isEmpty()) {
             return Disposition.CONTINUE;
         }
         PortLocation at = new PortLocation(e.sw().id(), e.inPort());
         Ethernet f = e.frame();
-        LogicalPort p = traps.get(at);
+        LogicalPort p = trapped.get(at);
         if (p != null) {
             if (!f.src().equals(p.mac())) {
                 return Disposition.STOP;
@@ -197,7 +182,7 @@ public final class Mobility implements App, MobilityService {
         }
         Instant now = ctx.clock().instant();
         LogicalPort port = p;
-        String how = describe(f) + " from " + p.mac() + " on " + where(at);
+        String how = describe(f) + " from " + p.mac() + " on " + names.where(at);
         ctx.defer(() -> {
             List<PortTracker.Decision> ds = tracker.announced(port, at, new PortTracker.Seen(how, now, nanos));
             if (ds.stream().anyMatch(d -> d instanceof PortTracker.Locate l && l.to().equals(Optional.of(at)))) {
@@ -243,7 +228,7 @@ public final class Mobility implements App, MobilityService {
     private Disposition portStatus(PortStatusChanged e) {
         if (e.reason() == OFPortReason.DELETE && !byMac.isEmpty()) {
             PortLocation at = new PortLocation(e.sw().id(), e.port().getPortNo());
-            PortTracker.Seen seen = new PortTracker.Seen("port " + e.port().getName() + " deleted on " + where(at),
+            PortTracker.Seen seen = new PortTracker.Seen("port " + e.port().getName() + " deleted on " + names.where(at),
                     ctx.clock().instant(), System.nanoTime());
             ctx.defer(() -> apply(tracker.switchPortGone(at, seen)));
         }
@@ -296,8 +281,8 @@ public final class Mobility implements App, MobilityService {
                 locate(l);
             } else if (d instanceof PortTracker.Damped dm) {
                 log.warn("logical port {} ({}/{}) is flapping (now also at {}): kept {} until {}", dm.port().name(),
-                        dm.port().tenant(), dm.port().network(), where(dm.seenAt()),
-                        dm.kept().map(k -> "at " + where(k)).orElse("nowhere"), dm.until());
+                        dm.port().tenant(), dm.port().network(), names.where(dm.seenAt()),
+                        dm.kept().map(k -> "at " + names.where(k)).orElse("nowhere"), dm.until());
                 ctx.publish(new LogicalPortFlapping(dm.port(), dm.kept(), dm.seenAt(), dm.until()));
             } else if (d instanceof PortTracker.PendingChanged pc) {
                 segments.add(pc.segment());
@@ -314,7 +299,7 @@ public final class Mobility implements App, MobilityService {
     private void locate(PortTracker.Locate l) {
         LogicalPort p = l.port();
         // Read the counters of the place it leaves before its entries are deleted there.
-        l.from().ifPresent(at -> capture(p, at));
+        l.from().ifPresent(at -> counters.capture(p, at));
         control.locate(p, l.to(), l.seen().cause());
         PacketIn replay = replays.remove(p.name());
         if (flows == null) {
@@ -358,10 +343,10 @@ public final class Mobility implements App, MobilityService {
                 r == null ? Set.copyOf(mods.keySet()) : report.failed());
         history.add(m);
         log.info("migration {}: {} ({}) {} -> {} ({}): converged in {} ms (controller {} ms); flow-mods {}{}", seq,
-                p.name(), m.network(), where(l.last().orElseThrow()), where(m.to()), m.cause(),
+                p.name(), m.network(), names.where(l.last().orElseThrow()), names.where(m.to()), m.cause(),
                 String.format(Locale.ROOT, "%.2f", took.toNanos() / 1e6),
-                String.format(Locale.ROOT, "%.2f", mine.toNanos() / 1e6), describeMods(mods),
-                m.unconfirmed().isEmpty() ? "" : "; not confirmed by " + names(m.unconfirmed()));
+                String.format(Locale.ROOT, "%.2f", mine.toNanos() / 1e6), names.flowMods(mods),
+                m.unconfirmed().isEmpty() ? "" : "; not confirmed by " + names.nodes(m.unconfirmed()));
         ctx.publish(new LogicalPortMoved(m));
     }
 
@@ -377,60 +362,13 @@ public final class Mobility implements App, MobilityService {
     }
 
     private void refreshTraps(int seg) {
-        NetworkConfig c = tenants.config();
-        Map<PortLocation, LogicalPort> places = tracker.pendingOf(seg, c);
-        if (places.isEmpty()) {
-            trapsBySegment.remove(seg);
-        } else {
-            trapsBySegment.put(seg, Map.copyOf(places));
-        }
-        Map<PortLocation, LogicalPort> idx = new HashMap<>();
-        Map<String, List<PortLocation>> pend = new TreeMap<>();
-        for (Map<PortLocation, LogicalPort> m : trapsBySegment.values()) {
-            idx.putAll(m);
-            m.forEach((at, p) -> pend.computeIfAbsent(p.name(), k -> new ArrayList<>()).add(at));
-        }
-        trapIndex = Map.copyOf(idx);
-        pendingView = Map.copyOf(pend);
-        if (flows == null) {
-            return;
-        }
-        Map<DatapathId, List<FlowSpec>> byDpid = TrapFlows.pending(places);
-        Set<DatapathId> targets = new HashSet<>(byDpid.keySet());
-        targets.addAll(trapsDeployed.getOrDefault(seg, Set.of()));
-        for (DatapathId d : targets) {
-            flows.setDesired(d, seg, byDpid.getOrDefault(d, List.of()));
-        }
-        if (byDpid.isEmpty()) {
-            trapsDeployed.remove(seg);
-        } else {
-            trapsDeployed.put(seg, Set.copyOf(byDpid.keySet()));
-        }
+        Map<PortLocation, LogicalPort> places = tracker.pendingOf(seg, tenants.config());
+        traps.setPending(seg, places);
         if (!places.isEmpty()) {
             log.info("waiting for {} to announce itself at {}", places.values().stream().map(LogicalPort::name)
-                    .distinct().collect(Collectors.joining(", ")), places.keySet().stream().map(this::where)
+                    .distinct().collect(Collectors.joining(", ")), places.keySet().stream().map(names::where)
                     .collect(Collectors.joining(", ")));
         }
-    }
-
-    // ---- counters -------------------------------------------------------------------------------
-
-    private void capture(LogicalPort p, PortLocation at) {
-        Switch sw = ctx.switches().get(at.dpid()).orElse(null);
-        if (sw == null || !sw.isConnected()) {
-            log.debug("{} not connected: the counters of {} there are lost", at.dpid(), p.name());
-            return;
-        }
-        CompletableFuture<Void> done = CounterReader.read(sw, p, at.port(), ctx.cookie().appId()).handle((c, t) -> {
-            if (t != null) {
-                log.warn("{} could not read the counters of {} at port {}: {}", at.dpid(), p.name(), at.port(),
-                        t.getMessage());
-            } else {
-                base.merge(p.name(), c, PortCounters::plus);
-            }
-            return null;
-        });
-        capturing.compute(p.name(), (k, old) -> old == null || old.isDone() ? done : CompletableFuture.allOf(old, done));
     }
 
     // ---- MobilityService ------------------------------------------------------------------------
@@ -447,23 +385,7 @@ public final class Mobility implements App, MobilityService {
 
     @Override
     public CompletableFuture<PortCounters> counters(String port) {
-        if (tenants == null) {
-            return CompletableFuture.failedFuture(new IllegalStateException("no tenant configuration"));
-        }
-        Optional<LogicalPort> lp = tenants.config().port(port);
-        if (lp.isEmpty()) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException("no logical port " + port));
-        }
-        CompletableFuture<Void> inFlight = capturing.getOrDefault(port, CompletableFuture.completedFuture(null));
-        return inFlight.thenCompose(v -> {
-            PortCounters past = base.getOrDefault(port, PortCounters.ZERO);
-            Optional<PortLocation> at = tenants.location(port);
-            Switch sw = at.flatMap(l -> ctx.switches().get(l.dpid())).filter(Switch::isConnected).orElse(null);
-            if (sw == null) {
-                return CompletableFuture.completedFuture(past);
-            }
-            return CounterReader.read(sw, lp.get(), at.get().port(), ctx.cookie().appId()).thenApply(past::plus);
-        });
+        return counters.counters(port);
     }
 
     @Override
@@ -473,29 +395,6 @@ public final class Mobility implements App, MobilityService {
 
     @Override
     public Map<String, List<PortLocation>> pending() {
-        return pendingView;
-    }
-
-    // ---- naming ---------------------------------------------------------------------------------
-
-    /** "hv2 port 5" for a transport node, the datapath id otherwise. */
-    private String where(PortLocation at) {
-        String node = tenants == null ? at.dpid().toString()
-                : tenants.config().node(at.dpid()).map(TransportNode::name).orElse(at.dpid().toString());
-        return node + " port " + at.port().getPortNumber();
-    }
-
-    private String names(Set<DatapathId> dpids) {
-        return dpids.stream().map(d -> tenants.config().node(d).map(TransportNode::name).orElse(d.toString()))
-                .sorted().collect(Collectors.joining(", "));
-    }
-
-    private String describeMods(Map<DatapathId, Integer> mods) {
-        if (mods.isEmpty()) {
-            return "none";
-        }
-        Map<String, Integer> sorted = new TreeMap<>();
-        mods.forEach((d, n) -> sorted.put(tenants.config().node(d).map(TransportNode::name).orElse(d.toString()), n));
-        return sorted.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
+        return traps.pending();
     }
 }

@@ -21,8 +21,10 @@ public record ControllerSection(
         Boolean tableMissToController,
         Duration flowAuditInterval,
         Duration startupHold,
-        String logLevel) {
+        String logLevel,
+        TlsSection tls,
+        Duration takeoverProbeTimeout) {
 
     public static final ControllerSection EMPTY = new ControllerSection(null, null, null, null, null, null,
-            null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null);
 }

@@ -52,6 +52,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     private final VersionNegotiation versions;
     private final Duration timeout;
     private final boolean installTableMiss;
+    private final DatapathPins pins;
     private final SwitchActivator activator;
     private final Clock clock;
 
@@ -72,9 +73,15 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
 
     HandshakeHandler(VersionNegotiation versions, Duration timeout, boolean installTableMiss,
                      SwitchActivator activator, Clock clock) {
+        this(versions, timeout, installTableMiss, DatapathPins.NONE, activator, clock);
+    }
+
+    HandshakeHandler(VersionNegotiation versions, Duration timeout, boolean installTableMiss, DatapathPins pins,
+                     SwitchActivator activator, Clock clock) {
         this.versions = versions;
         this.timeout = timeout;
         this.installTableMiss = installTableMiss;
+        this.pins = pins;
         this.activator = activator;
         this.clock = clock;
     }
@@ -240,6 +247,14 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     private void onFeatures(ChannelHandlerContext ctx, OFFeaturesReply fr) {
         features = fr;
         step(ctx, "FEATURES_REPLY");
+        Optional<String> refused = pins.refusal(fr.getDatapathId(), peerCertificate(ctx));
+        if (refused.isPresent()) {
+            log.warn("{} from {} refused: {}", fr.getDatapathId(), ctx.channel().remoteAddress(), refused.get());
+            state = State.DONE;
+            timer.cancel(false);
+            ctx.close();
+            return;
+        }
         ConnectionLabel.set(ctx.channel(), fr.getDatapathId().toString());
         if (version.compareTo(OFVersion.OF_13) < 0) {
             ports.addAll(fr.getPorts());
@@ -249,6 +264,21 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             portDescXid = req.getXid();
             state = State.WAIT_PORT_DESC;
             ctx.writeAndFlush(req);
+        }
+    }
+
+    /** The certificate the switch presented, when the connection is TLS. */
+    private static Optional<java.security.cert.X509Certificate> peerCertificate(ChannelHandlerContext ctx) {
+        var tls = ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class);
+        if (tls == null) {
+            return Optional.empty();
+        }
+        try {
+            var chain = tls.engine().getSession().getPeerCertificates();
+            return chain.length > 0 && chain[0] instanceof java.security.cert.X509Certificate x
+                    ? Optional.of(x) : Optional.empty();
+        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+            return Optional.empty();
         }
     }
 
@@ -275,8 +305,14 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         }
         var barrier = factory.buildBarrierRequest().build();
         barrierXid = barrier.getXid();
+        sent.add(barrier);
         state = State.WAIT_BARRIER;
         ctx.writeAndFlush(barrier);
+        // Active now, not at the BARRIER_REPLY: the switch applies what we sent in order anyway,
+        // and a switch that sends packet-ins right after its FEATURES_REPLY (cbench does; so does
+        // any busy switch) queues the reply behind all of them. Waiting for it left such switches
+        // in the handshake for seconds, unserved, their packet-ins piling up in memory.
+        activate(ctx);
     }
 
     private void activate(ChannelHandlerContext ctx) {

@@ -1,5 +1,6 @@
 package dev.weft.core.openflow;
 
+import dev.weft.ovsext.OvsMessageReader;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
@@ -16,7 +17,7 @@ import java.util.List;
 
 /**
  * Frames the byte stream by the OpenFlow header (length at offset 2) and decodes each frame
- * with Loxi: one message per frame. Before version negotiation any version Loxi knows is read;
+ * with Loxi (and Open vSwitch's extension actions, {@link OvsMessageReader}): one message per frame. Before version negotiation any version Loxi knows is read;
  * after it, only the negotiated one. A frame that does not decode becomes a {@link DecodeFailure}
  * (the stream stays in sync); a header whose length is below 8 cannot be resynchronised and
  * closes the connection.
@@ -26,13 +27,13 @@ final class OFMessageDecoder extends ByteToMessageDecoder {
     private static final int HELLO = 0;
     private static final OFVersion NEWEST = OFVersion.OF_15;
 
-    private OFMessageReader<OFMessage> reader = OFFactories.getGenericReader();
+    private OFMessageReader<OFMessage> reader = OvsMessageReader.wrap(OFFactories.getGenericReader());
     private int negotiatedWire = -1;
 
     /** From now on accept only this version. Called on the channel's event loop. */
     void negotiated(OFVersion version) {
         negotiatedWire = version.getWireVersion();
-        reader = OFFactories.getFactory(version).getReader();
+        reader = OvsMessageReader.wrap(OFFactories.getFactory(version).getReader());
     }
 
     @Override

@@ -15,6 +15,7 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
 import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,19 +25,50 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Listens for switches (any number of addresses) and builds each connection's pipeline:
- * decoder → encoder → keepalive → handshake (replaced by the active handler when done).
+ * [TLS →] decoder → encoder → keepalive → handshake (replaced by the active handler when done).
  */
 public final class OpenFlowServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OpenFlowServer.class);
 
-    /** How a connection is set up; everything the pipeline needs. */
+    /**
+     * How a connection is set up; everything the pipeline needs.
+     *
+     * @param tls  the TLS context for {@code ssl:} listeners (empty: none may be bound)
+     * @param pins which certificate may claim which datapath id
+     */
     public record Options(Set<OFVersion> versions, Duration handshakeTimeout, Duration echoInterval,
-                          Duration echoTimeout, boolean installTableMiss) {
+                          Duration echoTimeout, boolean installTableMiss, Optional<SslContext> tls,
+                          DatapathPins pins) {
+        public Options(Set<OFVersion> versions, Duration handshakeTimeout, Duration echoInterval,
+                       Duration echoTimeout, boolean installTableMiss) {
+            this(versions, handshakeTimeout, echoInterval, echoTimeout, installTableMiss, Optional.empty(),
+                    DatapathPins.NONE);
+        }
+    }
+
+    /**
+     * Per switch, per turn of its event loop: one read of at most this many bytes (about 50
+     * cbench packet-ins). Netty's default (16 reads of up to 64 KB) let one busy switch take a
+     * megabyte, thousands of packet-ins, per turn: with 128 switches on a loop, a turn of the loop
+     * took seconds, so most switches got nothing in a second and everyone else's packet-ins and
+     * handshakes waited behind them. A small budget makes the loop go round the switches often.
+     */
+    static final int READ_BUDGET = 4 * 1024;
+    /**
+     * Output queued for a switch above which it is not read until it drains below the low mark
+     * (backpressure): bounds memory per switch to about this plus one turn's answers.
+     */
+    static final int WRITE_HIGH = 64 * 1024;
+    static final int WRITE_LOW = 32 * 1024;
+
+    private static io.netty.channel.RecvByteBufAllocator readBudget() {
+        return new io.netty.channel.AdaptiveRecvByteBufAllocator(512, 2048, READ_BUDGET).maxMessagesPerRead(1);
     }
 
     private final Options options;
@@ -88,37 +120,64 @@ public final class OpenFlowServer implements AutoCloseable {
         }
     }
 
-    /** Bind every address; fails (and binds nothing) if one cannot be bound. */
+    /** Bind every address for plain TCP; fails (and binds nothing) if one cannot be bound. */
     public List<InetSocketAddress> bind(List<InetSocketAddress> addresses) {
-        ServerBootstrap b = new ServerBootstrap()
-                .group(boss, dispatcher.group())
-                .channel(channelType)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        initPipeline(ch.pipeline(), options, activator, clock);
-                    }
-                });
+        return bindAll(addresses.stream().map(ListenAddress::tcp).toList());
+    }
+
+    /** Bind every address, TCP or TLS; fails (and binds nothing) if one cannot be bound. */
+    public List<InetSocketAddress> bindAll(List<ListenAddress> addresses) {
+        if (addresses.stream().anyMatch(ListenAddress::tls) && options.tls().isEmpty()) {
+            throw new IllegalStateException("an ssl: listener needs a TLS private key, certificate and CA certificate");
+        }
+        ServerBootstrap plain = bootstrap(null);
+        ServerBootstrap secure = options.tls().map(this::bootstrap).orElse(null);
         List<InetSocketAddress> bound = new ArrayList<>();
-        for (InetSocketAddress a : addresses) {
-            ChannelFuture f = b.bind(a).awaitUninterruptibly();
+        for (ListenAddress la : addresses) {
+            InetSocketAddress a = la.address();
+            ChannelFuture f = (la.tls() ? secure : plain).bind(a).awaitUninterruptibly();
             if (!f.isSuccess()) {
                 listeners.forEach(ch -> ch.close().awaitUninterruptibly());
                 listeners.clear();
                 Throwable cause = f.cause();
                 String why = cause.getMessage() != null && cause.getMessage().contains("Address already in use")
                         ? "address already in use (is another controller running?)" : String.valueOf(cause.getMessage());
-                throw new IllegalStateException("cannot listen on " + a + ": " + why, cause);
+                throw new IllegalStateException("cannot listen on " + la + ": " + why, cause);
             }
             listeners.add(f.channel());
             bound.add((InetSocketAddress) f.channel().localAddress());
         }
-        log.info("listening for OpenFlow switches on {}", bound);
+        log.info("listening for OpenFlow switches on {}", describe(addresses, bound));
         return bound;
+    }
+
+    private static String describe(List<ListenAddress> asked, List<InetSocketAddress> bound) {
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < asked.size(); i++) {
+            parts.add(new ListenAddress(bound.get(i), asked.get(i).tls()).toString());
+        }
+        return String.join(", ", parts);
+    }
+
+    private ServerBootstrap bootstrap(SslContext tls) {
+        return new ServerBootstrap()
+                .group(boss, dispatcher.group())
+                .channel(channelType)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, readBudget())
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(WRITE_LOW, WRITE_HIGH))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast(PipelineNames.TLS, tls.newHandler(ch.alloc()));
+                            ch.pipeline().addLast(PipelineNames.TLS_LOG, new TlsHandshakeLog());
+                        }
+                        initPipeline(ch.pipeline(), options, activator, clock);
+                    }
+                });
     }
 
     static void initPipeline(ChannelPipeline p, Options o, SwitchActivator activator, Clock clock) {
@@ -126,7 +185,7 @@ public final class OpenFlowServer implements AutoCloseable {
         p.addLast(PipelineNames.ENCODER, OFMessageEncoder.INSTANCE);
         p.addLast(PipelineNames.KEEPALIVE, new KeepaliveHandler(o.echoInterval(), o.echoTimeout()));
         p.addLast(PipelineNames.HANDSHAKE, new HandshakeHandler(new VersionNegotiation(o.versions()),
-                o.handshakeTimeout(), o.installTableMiss(), activator, clock));
+                o.handshakeTimeout(), o.installTableMiss(), o.pins(), activator, clock));
     }
 
     @Override

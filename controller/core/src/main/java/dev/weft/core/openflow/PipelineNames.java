@@ -2,6 +2,8 @@ package dev.weft.core.openflow;
 
 /** Names of the handlers in a switch connection's pipeline. */
 final class PipelineNames {
+    static final String TLS = "tls";
+    static final String TLS_LOG = "tls-log";
     static final String DECODER = "of-decoder";
     static final String ENCODER = "of-encoder";
     static final String KEEPALIVE = "keepalive";

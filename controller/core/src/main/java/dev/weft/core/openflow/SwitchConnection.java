@@ -77,6 +77,8 @@ final class SwitchConnection implements Switch, Lane.Flushable {
 
     private volatile ImmutableMap<OFPort, OFPortDesc> ports;
     private volatile boolean connected = true;
+    /** Lane: whether apps were told about this connection (a refused newcomer never is). */
+    private boolean announced;
 
     // Lane-thread state.
     private ByteBuf out;
@@ -326,6 +328,7 @@ final class SwitchConnection implements Switch, Lane.Flushable {
 
     /** Lane: announce the switch, then deliver what arrived during the handshake. */
     void announce(List<OFMessage> early) {
+        announced = true;
         bus.dispatch(new SwitchConnected(this));
         for (OFMessage m : early) {
             handle(m);
@@ -446,6 +449,30 @@ final class SwitchConnection implements Switch, Lane.Flushable {
         lane.execute(() -> disconnect(reason));
     }
 
+    /**
+     * Any thread: whether the switch answers an ECHO_REQUEST within {@code timeout} (false at once
+     * if the connection is gone, or when it goes while waiting).
+     */
+    java.util.concurrent.CompletableFuture<Boolean> probe(Duration timeout) {
+        CompletableFuture<Boolean> alive = new CompletableFuture<>();
+        onLane(() -> {
+            if (!connected || !channel.isActive()) {
+                alive.complete(false);
+                return;
+            }
+            request(factory.buildEchoRequest().setData(new byte[0]).build(), timeout)
+                    .whenComplete((reply, e) -> alive.complete(e == null));
+        });
+        return alive;
+    }
+
+    /** Lane: a newcomer that may not have this datapath id; closed without ever being announced. */
+    void refuse() {
+        held = null;
+        disconnect("refused");
+        channel.close();
+    }
+
     /** Lane: a newer connection took over this datapath id. */
     void replaced(SocketAddress by) {
         disconnect("replaced by a new connection from " + by);
@@ -469,6 +496,10 @@ final class SwitchConnection implements Switch, Lane.Flushable {
         }
         pending.clear();
         manager.unregister(this);
+        if (!announced) {
+            log.debug("{} connection from {} closed before it was announced: {}", id, remote, reason);
+            return; // apps never saw it: nothing to take back
+        }
         log.info("{} disconnected: {}", id, reason);
         bus.dispatch(new SwitchDisconnected(this, reason));
     }

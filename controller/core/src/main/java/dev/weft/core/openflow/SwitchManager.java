@@ -21,25 +21,57 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The registry of active switches. A second connection from a datapath id that is already
- * connected takes over: the old connection is announced as disconnected and closed (on its
- * lane), and only then is the new one announced (on its own lane), so apps see them in that
- * order.
+ * The registry of active switches. A second connection that claims the datapath id of a
+ * connected switch does not simply take over (anyone who can reach the port could then steal a
+ * switch's traffic): the existing connection is probed with an ECHO_REQUEST first. If it answers
+ * within the probe bound, the newcomer is refused and closed; if it does not (a dead or
+ * half-open connection, or one that closes meanwhile), the newcomer takes over at once: the old
+ * connection is announced as disconnected and closed (on its lane), and only then is the new one
+ * announced (on its own lane), so apps see them in that order.
  */
 public final class SwitchManager implements SwitchService, SwitchActivator {
     private static final Logger log = LoggerFactory.getLogger(SwitchManager.class);
+    public static final Duration DEFAULT_TAKEOVER_PROBE = Duration.ofSeconds(1);
 
     private final Dispatcher dispatcher;
     private final EventBus bus;
     private final Duration requestTimeout;
+    private final Duration takeoverProbe;
     private final Map<DatapathId, SwitchConnection> active = new ConcurrentHashMap<>();
+    /** Per connected datapath id (so bounded by the switches): refusals logged at most every 10 s. */
+    private final Map<DatapathId, RateLimit> refusalLog = new ConcurrentHashMap<>();
+
+    /** At most one report per period; counts what it held back. */
+    private static final class RateLimit {
+        private static final long PERIOD = TimeUnit.SECONDS.toNanos(10);
+        private long last = Long.MIN_VALUE;
+        private long held;
+
+        /** -1: do not log; else log, with this many held back since the last report. */
+        synchronized long admit(long now) {
+            if (last != Long.MIN_VALUE && now - last < PERIOD) {
+                held++;
+                return -1;
+            }
+            last = now;
+            long h = held;
+            held = 0;
+            return h;
+        }
+    }
     /** Switches that live in this process (the test harness, the migration bench), not behind a connection. */
     private final Map<DatapathId, Switch> attached = new ConcurrentHashMap<>();
 
     public SwitchManager(Dispatcher dispatcher, EventBus bus, Duration requestTimeout) {
+        this(dispatcher, bus, requestTimeout, DEFAULT_TAKEOVER_PROBE);
+    }
+
+    /** @param takeoverProbe how long an existing connection has to answer the echo that decides a takeover */
+    public SwitchManager(Dispatcher dispatcher, EventBus bus, Duration requestTimeout, Duration takeoverProbe) {
         this.dispatcher = dispatcher;
         this.bus = bus;
         this.requestTimeout = requestTimeout;
+        this.takeoverProbe = takeoverProbe;
     }
 
     @Override
@@ -81,23 +113,74 @@ public final class SwitchManager implements SwitchService, SwitchActivator {
         DatapathId dpid = r.features().getDatapathId();
         Lane lane = dispatcher.laneOf(channel.eventLoop());
         SwitchConnection conn = new SwitchConnection(channel, lane, bus, this, r, requestTimeout);
-        SwitchConnection previous = active.put(dpid, conn);
-        log.info("{} connected from {}: OpenFlow {}, {} ports, {} tables, handshake {} ms (switch's HELLO after {} ms){}",
-                dpid, channel.remoteAddress(), VersionNegotiation.wireName(r.version().getWireVersion()),
-                r.ports().size(), r.features().getNTables() & 0xff, millis(r.handshakeNanos()), millis(r.helloNanos()),
-                previous == null ? "" : "; replaces the connection from " + previous.remoteAddress());
+        if (attached.containsKey(dpid)) {
+            log.warn("{} refused a connection from {}: a switch in this process has that datapath id", dpid,
+                    channel.remoteAddress());
+            conn.refuse();
+            return conn;
+        }
+        SwitchConnection previous = active.putIfAbsent(dpid, conn);
         if (previous == null) {
+            logConnected(conn, r, "");
             conn.announce(r.queued()); // we are on the switch's lane (its event loop)
         } else {
-            // The old connection may live on another lane. Apps must see it disconnected before the
-            // new one connects: hold the new one's input, let the old lane finish, then continue here.
+            // Hold the newcomer's input until it is decided whether it may have this datapath id.
             conn.holdForTakeover();
-            previous.lane().execute(() -> {
-                previous.replaced(channel.remoteAddress());
-                lane.execute(() -> conn.releaseAfterTakeover(r.queued()));
-            });
+            contest(conn, previous, r);
         }
         return conn;
+    }
+
+    /** Any thread: {@code conn} claims the datapath id that {@code current} holds; probe {@code current}. */
+    private void contest(SwitchConnection conn, SwitchConnection current, HandshakeResult r) {
+        log.debug("{} claimed by a new connection from {} while connected from {}; probing the existing connection",
+                conn.id(), conn.remoteAddress(), current.remoteAddress());
+        long start = System.nanoTime();
+        current.probe(takeoverProbe).thenAccept(alive -> conn.lane().execute(() ->
+                decide(conn, current, r, alive, System.nanoTime() - start)));
+    }
+
+    /** The newcomer's lane: the probe of {@code current} is answered (or not). */
+    private void decide(SwitchConnection conn, SwitchConnection current, HandshakeResult r, boolean alive,
+                        long probeNanos) {
+        if (!conn.isConnected()) {
+            return; // the newcomer left while we probed
+        }
+        if (alive && current.isConnected()) {
+            long suppressed = refusalLog.computeIfAbsent(conn.id(), k -> new RateLimit()).admit(System.nanoTime());
+            if (suppressed >= 0) {
+                log.warn("{} refused a second connection from {}: the switch connected from {} answered an echo in {} ms;"
+                        + " a live switch's datapath id is not taken over{}", conn.id(), conn.remoteAddress(),
+                        current.remoteAddress(), millis(probeNanos),
+                        suppressed > 0 ? " (" + suppressed + " more refused since the last report)" : "");
+            }
+            conn.refuse();
+            return;
+        }
+        if (!active.replace(conn.id(), current, conn) && active.putIfAbsent(conn.id(), conn) != null) {
+            SwitchConnection other = active.get(conn.id());
+            if (other != null) {
+                contest(conn, other, r); // a third connection got there first
+            } else {
+                decide(conn, current, r, false, probeNanos);
+            }
+            return;
+        }
+        logConnected(conn, r, "; replaces the connection from " + current.remoteAddress() + " ("
+                + (current.isConnected() ? "no echo reply within " + takeoverProbe.toMillis() + " ms" : "closed") + ")");
+        // Apps must see the old connection disconnected before the new one connects: let the old
+        // lane finish, then continue on the new one.
+        current.lane().execute(() -> {
+            current.replaced(conn.remoteAddress());
+            conn.lane().execute(() -> conn.releaseAfterTakeover(r.queued()));
+        });
+    }
+
+    private void logConnected(SwitchConnection conn, HandshakeResult r, String suffix) {
+        log.info("{} connected from {}: OpenFlow {}, {} ports, {} tables, handshake {} ms (switch's HELLO after {} ms){}",
+                conn.id(), conn.remoteAddress(), VersionNegotiation.wireName(r.version().getWireVersion()),
+                r.ports().size(), r.features().getNTables() & 0xff, millis(r.handshakeNanos()), millis(r.helloNanos()),
+                suffix);
     }
 
     private static String millis(long nanos) {
@@ -106,6 +189,8 @@ public final class SwitchManager implements SwitchService, SwitchActivator {
 
     /** Lane: forget a connection that closed (unless a newer one already took its place). */
     void unregister(SwitchConnection conn) {
-        active.remove(conn.id(), conn);
+        if (active.remove(conn.id(), conn)) {
+            refusalLog.remove(conn.id());
+        }
     }
 }

@@ -111,6 +111,15 @@ public final class TopologyManager implements TopologyService, AutoCloseable {
                 settings.linkTimeout().toMillis(), settings.edgeGrace().toMillis());
     }
 
+    private static String describe(dev.weft.api.event.LinkRemoved.Reason r) {
+        return switch (r) {
+            case PORT_DOWN -> "a port at one end went down";
+            case PORT_DELETED -> "a port at one end was deleted";
+            case SWITCH_DISCONNECTED -> "a switch at one end disconnected";
+            case EXPIRED -> "its probes stopped arriving";
+        };
+    }
+
     @Override
     public Topology current() {
         return current;
@@ -277,8 +286,10 @@ public final class TopologyManager implements TopologyService, AutoCloseable {
             log.debug("topology now {}", t);
         }
         for (NetworkEvent ev : events) {
-            if (ev instanceof dev.weft.api.event.LinkRemoved) {
-                log.info("{}", ev);
+            if (ev instanceof dev.weft.api.event.LinkRemoved r) {
+                log.info("link {} is gone ({})", r.link(), describe(r.reason()));
+            } else if (ev instanceof dev.weft.api.event.LinkAdded a) {
+                log.debug("link {} discovered", a.link());
             } else {
                 log.debug("{}", ev);
             }

@@ -44,13 +44,52 @@ class ConfigLoaderTest {
         var s = ControllerSettings.builder()
                 .config(ConfigLoader.parse(yaml.replace("500ms", "6s"), "weft.yaml")).build();
         assertEquals(2, s.listen().size());
-        assertEquals(6633, s.listen().get(1).getPort());
+        assertEquals(6633, s.listen().get(1).address().getPort());
         assertEquals(3, s.dispatchThreads());
         assertEquals(Set.of(OFVersion.OF_13), s.versions());
         assertEquals(Duration.ofSeconds(2), s.echoInterval());
         assertEquals(Duration.ofMinutes(1), s.handshakeTimeout());
         assertEquals(false, s.tableMissToController());
         assertEquals("30s", s.appConfig().get("learning-switch").get("idle-timeout").asText());
+    }
+
+    @Test
+    void tlsListenersKeysAndPins() {
+        var s = ControllerSettings.builder().config(ConfigLoader.parse("""
+                controller:
+                  listen: ["ssl:0.0.0.0:6653", "tcp:127.0.0.1:6633"]
+                  takeover-probe-timeout: 300ms
+                  tls:
+                    private-key: /etc/weft/ctl-privkey.pem
+                    certificate: /etc/weft/ctl-cert.pem
+                    ca-certificate: /etc/weft/switchca/cacert.pem
+                    pins:
+                      - { datapath-id: "00:00:00:00:00:00:00:a1", subject-cn: "hv1 id:1234" }
+                      - datapath-id: 0xa2
+                        sha256: "E7:8E:B5:1A:CB:26:D9:F5:7D:66:9C:C3:9F:8D:B5:6A:2E:3D:D0:8C:B9:66:64:A3:39:52:65:1B:27:92:C3:49"
+                """, "weft.yaml")).build();
+        assertTrue(s.listen().get(0).tls());
+        assertEquals(false, s.listen().get(1).tls());
+        assertEquals("ssl:0.0.0.0:6653", s.listen().get(0).toString());
+        assertEquals(Path.of("/etc/weft/switchca/cacert.pem"), s.switchTls().orElseThrow().caCertificate().orElseThrow());
+        assertEquals(2, s.pins().size());
+        assertEquals("CN=hv1 id:1234", s.pins().get(0).toString());
+        assertEquals(org.projectfloodlight.openflow.types.DatapathId.of(0xa2), s.pins().get(1).datapathId());
+        assertEquals(Duration.ofMillis(300), s.takeoverProbe());
+    }
+
+    @Test
+    void tlsMistakesAreExplained() {
+        var noKeys = assertThrows(IllegalArgumentException.class, () -> ControllerSettings.builder()
+                .config(ConfigLoader.parse("controller:\n  listen: [\"ssl:6653\"]\n", "weft.yaml")).build());
+        assertTrue(noKeys.getMessage().contains("listening on ssl:0.0.0.0:6653 needs the TLS keys"), noKeys.getMessage());
+        String keys = "controller:\n  tls:\n    private-key: k.pem\n    certificate: c.pem\n";
+        assertTrue(fails(keys).getMessage().contains("controller.tls needs private-key, certificate and ca-certificate"));
+        String pin = keys + "    ca-certificate: ca.pem\n    pins:\n      - { datapath-id: 1, sha256: abcd }\n";
+        assertTrue(fails(pin).getMessage().contains("controller.tls.pins[0]: sha256 fingerprint 'abcd' is not 32 hex bytes"),
+                fails(pin).getMessage());
+        String both = keys + "    ca-certificate: ca.pem\n    pins:\n      - { datapath-id: 1 }\n";
+        assertTrue(fails(both).getMessage().contains("needs exactly one of subject-cn and sha256"), fails(both).getMessage());
     }
 
     @Test
@@ -123,7 +162,7 @@ class ConfigLoaderTest {
         Path f = Files.writeString(dir.resolve("w.yaml"), "");
         var s = ControllerSettings.builder().config(ConfigLoader.load(f)).build();
         assertEquals(List.of("learning-switch"), s.apps());
-        assertEquals(6653, s.listen().get(0).getPort());
+        assertEquals(6653, s.listen().get(0).address().getPort());
     }
 
     record AppCfg(Duration idleTimeout, Integer priority) {

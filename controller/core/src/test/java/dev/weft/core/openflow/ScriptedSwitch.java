@@ -43,6 +43,7 @@ public final class ScriptedSwitch implements AutoCloseable {
     private volatile boolean answerBarriers = true;
     private volatile boolean answerEchoesByResponder;
     private Channel channel;
+    private io.netty.handler.ssl.SslContext tls;
 
     public ScriptedSwitch(long dpid, OFVersion version) {
         this.dpid = DatapathId.of(dpid);
@@ -61,11 +62,20 @@ public final class ScriptedSwitch implements AutoCloseable {
         return this;
     }
 
+    /** Connect over TLS with this client context (certificate, key, the controller's CA). */
+    public ScriptedSwitch tls(io.netty.handler.ssl.SslContext context) {
+        this.tls = context;
+        return this;
+    }
+
     public ScriptedSwitch connect(InetSocketAddress controller) throws InterruptedException {
         channel = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                        }
                         ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(65535, 2, 2, -4, 0));
                         ch.pipeline().addLast(new SimpleChannelInboundHandler<ByteBuf>() {
                             @Override

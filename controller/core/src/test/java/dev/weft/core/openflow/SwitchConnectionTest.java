@@ -39,6 +39,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -232,23 +233,64 @@ class SwitchConnectionTest {
     }
 
     @Test
-    void secondConnectionWithTheSameDatapathIdTakesOver() throws Exception {
+    void aNewcomerClaimingALiveSwitchsDatapathIdIsRefused() throws Exception {
+        start(Duration.ofSeconds(5));
+        ScriptedSwitch real = connect(10, OFVersion.OF_13);
+        Switch a = rec.next(SwitchConnected.class).sw();
+        ScriptedSwitch hijacker = connect(10, OFVersion.OF_13);
+        assertTrue(hijacker.awaitClosed(5000), "the hijacker's connection is closed");
+        // The real switch was probed with an echo, answered it, and keeps working.
+        assertTrue(real.isOpen());
+        assertSame(a, manager.get(a.id()).orElseThrow());
+        assertTrue(a.isConnected());
+        a.barrier().get(5, TimeUnit.SECONDS);
+        assertEquals(0, real.expect(OFFlowAdd.class).getPriority()); // the handshake's table-miss entry
+        a.send(a.factory().buildFlowAdd().setPriority(7).build());
+        assertEquals(7, real.expect(OFFlowAdd.class).getPriority());
+        assertTrue(rec.drain().stream().noneMatch(e -> e instanceof SwitchDisconnected || e instanceof SwitchConnected),
+                "apps saw neither the hijacker nor a disconnect");
+    }
+
+    @Test
+    void aNewcomerReplacesAConnectionThatNoLongerAnswers() throws Exception {
         start(Duration.ofSeconds(5));
         ScriptedSwitch first = connect(10, OFVersion.OF_13);
         Switch a = rec.next(SwitchConnected.class).sw();
+        first.pauseReading(true); // half-open: the old peer no longer reads nor answers
+        long t0 = System.nanoTime();
         ScriptedSwitch second = connect(10, OFVersion.OF_10);
         SwitchDisconnected gone = rec.next(SwitchDisconnected.class);
         assertSame(a, gone.sw());
         assertTrue(gone.reason().startsWith("replaced by a new connection"), gone.reason());
         Switch b = rec.next(SwitchConnected.class).sw();
+        long tookMs = (System.nanoTime() - t0) / 1_000_000;
+        System.out.printf("[takeover] half-open connection replaced after %d ms (probe bound %d ms)%n", tookMs,
+                SwitchManager.DEFAULT_TAKEOVER_PROBE.toMillis());
         assertEquals(OFVersion.OF_10, b.version());
         assertSame(b, manager.get(b.id()).orElseThrow());
-        assertTrue(first.awaitClosed(5000), "the old connection is closed");
         assertTrue(second.isOpen());
-        // The old connection's close must not unregister the new one.
-        Thread.sleep(100);
+        b.barrier().get(5, TimeUnit.SECONDS);
+        // The old connection's close must not unregister the new one: wait until the old lane has
+        // handled the close (its inactive event was queued there before this task).
+        assertFalse(a.isConnected());
+        CompletableFuture<Void> oldLaneDone = new CompletableFuture<>();
+        ((SwitchConnection) a).lane().execute(() -> oldLaneDone.complete(null));
+        oldLaneDone.get(5, TimeUnit.SECONDS);
         assertSame(b, manager.get(b.id()).orElseThrow());
         assertTrue(rec.drain().isEmpty(), "no second disconnect event for the replaced connection");
+        assertSame(b, manager.get(b.id()).orElseThrow(), "the old connection's close did not unregister the new one");
+    }
+
+    @Test
+    void aNewcomerReplacesAClosedConnectionAtOnce() throws Exception {
+        start(Duration.ofSeconds(5));
+        ScriptedSwitch first = connect(11, OFVersion.OF_13);
+        Switch a = rec.next(SwitchConnected.class).sw();
+        first.close();
+        assertSame(a, rec.next(SwitchDisconnected.class).sw());
+        connect(11, OFVersion.OF_13);
+        Switch b = rec.next(SwitchConnected.class).sw();
+        assertSame(b, manager.get(b.id()).orElseThrow());
     }
 
     @Test
@@ -257,25 +299,24 @@ class SwitchConnectionTest {
         // A slow app: the first packet-in takes 300 ms. Meanwhile the switch keeps sending; TCP
         // holds what the lane has not read yet.
         List<Integer> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        int n = 5000;
+        java.util.concurrent.CountDownLatch all = new java.util.concurrent.CountDownLatch(n);
         rec.bus.subscribe(new AppHandle("slow", 1), PacketIn.class, e -> {
             if (seen.isEmpty()) {
-                Thread.sleep(300);
+                Thread.sleep(300); // the slow app itself, not a synchronisation
             }
             seen.add(e.frame().arp().orElseThrow().targetIp().getInt());
+            all.countDown();
             return Disposition.CONTINUE;
         });
         ScriptedSwitch s = connect(11, OFVersion.OF_13);
         rec.next(SwitchConnected.class);
-        int n = 5000;
         for (int i = 0; i < n; i++) {
             byte[] frame = Frames.arpRequest(MacAddress.of(1), IPv4Address.of(1), IPv4Address.of(i));
             s.send(s.f.buildPacketIn().setReason(OFPacketInReason.NO_MATCH).setData(frame)
                     .setMatch(s.f.buildMatch().setExact(MatchField.IN_PORT, OFPort.of(1)).build()).build());
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (seen.size() < n && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
+        all.await(10, TimeUnit.SECONDS);
         assertEquals(n, seen.size(), "every packet-in delivered");
         for (int i = 0; i < n; i++) {
             assertEquals(i, seen.get(i), "in order");
