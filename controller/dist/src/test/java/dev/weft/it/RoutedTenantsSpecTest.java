@@ -60,13 +60,21 @@ class RoutedTenantsSpecTest {
 
     /** The router's port on the network of {@code vm}. */
     static RouterPort routerOf(String vm) {
-        int seg = fabric.config.port(vm).orElseThrow().segment();
-        return fabric.config.router(seg).orElseThrow().port(seg).orElseThrow();
+        return routerOf(fabric, vm);
+    }
+
+    static RouterPort routerOf(TenantFabric f, String vm) {
+        int seg = f.config.port(vm).orElseThrow().segment();
+        return f.config.router(seg).orElseThrow().port(seg).orElseThrow();
+    }
+
+    static byte[] routedPing(SimHost from, IPv4Address dst, int ttl, int seq) {
+        return routedPing(fabric, from, dst, ttl, seq);
     }
 
     /** An echo request from {@code from} to {@code dst} through its router, with this TTL. */
-    static byte[] routedPing(SimHost from, IPv4Address dst, int ttl, int seq) {
-        byte[] b = Frames.icmpEcho(8, routerOf(from.name()).mac(), from.mac(), from.ip(), dst, 9, seq, new byte[32]);
+    static byte[] routedPing(TenantFabric f, SimHost from, IPv4Address dst, int ttl, int seq) {
+        byte[] b = Frames.icmpEcho(8, routerOf(f, from.name()).mac(), from.mac(), from.ip(), dst, 9, seq, new byte[32]);
         b[22] = (byte) ttl;
         b[24] = 0;
         b[25] = 0;
@@ -120,15 +128,16 @@ class RoutedTenantsSpecTest {
     @Test
     void tenantsWithIdenticalSubnetsAndRoutersNeverMeet() {
         List<String> wrong = new ArrayList<>();
-        for (SimHost a : fabric.net.hosts()) {
-            for (SimHost b : fabric.net.hosts()) {
+        List<SimHost> vms = fabric.net.hosts().stream().filter(h -> fabric.config.port(h.name()).isPresent()).toList();
+        for (SimHost a : vms) {
+            for (SimHost b : vms) {
                 if (a == b || a.ip().equals(b.ip()) || fabric.config.port(a.name()).orElseThrow().segment()
                         == fabric.config.port(b.name()).orElseThrow().segment()) {
                     continue;
                 }
                 // a routes to b's address: its own tenant's VM with that address gets it, nobody else.
                 Delivery d = fabric.net.trace(a.name(), routedPing(a, b.ip(), 64, 3));
-                String expected = fabric.net.hosts().stream().filter(h -> tenantOf(h.name()).equals(tenantOf(a.name()))
+                String expected = vms.stream().filter(h -> tenantOf(h.name()).equals(tenantOf(a.name()))
                         && h.ip().equals(b.ip())).map(SimHost::name).findFirst().orElseThrow();
                 Set<String> got = Set.copyOf(d.receivers());
                 if (!got.equals(Set.of(expected)) || d.receivedBy(a.name(), FrameOrigin.HOST_REPLY).size() != 1) {
@@ -247,5 +256,53 @@ class RoutedTenantsSpecTest {
                 IPv4Address.NO_MASK, 68, 69, new byte[20]));
         assertEquals(Set.of(), udp.receivers());
         assertEquals(0, udp.packetIns());
+    }
+
+    @Test
+    void outboundTrafficLeavesFromTheRoutersAddressOrTheFloatingIpThroughTheGatewayNode() {
+        SimHost outside = vm("public");
+        SimHost web2 = vm("acme-web2");
+        Delivery d = fabric.net.trace("acme-web2", routedPing(web2, outside.ip(), 64, 20));
+        assertEquals(Set.of("public"), d.receivers(), d.toString());
+        byte[] got = d.receivedBy("public", FrameOrigin.INJECTED).get(0);
+        assertEquals(IPv4Address.of("203.0.113.10"), IPv4Address.of(java.util.Arrays.copyOfRange(got, 26, 30)),
+                "source NAT to the router's outside address");
+        assertEquals(63, ttl(got), "one router hop");
+        assertEquals(outside.mac(), Frames.ethDst(got));
+        List<byte[]> back = d.receivedBy("acme-web2", FrameOrigin.HOST_REPLY);
+        assertEquals(1, back.size(), "the reply is translated back to the VM: " + d);
+        assertEquals(web2.ip(), IPv4Address.of(java.util.Arrays.copyOfRange(back.get(0), 30, 34)));
+        assertEquals(List.of("hv2", "gw1"), d.switchesVisited().stream().distinct().toList(), d.hops().toString());
+        // A VM with a floating IP goes out from it.
+        Delivery f = fabric.net.trace("acme-web1", routedPing(vm("acme-web1"), outside.ip(), 64, 21));
+        byte[] fromFloating = f.receivedBy("public", FrameOrigin.INJECTED).get(0);
+        assertEquals(IPv4Address.of("203.0.113.20"), IPv4Address.of(java.util.Arrays.copyOfRange(fromFloating, 26, 30)));
+        assertEquals(1, f.receivedBy("acme-web1", FrameOrigin.HOST_REPLY).size(), f.toString());
+        assertEquals(0, d.packetIns() + f.packetIns());
+    }
+
+    @Test
+    void aFloatingIpIsReachableFromOutsideAndNothingElseIs() {
+        SimHost outside = vm("public");
+        Delivery arp = fabric.net.trace("public", Frames.arpRequest(outside.mac(), outside.ip(),
+                IPv4Address.of("203.0.113.20")));
+        var reply = Frames.parseArp(arp.receivedBy("public", FrameOrigin.INJECTED).get(0));
+        MacAddress gatewayMac = reply.sha();
+        assertEquals(fabric.config.router(6001).orElseThrow().gateway().orElseThrow().mac(), gatewayMac);
+        Delivery in = fabric.net.trace("public", Frames.icmpEcho(8, gatewayMac, outside.mac(), outside.ip(),
+                IPv4Address.of("203.0.113.20"), 3, 1, new byte[16]));
+        assertEquals(Set.of("acme-web1"), in.receivers(), in.toString());
+        byte[] got = in.receivedBy("acme-web1", FrameOrigin.INJECTED).get(0);
+        assertEquals(vm("acme-web1").ip(), IPv4Address.of(java.util.Arrays.copyOfRange(got, 30, 34)), "to its fixed IP");
+        assertEquals(routerOf("acme-web1").mac(), Frames.ethSrc(got));
+        byte[] out = in.receivedBy("public", FrameOrigin.HOST_REPLY).get(0);
+        assertEquals(IPv4Address.of("203.0.113.20"), IPv4Address.of(java.util.Arrays.copyOfRange(out, 26, 30)),
+                "the reply leaves from the floating IP");
+        // The router's own outside address lets in only replies; a fixed address is not reachable.
+        for (String to : List.of("203.0.113.10", "10.0.1.11", "203.0.113.21")) {
+            Delivery no = fabric.net.trace("public", Frames.icmpEcho(8, gatewayMac, outside.mac(), outside.ip(),
+                    IPv4Address.of(to), 4, 1, new byte[16]));
+            assertEquals(Set.of(), no.receivers(), to + ": " + no);
+        }
     }
 }

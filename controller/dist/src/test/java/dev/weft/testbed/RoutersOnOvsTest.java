@@ -74,6 +74,10 @@ class RoutersOnOvsTest {
 
       // Routed pings: same hypervisor (web1 -> db1 on hv1), other hypervisor (web2 on hv2 -> db1).
       for (String from : List.of("acme-web1", "acme-web2", "globex-web1", "globex-web2")) {
+        // The first packet of a path: its ARP and Open vSwitch's first upcalls (one answer within 3 s).
+        PingStats first = tb.ping(from, "10.0.2.11", 1, 100, Duration.ofSeconds(3));
+        assertEquals(1, first.received(), from + ": " + first.raw());
+        System.out.printf("[ovs] %s -> 10.0.2.11 first ping: %d sent for 1 answer%n", from, first.sent());
         PingStats p = tb.ping(from, "10.0.2.11", 3, 100, Duration.ofSeconds(5));
         System.out.printf("[ovs] %s -> 10.0.2.11 through its router: %s, ttls %s%n", from, p, ttls(p.raw()));
         assertTrue(p.allReceived(), from + ": " + p.raw());
@@ -103,6 +107,127 @@ class RoutersOnOvsTest {
       assertTrue(none.stdout().contains("From 10.0.1.1 icmp_seq=1 Destination Host Unreachable"), none.both());
       assertFalse(tb.dumpFlows("gw1").stream().anyMatch(f -> f.contains("nw_dst=10.0.2.11")),
           "no routing entry on the gateway node: routing is done where a packet is sent");
+    }
+  }
+
+  /** acme-db1 on hv2 this time: acme-web1 (hv1, floating IP) routes to another hypervisor. */
+  static final Map<String, String> SPREAD = Map.of(
+      "acme-web1", "hv1", "acme-db1", "hv2", "acme-web2", "hv2",
+      "globex-web1", "hv1", "globex-db1", "hv2", "globex-web2", "hv2");
+
+  @Test
+  void floatingIpFromOutsideSnatOutAndAMigratedVmKeepsBoth() throws Exception {
+    WeftConfig cfg = ConfigLoader.load(CONFIG);
+    int port = Loopback.freePort();
+    try (Testbed tb = Testbed.up(Testbed.Options.of(CONFIG, "tcp:mgmt:" + port, SPREAD));
+         Controller weft = TenantsOnOvsTest.startWeft(cfg, tb.mgmtAddress(), port)) {
+      tb.connectController();
+      assertTrue(tb.awaitConnected(Duration.ofSeconds(30)), () -> "not connected: " + tb.controllerStates());
+      TenantsOnOvsTest.awaitConverged(weft, 6);
+
+      // Outbound: acme-web1 has a floating IP and leaves from it; globex-web1 from its router's
+      // address. The outside sees only outside addresses.
+      Capture seen = tb.startCaptureOutside("public", "icmp");
+      PingStats a = tb.ping("acme-web1", "198.51.100.1", 3, 100, Duration.ofSeconds(5));
+      PingStats g = tb.ping("globex-web1", "198.51.100.1", 3, 100, Duration.ofSeconds(5));
+      Thread.sleep(300);
+      List<Frame> out = seen.stop();
+      System.out.printf("[ovs] outbound through gw1: acme-web1 %s ttls %s; globex-web1 %s%n", a, ttls(a.raw()), g);
+      assertEquals(3, a.received(), a.raw());
+      assertEquals(3, g.received(), g.raw());
+      assertTrue(out.stream().anyMatch(f -> f.summary().startsWith("203.0.113.20 > 198.51.100.1: ICMP echo request")),
+          "acme-web1 left from its floating IP: " + out);
+      assertTrue(out.stream().anyMatch(f -> f.summary().startsWith("203.0.113.11 > 198.51.100.1: ICMP echo request")),
+          "globex-web1 from its router's address (source NAT): " + out);
+      assertTrue(out.stream().noneMatch(f -> f.summary().contains("10.0.")), "no inside address outside: " + out);
+
+      // Inbound: the floating IP reaches acme-web1 from outside; the router's address and fixed
+      // addresses do not.
+      PingStats in = tb.ping("public", "203.0.113.20", 3, 100, Duration.ofSeconds(5));
+      System.out.printf("[ovs] outside -> 203.0.113.20 (acme-web1): %s%n", in);
+      assertEquals(3, in.received(), in.raw());
+      assertEquals(0, tb.ping("public", "203.0.113.10", 2, 100, Duration.ofSeconds(2)).received());
+
+      // A migration: acme-web1 goes to hv2 while the outside pings its floating IP every 10 ms.
+      BackgroundPing during = tb.startPing("public", "203.0.113.20", Duration.ofMillis(10), Duration.ofSeconds(60));
+      Thread.sleep(500);
+      Testbed.Migration m = tb.migrate("acme-web1", "hv2");
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      int answered = during.answeredSoFar();
+      while (during.answeredSoFar() < answered + 100) {
+        assertTrue(System.nanoTime() < deadline, "the floating IP did not follow the VM: " + during.answeredSoFar());
+        Thread.sleep(20);
+      }
+      PingTrace trace = during.stop();
+      System.out.printf("[ovs] migration of acme-web1 hv1 -> hv2 (%s); outside ping of its floating IP: %s, "
+          + "longest outage %s%n", m, trace, trace.longestOutage());
+      assertTrue(tb.ping("public", "203.0.113.20", 3, 100, Duration.ofSeconds(5)).allReceived(),
+          "the floating IP reaches the VM on hv2");
+      PingStats routed = tb.ping("acme-web1", "10.0.2.11", 3, 100, Duration.ofSeconds(5));
+      assertEquals(3, routed.received(), "routed from its new hypervisor: " + routed.raw());
+      assertEquals(List.of(63, 63, 63), ttls(routed.raw()).subList(0, 3));
+      assertTrue(tb.dumpFlows("hv2").stream().anyMatch(f -> f.contains("nw_dst=10.0.2.11") && f.contains("dec_ttl")),
+          "hv2 routes for acme-web1 now");
+    }
+  }
+
+  @Test
+  void aRoutedPingSurvivesKillMinus9OfTheController() throws Exception {
+    int port = Loopback.freePort();
+    Path log = Path.of("target", "ovs-logs", "weft-routers-kill9-" + port + ".log");
+    try (Testbed tb = Testbed.up(Testbed.Options.of(CONFIG, "tcp:mgmt:" + port, SPREAD))) {
+      String listen = tb.mgmtAddress() + ":" + port;
+      WeftProcess weft = WeftProcess.start(log, "--config", CONFIG.toString(), "--listen", listen);
+      try {
+        assertTrue(weft.awaitLog("started", 30_000), () -> "weft did not start: " + TenantsOnOvsTest.read(log));
+        tb.connectController();
+        assertTrue(tb.awaitConnected(Duration.ofSeconds(30)), () -> "not connected: " + tb.controllerStates());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!tb.ping("acme-web1", "10.0.2.11", 1, 100, Duration.ofMillis(500)).allReceived()) {
+          assertTrue(System.nanoTime() < deadline, "no routed connectivity: " + TenantsOnOvsTest.read(log));
+        }
+        // acme-web1 (hv1) -> acme-db1 (hv2), routed, every 10 ms.
+        BackgroundPing ping = tb.startPing("acme-web1", "10.0.2.11", Duration.ofMillis(10), Duration.ofSeconds(60));
+        Thread.sleep(1000);
+        Map<String, Map<String, Double>> before = new java.util.HashMap<>();
+        for (String hv : List.of("hv1", "hv2", "gw1")) {
+          before.put(hv, TenantsOnOvsTest.ages(tb.dumpFlows(hv)));
+        }
+        int logLines = TenantsOnOvsTest.read(log).split("\n").length;
+        java.time.Instant killed = java.time.Instant.now();
+        weft.kill9();
+        Thread.sleep(1500);
+        java.time.Instant restarted = java.time.Instant.now();
+        weft = WeftProcess.start(log, "--config", CONFIG.toString(), "--listen", listen);
+        assertTrue(weft.awaitLog("started", 30_000), () -> "weft did not restart: " + TenantsOnOvsTest.read(log));
+        assertTrue(tb.awaitConnected(Duration.ofSeconds(30)), () -> "did not reconnect: " + tb.controllerStates());
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (TenantsOnOvsTest.countAdopted(TenantsOnOvsTest.read(log).lines().skip(logLines)
+            .reduce("", (x, y) -> x + y + "\n")) < 3) {
+          assertTrue(System.nanoTime() < deadline, "the restarted weft did not read the flows: " + TenantsOnOvsTest.read(log));
+          Thread.sleep(50);
+        }
+        Thread.sleep(1000);
+        PingTrace trace = ping.stop();
+        String after = TenantsOnOvsTest.read(log).lines().skip(logLines).reduce("", (x, y) -> x + y + "\n");
+        System.out.printf("[ovs] routed ping during kill -9 and restart: %s%n", trace);
+        System.out.printf("[ovs] weft after restart:%n%s%n", after.lines().filter(l -> l.contains("adopted"))
+            .reduce("", (x, y) -> x + y + "\n"));
+        assertEquals(0, trace.lost(), "the routed ping lost nothing: lost " + trace.lostSeqs());
+        assertTrue(trace.sentBetween(killed, restarted) > 50, "the ping really ran while weft was dead");
+        double elapsed = Duration.between(killed, java.time.Instant.now()).toMillis() / 1000.0;
+        for (String hv : List.of("hv1", "hv2", "gw1")) {
+          Map<String, Double> now = TenantsOnOvsTest.ages(tb.dumpFlows(hv));
+          for (var e : before.get(hv).entrySet()) {
+            Double age = now.get(e.getKey());
+            assertTrue(age != null, hv + " lost " + e.getKey());
+            assertTrue(age >= e.getValue() + elapsed - 1.0, hv + " re-installed: " + e.getKey());
+          }
+          assertEquals(before.get(hv).keySet(), now.keySet(), hv + ": same flows (routers' and NAT's included)");
+        }
+      } finally {
+        weft.close();
+      }
     }
   }
 }

@@ -270,6 +270,12 @@ public final class Testbed implements AutoCloseable {
             + ")"));
   }
 
+  /** The namespace of a VM, or of an external network's outside (the ping commands run in either). */
+  public synchronized String namespaceOf(String node) {
+    String out = outsides.get(node);
+    return out != null ? out : vm(node).namespace();
+  }
+
   /** The script's summary of {@code up} (JSON), including its own timings. */
   public JsonNode summary() {
     return summary;
@@ -301,7 +307,7 @@ public final class Testbed implements AutoCloseable {
       throw new IllegalArgumentException("count >= 1 and interval >= 2 ms");
     }
     long deadline = Math.max(1, (timeout.toMillis() + 999) / 1000);
-    Exec.Out o = Exec.run(timeout.plusSeconds(5), "ip", "netns", "exec", vm(vm).namespace(),
+    Exec.Out o = Exec.run(timeout.plusSeconds(5), "ip", "netns", "exec", namespaceOf(vm),
         "ping", "-n", "-c", Integer.toString(count), "-i",
         String.format(Locale.ROOT, "%.3f", intervalMs / 1000.0), "-W", "1",
         "-w", Long.toString(deadline), ip);
@@ -318,7 +324,7 @@ public final class Testbed implements AutoCloseable {
    */
   public synchronized BackgroundPing startPing(String vm, String ip, Duration interval,
       Duration maxDuration) {
-    BackgroundPing p = new BackgroundPing(vm, vm(vm).namespace(), ip, interval, maxDuration);
+    BackgroundPing p = new BackgroundPing(vm, namespaceOf(vm), ip, interval, maxDuration);
     running.add(p);
     return p;
   }
@@ -336,6 +342,17 @@ public final class Testbed implements AutoCloseable {
   }
 
   /** Starts tcpdump on a VM's eth0; ready (listening) when this returns. */
+  /** tcpdump on the uplink side of an external network's outside namespace (its interface up0), inbound. */
+  public synchronized Capture startCaptureOutside(String external, String filter) {
+    String ns = outsides.get(external);
+    if (ns == null) {
+      throw new IllegalArgumentException("no outside " + external + " (" + outsides.keySet() + ")");
+    }
+    Capture c = new Capture(external, ns, "up0", filter, true, 100_000);
+    running.add(c);
+    return c;
+  }
+
   public synchronized Capture startCapture(String vm, String filter, boolean inboundOnly) {
     Vm v = vm(vm);
     Capture c = new Capture(v.name(), v.namespace(), "eth0", filter, inboundOnly, 100_000);

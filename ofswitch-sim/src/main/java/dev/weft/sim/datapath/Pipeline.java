@@ -1,5 +1,6 @@
 package dev.weft.sim.datapath;
 
+import dev.weft.ovsext.NxCt;
 import dev.weft.sim.packet.Field;
 import dev.weft.sim.packet.FrameRewriter;
 import java.util.List;
@@ -37,6 +38,10 @@ final class Pipeline {
     }
 
     private final Datapath dp;
+    final Conntrack conntrack = new Conntrack();
+    /** Open vSwitch stops a packet after this many recirculations; so do we. */
+    static final int MAX_RECIRCULATIONS = 16;
+    private int recirculations;
 
     Pipeline(Datapath dp) {
         this.dp = dp;
@@ -103,10 +108,28 @@ final class Pipeline {
                 case SET_TP_SRC -> rewriteTp(p, true, ((OFActionSetTpSrc) a).getTpPort().getPort());
                 case SET_TP_DST -> rewriteTp(p, false, ((OFActionSetTpDst) a).getTpPort().getPort());
                 case DEC_NW_TTL -> decTtl(p, origin);
+                case EXPERIMENTER -> experimenter(a, p);
                 case SET_NW_TTL -> p.setBytes(FrameRewriter.setTtl(p.bytes(),
                         ((OFActionSetNwTtl) a).getNwTtl() & 0xff));
                 default -> {
                     // SET_QUEUE: no queues in the simulator; validated elsewhere
+                }
+            }
+        }
+    }
+
+    /** Open vSwitch's extension actions (validated when installed: only these get here). */
+    private void experimenter(OFAction a, Packet p) {
+        if (a instanceof NxCt ct) {
+            Packet tracked = conntrack.apply(ct, p);
+            // ct(table=T): the tracked (maybe translated) packet continues in T; the original goes on
+            // with the rest of the actions, untracked.
+            if (ct.table().isPresent() && recirculations < MAX_RECIRCULATIONS) {
+                recirculations++;
+                try {
+                    process(tracked, ct.table().get().getValue());
+                } finally {
+                    recirculations--;
                 }
             }
         }

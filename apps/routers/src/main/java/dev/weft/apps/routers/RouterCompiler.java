@@ -57,7 +57,8 @@ import static dev.weft.apps.tenantpipeline.TenantPipeline.sentHere;
  *           network's L2 stage on this same hypervisor. A TTL that would reach 0 makes the switch
  *           send the packet to the controller (reason invalid TTL), which answers time exceeded;</li>
  *       <li>to any other address of one of its subnets: to the controller, which answers host
- *           unreachable; to anywhere else: net unreachable.</li>
+ *           unreachable; to anywhere else: through the router's gateway ({@link GatewayCompiler}),
+ *           or, without one, net unreachable.</li>
  *     </ul></li>
  * </ul>
  * Longer prefixes win: a route's priority is {@link TenantPipeline#L3_ROUTE_BASE} plus its prefix
@@ -70,6 +71,8 @@ final class RouterCompiler implements NetworkFlowsKeeper.Compiler {
     static final List<OFInstruction> PUNT = List.of(OF.instructions().applyActions(
             List.of(OF.actions().output(OFPort.CONTROLLER, PUNT_BYTES))));
     static final List<OFInstruction> DROP = List.of();
+
+    private final GatewayCompiler gateway = new GatewayCompiler();
 
     @Override
     public Map<DatapathId, List<FlowSpec>> network(LogicalNetwork net, FabricView view) {
@@ -87,17 +90,35 @@ final class RouterCompiler implements NetworkFlowsKeeper.Compiler {
             }
         }
         Map<DatapathId, List<FlowSpec>> out = new LinkedHashMap<>();
+        Optional<GatewayCompiler.Way> way = GatewayCompiler.way(r, view);
+        boolean staticDefault = r.routes().stream().anyMatch(s -> s.destination().getMask().asCidrMaskLength() == 0);
         if (!hosts.isEmpty()) {
             List<FlowSpec> routes = routes(r, mine, net, view);
             List<IPv4Address> own = ownAddresses(r);
+            OFOxms x = OF.oxms();
             for (var h : hosts.entrySet()) {
                 List<FlowSpec> flows = new ArrayList<>(routes);
                 for (Located a : h.getValue()) {
                     answers(a, mine, own, flows);
                 }
+                if (!staticDefault) {
+                    // The default route: out through the gateway (on the gateway node itself, the
+                    // gateway's entries do it), or no route at all.
+                    Optional<List<OFInstruction>> def = way.isEmpty() ? Optional.of(PUNT)
+                            : h.getKey().equals(way.get().node().dpid()) ? Optional.empty()
+                            : GatewayCompiler.outbound(way.get(), mine, h.getKey(), view);
+                    def.ifPresent(i -> flows.add(FlowSpec.of(L3, L3_ROUTE_BASE, i, sentHere(net.segment()),
+                            x.ethDst(mine.mac()), x.ethType(EthType.IPv4))));
+                }
                 out.put(h.getKey(), flows);
             }
         }
+        // The gateway node's part for this network (translations), merged per switch.
+        gateway.network(r, net, view).forEach((d, f) -> out.merge(d, f, (a, b) -> {
+            List<FlowSpec> m = new ArrayList<>(a);
+            m.addAll(b);
+            return m;
+        }));
         return out;
     }
 
@@ -131,22 +152,17 @@ final class RouterCompiler implements NetworkFlowsKeeper.Compiler {
             out.add(FlowSpec.of(L3, L3_ROUTE_BASE + subnet.getMask().asCidrMaskLength(), PUNT, sent, toRouter, ipv4,
                     x.ipv4DstMasked(subnet.getValue().and(subnet.getMask()), subnet.getMask())));
         }
-        boolean defaultRoute = false;
         for (StaticRoute s : r.routes()) {
             RouterPort via = r.port(s.segment()).orElseThrow();
             LogicalPort hop = view.config().port(s.nextHopPort()).orElseThrow();
             int len = s.destination().getMask().asCidrMaskLength();
             List<OFInstruction> into = routeInto(via, hop.mac());
             if (len == 0) {
-                defaultRoute = true;
                 out.add(FlowSpec.of(L3, L3_ROUTE_BASE, into, sent, toRouter, ipv4));
             } else {
                 out.add(FlowSpec.of(L3, L3_ROUTE_BASE + len, into, sent, toRouter, ipv4,
                         x.ipv4DstMasked(s.destination().getValue(), s.destination().getMask())));
             }
-        }
-        if (!defaultRoute) {
-            out.add(FlowSpec.of(L3, L3_ROUTE_BASE, PUNT, sent, toRouter, ipv4));
         }
         return out;
     }

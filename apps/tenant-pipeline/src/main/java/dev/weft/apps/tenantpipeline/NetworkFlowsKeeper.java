@@ -93,6 +93,13 @@ public final class NetworkFlowsKeeper {
             // are known (from indexes: no scan over every port).
             k.dirty.addAll(k.deployedAt.getOrDefault(dpid, Set.of()));
             k.dirty.addAll(k.locatedAt.getOrDefault(dpid, Map.of()).keySet());
+            // Networks whose router leads out through this node (its uplink may have changed).
+            for (var r : k.tenants.config().routers()) {
+                if (!r.ports().isEmpty() && k.tenants.config().gatewayNode(r.ports().get(0).segment())
+                        .filter(dpid::equals).isPresent()) {
+                    r.ports().forEach(p -> k.dirty.add(p.segment()));
+                }
+            }
             k.baseDirty = true;
             k.schedule();
             return Disposition.CONTINUE;
@@ -139,7 +146,7 @@ public final class NetworkFlowsKeeper {
         for (TransportNode n : c.transportNodes()) {
             t.put(n.dpid(), tenants.tunnelPorts(n.dpid()));
         }
-        return new FabricView(c, tenants.locations(), t);
+        return new FabricView(c, tenants.locations(), t, tenants.uplinkPorts());
     }
 
     private void recompile() {

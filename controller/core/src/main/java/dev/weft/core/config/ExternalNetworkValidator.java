@@ -58,8 +58,11 @@ final class ExternalNetworkValidator {
             if (!subnet.contains(gateway)) {
                 throw at.error(xat + "/gateway", gateway + " is outside the external network's subnet " + subnet);
             }
-            Optional<MacAddress> gatewayMac = d.gatewayMac() == null ? Optional.empty()
-                    : Optional.of(at.mac(d.gatewayMac(), xat + "/gateway-mac"));
+            if (d.gatewayMac() == null) {
+                throw at.error(xat + "/gateway", "gateway-mac is required: the MAC of the outside router at " + gateway
+                        + " (Weft does not learn it by ARP)");
+            }
+            Optional<MacAddress> gatewayMac = Optional.of(at.mac(d.gatewayMac(), xat + "/gateway-mac"));
             out.add(new ExternalNetwork(name, node.name(), node.dpid(), uplink, subnet, gateway, gatewayMac));
         }
         return out;

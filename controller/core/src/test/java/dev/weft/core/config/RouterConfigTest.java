@@ -36,6 +36,7 @@ class RouterConfigTest {
                 uplink: uplink0
                 subnet: 203.0.113.0/24
                 gateway: 203.0.113.1
+                gateway-mac: "02:00:cb:00:71:01"
             tenants:
               - name: acme
                 networks:
@@ -179,40 +180,41 @@ class RouterConfigTest {
 
     @ParameterizedTest(name = "{3}")
     @CsvSource(delimiter = '|', value = {
-            "{ network: db, ip: 10.0.2.1|{ network: web, ip: 10.0.1.2|53|network acme/web is already on router 'edge'",
-            "- { network: web, ip: 10.0.1.1 }\\n          - { network: db|- { network: nope, ip: 10.0.1.1 }\\n          - { network: db|52|tenant 'acme' has no network 'nope'",
-            "{ network: web, ip: 10.0.1.1 }\\n          - { network: db|{ network: web, ip: 10.0.2.1 }\\n          - { network: db|52|10.0.2.1 is outside the network's subnet 10.0.1.0/24",
-            "{ network: web, ip: 10.0.1.1 }\\n          - { network: db|{ network: web, ip: 10.0.1.11 }\\n          - { network: db|52|10.0.1.11 is already port 'web1' in network acme/web",
-            "{ network: web, ip: 10.0.1.1 }\\n          - { network: db|{ network: web, ip: 10.0.1.255 }\\n          - { network: db|52|10.0.1.255 is the network's broadcast address",
-            "ip: 10.0.2.1, mac: \"02:00:00:00:ff:01\"|ip: 10.0.2.1, mac: \"02:00:00:00:02:01\"|53|MAC 02:00:00:00:02:01 is already a port's in network acme/db",
-            "next-hop: 10.0.2.254|next-hop: 10.0.2.99|55|10.0.2.99 is no logical port's address in network acme/db",
-            "next-hop: 10.0.2.254|next-hop: 10.0.9.9|55|10.0.9.9 is on none of router 'edge''s networks",
-            "destination: 192.168.0.0/16|destination: 192.168.0/16|55|'192.168.0/16' is not an IPv4 subnet",
-            "destination: 192.168.0.0/16|destination: 10.0.1.128/25|55|10.0.1.128/25 is inside network web (10.0.1.0/24)",
-            "destination: 192.168.0.0/16|destination: 10.0.2.7/32|55|10.0.2.7/32 is inside network db (10.0.2.0/24)",
+            "{ network: db, ip: 10.0.2.1|{ network: web, ip: 10.0.1.2|54|network acme/web is already on router 'edge'",
+            "- { network: web, ip: 10.0.1.1 }\\n          - { network: db|- { network: nope, ip: 10.0.1.1 }\\n          - { network: db|53|tenant 'acme' has no network 'nope'",
+            "{ network: web, ip: 10.0.1.1 }\\n          - { network: db|{ network: web, ip: 10.0.2.1 }\\n          - { network: db|53|10.0.2.1 is outside the network's subnet 10.0.1.0/24",
+            "{ network: web, ip: 10.0.1.1 }\\n          - { network: db|{ network: web, ip: 10.0.1.11 }\\n          - { network: db|53|10.0.1.11 is already port 'web1' in network acme/web",
+            "{ network: web, ip: 10.0.1.1 }\\n          - { network: db|{ network: web, ip: 10.0.1.255 }\\n          - { network: db|53|10.0.1.255 is the network's broadcast address",
+            "ip: 10.0.2.1, mac: \"02:00:00:00:ff:01\"|ip: 10.0.2.1, mac: \"02:00:00:00:02:01\"|54|MAC 02:00:00:00:02:01 is already a port's in network acme/db",
+            "next-hop: 10.0.2.254|next-hop: 10.0.2.99|56|10.0.2.99 is no logical port's address in network acme/db",
+            "next-hop: 10.0.2.254|next-hop: 10.0.9.9|56|10.0.9.9 is on none of router 'edge''s networks",
+            "destination: 192.168.0.0/16|destination: 192.168.0/16|56|'192.168.0/16' is not an IPv4 subnet",
+            "destination: 192.168.0.0/16|destination: 10.0.1.128/25|56|10.0.1.128/25 is inside network web (10.0.1.0/24)",
+            "destination: 192.168.0.0/16|destination: 10.0.2.7/32|56|10.0.2.7/32 is inside network db (10.0.2.0/24)",
             "destination: 192.168.0.0/16|destination: 10.0.0.0/8|_|_",
-            "destination: 192.168.0.0/16|destination: 0.0.0.0/0|55|a default route and a gateway both lead everywhere",
-            "ip: 203.0.113.10|ip: 203.0.114.10|58|203.0.114.10 is outside external network public's subnet 203.0.113.0/24",
-            "ip: 203.0.113.10|ip: 203.0.113.1|58|203.0.113.1 is already its gateway on external network public",
-            "network: public, ip: 203.0.113.11|network: public, ip: 203.0.113.20|75|203.0.113.20 is already floating IP of port 'web1' on external network public",
-            "network: public\\n          ip|network: private\\n          ip|57|'private' is not an external network (known: public)",
-            "port: web1 }|port: db9 }|60|tenant 'acme' has no logical port 'db9'",
-            "port: web1 }|port: g-web1 }|60|tenant 'acme' has no logical port 'g-web1'",
+            "destination: 192.168.0.0/16|destination: 0.0.0.0/0|56|a default route and a gateway both lead everywhere",
+            "ip: 203.0.113.10|ip: 203.0.114.10|59|203.0.114.10 is outside external network public's subnet 203.0.113.0/24",
+            "ip: 203.0.113.10|ip: 203.0.113.1|59|203.0.113.1 is already its gateway on external network public",
+            "network: public, ip: 203.0.113.11|network: public, ip: 203.0.113.20|76|203.0.113.20 is already floating IP of port 'web1' on external network public",
+            "network: public\\n          ip|network: private\\n          ip|58|'private' is not an external network (known: public)",
+            "port: web1 }|port: db9 }|61|tenant 'acme' has no logical port 'db9'",
+            "port: web1 }|port: g-web1 }|61|tenant 'acme' has no logical port 'g-web1'",
             "port: web1 }|port: vpn }|_|_",
-            "range: 10.0.1.100-10.0.1.101|range: 10.0.1.11-10.0.1.11|21|no address left in the range for port 'web2'",
-            "range: 10.0.1.100-10.0.1.101|range: 10.0.1.101-10.0.1.100|21|the range 10.0.1.101-10.0.1.100 ends before it starts",
-            "range: 10.0.1.100-10.0.1.101|range: 10.0.1.100-10.0.2.101|21|10.0.2.101 is outside the network's subnet",
-            "range: 10.0.1.100-10.0.1.101|range: 10.0.1.100|21|is not a range such as",
-            "lease: 2h|lease: 10s|23|a lease must be at least 1m",
-            "dns: [9.9.9.9]|dns: [9.9.9]|22|'9.9.9' is not an IPv4 address",
-            "{ server-ip: 10.0.3.2, mtu: 1400 }|{ mtu: 1400 }|47|server-ip is required when no router is on the network",
-            "{ server-ip: 10.0.3.2, mtu: 1400 }|{ server-ip: 10.0.3.2, mtu: 100 }|47|mtu 100 is out of range 576..9000",
-            "{ server-ip: 10.0.3.2, mtu: 1400 }|{ server-ip: 10.0.4.2 }|47|10.0.4.2 is outside the network's subnet 10.0.3.0/24",
-            "range: 10.0.1.100-10.0.1.101|server-ip: 10.0.1.5|21|its DHCP server is the router's port 10.0.1.1; remove server-ip",
+            "range: 10.0.1.100-10.0.1.101|range: 10.0.1.11-10.0.1.11|22|no address left in the range for port 'web2'",
+            "range: 10.0.1.100-10.0.1.101|range: 10.0.1.101-10.0.1.100|22|the range 10.0.1.101-10.0.1.100 ends before it starts",
+            "range: 10.0.1.100-10.0.1.101|range: 10.0.1.100-10.0.2.101|22|10.0.2.101 is outside the network's subnet",
+            "range: 10.0.1.100-10.0.1.101|range: 10.0.1.100|22|is not a range such as",
+            "lease: 2h|lease: 10s|24|a lease must be at least 1m",
+            "dns: [9.9.9.9]|dns: [9.9.9]|23|'9.9.9' is not an IPv4 address",
+            "{ server-ip: 10.0.3.2, mtu: 1400 }|{ mtu: 1400 }|48|server-ip is required when no router is on the network",
+            "{ server-ip: 10.0.3.2, mtu: 1400 }|{ server-ip: 10.0.3.2, mtu: 100 }|48|mtu 100 is out of range 576..9000",
+            "{ server-ip: 10.0.3.2, mtu: 1400 }|{ server-ip: 10.0.4.2 }|48|10.0.4.2 is outside the network's subnet 10.0.3.0/24",
+            "range: 10.0.1.100-10.0.1.101|server-ip: 10.0.1.5|22|its DHCP server is the router's port 10.0.1.1; remove server-ip",
             "node: gw1|node: gw9|10|'gw9' is not a transport node (known: hv1, gw1)",
-            "uplink: uplink0|uplink: vm-web1|28|interface 'vm-web1' is already the uplink of external network 'public'",
+            "uplink: uplink0|uplink: vm-web1|29|interface 'vm-web1' is already the uplink of external network 'public'",
             "uplink: uplink0|uplink: vx-hv1|11|looks like a tunnel port",
-            "gateway: 203.0.113.1|gateway: 198.51.100.1|13|198.51.100.1 is outside the external network's subnet",
+            "gateway: 203.0.113.1\\n|gateway: 198.51.100.1\\n|13|198.51.100.1 is outside the external network's subnet",
+            "'\\n    gateway-mac: \"02:00:cb:00:71:01\"'|''|13|gateway-mac is required",
     })
     void eachProblemNamesItsLine(String from, String to, String line, String message) {
         String yaml = GOOD.replace(from.replace("\\n", "\n"), to.replace("\\n", "\n"));
@@ -237,18 +239,18 @@ class RouterConfigTest {
 
     @Test
     void gatewayAddressesNameTheirZone() {
-        String wide = GOOD.replace("subnet: 203.0.113.0/24\n    gateway: 203.0.113.1", "subnet: 100.64.0.0/10\n    gateway: 100.64.0.1")
+        String wide = GOOD.replace("subnet: 203.0.113.0/24\n    gateway: 203.0.113.1\n", "subnet: 100.64.0.0/10\n    gateway: 100.64.0.1\n")
                 .replace("ip: 203.0.113.10\n", "ip: 100.65.1.5\n").replace("ip: 203.0.113.11,", "ip: 100.64.1.5,")
                 .replace("ip: 203.0.113.20,", "ip: 100.64.9.9,");
         assertTrue(wide.contains("100.64.1.5,") && wide.contains("ip: 100.65.1.5\n"), "the edit applies");
         ConfigException e = fails(wide);
         assertTrue(e.getMessage().contains("100.64.1.5 ends like the gateway address of router acme/edge on the same "
                 + "gateway node"), e.getMessage());
-        assertEquals(75, e.line());
+        assertEquals(76, e.line());
         ConfigException zero = fails(wide.replace("ip: 100.65.1.5\n", "ip: 100.65.0.0\n"));
         assertTrue(zero.getMessage().contains("its last 16 bits (0) name the router's connection-tracking zone"),
                 zero.getMessage());
-        assertEquals(58, zero.line());
+        assertEquals(59, zero.line());
     }
 
     @Test
@@ -258,7 +260,7 @@ class RouterConfigTest {
         ConfigException e = fails(yaml);
         assertTrue(e.getMessage().contains("the subnets of networks web (10.0.1.0/24) and db (10.0.0.0/16) overlap"),
                 e.getMessage());
-        assertEquals(53, e.line(), e.getMessage());
+        assertEquals(54, e.line(), e.getMessage());
     }
 
     @Test
