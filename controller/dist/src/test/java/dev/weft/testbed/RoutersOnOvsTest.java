@@ -105,8 +105,12 @@ class RoutersOnOvsTest {
       Exec.Out none = tb.exec("acme-web1", Duration.ofSeconds(10), "ping", "-n", "-c", "1", "-W", "2", "10.0.2.99");
       System.out.printf("[ovs] ping 10.0.2.99: %s%n", none.stdout().trim());
       assertTrue(none.stdout().contains("From 10.0.1.1 icmp_seq=1 Destination Host Unreachable"), none.both());
-      assertFalse(tb.dumpFlows("gw1").stream().anyMatch(f -> f.contains("nw_dst=10.0.2.11")),
-          "no routing entry on the gateway node: routing is done where a packet is sent");
+      String routerMac = cfg.network().router(6001).orElseThrow().port(6001).orElseThrow().mac().toString();
+      assertTrue(tb.dumpFlows("hv2").stream().anyMatch(f -> f.contains("dl_dst=" + routerMac)
+          && f.contains("nw_dst=10.0.2.11")), "control: hv2 routes web's packets to db1");
+      assertFalse(tb.dumpFlows("gw1").stream().anyMatch(f -> f.contains("dl_dst=" + routerMac)
+          && f.contains("nw_dst=10.0.2.11")), "no routing of web's packets on the gateway node: routing is done "
+          + "where a packet is sent");
     }
   }
 
@@ -125,20 +129,25 @@ class RoutersOnOvsTest {
       assertTrue(tb.awaitConnected(Duration.ofSeconds(30)), () -> "not connected: " + tb.controllerStates());
       TenantsOnOvsTest.awaitConverged(weft, 6);
 
-      // Outbound: acme-web1 has a floating IP and leaves from it; globex-web1 from its router's
-      // address. The outside sees only outside addresses.
+      // Outbound: acme-web1 and globex-web1 have floating IPs and leave from them; acme-db1 has
+      // none and leaves from its router's address (source NAT). The outside sees only outside
+      // addresses.
       Capture seen = tb.startCaptureOutside("public", "icmp");
       PingStats a = tb.ping("acme-web1", "198.51.100.1", 3, 100, Duration.ofSeconds(5));
       PingStats g = tb.ping("globex-web1", "198.51.100.1", 3, 100, Duration.ofSeconds(5));
+      PingStats d = tb.ping("acme-db1", "198.51.100.1", 3, 100, Duration.ofSeconds(5));
       Thread.sleep(300);
       List<Frame> out = seen.stop();
-      System.out.printf("[ovs] outbound through gw1: acme-web1 %s ttls %s; globex-web1 %s%n", a, ttls(a.raw()), g);
+      System.out.printf("[ovs] outbound through gw1: acme-web1 %s ttls %s; globex-web1 %s; acme-db1 %s%n", a,
+          ttls(a.raw()), g, d);
       assertEquals(3, a.received(), a.raw());
       assertEquals(3, g.received(), g.raw());
-      assertTrue(out.stream().anyMatch(f -> f.summary().startsWith("203.0.113.20 > 198.51.100.1: ICMP echo request")),
-          "acme-web1 left from its floating IP: " + out);
-      assertTrue(out.stream().anyMatch(f -> f.summary().startsWith("203.0.113.11 > 198.51.100.1: ICMP echo request")),
-          "globex-web1 from its router's address (source NAT): " + out);
+      assertEquals(3, d.received(), d.raw());
+      assertEquals(List.of(63, 63, 63), ttls(a.raw()).subList(0, 3), "one router hop (the gateway decrements nothing more)");
+      for (String src : List.of("203.0.113.20", "203.0.113.21", "203.0.113.10")) {
+        assertTrue(out.stream().anyMatch(f -> f.summary().startsWith(src + " > 198.51.100.1: ICMP echo request")),
+            src + " seen outside: " + out);
+      }
       assertTrue(out.stream().noneMatch(f -> f.summary().contains("10.0.")), "no inside address outside: " + out);
 
       // Inbound: the floating IP reaches acme-web1 from outside; the router's address and fixed
@@ -177,7 +186,7 @@ class RoutersOnOvsTest {
     Path log = Path.of("target", "ovs-logs", "weft-routers-kill9-" + port + ".log");
     try (Testbed tb = Testbed.up(Testbed.Options.of(CONFIG, "tcp:mgmt:" + port, SPREAD))) {
       String listen = tb.mgmtAddress() + ":" + port;
-      WeftProcess weft = WeftProcess.start(log, "--config", CONFIG.toString(), "--listen", listen);
+      WeftProcess weft = WeftProcess.start(log, "--config", CONFIG.toString(), "--listen", listen, "--log-level", "info");
       try {
         assertTrue(weft.awaitLog("started", 30_000), () -> "weft did not start: " + TenantsOnOvsTest.read(log));
         tb.connectController();
@@ -198,7 +207,7 @@ class RoutersOnOvsTest {
         weft.kill9();
         Thread.sleep(1500);
         java.time.Instant restarted = java.time.Instant.now();
-        weft = WeftProcess.start(log, "--config", CONFIG.toString(), "--listen", listen);
+        weft = WeftProcess.start(log, "--config", CONFIG.toString(), "--listen", listen, "--log-level", "info");
         assertTrue(weft.awaitLog("started", 30_000), () -> "weft did not restart: " + TenantsOnOvsTest.read(log));
         assertTrue(tb.awaitConnected(Duration.ofSeconds(30)), () -> "did not reconnect: " + tb.controllerStates());
         deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

@@ -56,8 +56,8 @@ import static dev.weft.apps.tenantpipeline.TenantPipeline.metadata;
  *       {@code ct(nat)} (replies of translated connections only); back in the L3 stage, the packet
  *       now addressed to a port of the router's networks is routed into that network there (TTL
  *       decremented, MACs rewritten), whose L2 stage takes it to wherever the VM is now.</li>
- *   <li>ARP from the outside router for the router's outside address or a floating IP is answered
- *       in place on the uplink.</li>
+ *   <li>ARP on the uplink for the router's outside address or a floating IP is answered in place,
+ *       to the outside router's MAC.</li>
  * </ul>
  * Entries for one network (its outbound translations, its ports inbound) are in that network's
  * scope; those of the router as a whole (uplink classification, ARP, out by the uplink) in the
@@ -168,7 +168,9 @@ final class GatewayCompiler {
                             .withActions(NxNat.dst(f.fixedIp())))),
                     in, x.ethDst(g.mac()), x.ethType(EthType.IPv4), x.ipv4Dst(f.ip())));
         }
-        // ARP from the outside router for our addresses, answered in place.
+        // ARP from the outside router for our addresses, answered in place, to its MAC: whatever
+        // sender address it asks from (Linux asks from the source of the packet it is sending,
+        // which may be another of its addresses), the answer goes to the configured next hop.
         List<IPv4Address> ours = new ArrayList<>();
         ours.add(g.ip());
         g.floatingIps().forEach(f -> ours.add(f.ip()));
@@ -182,8 +184,7 @@ final class GatewayCompiler {
                             OF.actions().setField(x.arpTha(outsideMac.get())),
                             OF.actions().setField(x.arpTpa(w.outside().gateway())),
                             OF.actions().output(OFPort.IN_PORT, 0))),
-                    in, x.ethType(EthType.ARP), x.arpOp(ArpOpcode.REQUEST), x.arpSpa(w.outside().gateway()),
-                    x.arpTpa(a)));
+                    in, x.ethType(EthType.ARP), x.arpOp(ArpOpcode.REQUEST), x.arpTpa(a)));
         }
     }
 
