@@ -38,7 +38,7 @@ import static dev.weft.apps.tenantpipeline.TenantPipeline.OF;
  * router's port, ARP for the server's address is answered in place (the client sends its renewals
  * to it). A pure function of a {@link FabricView}.
  */
-final class DhcpCompiler implements NetworkFlowsKeeper.Compiler {
+public final class DhcpCompiler implements NetworkFlowsKeeper.Compiler {
     static final int ARP_ANSWER = 200;
     static final List<OFInstruction> TO_CONTROLLER = List.of(OF.instructions().applyActions(
             List.of(OF.actions().output(OFPort.CONTROLLER, 0xffff))));

@@ -64,7 +64,7 @@ import static dev.weft.apps.tenantpipeline.TenantPipeline.sentHere;
  * Longer prefixes win: a route's priority is {@link TenantPipeline#L3_ROUTE_BASE} plus its prefix
  * length. A pure function of a {@link FabricView}.
  */
-final class RouterCompiler implements NetworkFlowsKeeper.Compiler {
+public final class RouterCompiler implements NetworkFlowsKeeper.Compiler {
     static final int ARP_ANSWER = 200;
     /** Bytes of a punted packet the controller needs: Ethernet + the longest IPv4 header + 8. */
     static final int PUNT_BYTES = 128;
