@@ -141,7 +141,7 @@ public final class ControllerCommand {
                 } else {
                     var base = rest.orElseGet(RestSettings::defaults);
                     rest = java.util.Optional.of(new RestSettings(RestSettings.parseListen(v), base.token(),
-                            base.requireToken()));
+                            base.requireToken(), base.tls()));
                 }
             }
             if (cl.hasOption("log-level")) {

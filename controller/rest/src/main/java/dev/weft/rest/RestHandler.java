@@ -176,7 +176,10 @@ final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.debug("REST connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        // Never the exception's text for bytes that were not TLS: it quotes them, a token included.
+        String why = cause.getCause() instanceof io.netty.handler.ssl.NotSslRecordException
+                ? "not TLS (plain HTTP to the HTTPS port?)" : cause.toString();
+        log.debug("REST connection from {} failed: {}", ctx.channel().remoteAddress(), why);
         ctx.close();
     }
 }
