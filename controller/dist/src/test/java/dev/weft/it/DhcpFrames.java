@@ -34,7 +34,7 @@ final class DhcpFrames {
         }
         b.put((byte) 55).put((byte) 5).put(new byte[] {1, 3, 6, 26, 51});
         b.put((byte) 255);
-        return Frames.udp(MacAddress.BROADCAST, src, IPv4Address.NONE, IPv4Address.NO_MASK, 68, 67, b.array());
+        return Frames.from(src, IPv4Address.NONE).to(MacAddress.BROADCAST, IPv4Address.NO_MASK).udp(68, 67, b.array());
     }
 
     /** What a DHCP answer in an Ethernet frame says. */

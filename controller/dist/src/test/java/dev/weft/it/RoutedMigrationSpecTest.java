@@ -29,7 +29,7 @@ class RoutedMigrationSpecTest {
     static final IPv4Address FLOATING = IPv4Address.of("203.0.113.20");
 
     static byte[] echoFromOutside(SimHost outside, MacAddress gateway, int seq) {
-        return Frames.icmpEcho(8, gateway, outside.mac(), outside.ip(), FLOATING, 42, seq, new byte[16]);
+        return Frames.from(outside.mac(), outside.ip()).to(gateway, FLOATING).echoRequest(42, seq, new byte[16]);
     }
 
     @Test

@@ -74,7 +74,7 @@ class RoutedTenantsSpecTest {
 
     /** An echo request from {@code from} to {@code dst} through its router, with this TTL. */
     static byte[] routedPing(TenantFabric f, SimHost from, IPv4Address dst, int ttl, int seq) {
-        byte[] b = Frames.icmpEcho(8, routerOf(f, from.name()).mac(), from.mac(), from.ip(), dst, 9, seq, new byte[32]);
+        byte[] b = Frames.from(from.mac(), from.ip()).to(routerOf(f, from.name()).mac(), dst).echoRequest(9, seq, new byte[32]);
         b[22] = (byte) ttl;
         b[24] = 0;
         b[25] = 0;
@@ -154,7 +154,7 @@ class RoutedTenantsSpecTest {
     void theRouterAnswersArpAndPingForItsAddressesOnTheAskersHypervisor() {
         SimHost web1 = vm("acme-web1");
         RouterPort gw = routerOf("acme-web1");
-        Delivery arp = fabric.net.trace("acme-web1", Frames.arpRequest(web1.mac(), web1.ip(), gw.ip()));
+        Delivery arp = fabric.net.trace("acme-web1", Frames.from(web1.mac(), web1.ip()).arpRequest(gw.ip()));
         assertEquals(Set.of("acme-web1"), arp.receivers(), "only the asker: " + arp);
         var reply = Frames.parseArp(arp.receivedBy("acme-web1", FrameOrigin.INJECTED).get(0));
         assertEquals(2, reply.op());
@@ -252,8 +252,7 @@ class RoutedTenantsSpecTest {
                 null));
         assertEquals(Set.of(), forOther.receivers(), "asking for another client's lease: " + forOther);
         // Other traffic from 0.0.0.0 is still dropped at the port.
-        Delivery udp = fabric.net.trace("acme-web1", Frames.udp(MacAddress.BROADCAST, web1.mac(), IPv4Address.NONE,
-                IPv4Address.NO_MASK, 68, 69, new byte[20]));
+        Delivery udp = fabric.net.trace("acme-web1", Frames.from(web1.mac(), IPv4Address.NONE).to(MacAddress.BROADCAST, IPv4Address.NO_MASK).udp(68, 69, new byte[20]));
         assertEquals(Set.of(), udp.receivers());
         assertEquals(0, udp.packetIns());
     }
@@ -284,13 +283,11 @@ class RoutedTenantsSpecTest {
     @Test
     void aFloatingIpIsReachableFromOutsideAndNothingElseIs() {
         SimHost outside = vm("public");
-        Delivery arp = fabric.net.trace("public", Frames.arpRequest(outside.mac(), outside.ip(),
-                IPv4Address.of("203.0.113.20")));
+        Delivery arp = fabric.net.trace("public", Frames.from(outside.mac(), outside.ip()).arpRequest(IPv4Address.of("203.0.113.20")));
         var reply = Frames.parseArp(arp.receivedBy("public", FrameOrigin.INJECTED).get(0));
         MacAddress gatewayMac = reply.sha();
         assertEquals(fabric.config.router(6001).orElseThrow().gateway().orElseThrow().mac(), gatewayMac);
-        Delivery in = fabric.net.trace("public", Frames.icmpEcho(8, gatewayMac, outside.mac(), outside.ip(),
-                IPv4Address.of("203.0.113.20"), 3, 1, new byte[16]));
+        Delivery in = fabric.net.trace("public", Frames.from(outside.mac(), outside.ip()).to(gatewayMac, IPv4Address.of("203.0.113.20")).echoRequest(3, 1, new byte[16]));
         assertEquals(Set.of("acme-web1"), in.receivers(), in.toString());
         byte[] got = in.receivedBy("acme-web1", FrameOrigin.INJECTED).get(0);
         assertEquals(vm("acme-web1").ip(), IPv4Address.of(java.util.Arrays.copyOfRange(got, 30, 34)), "to its fixed IP");
@@ -300,8 +297,7 @@ class RoutedTenantsSpecTest {
                 "the reply leaves from the floating IP");
         // The router's own outside address lets in only replies; a fixed address is not reachable.
         for (String to : List.of("203.0.113.10", "10.0.1.11", "203.0.113.21")) {
-            Delivery no = fabric.net.trace("public", Frames.icmpEcho(8, gatewayMac, outside.mac(), outside.ip(),
-                    IPv4Address.of(to), 4, 1, new byte[16]));
+            Delivery no = fabric.net.trace("public", Frames.from(outside.mac(), outside.ip()).to(gatewayMac, IPv4Address.of(to)).echoRequest(4, 1, new byte[16]));
             assertEquals(Set.of(), no.receivers(), to + ": " + no);
         }
     }

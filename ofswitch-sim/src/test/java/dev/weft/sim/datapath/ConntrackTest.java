@@ -58,22 +58,22 @@ class ConntrackTest {
     @Test
     void sourceNatOutAndBackForUdpAndPing() {
         gateway(NxNat.reverse());
-        h.inject(1, Frames.udp(MAC2, MAC1, INSIDE, OUTSIDE, 5000, 53, new byte[8]));
+        h.inject(1, Frames.from(MAC1, INSIDE).to(MAC2, OUTSIDE).udp(5000, 53, new byte[8]));
         byte[] out = h.takeSent().get(0).bytes();
         assertEquals(PUBLIC, src(out), "translated source");
         assertTrue(Checksums.verify(out, 14, 20), "IPv4 checksum");
         // The reply comes back to the public address and is translated back to the VM.
-        h.inject(2, Frames.udp(MAC1, MAC2, OUTSIDE, PUBLIC, 53, 5000, new byte[8]));
+        h.inject(2, Frames.from(MAC2, OUTSIDE).to(MAC1, PUBLIC).udp(53, 5000, new byte[8]));
         byte[] back = h.takeSent().get(0).bytes();
         assertEquals(INSIDE, dst(back));
         assertEquals(OUTSIDE, src(back));
         // A ping, and its reply.
-        h.inject(1, Frames.icmpEcho(8, MAC2, MAC1, INSIDE, OUTSIDE, 77, 1, new byte[8]));
+        h.inject(1, Frames.from(MAC1, INSIDE).to(MAC2, OUTSIDE).echoRequest(77, 1, new byte[8]));
         assertEquals(PUBLIC, src(h.takeSent().get(0).bytes()));
-        h.inject(2, Frames.icmpEcho(0, MAC1, MAC2, OUTSIDE, PUBLIC, 77, 1, new byte[8]));
+        h.inject(2, Frames.from(MAC2, OUTSIDE).to(MAC1, PUBLIC).echoReply(77, 1, new byte[8]));
         assertEquals(INSIDE, dst(h.takeSent().get(0).bytes()));
         // Something nobody inside started: not translated (it stays addressed to the public address).
-        h.inject(2, Frames.udp(MAC1, MAC2, OUTSIDE, PUBLIC, 53, 6000, new byte[8]));
+        h.inject(2, Frames.from(MAC2, OUTSIDE).to(MAC1, PUBLIC).udp(53, 6000, new byte[8]));
         assertEquals(PUBLIC, dst(h.takeSent().get(0).bytes()));
     }
 
@@ -83,9 +83,9 @@ class ConntrackTest {
         h.send(add(f, 0, 20, f.buildMatch().setExact(MatchField.IN_PORT, OFPort.of(2)).build(), apply(f,
                 f.actions().setField(f.oxms().metadata(OFMetadata.ofRaw(2))),
                 NxCt.commit(7).withTable(TableId.of(1)).withActions(NxNat.dst(INSIDE)))).build());
-        h.inject(2, Frames.icmpEcho(8, MAC1, MAC2, OUTSIDE, PUBLIC, 5, 1, new byte[8]));
+        h.inject(2, Frames.from(MAC2, OUTSIDE).to(MAC1, PUBLIC).echoRequest(5, 1, new byte[8]));
         assertEquals(INSIDE, dst(h.takeSent().get(0).bytes()), "a floating IP: to the VM");
-        h.inject(1, Frames.icmpEcho(0, MAC2, MAC1, INSIDE, OUTSIDE, 5, 1, new byte[8]));
+        h.inject(1, Frames.from(MAC1, INSIDE).to(MAC2, OUTSIDE).echoReply(5, 1, new byte[8]));
         assertEquals(PUBLIC, src(h.takeSent().get(0).bytes()), "its reply leaves from the floating IP");
     }
 

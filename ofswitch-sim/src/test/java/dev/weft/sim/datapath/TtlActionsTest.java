@@ -27,8 +27,7 @@ class TtlActionsTest {
     private final OFFactory f = h.f();
 
     static byte[] ping(int ttl) {
-        byte[] b = Frames.icmpEcho(8, MAC2, MAC1, IPv4Address.of("10.0.0.1"), IPv4Address.of("10.0.0.2"), 1, 1,
-                new byte[8]);
+        byte[] b = Frames.from(MAC1, IPv4Address.of("10.0.0.1")).to(MAC2, IPv4Address.of("10.0.0.2")).echoRequest(1, 1, new byte[8]);
         b[14 + 8] = (byte) ttl;
         b[14 + 10] = 0;
         b[14 + 11] = 0;
