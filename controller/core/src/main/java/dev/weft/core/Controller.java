@@ -404,12 +404,14 @@ public final class Controller implements AutoCloseable {
                 || !whole.apps().equals(settings.appConfig()))) {
             log.warn("controller or app settings in {} changed; they take effect at the next start", whole.source());
         }
-        if (changed.isEmpty() && !nodes) {
+        boolean externals = !current.externalNetworks().equals(next.externalNetworks());
+        if (changed.isEmpty() && !nodes && !externals) {
             log.info("config reloaded: no change to tenants or transport nodes");
             return new ReloadResult(ReloadResult.Outcome.UNCHANGED, "no change", Set.of());
         }
         tenants.apply(next);
-        String msg = changed.size() + " logical network(s) changed" + (nodes ? ", transport nodes changed" : "");
+        String msg = changed.size() + " logical network(s) changed" + (nodes ? ", transport nodes changed" : "")
+                + (externals ? ", external networks changed" : "");
         log.info("config reloaded: {}", msg);
         return new ReloadResult(ReloadResult.Outcome.APPLIED, msg, changed);
     }

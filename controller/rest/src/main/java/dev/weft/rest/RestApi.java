@@ -53,7 +53,7 @@ import java.util.function.Supplier;
  */
 public final class RestApi {
     public static final String BASE = "/api/v1";
-    private static final ObjectMapper JSON = RestServer.mapper();
+    static final ObjectMapper JSON = RestServer.mapper();
 
     private final Controller controller;
     private final Services services;
@@ -82,19 +82,19 @@ public final class RestApi {
         documents.add(more);
     }
 
-    private void get(String path, String summary, Route.Handler h) {
+    void get(String path, String summary, Route.Handler h) {
         routes.add(new Route("GET", BASE + path, summary, h));
     }
 
-    private void post(String path, String summary, Route.Handler h) {
+    void post(String path, String summary, Route.Handler h) {
         routes.add(new Route("POST", BASE + path, summary, h));
     }
 
-    private void delete(String path, String summary, Route.Handler h) {
+    void delete(String path, String summary, Route.Handler h) {
         routes.add(new Route("DELETE", BASE + path, summary, h));
     }
 
-    private static CompletableFuture<Reply> now(JsonNode body) {
+    static CompletableFuture<Reply> now(JsonNode body) {
         return CompletableFuture.completedFuture(Reply.ok(body));
     }
 
@@ -159,11 +159,12 @@ public final class RestApi {
             return write(() -> removed(ConfigEditor.Edit.remove(List.of(tenantStep(t), networkStep(n)), "ports",
                     "port", p), p));
         });
+        RouterRoutes.define(this);
     }
 
     // ---- reads -----------------------------------------------------------------------------------
 
-    private NetworkConfig config() {
+    NetworkConfig config() {
         return controller.tenants().config();
     }
 
@@ -298,11 +299,11 @@ public final class RestApi {
         return a;
     }
 
-    private Tenant tenant(String name) {
+    Tenant tenant(String name) {
         return tenantIn(config(), name);
     }
 
-    private static Tenant tenantIn(NetworkConfig c, String name) {
+    static Tenant tenantIn(NetworkConfig c, String name) {
         return c.tenants().stream().filter(t -> t.name().equals(name)).findFirst()
                 .orElseThrow(() -> ApiException.notFound("no tenant '" + name + "'"));
     }
@@ -414,7 +415,7 @@ public final class RestApi {
     // ---- writes ----------------------------------------------------------------------------------
 
     /** Run a write on the writer thread: one at a time, in arrival order. */
-    private CompletableFuture<Reply> write(Supplier<Reply> w) {
+    CompletableFuture<Reply> write(Supplier<Reply> w) {
         try {
             return CompletableFuture.supplyAsync(w, writer);
         } catch (RejectedExecutionException e) {
@@ -454,7 +455,7 @@ public final class RestApi {
         return Reply.ok(Views.reload(r));
     }
 
-    private static String name(JsonNode body) {
+    static String name(JsonNode body) {
         JsonNode n = body.get("name");
         if (n == null || !n.isTextual() || n.asText().isBlank()) {
             throw ApiException.invalid("name is required (text)", "name");
@@ -462,7 +463,7 @@ public final class RestApi {
         return n.asText().trim();
     }
 
-    private static ConfigEditor.Step tenantStep(String t) {
+    static ConfigEditor.Step tenantStep(String t) {
         return new ConfigEditor.Step("tenants", t, "tenant");
     }
 
@@ -470,7 +471,7 @@ public final class RestApi {
         return new ConfigEditor.Step("networks", n, "network");
     }
 
-    private Reply added(String kind, ConfigEditor.Edit edit, java.util.function.Function<NetworkConfig, JsonNode> view,
+    Reply added(String kind, ConfigEditor.Edit edit, java.util.function.Function<NetworkConfig, JsonNode> view,
                         Supplier<String> location) {
         ConfigEditor.Outcome o = editor().apply(edit);
         ObjectNode body = Views.F.objectNode();
@@ -479,7 +480,7 @@ public final class RestApi {
         return Reply.created(body, location.get());
     }
 
-    private Reply removed(ConfigEditor.Edit edit, String what) {
+    Reply removed(ConfigEditor.Edit edit, String what) {
         ConfigEditor.Outcome o = editor().apply(edit);
         ObjectNode body = Views.F.objectNode();
         body.put("removed", edit.kind() + " " + what);

@@ -161,6 +161,7 @@ final class Views {
         o.put("name", t.name());
         ArrayNode nets = o.putArray("networks");
         t.networks().forEach(n -> nets.add(network(n, where, cfg, false)));
+        o.set("routers", RouterViews.routers(t));
         return o;
     }
 
@@ -172,6 +173,7 @@ final class Views {
         o.put("name", n.name());
         o.put("segment", n.segment());
         n.subnet().ifPresent(s -> o.put("subnet", s.toString()));
+        RouterViews.into(o, n, cfg);
         ArrayNode ports = o.putArray("ports");
         n.ports().forEach(p -> ports.add(port(p, where, cfg, false)));
         return o;
