@@ -36,7 +36,7 @@ import java.util.concurrent.Callable;
  * hypervisors with VMs of two tenants (acme-web1 and globex-web1 have the same MAC and IP).
  * The console reads the flow statistics every second and keeps usage in one-second records.
  */
-final class ConsoleSite implements AutoCloseable {
+public final class ConsoleSite implements AutoCloseable {
     static final String YAML = """
             controller:
               apps: [isolation, tenant-networks, mobility]
@@ -67,14 +67,14 @@ final class ConsoleSite implements AutoCloseable {
             """;
     static final Map<String, String> PLACEMENT = Map.of("acme-web1", "hv1", "acme-web2", "hv2",
             "globex-web1", "hv2", "globex-web2", "hv3");
-    static final String TOKEN = "console-test-token-5b1f0c2e";
+    public static final String TOKEN = "console-test-token-5b1f0c2e";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     final NetworkConfig config;
     final Controller controller;
     final Console console;
-    final String base;
+    public final String base;
     final boolean tokenRequired;
     SimNetwork net;
 
@@ -94,7 +94,7 @@ final class ConsoleSite implements AutoCloseable {
     }
 
     /** Weft and its hypervisors, every VM located and every flow entry in place. */
-    static ConsoleSite started(boolean tokenRequired) throws Exception {
+    public static ConsoleSite started(boolean tokenRequired) throws Exception {
         ConsoleSite s = new ConsoleSite(tokenRequired);
         try {
             s.simulate();
@@ -132,7 +132,7 @@ final class ConsoleSite implements AutoCloseable {
     }
 
     /** {@code n} UDP frames of 100 bytes of payload from one VM to another; all must arrive. */
-    void send(String from, String to, int n) {
+    public void send(String from, String to, int n) {
         send(net, from, to, n);
     }
 
