@@ -64,6 +64,7 @@ final class Metrics implements AutoCloseable {
     private static final class SwitchCell {
         volatile SwitchTotals totals;
         volatile Reconciler.Stats flows;
+        volatile Reconciler.PassTimes passes;
     }
 
     /** The latest counters of a logical port or a tenant, read by its meters. */
@@ -141,6 +142,7 @@ final class Metrics implements AutoCloseable {
     private void syncSwitches() {
         NetworkConfig cfg = controller.tenants().config();
         Map<DatapathId, Reconciler.Stats> flows = controller.reconciler().stats();
+        Map<DatapathId, Reconciler.PassTimes> passes = controller.reconciler().passTimes();
         for (SwitchTotals t : controller.switchTotals()) {
             SwitchCell c = switches.get(t.dpid());
             if (c == null) {
@@ -169,9 +171,17 @@ final class Metrics implements AutoCloseable {
                         .tags(tags).description("entries found wrong (drift) and repaired").register(registry);
                 FunctionCounter.builder("weft.flows.rejected", cell, x -> x.flows == null ? 0 : x.flows.errors())
                         .tags(tags).description("flow-mods the switch refused").register(registry);
+                FunctionTimer.builder("weft.flows.pass", cell, x -> x.passes == null ? 0 : x.passes.count(),
+                                x -> x.passes == null ? 0 : x.passes.totalNanos(), TimeUnit.NANOSECONDS).tags(tags)
+                        .description("reconciler passes: the switch's delta handed over until its barrier reply")
+                        .register(registry);
+                Gauge.builder("weft.flows.pass.last", cell, x -> x.passes == null ? 0 : x.passes.lastNanos() / 1e9)
+                        .baseUnit("seconds").tags(tags).description("the last pass's time to the barrier reply")
+                        .register(registry);
             }
             c.totals = t;
             c.flows = flows.get(t.dpid());
+            c.passes = passes.get(t.dpid());
         }
     }
 

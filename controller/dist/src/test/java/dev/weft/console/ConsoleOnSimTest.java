@@ -70,8 +70,10 @@ class ConsoleOnSimTest {
             PortCounters web2 = m.counters("acme-web2").get(5, TimeUnit.SECONDS);
             long acmeTx = web1.txBytes() + web2.txBytes();
             assertEquals(40, web1.txPackets() + web2.txPackets());
-            ConsoleSite.await("acme's bytes in /metrics", () ->
-                    s.metric("weft_tenant_tx_bytes_total{tenant=\"acme\"}") == acmeTx);
+            // (A read after everything was sent: acme's and globex's counts both in.)
+            ConsoleSite.await("acme's bytes and globex's frames in /metrics", () ->
+                    s.metric("weft_tenant_tx_bytes_total{tenant=\"acme\"}") == acmeTx
+                            && s.metric("weft_tenant_tx_packets_total{tenant=\"globex\"}") == 5);
             assertEquals(web1.rxBytes(), s.metric("weft_port_rx_bytes_total{network=\"web\",port=\"acme-web1\","
                     + "tenant=\"acme\"}"));
             assertEquals(30, s.metric("weft_port_rx_packets_total{network=\"web\",port=\"acme-web1\",tenant=\"acme\"}"));
@@ -93,6 +95,8 @@ class ConsoleOnSimTest {
                 assertEquals(1, s.metric("weft_switch_handshake_seconds_count" + labels), hv);
                 assertTrue(s.metric("weft_switch_handshake_seconds_sum" + labels) > 0, hv);
                 assertTrue(s.metric("weft_flows_installed" + labels) > 0, hv);
+                assertTrue(s.metric("weft_flows_pass_seconds_count" + labels) >= 1, hv + ": a pass was timed");
+                assertTrue(s.metric("weft_flows_pass_seconds_sum" + labels) > 0, hv);
             }
             assertTrue(s.metric("weft_app_events_total{app=\"isolation\"}") > 0);
             assertTrue(s.metric("jvm_threads_live_threads") > 0);
@@ -109,8 +113,11 @@ class ConsoleOnSimTest {
             var all = m.allCounters().get(5, TimeUnit.SECONDS);
             long acme = all.get("acme-web1").txBytes() + all.get("acme-web2").txBytes();
             String range = "from=" + start.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "&to=now";
-            ConsoleSite.await("acme's usage", () -> s.json("/api/v1/usage?" + range).path("tenants").path("acme")
-                    .path("total").path("tx-bytes").asLong() == acme);
+            ConsoleSite.await("acme's and globex's usage", () -> {
+                JsonNode t = s.json("/api/v1/usage?" + range).path("tenants");
+                return t.path("acme").path("total").path("tx-bytes").asLong() == acme
+                        && t.path("globex").path("total").path("tx-packets").asLong() == 7;
+            });
             JsonNode u = s.json("/api/v1/usage?" + range);
             assertEquals(1, u.path("resolution-seconds").asInt());
             assertEquals(20, u.path("tenants").path("acme").path("ports").path("acme-web2").path("tx-packets").asLong());
