@@ -207,7 +207,8 @@ final class TenantDemo {
         if (peer != null) {
             SimHost a = sim.host(peer);
             SimHost b = sim.host(vm);
-            Delivery d = sim.trace(peer, Frames.icmpEcho(8, b.mac(), a.mac(), a.ip(), b.ip(), 1, 1, new byte[16]));
+            Delivery d = sim.trace(peer, Frames.from(a.mac(), a.ip()).to(b.mac(), b.ip())
+                    .echoRequest(1, 1, new byte[16]));
             boolean reached = d.reachedExactly(vm) && d.switchesVisited().contains(to);
             ok &= reached;
             out.printf("  %s (%s) -> %s: %s%n", peer, placement.get(peer), vm,
@@ -276,8 +277,8 @@ final class TenantDemo {
                     if (a == b) {
                         cell = "-";
                     } else {
-                        Delivery d = sim.trace(a.name(), Frames.icmpEcho(8, b.mac(), a.mac(), a.ip(), b.ip(), 1, 1,
-                                new byte[16]));
+                        Delivery d = sim.trace(a.name(), Frames.from(a.mac(), a.ip()).to(b.mac(), b.ip())
+                                .echoRequest(1, 1, new byte[16]));
                         boolean reached = d.receivers().contains(b.name());
                         boolean same = sameNetwork(net, a.name(), b.name());
                         exact &= reached == same;

@@ -53,7 +53,7 @@ class LearningSwitchOnSimTest {
             List<SimHost> hosts = List.copyOf(net.hosts());
             SimHost a = hosts.get(0);
             SimHost b = hosts.get(hosts.size() - 1);
-            byte[] frame = Frames.ethernet(b.mac(), a.mac(), 0x0800, new byte[46]);
+            byte[] frame = Frames.from(a.mac()).to(b.mac()).ethernet(0x0800, new byte[46]);
             Delivery d = net.trace(a.name(), frame);
             assertTrue(d.reachedExactly(b.name()), d::toString);
             assertEquals(0, d.packetIns(), "learned: no controller round trip");

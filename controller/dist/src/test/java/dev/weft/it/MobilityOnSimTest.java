@@ -70,7 +70,7 @@ class MobilityOnSimTest {
         byte[] payload = new byte[64];
         payload[0] = (byte) (seq >> 8);
         payload[1] = (byte) seq;
-        return Frames.udp(to.mac(), from.mac(), from.ip(), to.ip(), 4000, 5000, payload);
+        return Frames.from(from.mac(), from.ip()).to(to.mac(), to.ip()).udp(4000, 5000, payload);
     }
 
     static boolean reaches(MobilityFabric f, String from, String to) {
@@ -200,7 +200,7 @@ class MobilityOnSimTest {
                 assertTrue(f.net.trace("vm-a", udp(a, b, i)).reachedExactly("vm-b"));
             }
             // vm-a sends as someone else once: dropped by port security, counted as such.
-            f.net.trace("vm-a", Frames.udp(b.mac(), b.mac(), a.ip(), b.ip(), 1, 2, new byte[8]));
+            f.net.trace("vm-a", Frames.from(b.mac(), a.ip()).to(b.mac(), b.ip()).udp(1, 2, new byte[8]));
             PortCounters atHv1 = f.mobility.counters("vm-a").get(5, TimeUnit.SECONDS);
             assertEquals(new PortCounters(3, 3L * frame, 1, 7, 7L * frame), atHv1);
             // vm-b's twin in red (same MAC, same hypervisor) counts nothing of it.
@@ -216,11 +216,18 @@ class MobilityOnSimTest {
                 assertTrue(f.net.trace("vm-a", udp(a, b, i)).reachedExactly("vm-b"));
             }
             // Port security moved with it: sending as someone else is dropped at hv2 too.
-            Delivery spoofed = f.net.trace("vm-a", Frames.udp(b.mac(), b.mac(), a.ip(), b.ip(), 1, 2, new byte[8]));
+            Delivery spoofed = f.net.trace("vm-a", Frames.from(b.mac(), a.ip()).to(b.mac(), b.ip())
+                    .udp(1, 2, new byte[8]));
             assertTrue(spoofed.receivers().isEmpty(), spoofed.toString());
             PortCounters after = f.mobility.counters("vm-a").get(5, TimeUnit.SECONDS);
             System.out.printf("[sim] vm-a counters on hv1 %s; after moving to hv2 and more traffic: %s%n", atHv1, after);
             assertEquals(new PortCounters(5, 5L * frame, 2, 12, 12L * frame), after);
+            // Every port at once (two reads per switch) says the same as each port read alone.
+            Map<String, PortCounters> all = f.mobility.allCounters().get(5, TimeUnit.SECONDS);
+            assertEquals(after, all.get("vm-a"));
+            for (String p : List.of("vm-b", "r-1", "r-2")) {
+                assertEquals(f.mobility.counters(p).get(5, TimeUnit.SECONDS), all.get(p), p);
+            }
         }
     }
 
@@ -347,7 +354,7 @@ class MobilityOnSimTest {
             assertTrue(reaches(f, "vm-b", "vm-m"));
             // Another VM claiming vm-m's MAC is dropped by port security before anyone sees it.
             PortLocation at = f.location("vm-m").orElseThrow();
-            Delivery spoof = f.net.trace("vm-b", Frames.gratuitousArp(m.mac(), m.ip()));
+            Delivery spoof = f.net.trace("vm-b", Frames.from(m.mac(), m.ip()).gratuitousArp());
             assertEquals(0, spoof.packetIns());
             assertEquals(Optional.of(at), f.location("vm-m"));
 

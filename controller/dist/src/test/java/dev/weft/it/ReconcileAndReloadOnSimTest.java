@@ -37,7 +37,7 @@ class ReconcileAndReloadOnSimTest {
     private static boolean reaches(TenantFabric f, String from, String to) {
         SimHost a = f.vm(from);
         SimHost b = f.vm(to);
-        return f.net.trace(from, Frames.icmpEcho(8, b.mac(), a.mac(), a.ip(), b.ip(), 1, 1, new byte[8]))
+        return f.net.trace(from, Frames.from(a.mac(), a.ip()).to(b.mac(), b.ip()).echoRequest(1, 1, new byte[8]))
                 .reachedExactly(to);
     }
 

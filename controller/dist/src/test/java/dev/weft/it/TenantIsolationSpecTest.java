@@ -64,7 +64,7 @@ class TenantIsolationSpecTest {
     }
 
     static byte[] ping(SimHost from, MacAddress dstMac, IPv4Address dstIp) {
-        return Frames.icmpEcho(8, dstMac, from.mac(), from.ip(), dstIp, 7, 1, new byte[32]);
+        return Frames.from(from.mac(), from.ip()).to(dstMac, dstIp).echoRequest(7, 1, new byte[32]);
     }
 
     @Test
@@ -119,9 +119,11 @@ class TenantIsolationSpecTest {
         SimHost a = fabric.vm("acme-web1");
         SimHost b = fabric.vm("acme-web2");
         MacAddress stolen = fabric.vm("acme-web3").mac();
-        Delivery d = fabric.net.trace("acme-web1", Frames.icmpEcho(8, b.mac(), stolen, a.ip(), b.ip(), 1, 1, new byte[8]));
+        Delivery d = fabric.net.trace("acme-web1", Frames.from(stolen, a.ip()).to(b.mac(), b.ip())
+                .echoRequest(1, 1, new byte[8]));
         assertTrue(d.receivers().isEmpty(), d.toString());
-        Delivery bcast = fabric.net.trace("acme-web1", Frames.ethernet(MacAddress.BROADCAST, stolen, 0x0800, new byte[46]));
+        Delivery bcast = fabric.net.trace("acme-web1", Frames.from(stolen).to(MacAddress.BROADCAST)
+                .ethernet(0x0800, new byte[46]));
         assertTrue(bcast.receivers().isEmpty(), bcast.toString());
     }
 
@@ -129,8 +131,8 @@ class TenantIsolationSpecTest {
     void spoofedSourceIpReachesNobody() {
         SimHost a = fabric.vm("acme-web1");
         SimHost b = fabric.vm("acme-web2");
-        Delivery d = fabric.net.trace("acme-web1", Frames.icmpEcho(8, b.mac(), a.mac(),
-                IPv4Address.of("10.0.1.13"), b.ip(), 1, 1, new byte[8]));
+        Delivery d = fabric.net.trace("acme-web1", Frames.from(a.mac(), IPv4Address.of("10.0.1.13"))
+                .to(b.mac(), b.ip()).echoRequest(1, 1, new byte[8]));
         assertTrue(d.receivers().isEmpty(), d.toString());
     }
 
@@ -138,11 +140,12 @@ class TenantIsolationSpecTest {
     void arpClaimingAnotherVmsAddressReachesNobody() {
         SimHost a = fabric.vm("acme-web1");
         // A gratuitous ARP saying "10.0.1.13 (acme-web3's) is at my MAC": ARP spoofing.
-        Delivery garp = fabric.net.trace("acme-web1", Frames.gratuitousArp(a.mac(), IPv4Address.of("10.0.1.13")));
+        Delivery garp = fabric.net.trace("acme-web1", Frames.from(a.mac(), IPv4Address.of("10.0.1.13"))
+                .gratuitousArp());
         assertTrue(garp.receivers().isEmpty(), garp.toString());
         // An ARP request whose sender hardware address is someone else's.
-        Delivery req = fabric.net.trace("acme-web1", Frames.ethernet(MacAddress.BROADCAST, a.mac(), 0x0806,
-                arpBody(1, fabric.vm("acme-web2").mac(), a.ip(), IPv4Address.of("10.0.1.99"))));
+        Delivery req = fabric.net.trace("acme-web1", Frames.from(a.mac()).arp(Frames.ARP_REQUEST,
+                fabric.vm("acme-web2").mac(), a.ip(), MacAddress.NONE, IPv4Address.of("10.0.1.99")));
         assertTrue(req.receivers().isEmpty(), req.toString());
     }
 
@@ -150,9 +153,10 @@ class TenantIsolationSpecTest {
     void vlanTaggedFrameFromAVmReachesNobody() {
         SimHost a = fabric.vm("acme-web1");
         SimHost b = fabric.vm("acme-web2");
-        byte[] untagged = ping(a, b.mac(), b.ip());
-        assertTrue(fabric.net.trace("acme-web1", untagged).reachedExactly("acme-web2"), "control: untagged works");
-        Delivery d = fabric.net.trace("acme-web1", tagged(untagged, 5001));
+        var frame = Frames.from(a.mac(), a.ip()).to(b.mac(), b.ip());
+        assertTrue(fabric.net.trace("acme-web1", frame.echoRequest(7, 1)).reachedExactly("acme-web2"),
+                "control: untagged works");
+        Delivery d = fabric.net.trace("acme-web1", frame.vlan(101).echoRequest(7, 1));
         assertTrue(d.receivers().isEmpty(), d.toString());
     }
 
@@ -160,7 +164,7 @@ class TenantIsolationSpecTest {
     void broadcastStaysInItsNetworkAndReachesEachPortOnce() {
         for (String from : List.of("acme-web1", "globex-web2", "initech-a", "acme-db1")) {
             SimHost a = fabric.vm(from);
-            Delivery d = fabric.net.trace(from, Frames.arpRequest(a.mac(), a.ip(), IPv4Address.of("10.9.9.9")));
+            Delivery d = fabric.net.trace(from, Frames.from(a.mac(), a.ip()).arpRequest(IPv4Address.of("10.9.9.9")));
             assertEquals(sameNetwork(from), d.receivers(), from + ": " + d);
             d.receivers().forEach(h -> assertEquals(1, d.copiesAt(h), from + " -> " + h + " copies: " + d.copies()));
             assertFalse(d.stormDetected());
@@ -171,7 +175,8 @@ class TenantIsolationSpecTest {
     @Test
     void arpForAKnownAddressIsAnsweredByTheAskersHypervisor() {
         SimHost a = fabric.vm("acme-web1");
-        Delivery d = fabric.net.trace("acme-web1", Frames.arpRequest(a.mac(), a.ip(), IPv4Address.of("10.0.1.13")));
+        Delivery d = fabric.net.trace("acme-web1", Frames.from(a.mac(), a.ip())
+                .arpRequest(IPv4Address.of("10.0.1.13")));
         assertEquals(Set.of("acme-web1"), d.receivers(), "only the asker gets anything: " + d);
         var reply = Frames.parseArp(d.receivedBy("acme-web1", dev.weft.sim.net.FrameOrigin.INJECTED).get(0));
         assertEquals(2, reply.op());
@@ -182,7 +187,8 @@ class TenantIsolationSpecTest {
         assertEquals(0, d.packetIns());
         // The twin in the other tenant asks for the same address and gets its own tenant's answer.
         SimHost g = fabric.vm("globex-web1");
-        Delivery gd = fabric.net.trace("globex-web1", Frames.arpRequest(g.mac(), g.ip(), IPv4Address.of("10.0.1.12")));
+        Delivery gd = fabric.net.trace("globex-web1", Frames.from(g.mac(), g.ip())
+                .arpRequest(IPv4Address.of("10.0.1.12")));
         var greply = Frames.parseArp(gd.receivedBy("globex-web1", dev.weft.sim.net.FrameOrigin.INJECTED).get(0));
         assertEquals(fabric.vm("globex-web2").mac(), greply.sha());
         assertEquals(Set.of("globex-web1"), gd.receivers());
@@ -224,24 +230,5 @@ class TenantIsolationSpecTest {
         assertTrue(wrong.isEmpty(), String.join("\n", wrong) + "\n" + r.summary());
         assertEquals(10, expected, "acme/web 3 x 2, globex/web 2, initech 2; acme-db1 alone");
         assertEquals(expected, r.received(), r.summary());
-    }
-
-    static byte[] arpBody(int op, MacAddress sha, IPv4Address spa, IPv4Address tpa) {
-        byte[] arp = Frames.arpRequest(sha, spa, tpa);
-        byte[] body = new byte[28];
-        System.arraycopy(arp, 14, body, 0, 28);
-        body[7] = (byte) op;
-        return body;
-    }
-
-    static byte[] tagged(byte[] frame, int vlan) {
-        byte[] t = new byte[frame.length + 4];
-        System.arraycopy(frame, 0, t, 0, 12);
-        t[12] = (byte) 0x81;
-        t[13] = 0;
-        t[14] = (byte) (vlan >> 8 & 0x0f);
-        t[15] = (byte) vlan;
-        System.arraycopy(frame, 12, t, 16, frame.length - 12);
-        return t;
     }
 }

@@ -30,7 +30,7 @@ class RestWriteTest {
     private static boolean reaches(RestFabric f, String from, String to) {
         SimHost a = f.net.host(from);
         SimHost b = f.net.host(to);
-        return f.net.trace(from, Frames.icmpEcho(8, b.mac(), a.mac(), a.ip(), b.ip(), 1, 1, new byte[8]))
+        return f.net.trace(from, Frames.from(a.mac(), a.ip()).to(b.mac(), b.ip()).echoRequest(1, 1, new byte[8]))
                 .reachedExactly(to);
     }
 

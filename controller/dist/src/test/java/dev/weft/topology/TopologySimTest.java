@@ -218,7 +218,7 @@ class TopologySimTest {
     private static byte[] echo(SimFixture f, String a, String b, int seq) {
         SimHost x = f.net.host(a);
         SimHost y = f.net.host(b);
-        return dev.weft.fakes.Frames.icmpEcho(x.mac(), x.ip(), y.mac(), y.ip(), seq);
+        return dev.weft.sim.packet.Frames.from(x.mac(), x.ip()).to(y.mac(), y.ip()).echoRequest(1, seq);
     }
 
     /** "switch port" of every forwarding entry (any switch) whose destination is {@code mac}. */

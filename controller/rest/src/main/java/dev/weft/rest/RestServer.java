@@ -46,20 +46,36 @@ public final class RestServer implements AutoCloseable {
      * with a sentence when the address cannot be bound.
      */
     public RestServer(RestSettings settings, List<Route> routes, ExecutorService writer) {
+        this(settings, routes, writer, RequestObserver.NONE);
+    }
+
+    /** The same, telling {@code observer} of every answer. */
+    public RestServer(RestSettings settings, List<Route> routes, ExecutorService writer, RequestObserver observer) {
         this.routes = List.copyOf(routes);
         this.writer = writer;
         this.group = new NioEventLoopGroup(1, new DefaultThreadFactory("weft-http", true));
         ObjectMapper json = mapper();
+        io.netty.handler.ssl.SslContext tls;
+        try {
+            tls = settings.tls().map(dev.weft.core.tls.PemTls::serverContext).orElse(null);
+        } catch (IllegalArgumentException e) {
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            writer.shutdownNow();
+            throw new IllegalStateException("the REST API cannot serve HTTPS: " + e.getMessage(), e);
+        }
         try {
             ServerBootstrap b = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            if (tls != null) {
+                                ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
+                            }
                             ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, 120))
                                     .addLast("http", new HttpServerCodec())
                                     .addLast("aggregate", new HttpObjectAggregator(MAX_BODY))
-                                    .addLast("api", new RestHandler(RestServer.this.routes, settings, json));
+                                    .addLast("api", new RestHandler(RestServer.this.routes, settings, json, observer));
                         }
                     });
             this.channel = b.bind(settings.listen()).syncUninterruptibly().channel();
@@ -71,7 +87,7 @@ public final class RestServer implements AutoCloseable {
                     + ": " + e.getMessage() + " (rest: listen, or --rest ADDR|off)", e);
         }
         this.address = (InetSocketAddress) channel.localAddress();
-        log.info("REST API on http://{}/api/v1 ({})", RestSettings.text(address),
+        log.info("REST API on {}://{}/api/v1 ({})", tls != null ? "https" : "http", RestSettings.text(address),
                 settings.tokenRequired() ? "bearer token required" : "no token: loopback only");
     }
 

@@ -22,12 +22,19 @@ import java.util.Optional;
  * without one refuses to exist (the constructor throws). {@code requireToken} asks for the token
  * on loopback too. The token comes from a file or an environment variable, never from a default.
  */
-public record RestSettings(InetSocketAddress listen, Optional<ApiToken> token, boolean requireToken) {
+public record RestSettings(InetSocketAddress listen, Optional<ApiToken> token, boolean requireToken,
+                           Optional<dev.weft.core.tls.PemTls> tls) {
     public static final int DEFAULT_PORT = 8080;
     public static final InetSocketAddress DEFAULT_LISTEN = new InetSocketAddress(InetAddress.getLoopbackAddress(),
             DEFAULT_PORT);
 
+    /** Plain HTTP. */
+    public RestSettings(InetSocketAddress listen, Optional<ApiToken> token, boolean requireToken) {
+        this(listen, token, requireToken, Optional.empty());
+    }
+
     public RestSettings {
+        Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(listen, "listen");
         Objects.requireNonNull(token, "token");
         if (token.isEmpty() && needsToken(listen, requireToken)) {
@@ -87,7 +94,15 @@ public record RestSettings(InetSocketAddress listen, Optional<ApiToken> token, b
                 token = Optional.of(ApiToken.of(v.trim()));
             }
             boolean require = c.requireToken() != null ? c.requireToken() : b.requireToken();
-            return Optional.of(new RestSettings(listen, token, require));
+            Optional<dev.weft.core.tls.PemTls> tls = b.tls();
+            if ((c.privateKey() == null) != (c.certificate() == null)) {
+                throw new IllegalArgumentException("HTTPS needs both private-key and certificate");
+            }
+            if (c.privateKey() != null) {
+                tls = Optional.of(new dev.weft.core.tls.PemTls(Path.of(c.privateKey()), Path.of(c.certificate()),
+                        Optional.empty()));
+            }
+            return Optional.of(new RestSettings(listen, token, require, tls));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(source, "rest: " + e.getMessage());
         }

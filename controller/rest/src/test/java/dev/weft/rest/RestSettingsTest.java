@@ -83,8 +83,8 @@ class RestSettingsTest {
                   listen: 127.0.0.1:9000
                   tokn-file: /etc/weft/token
                 """, "weft.yaml"));
-        assertTrue(e.getMessage().startsWith("weft.yaml:3:3: unknown key 'tokn-file' in rest; known keys: enabled, "
-                + "listen, require-token, token-env, token-file"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("weft.yaml:3:3: unknown key 'tokn-file' in rest; known keys: certificate, "
+                + "enabled, listen, private-key, require-token, token-env, token-file"), e.getMessage());
         var cfg = ConfigLoader.parse("rest:\n  enabled: false\n", "weft.yaml");
         assertTrue(RestSettings.with(Optional.of(RestSettings.defaults()), cfg.rest(), cfg.source(), Map.of()).isEmpty());
         var moved = ConfigLoader.parse("rest:\n  listen: 9000\n", "weft.yaml");

@@ -3,7 +3,7 @@ package com.example.weft;
 import dev.weft.api.Disposition;
 import dev.weft.testing.AppHarness;
 import dev.weft.fakes.FakeSwitch;
-import dev.weft.fakes.Frames;
+import dev.weft.sim.packet.Frames;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.projectfloodlight.openflow.protocol.OFFlowAdd;
@@ -52,8 +52,8 @@ class MacBlocklistTest {
         h.start(new MacBlocklist());
         FakeSwitch sw = h.connect(FakeSwitch.withPorts(1, OFVersion.OF_10, 2));
         IPv4Address ip = IPv4Address.of("10.0.0.9");
-        assertEquals(Disposition.STOP, h.packetIn(sw, 1, Frames.arpRequest(BAD, ip, ip)));
-        assertEquals(Disposition.CONTINUE, h.packetIn(sw, 1, Frames.arpRequest(GOOD, ip, ip)));
+        assertEquals(Disposition.STOP, h.packetIn(sw, 1, Frames.from(BAD, ip).arpRequest(ip)));
+        assertEquals(Disposition.CONTINUE, h.packetIn(sw, 1, Frames.from(GOOD, ip).arpRequest(ip)));
     }
 
     @Test

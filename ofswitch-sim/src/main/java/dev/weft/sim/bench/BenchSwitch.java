@@ -300,8 +300,7 @@ final class BenchSwitch extends ByteToMessageDecoder {
         if (reaction.featuresReplied()) {
             if (learnDestination) {
                 // cbench's LEARN_DSTMAC step: announce the probes' destination on port 2.
-                byte[] arp = EthernetFrames.gratuitousArp(
-                        BenchAddresses.destinationMac(dpid), BenchAddresses.destinationIp(dpid));
+                byte[] arp = PacketInTemplate.destinationAnnouncement(dpid);
                 write(ctx, PacketInTemplate.packetIn(factory, BenchAddresses.DESTINATION_PORT,
                         OFBufferId.NO_BUFFER, arp).createBuilder().setXid(nextXid()).build());
             }

@@ -1,5 +1,6 @@
 package dev.weft.sim.bench;
 
+import dev.weft.sim.packet.Frames;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.projectfloodlight.openflow.protocol.OFFactory;
@@ -8,6 +9,8 @@ import org.projectfloodlight.openflow.protocol.OFPacketInReason;
 import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.projectfloodlight.openflow.protocol.match.MatchField;
 import org.projectfloodlight.openflow.types.DatapathId;
+import org.projectfloodlight.openflow.types.IPv4Address;
+import org.projectfloodlight.openflow.types.MacAddress;
 import org.projectfloodlight.openflow.types.OFBufferId;
 import org.projectfloodlight.openflow.types.OFPort;
 import org.projectfloodlight.openflow.types.TableId;
@@ -22,8 +25,16 @@ final class PacketInTemplate {
     /** cbench cycles buffer ids through 0..NUM_BUFFER_IDS-1 (oflops {@code cbench/fakeswitch.h}). */
     static final int BUFFER_IDS = 100_000;
 
+    /** Every frame the bench sends is this long, as cbench's. */
+    static final int FRAME_LENGTH = 64;
+
     private static final int BUFFER_ID_OFFSET = 8; // first body field in every version
     private static final int MAC_LENGTH = 6;
+    private static final int UDP_PAYLOAD_OFFSET = 14 + 20 + 8;
+    private static final IPv4Address PROBE_SOURCE_IP = IPv4Address.of(192, 168, 0, 40);
+    private static final IPv4Address PROBE_DESTINATION_IP = IPv4Address.of(192, 168, 1, 40);
+    private static final int PROBE_SOURCE_PORT = 1024;
+    private static final int PROBE_DESTINATION_PORT = 2048;
 
     private final byte[] bytes;
     private final int sourceMacIndexOffset;
@@ -34,12 +45,27 @@ final class PacketInTemplate {
     }
 
     static PacketInTemplate probe(OFFactory factory, DatapathId dpid) {
-        byte[] frame = EthernetFrames.probe(
-                BenchAddresses.destinationMac(dpid), BenchAddresses.sourceMac(dpid, 0));
+        byte[] frame = probeFrame(BenchAddresses.destinationMac(dpid), BenchAddresses.sourceMac(dpid, 0));
         byte[] encoded = encode(packetIn(factory, BenchAddresses.PROBE_IN_PORT, OFBufferId.of(0), frame));
         int dataOffset = encoded.length - frame.length;
         int macIndexOffset = dataOffset + MAC_LENGTH + BenchAddresses.SOURCE_MAC_INDEX_OFFSET;
         return new PacketInTemplate(encoded, macIndexOffset);
+    }
+
+    /** A unicast IPv4/UDP frame from {@code source} to {@code destination}, 64 bytes like cbench's. */
+    static byte[] probeFrame(MacAddress destination, MacAddress source) {
+        return Frames.from(source, PROBE_SOURCE_IP).to(destination, PROBE_DESTINATION_IP).minLength(FRAME_LENGTH)
+                .udp(PROBE_SOURCE_PORT, PROBE_DESTINATION_PORT, new byte[FRAME_LENGTH - UDP_PAYLOAD_OFFSET]);
+    }
+
+    /**
+     * cbench's LEARN_DSTMAC announcement of the probes' destination: a broadcast gratuitous ARP
+     * (reply form), 64 bytes.
+     */
+    static byte[] destinationAnnouncement(DatapathId dpid) {
+        MacAddress mac = BenchAddresses.destinationMac(dpid);
+        IPv4Address ip = BenchAddresses.destinationIp(dpid);
+        return Frames.from(mac, ip).minLength(FRAME_LENGTH).arp(Frames.ARP_REPLY, mac, ip, mac, ip);
     }
 
     /** A one-off packet-in (not a probe), e.g. the gratuitous ARP that teaches the destination. */

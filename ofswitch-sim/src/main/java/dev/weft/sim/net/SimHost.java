@@ -120,8 +120,8 @@ public final class SimHost {
         }
         Frames.IcmpEcho echo = Frames.parseIcmpEcho(frame);
         if (echo != null && echo.request() && echo.dst().equals(ip)) {
-            wire.send(this, Frames.icmpEcho(Frames.ICMP_ECHO_REPLY, Frames.ethSrc(frame), mac, ip, echo.src(),
-                    echo.id(), echo.seq(), echo.payload()), replyTrace);
+            wire.send(this, Frames.from(mac, ip).to(Frames.ethSrc(frame), echo.src())
+                    .echoReply(echo.id(), echo.seq(), echo.payload()), replyTrace);
         }
     }
 
@@ -139,7 +139,7 @@ public final class SimHost {
         if (forMe) {
             arp.put(a.spa(), a.sha());
             if (a.op() == Frames.ARP_REQUEST) {
-                wire.send(this, Frames.arpReply(mac, ip, a.sha(), a.spa()), replyTrace);
+                wire.send(this, Frames.from(mac, ip).to(a.sha(), a.spa()).arpReply(), replyTrace);
             }
         }
     }

@@ -363,13 +363,13 @@ public final class SimNetwork implements AutoCloseable {
     /** The host sends a gratuitous ARP (as after a VM migration), traced. */
     public Delivery gratuitousArp(String host) {
         SimHost h = host(host);
-        return trace(host, Frames.gratuitousArp(h.mac(), h.ip()));
+        return trace(host, Frames.from(h.mac(), h.ip()).gratuitousArp());
     }
 
     /** The host sends a RARP announcement (what QEMU sends after a live migration), traced. */
     public Delivery rarp(String host) {
         SimHost h = host(host);
-        return trace(host, Frames.rarpAnnounce(h.mac()));
+        return trace(host, Frames.from(h.mac()).rarpAnnounce());
     }
 
     /**
@@ -389,7 +389,7 @@ public final class SimNetwork implements AutoCloseable {
         int packetIns = 0;
         MacAddress known = loop.call(() -> a.arpEntry(b.ip()));
         if (known == null) {
-            Delivery arp = trace(from, Frames.arpRequest(a.mac(), a.ip(), b.ip()), timeout);
+            Delivery arp = trace(from, Frames.from(a.mac(), a.ip()).arpRequest(b.ip()), timeout);
             packetIns += arp.packetIns();
             known = loop.call(() -> a.arpEntry(b.ip()));
             if (known == null) {
@@ -400,8 +400,8 @@ public final class SimNetwork implements AutoCloseable {
         synchronized (traceLock) {
             id = ++pingId & 0xffff;
         }
-        Delivery echo = trace(from, Frames.icmpEcho(Frames.ICMP_ECHO_REQUEST, known, a.mac(), a.ip(), b.ip(), id, 1,
-                new byte[32]), timeout);
+        Delivery echo = trace(from, Frames.from(a.mac(), a.ip()).to(known, b.ip())
+                .echoRequest(id, 1, new byte[32]), timeout);
         packetIns += echo.packetIns();
         Set<String> answered = new TreeSet<>();
         for (Delivery.Reception r : echo.receptions()) {

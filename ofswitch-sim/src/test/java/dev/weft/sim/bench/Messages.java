@@ -1,8 +1,9 @@
 package dev.weft.sim.bench;
 
+import dev.weft.sim.packet.FrameBuilder;
+import dev.weft.sim.packet.Frames;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import java.nio.ByteBuffer;
 import java.util.List;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFFlowMod;
@@ -65,18 +66,14 @@ final class Messages {
 
     /** An LLDP frame as topology discovery sends it, optionally VLAN-tagged. */
     static byte[] lldpFrame(boolean vlanTagged) {
-        ByteBuffer frame = ByteBuffer.allocate(64);
-        frame.put(MacAddress.of("01:80:c2:00:00:0e").getBytes()).put(MacAddress.of("02:00:00:00:00:01").getBytes());
-        if (vlanTagged) {
-            frame.putShort((short) 0x8100).putShort((short) 42);
-        }
-        frame.putShort((short) 0x88cc);
-        frame.put(new byte[] {0x02, 0x07, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01}); // chassis id TLV
-        return frame.array();
+        FrameBuilder frame = Frames.from(MacAddress.of("02:00:00:00:00:01")).to(MacAddress.of("01:80:c2:00:00:0e"))
+                .minLength(64);
+        return (vlanTagged ? frame.vlan(42) : frame).ethernet(0x88cc,
+                new byte[] {0x02, 0x07, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01}); // chassis id TLV
     }
 
     static byte[] ipv4Frame() {
-        return EthernetFrames.probe(MacAddress.of("00:00:00:00:00:02"), MacAddress.of("00:00:00:00:00:01"));
+        return PacketInTemplate.probeFrame(MacAddress.of("00:00:00:00:00:02"), MacAddress.of("00:00:00:00:00:01"));
     }
 
     static ByteBuf encode(OFMessage... messages) {

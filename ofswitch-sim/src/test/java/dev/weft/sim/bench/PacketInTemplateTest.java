@@ -40,7 +40,7 @@ class PacketInTemplateTest {
         assertEquals(0x01020304, packetIn.getXid());
         assertEquals(OFBufferId.of(99_999), packetIn.getBufferId());
         assertEquals(OFPacketInReason.NO_MATCH, packetIn.getReason());
-        assertEquals(EthernetFrames.FRAME_LENGTH, packetIn.getTotalLen());
+        assertEquals(PacketInTemplate.FRAME_LENGTH, packetIn.getTotalLen());
         OFPort inPort = version == OFVersion.OF_10 ? packetIn.getInPort() : packetIn.getMatch().get(MatchField.IN_PORT);
         assertEquals(OFPort.of(1), inPort);
         byte[] frame = packetIn.getData();
@@ -78,8 +78,8 @@ class PacketInTemplateTest {
 
     @Test
     void probeFrameHasAValidIpv4Checksum() {
-        byte[] frame = EthernetFrames.probe(MacAddress.of(1), MacAddress.of(2));
-        assertEquals(EthernetFrames.FRAME_LENGTH, frame.length);
+        byte[] frame = PacketInTemplate.probeFrame(MacAddress.of(1), MacAddress.of(2));
+        assertEquals(PacketInTemplate.FRAME_LENGTH, frame.length);
         int sum = 0;
         for (int i = 14; i < 34; i += 2) {
             sum += ((frame[i] & 0xFF) << 8) | (frame[i + 1] & 0xFF);
@@ -93,7 +93,7 @@ class PacketInTemplateTest {
     @Test
     void gratuitousArpAnnouncesTheDestination() {
         MacAddress mac = BenchAddresses.destinationMac(DPID);
-        byte[] frame = EthernetFrames.gratuitousArp(mac, BenchAddresses.destinationIp(DPID));
+        byte[] frame = PacketInTemplate.destinationAnnouncement(DPID);
         assertArrayEquals(MacAddress.BROADCAST.getBytes(), java.util.Arrays.copyOfRange(frame, 0, 6));
         assertArrayEquals(mac.getBytes(), java.util.Arrays.copyOfRange(frame, 6, 12));
         assertEquals(0x0806, ((frame[12] & 0xFF) << 8) | (frame[13] & 0xFF));

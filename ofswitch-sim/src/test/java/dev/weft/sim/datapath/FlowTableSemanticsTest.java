@@ -6,11 +6,11 @@ import static dev.weft.sim.datapath.Of.MAC3;
 import static dev.weft.sim.datapath.Of.add;
 import static dev.weft.sim.datapath.Of.apply;
 import static dev.weft.sim.datapath.Of.out;
-import static dev.weft.sim.datapath.Of.udp;
 import static dev.weft.sim.datapath.Of.udp12;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.weft.sim.packet.Frames;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -44,7 +44,7 @@ class FlowTableSemanticsTest {
     void higherPriorityWinsAndTheRestFallsThrough() {
         h.send(add(f, 0, 10, f.buildMatch().build(), apply(f, out(f, 2))).build(),
                 add(f, 0, 20, ethDst(MAC3), apply(f, out(f, 3))).build());
-        h.inject(1, udp(MAC1, MAC3, Of.IP1, Of.IP2));
+        h.inject(1, Frames.from(MAC1, Of.IP1).to(MAC3, Of.IP2).udp(1000, 2000, new byte[] {1, 2, 3, 4}));
         h.inject(1, udp12());
         assertEquals(List.of(3, 2), h.takeSentPorts());
         h.assertNoMessages();
@@ -57,9 +57,12 @@ class FlowTableSemanticsTest {
         Match multicast = f.buildMatch().setMasked(MatchField.ETH_DST, MacAddress.of("01:00:00:00:00:00"),
                 MacAddress.of("01:00:00:00:00:00")).build();
         h.send(add(f, 0, 10, subnet, apply(f, out(f, 2))).build(), add(f, 0, 10, multicast, apply(f, out(f, 3))).build());
-        h.inject(1, udp(MAC1, MAC2, Of.IP1, IPv4Address.of("10.0.1.77")));
-        h.inject(1, udp(MAC1, MAC2, Of.IP1, IPv4Address.of("10.0.2.77")));
-        h.inject(1, udp(MAC1, MacAddress.of("01:00:5e:00:00:01"), Of.IP1, IPv4Address.of("10.0.2.77")));
+        h.inject(1, Frames.from(MAC1, Of.IP1).to(MAC2, IPv4Address.of("10.0.1.77"))
+                .udp(1000, 2000, new byte[] {1, 2, 3, 4}));
+        h.inject(1, Frames.from(MAC1, Of.IP1).to(MAC2, IPv4Address.of("10.0.2.77"))
+                .udp(1000, 2000, new byte[] {1, 2, 3, 4}));
+        h.inject(1, Frames.from(MAC1, Of.IP1).to(MacAddress.of("01:00:5e:00:00:01"), IPv4Address.of("10.0.2.77"))
+                .udp(1000, 2000, new byte[] {1, 2, 3, 4}));
         assertEquals(List.of(2, 3), h.takeSentPorts());
     }
 

@@ -54,11 +54,8 @@ final class Of {
         return f.buildFlowAdd().setPriority(priority).setMatch(match).setActions(List.of(actions));
     }
 
-    static byte[] udp(MacAddress src, MacAddress dst, IPv4Address ipSrc, IPv4Address ipDst) {
-        return Frames.udp(dst, src, ipSrc, ipDst, 1000, 2000, new byte[] {1, 2, 3, 4});
-    }
-
+    /** A UDP frame from MAC1/IP1 to MAC2/IP2. */
     static byte[] udp12() {
-        return udp(MAC1, MAC2, IP1, IP2);
+        return Frames.from(MAC1, IP1).to(MAC2, IP2).udp(1000, 2000, new byte[] {1, 2, 3, 4});
     }
 }

@@ -29,7 +29,7 @@ import org.projectfloodlight.openflow.types.VlanVid;
 /** Packet-in on table miss (1.0) or output:CONTROLLER (1.3), buffers, miss_send_len and packet-out. */
 class PacketInTest {
     private static byte[] big() {
-        return Frames.udp(Of.MAC2, Of.MAC1, Of.IP1, Of.IP2, 1, 2, new byte[300]);
+        return Frames.from(Of.MAC1, Of.IP1).to(Of.MAC2, Of.IP2).udp(1, 2, new byte[300]);
     }
 
     @Test

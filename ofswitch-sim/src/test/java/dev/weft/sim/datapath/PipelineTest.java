@@ -80,7 +80,7 @@ class PipelineTest {
 
     @Test
     void setFieldIpv4RewritesBytesWithValidChecksums() {
-        byte[] ping = Frames.icmpEcho(Frames.ICMP_ECHO_REQUEST, MAC2, Of.MAC1, Of.IP1, Of.IP2, 7, 1, new byte[32]);
+        byte[] ping = Frames.from(Of.MAC1, Of.IP1).to(MAC2, Of.IP2).echoRequest(7, 1, new byte[32]);
         h.send(add(f, 0, 10, f.buildMatch().setExact(MatchField.ETH_TYPE, EthType.IPv4).build(),
                 apply(f, f.actions().setField(f.oxms().ipv4Dst(IPv4Address.of("192.168.7.9"))), out(f, 2))).build());
         h.inject(1, ping);
@@ -163,10 +163,10 @@ class PipelineTest {
                 .setExact(MatchField.ARP_OP, org.projectfloodlight.openflow.types.ArpOpcode.REQUEST)
                 .setMasked(MatchField.ARP_TPA, org.projectfloodlight.openflow.types.IPv4AddressWithMask.of("10.0.0.0/30"))
                 .setExact(MatchField.ARP_SHA, Of.MAC1).build(), apply(f, out(f, 2))).build());
-        h.inject(1, Frames.arpRequest(Of.MAC1, Of.IP1, IPv4Address.of("10.0.0.3")));
-        h.inject(1, Frames.arpRequest(Of.MAC1, Of.IP1, IPv4Address.of("10.0.0.4")));
-        h.inject(1, Frames.arpRequest(Of.MAC2, Of.IP1, IPv4Address.of("10.0.0.3")));
-        h.inject(1, Frames.arpReply(Of.MAC1, Of.IP1, Of.MAC2, IPv4Address.of("10.0.0.3")));
+        h.inject(1, Frames.from(Of.MAC1, Of.IP1).arpRequest(IPv4Address.of("10.0.0.3")));
+        h.inject(1, Frames.from(Of.MAC1, Of.IP1).arpRequest(IPv4Address.of("10.0.0.4")));
+        h.inject(1, Frames.from(Of.MAC2, Of.IP1).arpRequest(IPv4Address.of("10.0.0.3")));
+        h.inject(1, Frames.from(Of.MAC1, Of.IP1).to(Of.MAC2, IPv4Address.of("10.0.0.3")).arpReply());
         assertEquals(List.of(2), h.takeSentPorts());
     }
 

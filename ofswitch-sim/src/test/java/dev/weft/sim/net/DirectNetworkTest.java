@@ -58,8 +58,8 @@ class DirectNetworkTest {
     void lldpPacketOutCrossesALinkAndArrivesAsPacketInOnTheNeighbour() {
         start(Topology.parse("linear,2"));
         net.sendFromController("s2", add(0, any(), F.actions().output(OFPort.CONTROLLER, 0xffff)));
-        byte[] lldp = Frames.ethernet(MacAddress.of("01:80:c2:00:00:0e"), MacAddress.of("02:00:00:00:00:01"), 0x88cc,
-                new byte[] {2, 7, 4, 0, 0, 0, 0, 0, 0, 1});
+        byte[] lldp = Frames.from(MacAddress.of("02:00:00:00:00:01")).to(MacAddress.of("01:80:c2:00:00:0e"))
+                .ethernet(0x88cc, new byte[] {2, 7, 4, 0, 0, 0, 0, 0, 0, 1});
         // s1 port 2 is the link to s2 (port 1 is h1)
         net.sendFromController("s1", F.buildPacketOut().setBufferId(OFBufferId.NO_BUFFER).setInPort(OFPort.CONTROLLER)
                 .setData(lldp).setActions(List.of(out(2))).build());
@@ -80,7 +80,8 @@ class DirectNetworkTest {
         assertTrue(r.success(), r.toString());
         assertEquals(0, r.packetIns());
         assertEquals(MacAddress.of(1), net.arpEntry("h4", net.host("h1").ip()), "h4 learned h1 from its request");
-        Delivery d = net.trace("h2", Frames.arpRequest(net.host("h2").mac(), net.host("h2").ip(), net.host("h3").ip()));
+        Delivery d = net.trace("h2", Frames.from(net.host("h2").mac(), net.host("h2").ip())
+                .arpRequest(net.host("h3").ip()));
         assertTrue(d.reachedExactly("h1", "h3", "h4"), d.toString());
         assertTrue(d.settled());
         assertEquals(List.of("s2", "s1", "s3"), d.switchesVisited());
@@ -92,11 +93,11 @@ class DirectNetworkTest {
         start(Topology.parse("single,3"));
         net.sendFromController("s1", add(10, F.buildMatch().setExact(MatchField.ETH_DST, MacAddress.of(3)).build(), out(3)));
         net.sync();
-        Delivery d = net.trace("h1", Frames.udp(MacAddress.of(3), MacAddress.of(1), net.host("h1").ip(),
-                net.host("h3").ip(), 1, 2, new byte[8]));
+        Delivery d = net.trace("h1", Frames.from(MacAddress.of(1), net.host("h1").ip())
+                .to(MacAddress.of(3), net.host("h3").ip()).udp(1, 2, new byte[8]));
         assertTrue(d.reachedExactly("h3"), d.toString());
-        Delivery lost = net.trace("h1", Frames.udp(MacAddress.of(2), MacAddress.of(1), net.host("h1").ip(),
-                net.host("h2").ip(), 1, 2, new byte[8]));
+        Delivery lost = net.trace("h1", Frames.from(MacAddress.of(1), net.host("h1").ip())
+                .to(MacAddress.of(2), net.host("h2").ip()).udp(1, 2, new byte[8]));
         assertTrue(lost.copies().isEmpty(), "table miss in 1.3 drops");
     }
 
@@ -111,7 +112,7 @@ class DirectNetworkTest {
         PingResult r = net.ping("h1", "h3");
         assertTrue(r.success(), r.toString());
         assertTrue(r.packetIns() >= 6, "every hop of request and reply went through the controller: " + r);
-        Delivery d = net.trace("h3", Frames.gratuitousArp(net.host("h3").mac(), net.host("h3").ip()));
+        Delivery d = net.trace("h3", Frames.from(net.host("h3").mac(), net.host("h3").ip()).gratuitousArp());
         assertTrue(d.reachedExactly("h1", "h2"), d.toString());
         assertEquals(3, d.packetIns());
     }
@@ -120,7 +121,8 @@ class DirectNetworkTest {
     void aLoopWithFloodingIsVisibleAsAStorm() {
         start(Topology.parse("ring,3"));
         floodEverywhere();
-        Delivery d = net.trace("h1", Frames.arpRequest(MacAddress.of(1), net.host("h1").ip(), net.host("h2").ip()));
+        Delivery d = net.trace("h1", Frames.from(MacAddress.of(1), net.host("h1").ip())
+                .arpRequest(net.host("h2").ip()));
         assertTrue(d.copiesAt("h2") > 1, "copies circle the ring: " + d);
         assertTrue(d.stormDetected() || net.hopLimitDrops() > 0);
     }
@@ -129,7 +131,7 @@ class DirectNetworkTest {
     void anUntracedFloodInATorusIsCutOffInsteadOfRunningForever() {
         start(Topology.parse("torus,3,3"));
         floodEverywhere();
-        byte[] bcast = Frames.ethernet(MacAddress.BROADCAST, MacAddress.of(0x77), 0x0801, new byte[10]);
+        byte[] bcast = Frames.from(MacAddress.of(0x77)).to(MacAddress.BROADCAST).ethernet(0x0801, new byte[10]);
         net.sendFromController("s1x1", F.buildPacketOut().setBufferId(OFBufferId.NO_BUFFER).setInPort(OFPort.CONTROLLER)
                 .setData(bcast).setActions(List.of(out(OFPort.FLOOD))).build());
         // Each sync lets the frames queued so far take one more hop; wait for the storm to arrive twice.

@@ -60,8 +60,8 @@ class HostIdentityTest {
     void receptionsNameTheHostThatSentTheFrameEvenWithTheSameAddresses() {
         SimHost a = net.host("a");
         SimHost twin = net.host("twin");
-        Delivery d = net.trace("a", Frames.icmpEcho(Frames.ICMP_ECHO_REQUEST, twin.mac(), a.mac(), a.ip(), twin.ip(),
-                9, 1, new byte[8]));
+        Delivery d = net.trace("a", Frames.from(a.mac(), a.ip()).to(twin.mac(), twin.ip())
+                .echoRequest(9, 1, new byte[8]));
         assertTrue(d.reachedExactly("b"), d.toString());
         assertEquals(1, d.receivedFrom("b", "a").size(), "the request, sent by a");
         assertEquals(1, d.receivedFrom("a", "b").size(), "the reply, sent by b");

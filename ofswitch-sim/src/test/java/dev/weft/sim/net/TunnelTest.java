@@ -82,7 +82,7 @@ class TunnelTest {
         net.sendFromController("hv1", add(10, Flows.inPort(1), F.actions().setField(F.oxms().tunnelId(U64.of(77))), out(3)));
         net.sendFromController("hv3", add(0, Flows.any(), F.actions().output(OFPort.CONTROLLER, 0xffff)));
         net.sync();
-        net.trace("vm1", dev.weft.sim.packet.Frames.gratuitousArp(net.host("vm1").mac(), net.host("vm1").ip()));
+        net.trace("vm1", dev.weft.sim.packet.Frames.from(net.host("vm1").mac(), net.host("vm1").ip()).gratuitousArp());
         OFPacketIn pi = ctl.from("hv3", OFPacketIn.class).get(0);
         assertEquals(OFPort.of(2), pi.getMatch().get(MatchField.IN_PORT), "arrives on hv3's vx-hv1");
         assertEquals(U64.of(77), pi.getMatch().get(MatchField.TUNNEL_ID));
@@ -95,7 +95,8 @@ class TunnelTest {
                 F.actions().setField(F.oxms().tunnelIpv4Dst(IPv4Address.of("192.168.100.3"))), out(4)));
         net.sendFromController("hv3", add(10, inPortTun(2, 9), out(1)));
         net.sync();
-        Delivery d = net.trace("vm1", dev.weft.sim.packet.Frames.gratuitousArp(net.host("vm1").mac(), net.host("vm1").ip()));
+        Delivery d = net.trace("vm1", dev.weft.sim.packet.Frames.from(net.host("vm1").mac(), net.host("vm1").ip())
+                .gratuitousArp());
         assertTrue(d.reachedExactly("vm3"), d.toString());
     }
 }

@@ -18,7 +18,7 @@ import dev.weft.api.topology.TopologyService;
 import dev.weft.testing.AppHarness;
 import dev.weft.fakes.FakeHostService;
 import dev.weft.fakes.FakeSwitch;
-import dev.weft.fakes.Frames;
+import dev.weft.sim.packet.Frames;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -102,15 +102,15 @@ class ForwardingTest {
         // ring,4 tree from s1 (BFS, neighbours by dpid): s1-s2, s1-s4, s2-s3.
         Topology t = topo.get();
         assertEquals(Set.of(OFPort.of(2), OFPort.of(3)), t.treePorts(s[1].id()));
-        assertEquals(Disposition.STOP, h.packetIn(s[1], 1, Frames.arpRequest(H1, IP1, IP3)));
+        assertEquals(Disposition.STOP, h.packetIn(s[1], 1, Frames.from(H1, IP1).arpRequest(IP3)));
         OFPacketOut po = s[1].sent(OFPacketOut.class).get(0);
         assertEquals(Set.of(2, 3), outputs(po.getActions()), "both tree ports, not back to the host");
         // The copy arriving at s2 from s1 (tree port 2) goes on to s3 and s2's host.
-        h.packetIn(s[2], 2, Frames.arpRequest(H1, IP1, IP3));
+        h.packetIn(s[2], 2, Frames.from(H1, IP1).arpRequest(IP3));
         assertEquals(Set.of(1, 3), outputs(s[2].sent(OFPacketOut.class).get(0).getActions()));
         // s3's port 3 (to s4) is not on the tree: a copy arriving there is dropped, not flooded.
         assertEquals(Set.of(OFPort.of(2)), t.treePorts(s[3].id()));
-        h.packetIn(s[3], 3, Frames.arpRequest(H1, IP1, IP3));
+        h.packetIn(s[3], 3, Frames.from(H1, IP1).arpRequest(IP3));
         assertTrue(s[3].sent(OFPacketOut.class).isEmpty());
         assertTrue(s[1].sent(OFFlowAdd.class).isEmpty(), "nothing installed for floods");
         assertEquals(2, app.floods());
@@ -120,17 +120,17 @@ class ForwardingTest {
     void pendingPortsAreNeitherFloodedNorFloodedFrom() {
         topo.set(TopologySnapshot.builder().addPort(SwitchPort.of(1, 1), true).addPort(SwitchPort.of(1, 2), false)
                 .addPort(SwitchPort.of(1, 3), true).build());
-        h.packetIn(s[1], 1, Frames.arpRequest(H1, IP1, IP3));
+        h.packetIn(s[1], 1, Frames.from(H1, IP1).arpRequest(IP3));
         assertEquals(Set.of(3), outputs(s[1].sent(OFPacketOut.class).get(0).getActions()));
         s[1].clearSent();
-        h.packetIn(s[1], 2, Frames.arpRequest(H3, IP3, IP1));
+        h.packetIn(s[1], 2, Frames.from(H3, IP3).arpRequest(IP1));
         assertTrue(s[1].sent().isEmpty());
     }
 
     @Test
     void knownHostGetsAShortestPathInstalledDestinationFirst() {
         hosts.put(H3, SwitchPort.of(3, 1));
-        h.packetIn(s[1], 1, Frames.icmpEcho(H1, IP1, H3, IP3, 1));
+        h.packetIn(s[1], 1, Frames.from(H1, IP1).to(H3, IP3).echoRequest(1, 1));
         // ring,4: s1 -> s2 -> s3 (both ways are two hops; BFS from s3 prefers the lower dpid).
         OFFlowAdd at1 = s[1].sent(OFFlowAdd.class).get(0);
         OFFlowAdd at2 = s[2].sent(OFFlowAdd.class).get(0);
@@ -157,16 +157,16 @@ class ForwardingTest {
     @Test
     void sameSwitchAndHairpin() {
         hosts.put(H3, SwitchPort.of(1, 1));
-        h.packetIn(s[1], 1, Frames.icmpEcho(H1, IP1, H3, IP3, 1));
+        h.packetIn(s[1], 1, Frames.from(H1, IP1).to(H3, IP3).echoRequest(1, 1));
         assertTrue(s[1].sent().isEmpty(), "destination behind the in-port: dropped");
-        h.packetIn(s[1], 3, Frames.icmpEcho(H1, IP1, H3, IP3, 1));
+        h.packetIn(s[1], 3, Frames.from(H1, IP1).to(H3, IP3).echoRequest(1, 1));
         assertEquals(1, out(s[1].sent(OFFlowAdd.class).get(0)));
     }
 
     @Test
     void linkDownReroutesProactively() {
         hosts.put(H3, SwitchPort.of(3, 1));
-        h.packetIn(s[1], 1, Frames.icmpEcho(H1, IP1, H3, IP3, 1));
+        h.packetIn(s[1], 1, Frames.from(H1, IP1).to(H3, IP3).echoRequest(1, 1));
         for (int i = 1; i <= 4; i++) {
             s[i].clearSent();
         }
@@ -197,7 +197,7 @@ class ForwardingTest {
     @Test
     void hostMovedDeletesEverythingToAndFromIt() {
         hosts.put(H3, SwitchPort.of(3, 1));
-        h.packetIn(s[1], 1, Frames.icmpEcho(H1, IP1, H3, IP3, 1));
+        h.packetIn(s[1], 1, Frames.from(H1, IP1).to(H3, IP3).echoRequest(1, 1));
         Host moved = hosts.put(H3, SwitchPort.of(4, 1));
         h.deliver(new HostMoved(moved, SwitchPort.of(3, 1)));
         for (int i = 1; i <= 4; i++) {
@@ -212,7 +212,7 @@ class ForwardingTest {
     @Test
     void expiredIngressEntryForgetsTheRoute() {
         hosts.put(H3, SwitchPort.of(3, 1));
-        h.packetIn(s[1], 1, Frames.icmpEcho(H1, IP1, H3, IP3, 1));
+        h.packetIn(s[1], 1, Frames.from(H1, IP1).to(H3, IP3).echoRequest(1, 1));
         OFFlowAdd at1 = s[1].sent(OFFlowAdd.class).get(0);
         var f = s[1].factory();
         h.deliver(new FlowRemoved(s[1], f.buildFlowRemoved().setCookie(cookie).setMatch(at1.getMatch())
@@ -225,12 +225,12 @@ class ForwardingTest {
 
     @Test
     void unknownDestinationIsFlooded() {
-        h.packetIn(s[1], 1, Frames.icmpEcho(H1, IP1, H3, IP3, 1));
+        h.packetIn(s[1], 1, Frames.from(H1, IP1).to(H3, IP3).echoRequest(1, 1));
         assertEquals(Set.of(2, 3), outputs(s[1].sent(OFPacketOut.class).get(0).getActions()));
         // A host the service knows, but at a port that is no longer an edge port: flooded too.
         hosts.put(H3, SwitchPort.of(3, 3));
         s[1].clearSent();
-        h.packetIn(s[1], 1, Frames.icmpEcho(H1, IP1, H3, IP3, 2));
+        h.packetIn(s[1], 1, Frames.from(H1, IP1).to(H3, IP3).echoRequest(1, 2));
         assertTrue(s[1].sent(OFFlowAdd.class).isEmpty());
         assertEquals(1, s[1].sent(OFPacketOut.class).size());
     }

@@ -6,7 +6,7 @@ import dev.weft.api.event.PortStatusChanged;
 import dev.weft.api.event.SwitchDisconnected;
 import dev.weft.testing.AppHarness;
 import dev.weft.fakes.FakeSwitch;
-import dev.weft.fakes.Frames;
+import dev.weft.sim.packet.Frames;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -63,7 +63,7 @@ class LearningSwitchTest {
     @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13", "OF_14"})
     void unknownDestinationIsFloodedWithThePacket(OFVersion v) throws Exception {
         setUp(v);
-        byte[] arp = Frames.arpRequest(A, IP_A, IP_B);
+        byte[] arp = Frames.from(A, IP_A).arpRequest(IP_B);
         assertEquals(Disposition.STOP, harness.packetIn(sw, 1, arp));
         OFPacketOut po = sw.sent(OFPacketOut.class).get(0);
         assertEquals(OFPort.FLOOD, out(po));
@@ -76,9 +76,9 @@ class LearningSwitchTest {
     @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13"})
     void knownDestinationGetsAFlowAndThePacket(OFVersion v) throws Exception {
         setUp(v);
-        harness.packetIn(sw, 2, Frames.arpRequest(B, IP_B, IP_A)); // learn B on port 2
+        harness.packetIn(sw, 2, Frames.from(B, IP_B).arpRequest(IP_A)); // learn B on port 2
         sw.clearSent();
-        byte[] ping = Frames.icmpEcho(A, IP_A, B, IP_B, 1);
+        byte[] ping = Frames.from(A, IP_A).to(B, IP_B).echoRequest(1, 1);
         harness.packetIn(sw, 1, ping);
         OFFlowAdd fa = sw.sent(OFFlowAdd.class).get(0);
         assertEquals(OFPort.of(1), fa.getMatch().get(MatchField.IN_PORT));
@@ -97,9 +97,9 @@ class LearningSwitchTest {
     @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13"})
     void bufferedPacketIsReleasedByTheFlowModAlone(OFVersion v) throws Exception {
         setUp(v);
-        harness.packetIn(sw, 2, Frames.arpRequest(B, IP_B, IP_A));
+        harness.packetIn(sw, 2, Frames.from(B, IP_B).arpRequest(IP_A));
         sw.clearSent();
-        harness.packetIn(sw, 1, Frames.icmpEcho(A, IP_A, B, IP_B, 1), OFBufferId.of(77));
+        harness.packetIn(sw, 1, Frames.from(A, IP_A).to(B, IP_B).echoRequest(1, 1), OFBufferId.of(77));
         assertEquals(OFBufferId.of(77), sw.sent(OFFlowAdd.class).get(0).getBufferId());
         assertTrue(sw.sent(OFPacketOut.class).isEmpty(), "no second copy of the packet");
     }
@@ -108,8 +108,8 @@ class LearningSwitchTest {
     @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13"})
     void broadcastIsFloodedEvenWhenTheSenderIsKnown(OFVersion v) throws Exception {
         setUp(v);
-        harness.packetIn(sw, 1, Frames.arpRequest(A, IP_A, IP_B));
-        harness.packetIn(sw, 1, Frames.arpRequest(A, IP_A, IP_B));
+        harness.packetIn(sw, 1, Frames.from(A, IP_A).arpRequest(IP_B));
+        harness.packetIn(sw, 1, Frames.from(A, IP_A).arpRequest(IP_B));
         assertEquals(2, sw.sent(OFPacketOut.class).stream().filter(po -> out(po).equals(OFPort.FLOOD)).count());
         assertTrue(sw.sent(OFFlowAdd.class).isEmpty());
     }
@@ -118,13 +118,13 @@ class LearningSwitchTest {
     @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13"})
     void aHostThatMovesIsRelearnedAndOldFlowsAreDeleted(OFVersion v) throws Exception {
         setUp(v);
-        harness.packetIn(sw, 2, Frames.arpRequest(B, IP_B, IP_A));
+        harness.packetIn(sw, 2, Frames.from(B, IP_B).arpRequest(IP_A));
         sw.clearSent();
-        harness.packetIn(sw, 3, Frames.gratuitousArp(B, IP_B)); // B now behind port 3
+        harness.packetIn(sw, 3, Frames.from(B, IP_B).gratuitousArp()); // B now behind port 3
         OFFlowDelete del = sw.sent(OFFlowDelete.class).get(0);
         assertEquals(B, del.getMatch().get(MatchField.ETH_DST));
         sw.clearSent();
-        harness.packetIn(sw, 1, Frames.icmpEcho(A, IP_A, B, IP_B, 1));
+        harness.packetIn(sw, 1, Frames.from(A, IP_A).to(B, IP_B).echoRequest(1, 1));
         assertEquals(OFPort.of(3), out(sw.sent(OFPacketOut.class).get(0)));
     }
 
@@ -132,9 +132,9 @@ class LearningSwitchTest {
     @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13"})
     void samePortDestinationIsDropped(OFVersion v) throws Exception {
         setUp(v);
-        harness.packetIn(sw, 1, Frames.arpRequest(B, IP_B, IP_A));
+        harness.packetIn(sw, 1, Frames.from(B, IP_B).arpRequest(IP_A));
         sw.clearSent();
-        harness.packetIn(sw, 1, Frames.icmpEcho(A, IP_A, B, IP_B, 1));
+        harness.packetIn(sw, 1, Frames.from(A, IP_A).to(B, IP_B).echoRequest(1, 1));
         assertTrue(sw.sent().isEmpty(), "nothing sent back out of the port it came in on: " + sw.sent());
     }
 
@@ -142,7 +142,7 @@ class LearningSwitchTest {
     @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13"})
     void portDeletedForgetsItsMacsAndRemovesFlowsToIt(OFVersion v) throws Exception {
         setUp(v);
-        harness.packetIn(sw, 2, Frames.arpRequest(B, IP_B, IP_A));
+        harness.packetIn(sw, 2, Frames.from(B, IP_B).arpRequest(IP_A));
         assertEquals(1, app.learned(sw.id()));
         sw.clearSent();
         var desc = FakeSwitch.portDesc(sw.factory(), OFPort.of(2), "s1-eth2", false);
@@ -155,7 +155,7 @@ class LearningSwitchTest {
     @EnumSource(value = OFVersion.class, names = {"OF_13"})
     void spoofedMulticastSourceIsDroppedAndNotLearned(OFVersion v) throws Exception {
         setUp(v);
-        harness.packetIn(sw, 1, Frames.ethernet(B, MacAddress.of("01:00:5e:00:00:01"), 0x0800, new byte[20]));
+        harness.packetIn(sw, 1, Frames.from(MacAddress.of("01:00:5e:00:00:01")).to(B).ethernet(0x0800, new byte[20]));
         assertEquals(0, app.learned(sw.id()));
         assertTrue(sw.sent().isEmpty());
     }
@@ -165,7 +165,7 @@ class LearningSwitchTest {
     void macTableIsBoundedAgainstSourceAddressFloods(OFVersion v) throws Exception {
         setUp(v); // max-macs 4
         for (int i = 1; i <= 100; i++) {
-            harness.packetIn(sw, 1, Frames.arpRequest(MacAddress.of(i), IP_A, IP_B));
+            harness.packetIn(sw, 1, Frames.from(MacAddress.of(i), IP_A).arpRequest(IP_B));
         }
         assertEquals(4, app.learned(sw.id()));
     }
@@ -174,9 +174,9 @@ class LearningSwitchTest {
     @EnumSource(value = OFVersion.class, names = {"OF_13"})
     void vlanTaggedFramesAreMatchedOnTheirVlan(OFVersion v) throws Exception {
         setUp(v);
-        harness.packetIn(sw, 2, Frames.tagged(Frames.arpRequest(B, IP_B, IP_A), 10));
+        harness.packetIn(sw, 2, Frames.from(B, IP_B).vlan(10).arpRequest(IP_A));
         sw.clearSent();
-        harness.packetIn(sw, 1, Frames.tagged(Frames.icmpEcho(A, IP_A, B, IP_B, 1), 10));
+        harness.packetIn(sw, 1, Frames.from(A, IP_A).vlan(10).to(B, IP_B).echoRequest(1, 1));
         OFFlowAdd fa = sw.sent(OFFlowAdd.class).get(0);
         assertEquals(10, fa.getMatch().get(MatchField.VLAN_VID).getVlan());
     }
@@ -185,7 +185,7 @@ class LearningSwitchTest {
     @EnumSource(value = OFVersion.class, names = {"OF_13"})
     void disconnectForgetsTheSwitch(OFVersion v) throws Exception {
         setUp(v);
-        harness.packetIn(sw, 2, Frames.arpRequest(B, IP_B, IP_A));
+        harness.packetIn(sw, 2, Frames.from(B, IP_B).arpRequest(IP_A));
         harness.deliver(new SwitchDisconnected(sw, "test"));
         assertEquals(0, app.learned(sw.id()));
     }
@@ -202,7 +202,7 @@ class LearningSwitchTest {
         setUp(v);
         int max = v == OFVersion.OF_10 ? 65_517 : 65_535 - 42; // what fits in a PACKET_IN with in_port
         byte[] huge = new byte[max];
-        System.arraycopy(Frames.ethernet(MacAddress.BROADCAST, A, 0x0800, new byte[0]), 0, huge, 0, 14);
+        System.arraycopy(Frames.from(A).to(MacAddress.BROADCAST).ethernet(0x0800, new byte[0]), 0, huge, 0, 14);
         assertEquals(Disposition.STOP, harness.packetIn(sw, 1, huge));
         assertEquals(0, harness.failures(), "the app failed");
         // On 1.3 the PACKET_IN's match leaves the PACKET_OUT room: it is sent and encodes.
@@ -216,9 +216,9 @@ class LearningSwitchTest {
             b.release();
         }
         // A destination that is known gets its entry even when the packet itself cannot go back.
-        harness.packetIn(sw, 2, Frames.arpRequest(B, IP_B, IP_A));
+        harness.packetIn(sw, 2, Frames.from(B, IP_B).arpRequest(IP_A));
         sw.clearSent();
-        System.arraycopy(Frames.ethernet(B, A, 0x0800, new byte[0]), 0, huge, 0, 14);
+        System.arraycopy(Frames.from(A).to(B).ethernet(0x0800, new byte[0]), 0, huge, 0, 14);
         harness.packetIn(sw, 1, huge);
         assertEquals(1, sw.sent(OFFlowAdd.class).size());
         assertEquals(fits ? 1 : 0, sw.sent(OFPacketOut.class).size());

@@ -9,6 +9,13 @@ package dev.weft.core.config;
  * @param tokenFile    a file whose content (trimmed) is the bearer token
  * @param tokenEnv     the name of an environment variable holding the bearer token
  * @param requireToken require the token even on a loopback address
+ * @param privateKey   with {@code certificate}: serve HTTPS with this PEM key (as ovs-pki makes them)
+ * @param certificate  the PEM certificate for {@code privateKey}
  */
-public record RestSection(Boolean enabled, String listen, String tokenFile, String tokenEnv, Boolean requireToken) {
+public record RestSection(Boolean enabled, String listen, String tokenFile, String tokenEnv, Boolean requireToken,
+                          String privateKey, String certificate) {
+    /** Plain HTTP. */
+    public RestSection(Boolean enabled, String listen, String tokenFile, String tokenEnv, Boolean requireToken) {
+        this(enabled, listen, tokenFile, tokenEnv, requireToken, null, null);
+    }
 }

@@ -32,6 +32,7 @@ import org.projectfloodlight.openflow.protocol.OFRequest;
 import org.projectfloodlight.openflow.protocol.OFStatsReply;
 import org.projectfloodlight.openflow.protocol.OFStatsReplyFlags;
 import org.projectfloodlight.openflow.protocol.OFStatsRequest;
+import org.projectfloodlight.openflow.protocol.OFType;
 import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.projectfloodlight.openflow.protocol.match.MatchField;
 import org.projectfloodlight.openflow.types.DatapathId;
@@ -92,6 +93,7 @@ final class SwitchConnection implements Switch, Lane.Flushable {
     private ByteBuf out;
     private final Map<Long, Pending<?>> pending = new HashMap<>();
     private final SentRing sent = new SentRing(1024);
+    private final SwitchCounters counters = new SwitchCounters();
     private int nextXid = 0x4000_0000;
     /** Non-null while a takeover waits for the old connection to be gone: input is held here. */
     private List<OFMessage> held;
@@ -256,6 +258,9 @@ final class SwitchConnection implements Switch, Lane.Flushable {
             out.writerIndex(start);
             throw new IllegalArgumentException(id + " cannot encode " + m.getType() + ": " + e.getMessage(), e);
         }
+        if (m.getType() == OFType.FLOW_MOD) {
+            counters.flowMod();
+        }
         long xid = m.getXid();
         if (xid == 0) {
             xid = nextXid();
@@ -366,6 +371,10 @@ final class SwitchConnection implements Switch, Lane.Flushable {
         return lane;
     }
 
+    SwitchCounters counters() {
+        return counters;
+    }
+
     private void handle(OFMessage m) {
         try {
             dispatch(m);
@@ -435,6 +444,7 @@ final class SwitchConnection implements Switch, Lane.Flushable {
     }
 
     private void packetIn(OFPacketIn pi) {
+        counters.packetIn();
         Optional<Ethernet> frame = Ethernet.parse(pi.getData());
         if (frame.isEmpty()) {
             faults().record(PeerFault.PACKET_IN_DROPPED, pi.getData().length + " bytes of data, not an Ethernet frame");
@@ -473,6 +483,7 @@ final class SwitchConnection implements Switch, Lane.Flushable {
     }
 
     private void error(OFErrorMsg e, OFMessage request) {
+        counters.error();
         OFMessage req = request != null ? request : sent.get(e.getXid());
         log.warn("{} error {} for {} xid {}", id, ErrorText.describe(e),
                 req == null ? "an unknown request" : req.getType(), e.getXid());

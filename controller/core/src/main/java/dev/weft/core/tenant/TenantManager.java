@@ -10,6 +10,7 @@ import dev.weft.api.event.SwitchConnected;
 import dev.weft.api.event.SwitchDisconnected;
 import dev.weft.api.event.TransportNodeChanged;
 import dev.weft.api.tenant.Binding;
+import dev.weft.api.tenant.ExternalNetwork;
 import dev.weft.api.tenant.LocationControl;
 import dev.weft.api.tenant.LogicalPort;
 import dev.weft.api.tenant.NetworkConfig;
@@ -70,6 +71,8 @@ public final class TenantManager implements TenantService {
     private volatile LocationMap locations = LocationMap.EMPTY;
     /** Written on the control lane, one node at a time; read from any thread. */
     private final Map<DatapathId, Map<String, OFPort>> tunnels = new java.util.concurrent.ConcurrentHashMap<>();
+    /** External network name → its uplink port on its gateway node; published as a snapshot. */
+    private volatile Map<String, OFPort> uplinks = Map.of();
 
     // Control-lane state: what each switch last told us, by port name.
     private final Map<DatapathId, Map<String, OFPort>> portsBySwitch = new HashMap<>();
@@ -181,6 +184,31 @@ public final class TenantManager implements TenantService {
         return tunnels.getOrDefault(dpid, Map.of());
     }
 
+    @Override
+    public Map<String, OFPort> uplinkPorts() {
+        return uplinks;
+    }
+
+    /** Every external network's uplink from what the gateway nodes reported; true when that changed. */
+    private boolean recomputeUplinks() {
+        Map<String, OFPort> m = new HashMap<>();
+        for (ExternalNetwork x : config.externalNetworks()) {
+            OFPort p = portsBySwitch.getOrDefault(x.dpid(), Map.of()).get(x.uplink());
+            if (p != null) {
+                m.put(x.name(), p);
+            }
+        }
+        if (m.equals(uplinks)) {
+            return false;
+        }
+        uplinks = Map.copyOf(m);
+        return true;
+    }
+
+    private boolean isUplink(DatapathId dpid, String name) {
+        return config.externalNetworks().stream().anyMatch(x -> x.dpid().equals(dpid) && x.uplink().equals(name));
+    }
+
     /** Put a new (validated) configuration in force. Any thread; applied on the control lane. */
     public void apply(NetworkConfig next) {
         control.execute(() -> applyNow(next));
@@ -198,6 +226,7 @@ public final class TenantManager implements TenantService {
                 .map(p -> !p.binding().equals(prev.port(name).map(LogicalPort::binding).orElse(null)))
                 .orElse(true));
         recomputeTunnels();
+        recomputeUplinks();
         log.info("config in force: {} ({} network(s) changed{})", next, changed.size(),
                 nodesChanged ? ", transport nodes changed" : "");
         bus.dispatch(new ConfigChanged(prev, next, changed, nodesChanged));
@@ -257,6 +286,7 @@ public final class TenantManager implements TenantService {
             }
         }
         locateStatic(dpid, seen.cause());
+        recomputeUplinks();
         config.node(dpid).ifPresent(n -> {
             recomputeTunnels(n);
             bus.dispatch(new TransportNodeChanged(n, tunnelPorts(dpid)));
@@ -274,9 +304,10 @@ public final class TenantManager implements TenantService {
         } else if (no.equals(ports.put(name, no))) {
             return; // a modification (link state): nothing that locates anything changed
         }
-        if (name.startsWith(TUNNEL_PREFIX)) {
+        if (name.startsWith(TUNNEL_PREFIX) || isUplink(dpid, name)) {
             config.node(dpid).ifPresent(n -> {
                 recomputeTunnels(n);
+                recomputeUplinks();
                 bus.dispatch(new TransportNodeChanged(n, tunnelPorts(dpid)));
             });
             return;

@@ -12,7 +12,7 @@ import dev.weft.api.event.NetworkEvent;
 import dev.weft.api.host.Host;
 import dev.weft.api.packet.Ethernet;
 import dev.weft.api.topology.SwitchPort;
-import dev.weft.fakes.Frames;
+import dev.weft.sim.packet.Frames;
 import dev.weft.fakes.MutableClock;
 import org.junit.jupiter.api.Test;
 import org.projectfloodlight.openflow.types.DatapathId;
@@ -155,14 +155,17 @@ class HostTableTest {
     @Test
     void senderAddresses() {
         MacAddress m = MacAddress.of("00:00:00:00:00:05");
-        Ethernet arp = Ethernet.parse(Frames.arpRequest(m, IPv4Address.of("10.0.0.5"), IPv4Address.of("10.0.0.6")))
+        Ethernet arp = Ethernet.parse(Frames.from(m, IPv4Address.of("10.0.0.5")).arpRequest(IPv4Address.of("10.0.0.6")))
                 .orElseThrow();
         assertEquals(IPv4Address.of("10.0.0.5"), HostTracker.senderIp(arp));
-        Ethernet probe = Ethernet.parse(Frames.arpRequest(m, IPv4Address.NONE, IPv4Address.of("10.0.0.6"))).orElseThrow();
+        Ethernet probe = Ethernet.parse(Frames.from(m, IPv4Address.NONE)
+                .arpRequest(IPv4Address.of("10.0.0.6"))).orElseThrow();
         assertEquals(null, HostTracker.senderIp(probe), "ARP probe (0.0.0.0) teaches no address");
-        Ethernet icmp = Ethernet.parse(Frames.icmpEcho(m, IPv4Address.of("10.0.0.5"), H1, IP1, 1)).orElseThrow();
+        Ethernet icmp = Ethernet.parse(Frames.from(m, IPv4Address.of("10.0.0.5")).to(H1, IP1)
+                .echoRequest(1, 1)).orElseThrow();
         assertEquals(IPv4Address.of("10.0.0.5"), HostTracker.senderIp(icmp));
-        Ethernet proxied = Ethernet.parse(Frames.arpReply(m, IPv4Address.of("10.0.0.7"), H1, IP1)).orElseThrow();
+        Ethernet proxied = Ethernet.parse(Frames.from(m, IPv4Address.of("10.0.0.7")).to(H1, IP1)
+                .arpReply()).orElseThrow();
         assertEquals(IPv4Address.of("10.0.0.7"), HostTracker.senderIp(proxied));
     }
 }

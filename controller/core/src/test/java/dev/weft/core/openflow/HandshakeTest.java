@@ -299,9 +299,9 @@ class HandshakeTest {
         ch.writeInbound(Wire.encode(f.buildFeaturesReply().setXid(fr.getXid()).setDatapathId(DPID).build()));
         OFPortDescStatsRequest pd = only(Wire.drain(ch), OFPortDescStatsRequest.class);
         // Before the port list arrives: a packet-in and a new port.
-        byte[] frame = dev.weft.fakes.Frames.arpRequest(org.projectfloodlight.openflow.types.MacAddress.of(1),
-                org.projectfloodlight.openflow.types.IPv4Address.of("10.0.0.1"),
-                org.projectfloodlight.openflow.types.IPv4Address.of("10.0.0.2"));
+        byte[] frame = dev.weft.sim.packet.Frames.from(org.projectfloodlight.openflow.types.MacAddress.of(1),
+                org.projectfloodlight.openflow.types.IPv4Address.of("10.0.0.1"))
+                .arpRequest(org.projectfloodlight.openflow.types.IPv4Address.of("10.0.0.2"));
         ch.writeInbound(Wire.encode(
                 f.buildPacketIn().setReason(OFPacketInReason.NO_MATCH).setData(frame)
                         .setMatch(f.buildMatch().setExact(MatchField.IN_PORT, OFPort.of(1)).build()).build(),

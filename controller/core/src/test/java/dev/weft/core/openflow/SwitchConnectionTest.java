@@ -10,7 +10,7 @@ import dev.weft.api.event.SwitchConnected;
 import dev.weft.api.event.SwitchDisconnected;
 import dev.weft.core.dispatch.AppHandle;
 import dev.weft.core.dispatch.Dispatcher;
-import dev.weft.fakes.Frames;
+import dev.weft.sim.packet.Frames;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.projectfloodlight.openflow.protocol.OFBadRequestCode;
@@ -312,7 +312,7 @@ class SwitchConnectionTest {
         ScriptedSwitch s = connect(11, OFVersion.OF_13);
         rec.next(SwitchConnected.class);
         for (int i = 0; i < n; i++) {
-            byte[] frame = Frames.arpRequest(MacAddress.of(1), IPv4Address.of(1), IPv4Address.of(i));
+            byte[] frame = Frames.from(MacAddress.of(1), IPv4Address.of(1)).arpRequest(IPv4Address.of(i));
             s.send(s.f.buildPacketIn().setReason(OFPacketInReason.NO_MATCH).setData(frame)
                     .setMatch(s.f.buildMatch().setExact(MatchField.IN_PORT, OFPort.of(1)).build()).build());
         }
@@ -371,7 +371,7 @@ class SwitchConnectionTest {
         rec.next(SwitchConnected.class);
         OFMessage[] batch = new OFMessage[50];
         for (int i = 0; i < batch.length; i++) {
-            byte[] frame = Frames.arpRequest(MacAddress.of(1), IPv4Address.of(1), IPv4Address.of(i));
+            byte[] frame = Frames.from(MacAddress.of(1), IPv4Address.of(1)).arpRequest(IPv4Address.of(i));
             batch[i] = s.f.buildPacketIn().setReason(OFPacketInReason.NO_MATCH).setData(frame)
                     .setInPort(OFPort.of(1)).build();
         }
