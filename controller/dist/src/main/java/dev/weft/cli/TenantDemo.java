@@ -115,6 +115,7 @@ final class TenantDemo {
             long start = System.nanoTime();
             sim.awaitReady(Duration.ofSeconds(15));
             awaitLocated(controller, placement.size());
+            awaitProgrammed(controller, net);
             controller.reconciler().quiesce().get(15, TimeUnit.SECONDS);
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             long flows = controller.reconciler().stats().values().stream().mapToLong(s -> s.installed()).sum();
@@ -219,6 +220,25 @@ final class TenantDemo {
 
     private static String nodeName(NetworkConfig net, dev.weft.api.tenant.PortLocation at) {
         return net.node(at.dpid()).map(n -> n.name()).orElse(at.dpid().toString());
+    }
+
+    /**
+     * Until every hypervisor's flows have been read (it is synced) and all that is desired there
+     * is installed: a switch that has connected but not been read yet has nothing to wait for.
+     */
+    private static void awaitProgrammed(Controller c, NetworkConfig net) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (System.nanoTime() < deadline) {
+            var stats = c.reconciler().stats();
+            boolean done = net.transportNodes().stream().allMatch(n -> {
+                var s = stats.get(n.dpid());
+                return s != null && s.desired() > 0 && s.installed() == s.desired();
+            });
+            if (done) {
+                return;
+            }
+            Thread.sleep(10);
+        }
     }
 
     private static void awaitLocated(Controller c, int n) throws InterruptedException {
