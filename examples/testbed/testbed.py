@@ -14,8 +14,16 @@ hypervisor's integration bridge br-int.
     testbed.py migrate VM HV [--prefix P] [--no-garp] [--json]
     testbed.py garp VM [--prefix P] [--json]
     testbed.py controller TARGET [--hv HV ...] [--prefix P]   (connect br-int to TARGET now)
-    testbed.py exec NAME CMD...          (NAME: a VM, or a hypervisor: OVS tools then talk to its OVS)
+    testbed.py dhcp VM [--prefix P] [--json]          (run dhclient in the VM: address, gateway, MTU)
+    testbed.py exec NAME CMD...          (NAME: a VM, a hypervisor (OVS tools then talk to its OVS),
+                                          or an external network's outside namespace)
     testbed.py status [--prefix P] [--json]
+
+A VM's default route is its network's router port, when a router of the config joins the
+network; `up --dhcp VM` leaves the VM without address and route, for `dhcp VM` to get them.
+Every `external-networks` entry gets an "outside" namespace (PREFIX-x-NAME) behind the uplink of
+its gateway node: the outside router, with the network's gateway address (and gateway-mac) on
+its interface up0, and OUTSIDE_HOST on its loopback as a host beyond it.
 
 `--controller tcp:mgmt:PORT` means the management network's controller address (reported as
 `controller_ip`, 10.78.N.254 where N is the first free /24 in 10.78.0.0/16, normally 0).  The
@@ -58,6 +66,9 @@ KILL_GRACE = 3.0          # seconds between SIGTERM and SIGKILL
 UNDERLAY_MTU = 1600       # room for VXLAN's 50 bytes around 1500-byte VM frames
 MGMT_NET = ipaddress.ip_network('10.78.0.0/16')
 RESERVED_IFNAMES = {'lo', 'br-int', 'br-phy', 'mgmt0', 'ul0', 'ovs-netdev', 'ovs-system', 'eth0'}
+OUTSIDE_HOST = '198.51.100.1'   # on the outside namespace's loopback: a host beyond the outside router
+DHCP_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'dhclient-script')
+DHCP_TIMEOUT = 30               # seconds for dhclient to get a lease
 
 
 class TestbedError(Exception):
@@ -195,6 +206,11 @@ def parse_config(path):
     skipped = []
     for ti, t in enumerate(data.get('tenants') or []):
         tname = str((t or {}).get('name', 'tenants[%d]' % ti))
+        gateways = {}  # network name -> its router port's address (the VMs' default gateway)
+        for r in (t or {}).get('routers') or []:
+            for rp in (r or {}).get('ports') or []:
+                if isinstance(rp, dict) and rp.get('network') and rp.get('ip'):
+                    gateways[str(rp['network'])] = str(_ip(rp['ip'], '%s: tenant %s router port' % (path, tname)))
         for ni, net in enumerate((t or {}).get('networks') or []):
             nname = str((net or {}).get('name', 'networks[%d]' % ni))
             subnet = net.get('subnet')
@@ -233,7 +249,8 @@ def parse_config(path):
                                           else (24 if a.version == 4 else 64)))
                 vms.append({'name': pname, 'tenant': tname, 'network': nname,
                             'segment': net.get('segment'), 'interface': iface,
-                            'mac': _mac(port.get('mac'), where), 'ips': ips})
+                            'mac': _mac(port.get('mac'), where), 'ips': ips,
+                            'gateway': gateways.get(nname)})
     names = [v['name'] for v in vms]
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:
@@ -246,7 +263,30 @@ def parse_config(path):
     if clash:
         raise TestbedError('%s: port names clash with hypervisor names: %s'
                            % (path, ', '.join(clash)))
-    return hvs, vms, skipped
+    outs = []
+    for xi, x in enumerate(data.get('external-networks') or []):
+        where = '%s: external-networks[%d]' % (path, xi)
+        if not isinstance(x, dict):
+            raise TestbedError('%s: must be a mapping' % where)
+        name = str(x.get('name', ''))
+        if not re.match(r'^[a-z0-9][a-z0-9-]{0,7}$', name):
+            raise TestbedError('%s: external network name %r: the testbed wants at most 8 of a-z, '
+                               '0-9, "-" (it names a namespace after it)' % (where, name))
+        node = str(x.get('node', ''))
+        if node not in {h['name'] for h in hvs}:
+            raise TestbedError('%s: node %r is not a transport node' % (where, node))
+        uplink = str(x.get('uplink', ''))
+        if not IFNAME_RE.match(uplink) or uplink in RESERVED_IFNAMES or uplink in ifaces:
+            raise TestbedError('%s: uplink %r is not a usable interface name' % (where, uplink))
+        try:
+            subnet = ipaddress.ip_network(str(x.get('subnet')), strict=False)
+        except ValueError:
+            raise TestbedError('%s: bad subnet %r' % (where, x.get('subnet')))
+        gw = _ip(x.get('gateway'), where + ' gateway')
+        outs.append({'name': name, 'node': node, 'uplink': uplink,
+                     'address': '%s/%d' % (gw, subnet.prefixlen),
+                     'mac': _mac(x['gateway-mac'], where) if x.get('gateway-mac') else None})
+    return hvs, vms, skipped, outs
 
 
 def underlay_prefixlen(hvs):
@@ -436,6 +476,10 @@ def names_for(prefix, hvs, vms):
                    for i, h in enumerate(hvs)},
         'vm_ns': {v['name']: '%s-%s' % (prefix, v['name']) for v in vms},
     }
+
+
+def outside_ns(prefix, name):
+    return '%s-x-%s' % (prefix, name)
 
 
 def pick_mgmt_net(requested=None):
@@ -691,7 +735,15 @@ def ip_batch(ns, lines):
 def cmd_up(args):
     t_all = time.monotonic()
     prefix = args.prefix
-    hvs, vms, skipped = parse_config(args.config)
+    hvs, vms, skipped, outs = parse_config(args.config)
+    dhcp = set()
+    for name in args.dhcp or []:
+        match = [v for v in vms if name in (v['name'], v['interface'])]
+        if not match:
+            raise TestbedError('--dhcp %s: no VM port %s in %s' % (name, name, args.config))
+        dhcp.add(match[0]['name'])
+    for v in vms:
+        v['dhcp'] = v['name'] in dhcp
     underlay_plen = underlay_prefixlen(hvs)
     # placement: --place overrides, else round-robin over the hypervisors in config order
     by_name = {h['name']: h for h in hvs}
@@ -757,6 +809,7 @@ def cmd_up(args):
                     % ((i + 1) >> 8, (i + 1) & 0xff),
                 } for i, h in enumerate(hvs)],
                 'vms': [dict(v, namespace=names['vm_ns'][v['name']]) for v in vms],
+                'outsides': [dict(o, namespace=outside_ns(prefix, o['name'])) for o in outs],
                 'timings_ms': {},
             }
             os.makedirs(state_dir(prefix), mode=0o755, exist_ok=True)
@@ -799,11 +852,25 @@ def cmd_up(args):
             hns = hv_by_name[vm['hypervisor']]['namespace']
             run(['ip', 'link', 'add', vm['interface'], 'netns', hns, 'type', 'veth', 'peer',
                  'name', 'eth0', 'address', vm['mac'], 'netns', vns])
-            lines = ['addr add %s dev eth0%s' % (a, ' nodad' if ':' in a else '')
-                     for a in vm['ips']]
+            lines = [] if vm['dhcp'] else ['addr add %s dev eth0%s' % (a, ' nodad' if ':' in a else '')
+                                           for a in vm['ips']]
             tx_checksum_off(vns, 'eth0')
-            ip_batch(vns, ['link set lo up'] + lines + ['link set eth0 up'])
+            route = ['route add default via %s dev eth0' % vm['gateway']] \
+                if vm.get('gateway') and lines else []
+            ip_batch(vns, ['link set lo up'] + lines + ['link set eth0 up'] + route)
             ip_batch(hns, ['link set %s up' % vm['interface']])
+        # outside: per external network, a namespace behind the gateway node's uplink
+        for o in state['outsides']:
+            ons = o['namespace']
+            setup_namespace(ons)
+            hns = hv_by_name[o['node']]['namespace']
+            mac = ['address', o['mac']] if o['mac'] else []
+            run(['ip', 'link', 'add', o['uplink'], 'netns', hns, 'type', 'veth', 'peer',
+                 'name', 'up0'] + mac + ['netns', ons])
+            tx_checksum_off(ons, 'up0')
+            ip_batch(ons, ['link set lo up', 'addr add %s/32 dev lo' % OUTSIDE_HOST,
+                           'addr add %s dev up0' % o['address'], 'link set up0 up'])
+            ip_batch(hns, ['link set %s up' % o['uplink']])
         timings['vms'] = ms(t0)
         # Open vSwitch: one ovsdb-server + ovs-vswitchd per hypervisor, started in parallel
         t0 = time.monotonic()
@@ -816,7 +883,8 @@ def cmd_up(args):
         with ThreadPoolExecutor(max_workers=min(4, len(hvs))) as pool:
             futures = {hv['name']: pool.submit(
                 configure_hv, state, hv,
-                [v['interface'] for v in state['vms'] if v['hypervisor'] == hv['name']])
+                [v['interface'] for v in state['vms'] if v['hypervisor'] == hv['name']]
+                + [o['uplink'] for o in state['outsides'] if o['node'] == hv['name']])
                 for hv in state['hypervisors']}
             timings['bridges_per_hv'] = {n: f.result() for n, f in futures.items()}
         timings['bridges'] = ms(t0)
@@ -895,6 +963,8 @@ def summary(state):
         'vms': [{k: v[k] for k in ('name', 'tenant', 'network', 'segment', 'namespace',
                                    'hypervisor', 'interface', 'mac', 'ips')}
                 for v in state['vms']],
+        'outsides': [{k: o[k] for k in ('name', 'namespace', 'node', 'uplink', 'address')}
+                     for o in state.get('outsides', [])],
         'skipped_ports': state.get('skipped_ports', []),
         'timings_ms': state.get('timings_ms', {}),
     }
@@ -919,6 +989,9 @@ def print_summary(s, out=sys.stdout):
     for v in s['vms']:
         w('%-14s %-22s %-6s %-15s %-18s %s\n' % (v['name'], v['namespace'], v['hypervisor'],
                                                   v['interface'], v['mac'], ' '.join(v['ips'])))
+    for o in s.get('outsides', []):
+        w('outside %s: namespace %s, %s behind uplink %s of %s (and %s beyond)\n'
+          % (o['name'], o['namespace'], o['address'], o['uplink'], o['node'], OUTSIDE_HOST))
     if s.get('skipped_ports'):
         w('ports without binding.interface (no VM): %s\n' % ', '.join(s['skipped_ports']))
     t = s.get('timings_ms') or {}
@@ -964,6 +1037,7 @@ def teardown(prefix, save_logs_dir=None):
     if save_logs_dir:
         save_logs(prefix, save_logs_dir)
     namespaces = [v['namespace'] for v in state.get('vms', [])] + \
+        [o['namespace'] for o in state.get('outsides', [])] + \
         [h['namespace'] for h in state.get('hypervisors', [])] + [state['underlay_ns']]
     # 1. processes: the watchdog (unless that is us), the OVS daemons (pid files), and anything
     #    else running inside this testbed's namespaces (a ping, a tcpdump) - all by pid
@@ -1199,6 +1273,52 @@ def cmd_migrate(args):
         lock.release()
 
 
+def cmd_dhcp(args):
+    """dhclient in the VM, once, with the testbed's script (which applies address, mask, MTU and
+    default route and records them); its lease and pid files live in the state directory, and
+    it stays in the VM's namespace to renew (ended by `down`)."""
+    state = require_state(args.prefix)
+    vm = find_vm(state, args.vm)
+    d = state_dir(args.prefix)
+    base = os.path.join(d, 'dhcp-%s' % vm['name'])
+    conf = base + '.conf'
+    with open(conf, 'w') as f:
+        f.write('timeout %d;\nretry 5;\nrequest subnet-mask, broadcast-address, routers, '
+                'domain-name-servers, domain-name, interface-mtu;\n' % DHCP_TIMEOUT)
+    for old in (base + '.env', base + '.leases'):
+        if os.path.exists(old):
+            os.unlink(old)
+    pidfile = base + '.pid'
+    pid = read_pid(pidfile)
+    if pid and proc_identity(pid) and 'dhclient' in proc_identity(pid)[1]:
+        kill_pids({pid: proc_identity(pid)[0]})
+    t0 = time.monotonic()
+    cmd = ['ip', 'netns', 'exec', vm['namespace'], 'dhclient', '-1', '-v', '-cf', conf,
+           '-lf', base + '.leases', '-pf', pidfile, '-sf', DHCP_SCRIPT,
+           '-e', 'WEFT_DHCP_RECORD=%s' % (base + '.env'), 'eth0']
+    try:
+        p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, universal_newlines=True,
+                           timeout=DHCP_TIMEOUT + 10)
+    except subprocess.TimeoutExpired:
+        raise TestbedError('dhclient in %s did not finish within %d s' % (vm['name'], DHCP_TIMEOUT + 10))
+    elapsed = ms(t0)
+    if p.returncode != 0 or not os.path.exists(base + '.env'):
+        raise TestbedError('dhclient in %s got no lease (exit %d): %s'
+                           % (vm['name'], p.returncode, p.stdout.strip()[-2000:]))
+    got = {}
+    with open(base + '.env') as f:
+        for line in f:
+            k, _, v = line.rstrip('\n').partition('=')
+            got[k] = v
+    return {'vm': vm['name'], 'lease': got, 'elapsed_ms': elapsed,
+            'addresses': run(['ip', '-n', vm['namespace'], '-4', '-o', 'addr', 'show', 'dev', 'eth0']),
+            'routes': run(['ip', '-n', vm['namespace'], '-4', 'route', 'show']),
+            'mtu': int(re.search(r'mtu (\d+)', run(['ip', '-n', vm['namespace'], 'link', 'show',
+                                                     'eth0'])).group(1)),
+            'log': p.stdout.strip().splitlines()[-12:]}
+
+
 def cmd_controller(args):
     """Point every hypervisor's br-int at TARGET now.  The old controller entry is removed
     first, in its own transaction, so that Open vSwitch opens a new connection immediately
@@ -1233,14 +1353,19 @@ def cmd_exec(args):
         raise TestbedError('exec: no command given')
     env = dict(os.environ)
     names = [v['name'] for v in state['vms']] + [h['name'] for h in state['hypervisors']]
+    outsides = {o['name']: o['namespace'] for o in state.get('outsides', [])}
+    names += list(outsides)
     try:
         ns = find_vm(state, args.name)['namespace']
     except TestbedError:
-        if args.name not in [h['name'] for h in state['hypervisors']]:
-            raise TestbedError('no VM or hypervisor %s (%s)' % (args.name, ', '.join(names)))
-        hv = find_hv(state, args.name)
-        ns = hv['namespace']
-        env = ovs_env(hv['dir'])  # ovs-vsctl/ovs-ofctl/ovs-appctl reach this hypervisor's OVS
+        if args.name in outsides:
+            ns = outsides[args.name]
+        elif args.name not in [h['name'] for h in state['hypervisors']]:
+            raise TestbedError('no VM, hypervisor or outside %s (%s)' % (args.name, ', '.join(names)))
+        else:
+            hv = find_hv(state, args.name)
+            ns = hv['namespace']
+            env = ovs_env(hv['dir'])  # ovs-vsctl/ovs-ofctl/ovs-appctl reach this hypervisor's OVS
     sys.stdout.flush()
     os.execvpe('ip', ['ip', 'netns', 'exec', ns] + args.cmd, env)
 
@@ -1285,6 +1410,8 @@ def main(argv=None):
     up.add_argument('config')
     up.add_argument('--controller', required=True,
                     help='tcp:IP:PORT; tcp:mgmt:PORT for the management address; or none')
+    up.add_argument('--dhcp', action='append', metavar='VM',
+                    help='leave this VM without address and route (for `dhcp VM`); repeatable')
     up.add_argument('--place', action='append', metavar='PORT=HV',
                     help='put VM PORT (logical port or interface name) on hypervisor HV')
     up.add_argument('--mgmt-net', help='management network (default: first free /24 in '
@@ -1307,6 +1434,9 @@ def main(argv=None):
     ga = sub.add_parser('garp', help='gratuitous ARP from a VM')
     ga.add_argument('vm')
     common(ga)
+    dh = sub.add_parser('dhcp', help='dhclient in a VM: address, mask, MTU, default route')
+    dh.add_argument('vm')
+    common(dh)
     co = sub.add_parser('controller', help='(re)connect br-int to a controller now')
     co.add_argument('target', help='tcp:IP:PORT, tcp:mgmt:PORT or none')
     co.add_argument('--hv', action='append', help='only this hypervisor (repeatable)')
@@ -1342,6 +1472,8 @@ def main(argv=None):
             result = cmd_migrate(args)
         elif args.command == 'garp':
             result = cmd_garp(args)
+        elif args.command == 'dhcp':
+            result = cmd_dhcp(args)
         elif args.command == 'controller':
             result = cmd_controller(args)
         elif args.command == 'exec':

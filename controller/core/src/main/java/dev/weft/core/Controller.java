@@ -2,7 +2,9 @@ package dev.weft.core;
 
 import dev.weft.api.App;
 import dev.weft.api.Disposition;
+import dev.weft.api.event.Event;
 import dev.weft.api.event.NetworkEvent;
+import dev.weft.api.event.PacketIn;
 import dev.weft.api.AppCookie;
 import dev.weft.api.Switch;
 import dev.weft.api.SwitchService;
@@ -31,6 +33,9 @@ import dev.weft.core.hosts.HostTracker;
 import dev.weft.core.openflow.DatapathPins;
 import dev.weft.core.openflow.OpenFlowServer;
 import dev.weft.core.openflow.SwitchManager;
+import dev.weft.api.state.StateStore;
+import dev.weft.core.state.FileStateStore;
+import dev.weft.core.state.MemoryStateStore;
 import dev.weft.core.tenant.ConfigDiff;
 import dev.weft.core.tenant.TenantManager;
 import dev.weft.core.topology.LinkProbes;
@@ -49,6 +54,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * The composition root, and the only one: the launcher, the benchmarks and the test harness all
@@ -75,11 +81,14 @@ public final class Controller implements AutoCloseable {
     private final Reconciler reconciler;
     private final TopologyManager topology;
     private final HostTracker hosts;
+    private final StateStore state;
     private final Map<Class<?>, Object> services = new ConcurrentHashMap<>();
     private final List<App> started = new ArrayList<>();
     private final List<AppHandle> handles = new ArrayList<>();
     private final List<Extension> extensions = new ArrayList<>();
     private final Map<String, AppCookie> cookies = new ConcurrentHashMap<>();
+    /** Extensions' observers: first in every chain, before the core's own subscribers. */
+    private final AppHandle observers = new AppHandle("observers", -1000);
     private AppCatalog catalog;
     private OpenFlowServer server;
     private List<InetSocketAddress> bound = List.of();
@@ -155,6 +164,8 @@ public final class Controller implements AutoCloseable {
         ControllerSettings s = b.settings;
         this.settings = s;
         this.startedAt = s.clock().instant();
+        this.state = s.controllerSection().stateDir() == null ? new MemoryStateStore()
+                : new FileStateStore(s.controllerSection().stateDir());
         this.dispatcher = new Dispatcher(s.dispatchThreads());
         this.timers = b.timers != null ? b.timers : Timers.thread("weft-timer");
         this.switches = new SwitchManager(dispatcher, bus, s.requestTimeout(), s.takeoverProbe());
@@ -170,6 +181,7 @@ public final class Controller implements AutoCloseable {
         topology.skipProbing(dpid -> tenants.config().node(dpid).isPresent());
         topology.start();
         services.put(SwitchService.class, switches);
+        services.put(StateStore.class, state);
         services.put(TopologyService.class, topology);
         services.put(TenantService.class, tenants);
         services.put(LocationControl.class, tenants.locationControl());
@@ -306,6 +318,23 @@ public final class Controller implements AutoCloseable {
         idle.join();
     }
 
+    /**
+     * Be told of events of {@code type} (and its subtypes), before any app sees them, for as long
+     * as the controller runs: how an extension (the console) follows what happens without being
+     * an app. The observer runs on the thread that dispatches the event (a switch's lane or the
+     * control lane), so it must return at once and never wait; it cannot stop the event. Not for
+     * {@link PacketIn}: nothing outside the apps is added to the per-packet path.
+     */
+    public <E extends Event> void observe(Class<E> type, Consumer<? super E> observer) {
+        if (type.isAssignableFrom(PacketIn.class)) {
+            throw new IllegalArgumentException("PACKET_IN cannot be observed (the per-packet path stays the apps')");
+        }
+        bus.subscribe(observers, type, e -> {
+            observer.accept(e);
+            return Disposition.CONTINUE;
+        });
+    }
+
     /** The cookie of an app (its flow entries' owner), by name. */
     public Optional<AppCookie> cookie(String app) {
         return Optional.ofNullable(cookies.get(app));
@@ -329,6 +358,11 @@ public final class Controller implements AutoCloseable {
 
     public SwitchService switches() {
         return switches;
+    }
+
+    /** What every switch that connected since the start did (packet-ins, flow-mods, errors, handshakes). */
+    public List<dev.weft.core.openflow.SwitchTotals> switchTotals() {
+        return switches.totals();
     }
 
     public TenantManager tenants() {
@@ -370,12 +404,14 @@ public final class Controller implements AutoCloseable {
                 || !whole.apps().equals(settings.appConfig()))) {
             log.warn("controller or app settings in {} changed; they take effect at the next start", whole.source());
         }
-        if (changed.isEmpty() && !nodes) {
+        boolean externals = !current.externalNetworks().equals(next.externalNetworks());
+        if (changed.isEmpty() && !nodes && !externals) {
             log.info("config reloaded: no change to tenants or transport nodes");
             return new ReloadResult(ReloadResult.Outcome.UNCHANGED, "no change", Set.of());
         }
         tenants.apply(next);
-        String msg = changed.size() + " logical network(s) changed" + (nodes ? ", transport nodes changed" : "");
+        String msg = changed.size() + " logical network(s) changed" + (nodes ? ", transport nodes changed" : "")
+                + (externals ? ", external networks changed" : "");
         log.info("config reloaded: {}", msg);
         return new ReloadResult(ReloadResult.Outcome.APPLIED, msg, changed);
     }
@@ -428,6 +464,9 @@ public final class Controller implements AutoCloseable {
         dispatcher.close();
         if (catalog != null) {
             catalog.close();
+        }
+        if (state instanceof FileStateStore f) {
+            f.close(); // last: what the apps wrote while stopping is written too
         }
     }
 

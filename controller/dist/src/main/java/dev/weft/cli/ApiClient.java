@@ -71,7 +71,23 @@ final class ApiClient {
         return send(HttpRequest.newBuilder(base.resolve(base.getPath() + path)).POST(HttpRequest.BodyPublishers.noBody()));
     }
 
+    /** A body that is not JSON (CSV), as text; an error answer is a {@link Failure} as for JSON. */
+    String getText(String path) throws Failure {
+        HttpResponse<String> r = exchange(HttpRequest.newBuilder(base.resolve(base.getPath() + path)).GET());
+        if (r.statusCode() >= 300) {
+            check(r, parse(r));
+        }
+        return r.body();
+    }
+
     private JsonNode send(HttpRequest.Builder b) throws Failure {
+        HttpResponse<String> r = exchange(b);
+        JsonNode body = parse(r);
+        check(r, body);
+        return body;
+    }
+
+    private HttpResponse<String> exchange(HttpRequest.Builder b) throws Failure {
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
@@ -89,17 +105,22 @@ final class ApiClient {
             Thread.currentThread().interrupt();
             throw new Failure("interrupted");
         }
-        JsonNode body;
+        return r;
+    }
+
+    private JsonNode parse(HttpResponse<String> r) throws Failure {
         try {
-            body = r.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(r.body());
+            return r.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(r.body());
         } catch (IOException e) {
             throw new Failure(base + " answered " + r.statusCode() + " with something that is not JSON: is it Weft?");
         }
+    }
+
+    private static void check(HttpResponse<String> r, JsonNode body) throws Failure {
         if (r.statusCode() >= 300) {
             String msg = body.path("message").asText("");
             throw new Failure(msg.isEmpty() ? "HTTP " + r.statusCode() : msg
                     + (r.statusCode() == 401 ? " (--token-file FILE or WEFT_API_TOKEN)" : ""));
         }
-        return body;
     }
 }

@@ -31,6 +31,7 @@ final class ClientCommands {
         SUMMARIES.put("tenants", "tenants, networks and logical ports with where each port is now");
         SUMMARIES.put("migrations", "recent VM migrations, newest first");
         SUMMARIES.put("reload", "make the controller re-read its config file");
+        SUMMARIES.put("usage", "what each tenant sent, received and had dropped over a time range (for billing)");
     }
 
     private static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -56,6 +57,14 @@ final class ClientCommands {
         if (name.equals("migrations")) {
             o.addOption(Option.builder("n").longOpt("limit").hasArg().argName("N")
                     .desc("at most this many (default 20)").build());
+        }
+        if (name.equals("usage")) {
+            o.addOption(Option.builder().longOpt("from").hasArg().argName("TIME")
+                    .desc("start: 2026-12-01T00:00:00Z, a date (UTC) or now (default: the start of this month)").build());
+            o.addOption(Option.builder().longOpt("to").hasArg().argName("TIME").desc("end (default now)").build());
+            o.addOption(Option.builder().longOpt("tenant").hasArg().argName("NAME").desc("only this tenant").build());
+            o.addOption(Option.builder().longOpt("by-port").desc("one line per logical port").build());
+            o.addOption(Option.builder().longOpt("csv").desc("print the API's CSV answer").build());
         }
         o.addOption(Option.builder("h").longOpt("help").desc("show this help").build());
         CommandLine cl;
@@ -88,6 +97,7 @@ final class ClientCommands {
             case "tenants" -> ClientCommands::tenants;
             case "migrations" -> ClientCommands::migrations;
             case "reload" -> ClientCommands::reload;
+            case "usage" -> ClientCommands::usage;
             default -> throw new IllegalArgumentException(name);
         };
         try {
@@ -204,6 +214,54 @@ final class ClientCommands {
             return;
         }
         t.print(out);
+    }
+
+    private static void usage(ApiClient api, boolean json, CommandLine cl, PrintStream out) throws ApiClient.Failure {
+        StringBuilder q = new StringBuilder("/api/v1/usage?by=").append(cl.hasOption("by-port") ? "port" : "tenant");
+        for (String k : List.of("from", "to", "tenant")) {
+            if (cl.hasOption(k)) {
+                q.append('&').append(k).append('=').append(java.net.URLEncoder.encode(cl.getOptionValue(k),
+                        java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        if (cl.hasOption("csv")) {
+            out.print(api.getText(q + "&format=csv"));
+            return;
+        }
+        JsonNode u = api.get(q.toString());
+        if (json(json, u, out)) {
+            return;
+        }
+        out.println("usage from " + u.path("from").asText() + " to " + u.path("to").asText() + " (records of "
+                + u.path("resolution-seconds").asText() + " s)");
+        Table t = cl.hasOption("by-port")
+                ? new Table("TENANT", "PORT", "SENT", "RECEIVED", "DROPPED", "SENT BYTES", "RECEIVED BYTES")
+                : new Table("TENANT", "SENT", "RECEIVED", "DROPPED", "SENT BYTES", "RECEIVED BYTES");
+        u.path("tenants").properties().forEach(e -> {
+            if (cl.hasOption("by-port")) {
+                e.getValue().path("ports").properties().forEach(p -> t.row(usageRow(e.getKey(), p.getKey(), p.getValue())));
+            } else {
+                t.row(usageRow(e.getKey(), null, e.getValue().path("total")));
+            }
+        });
+        if (t.isEmpty()) {
+            out.println("no usage in that time");
+            return;
+        }
+        t.print(out);
+    }
+
+    private static Object[] usageRow(String tenant, String port, JsonNode c) {
+        List<Object> r = new ArrayList<>(List.of(tenant));
+        if (port != null) {
+            r.add(port);
+        }
+        r.add(c.path("tx-packets").asLong() + " frames");
+        r.add(c.path("rx-packets").asLong() + " frames");
+        r.add(c.path("tx-dropped").asLong() + " frames");
+        r.add(c.path("tx-bytes").asLong());
+        r.add(c.path("rx-bytes").asLong());
+        return r.toArray();
     }
 
     private static void reload(ApiClient api, boolean json, CommandLine cl, PrintStream out) throws ApiClient.Failure {

@@ -7,7 +7,10 @@ import dev.weft.core.app.AppLoadException;
 import dev.weft.core.config.ConfigException;
 import dev.weft.core.config.ConfigLoader;
 import dev.weft.core.config.WeftConfig;
+import dev.weft.console.Console;
+import dev.weft.console.ConsoleSettings;
 import dev.weft.rest.RestEndpoint;
+import dev.weft.rest.RouteSource;
 import dev.weft.rest.RestSettings;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
@@ -44,7 +47,8 @@ public final class ControllerCommand {
     public record ShowVersion() implements Request {
     }
 
-    public record Run(ControllerSettings settings, java.util.Optional<RestSettings> rest, String logLevel) implements Request {
+    public record Run(ControllerSettings settings, java.util.Optional<RestSettings> rest,
+                      java.util.Optional<ConsoleSettings> console, String logLevel) implements Request {
     }
 
     private ControllerCommand() {
@@ -96,6 +100,7 @@ public final class ControllerCommand {
         ControllerSettings.Builder b = ControllerSettings.builder();
         // The command runs the API by default (the config file's rest: section and --rest change it).
         java.util.Optional<RestSettings> rest = java.util.Optional.of(RestSettings.defaults());
+        java.util.Optional<ConsoleSettings> console = java.util.Optional.of(ConsoleSettings.DEFAULTS);
         if (cl.hasOption("config")) {
             Path file = Path.of(cl.getOptionValue("config"));
             WeftConfig cfg = ConfigLoader.load(file);
@@ -103,6 +108,7 @@ public final class ControllerCommand {
             if (cfg.rest() != null) {
                 rest = RestSettings.with(rest, cfg.rest(), cfg.source(), System.getenv());
             }
+            console = ConsoleSettings.of(cfg.console(), cfg.source());
         }
         String logLevel = null;
         try {
@@ -148,7 +154,7 @@ public final class ControllerCommand {
                 logLevel = cl.getOptionValue("log-level");
                 LogLevels.check(logLevel);
             }
-            return new Run(b.build(), rest, logLevel);
+            return new Run(b.build(), rest, console, logLevel);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -203,7 +209,11 @@ public final class ControllerCommand {
         Controller controller;
         try {
             Controller.Builder builder = Controller.builder(run.settings());
-            run.rest().ifPresent(r -> builder.extension(new RestEndpoint(r)));
+            // The console first: the API's server serves its routes, and stops before it.
+            java.util.Optional<Console> console = run.console().map(Console::new);
+            console.ifPresent(builder::extension);
+            run.rest().ifPresent(r -> builder.extension(new RestEndpoint(r, console.<List<RouteSource>>map(List::of)
+                    .orElse(List.of()))));
             controller = builder.start();
         } catch (ConfigException e) {
             err.println("weft " + NAME + ": " + e.getMessage());

@@ -56,6 +56,9 @@ final class DemoCommand {
                 .desc("OpenFlow version of the simulated switches: 1.0 or 1.3 (default 1.3)").build());
         o.addOption(Option.builder("a").longOpt("apps").hasArg().argName("LIST")
                 .desc("controller apps, in chain order (default learning-switch)").build());
+        o.addOption(Option.builder().longOpt("console").hasArg().argName("HOST:PORT|off")
+                .desc("tenants: where the console (web page and API) listens (default 127.0.0.1:8080, another free "
+                        + "port when that is taken)").build());
         o.addOption(Option.builder().longOpt("script").hasArg().argName("FILE")
                 .desc("run these simulator commands after the matrix, then exit (0 if all succeeded)").build());
         o.addOption(Option.builder().longOpt("log-level").hasArg().argName("LEVEL")

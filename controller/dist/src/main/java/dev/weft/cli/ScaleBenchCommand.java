@@ -12,6 +12,8 @@ import dev.weft.api.tenant.Tenant;
 import dev.weft.api.tenant.TransportNode;
 import dev.weft.apps.isolation.IsolationCompiler;
 import dev.weft.apps.tenantnetworks.L2Compiler;
+import dev.weft.apps.routers.RouterCompiler;
+import dev.weft.apps.dhcp.DhcpCompiler;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.HelpFormatter;
@@ -47,7 +49,13 @@ final class ScaleBenchCommand {
 
     record Site(NetworkConfig config, Map<String, PortLocation> locations, Map<DatapathId, Map<String, OFPort>> tunnels) {
         FabricView view() {
-            return new FabricView(config, locations, tunnels);
+            return view(locations);
+        }
+
+        /** With the routers' external network's uplink (port 999 of hv0) when the site has routers. */
+        FabricView view(Map<String, PortLocation> at) {
+            return new FabricView(config, at, tunnels, config.externalNetworks().isEmpty() ? Map.of()
+                    : Map.of(ScaleBenchSite.EXTERNAL, OFPort.of(999)));
         }
     }
 
@@ -56,7 +64,9 @@ final class ScaleBenchCommand {
         o.addOption(Option.builder().longOpt("hypervisors").hasArg().desc("transport nodes (default 1000)").build());
         o.addOption(Option.builder().longOpt("tenants").hasArg().desc("tenants (default 10000)").build());
         o.addOption(Option.builder().longOpt("ports").hasArg().desc("logical ports (default 100000)").build());
-        o.addOption(Option.builder().longOpt("networks-per-tenant").hasArg().desc("default 1").build());
+        o.addOption(Option.builder().longOpt("networks-per-tenant").hasArg().desc("default 1 (2 with --routers)").build());
+        o.addOption(Option.builder().longOpt("routers").desc("a router per tenant on all its networks, with DHCP on "
+                + "them and a gateway (source NAT) through one external network on hv0").build());
         o.addOption(Option.builder().longOpt("moves").hasArg().desc("single-port moves to time (default 200)").build());
         o.addOption(Option.builder().longOpt("seed").hasArg().desc("random seed (default 1)").build());
         o.addOption(Option.builder().longOpt("migrations").hasArg()
@@ -78,7 +88,7 @@ final class ScaleBenchCommand {
             hvs = positive(cl, "hypervisors", 1000);
             tenants = positive(cl, "tenants", 10_000);
             ports = positive(cl, "ports", 100_000);
-            nets = positive(cl, "networks-per-tenant", 1);
+            nets = positive(cl, "networks-per-tenant", cl.hasOption("routers") ? 2 : 1);
             moves = positive(cl, "moves", 200);
             seed = Long.parseLong(cl.getOptionValue("seed", "1"));
         } catch (ParseException | IllegalArgumentException e) {
@@ -92,16 +102,20 @@ final class ScaleBenchCommand {
         }
         out.printf("machine: %d cores, max heap %,d MB%n", Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20);
-        out.printf("site: %,d hypervisors, %,d tenants, %,d networks, %,d logical ports%n", hvs, tenants,
-                tenants * nets, ports);
+        boolean routers = cl.hasOption("routers");
+        out.printf("site: %,d hypervisors, %,d tenants, %,d networks, %,d logical ports%s%n", hvs, tenants,
+                tenants * nets, ports, routers ? ", a router per tenant (DHCP, gateway on hv0)" : "");
         long heap0 = usedHeapAfterGc();
         long t0 = System.nanoTime();
-        Site site = generate(hvs, tenants, nets, ports, new Random(seed));
+        Site generated = generate(hvs, tenants, nets, ports, new Random(seed));
+        Site site = routers ? ScaleBenchSite.withRouters(generated) : generated;
         long tGen = System.nanoTime() - t0;
         long heapModel = usedHeapAfterGc() - heap0;
         out.printf("model: generated in %.2f s, %,d MB heap%n", tGen / 1e9, heapModel >> 20);
 
-        List<NetworkFlowsKeeper.Compiler> compilers = List.of(new IsolationCompiler(), new L2Compiler());
+        List<NetworkFlowsKeeper.Compiler> compilers = routers
+                ? List.of(new IsolationCompiler(), new L2Compiler(), new RouterCompiler(), new DhcpCompiler())
+                : List.of(new IsolationCompiler(), new L2Compiler());
         FabricView view = site.view();
         long t1 = System.nanoTime();
         // The whole desired state, as the reconciler would hold it: per switch, per network.
@@ -138,11 +152,16 @@ final class ScaleBenchCommand {
             TransportNode to = nodes.get(r.nextInt(nodes.size()));
             locs.put(p.name(), new PortLocation(to.dpid(), OFPort.of(10_000 + i)));
             long s = System.nanoTime();
-            FabricView v = new FabricView(site.config(), locs, site.tunnels());
-            LogicalNetwork n = site.config().network(p.segment()).orElseThrow();
+            FabricView v = site.view(locs);
+            // What the keeper recompiles: the port's network, and those routed with it.
+            List<LogicalNetwork> dirty = new ArrayList<>();
+            dirty.add(site.config().network(p.segment()).orElseThrow());
+            site.config().routedPeers(p.segment()).forEach(s2 -> dirty.add(site.config().network(s2).orElseThrow()));
             int count = 0;
             for (NetworkFlowsKeeper.Compiler c : compilers) {
-                count += c.network(n, v).values().stream().mapToInt(List::size).sum();
+                for (LogicalNetwork n : dirty) {
+                    count += c.network(n, v).values().stream().mapToInt(List::size).sum();
+                }
             }
             times[i] = System.nanoTime() - s;
             if (count == 0) {

@@ -1,6 +1,7 @@
 package dev.weft.cli;
 
 import dev.weft.api.tenant.Binding;
+import dev.weft.api.tenant.ExternalNetwork;
 import dev.weft.api.tenant.LogicalPort;
 import dev.weft.api.tenant.NetworkConfig;
 import dev.weft.api.tenant.TransportNode;
@@ -19,6 +20,8 @@ import java.util.Set;
  * datapath id and tunnel endpoint), a full mesh of tunnels (ports {@code vx-<node>}), and a VM per
  * logical port bound by interface name, named after the logical port, plugged in under its
  * interface name. VMs go where {@code placement} says, or round-robin over the transport nodes.
+ * Each external network gets a host named after it behind its uplink: the outside router (its
+ * gateway address and MAC).
  */
 public final class SimFabric {
     private SimFabric() {
@@ -42,6 +45,9 @@ public final class SimFabric {
             IPv4Address ip = p.ips().isEmpty() ? null : p.ips().get(0);
             b.addHost(p.name(), p.mac(), ip, e.getValue(), null, ((Binding.Interface) p.binding()).name());
             next++;
+        }
+        for (ExternalNetwork x : cfg.externalNetworks()) {
+            b.addHost(x.name(), x.gatewayMac().orElseThrow(), x.gateway(), x.node(), null, x.uplink());
         }
         return b.build();
     }

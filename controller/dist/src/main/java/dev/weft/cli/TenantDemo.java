@@ -2,7 +2,11 @@ package dev.weft.cli;
 
 import dev.weft.api.tenant.LogicalPort;
 import dev.weft.api.tenant.NetworkConfig;
+import dev.weft.console.Console;
+import dev.weft.console.ConsoleSettings;
 import dev.weft.core.Controller;
+import dev.weft.rest.RestEndpoint;
+import dev.weft.rest.RestSettings;
 import dev.weft.core.ControllerSettings;
 import dev.weft.core.app.AppLoadException;
 import dev.weft.core.config.ConfigException;
@@ -38,6 +42,21 @@ import java.util.concurrent.TimeUnit;
  * same MAC and IP addresses), then leaves everything running.
  */
 final class TenantDemo {
+    private record Started(Controller controller, RestEndpoint api) {
+    }
+
+    /** Weft with its console and API at {@code at}: traffic read every 2 s, usage in one-minute records. */
+    private static Started startWithConsole(ControllerSettings settings, InetSocketAddress at) {
+        Console console = new Console(new ConsoleSettings(Duration.ofSeconds(2), Duration.ofMinutes(1),
+                Duration.ofDays(1)));
+        RestEndpoint api = new RestEndpoint(new RestSettings(at, java.util.Optional.empty(), false), List.of(console));
+        return new Started(Controller.builder(settings).extension(console).extension(api).start(), api);
+    }
+
+    private static String text(InetSocketAddress a) {
+        return (a.getAddress().isAnyLocalAddress() ? "127.0.0.1" : a.getAddress().getHostAddress()) + ":" + a.getPort();
+    }
+
     static final String DEFAULT = "/demo/three-tenants.yaml";
 
     private TenantDemo() {
@@ -89,7 +108,19 @@ final class TenantDemo {
             err.println("weft demo: " + e.getMessage());
             return 2;
         }
+        String consoleAt = cl.getOptionValue("console", "127.0.0.1:8080");
+        InetSocketAddress consoleListen = null;
+        if (!consoleAt.equals("off")) {
+            try {
+                consoleListen = RestSettings.parseListen(consoleAt);
+                new RestSettings(consoleListen, java.util.Optional.empty(), false);
+            } catch (IllegalArgumentException e) {
+                err.println("weft demo: --console: " + e.getMessage());
+                return 2;
+            }
+        }
         Controller controller;
+        RestEndpoint api = null;
         try {
             ControllerSettings.Builder b = ControllerSettings.builder().config(cfg).listen(List.of(listen))
                     .tableMissToController(false);
@@ -99,7 +130,23 @@ final class TenantDemo {
             if (cl.hasOption("config")) {
                 b.configFile(Path.of(source));
             }
-            controller = Controller.start(b.build());
+            if (consoleListen == null) {
+                controller = Controller.start(b.build());
+            } else {
+                ControllerSettings settings = b.build();
+                Started st;
+                try {
+                    st = startWithConsole(settings, consoleListen);
+                } catch (IllegalStateException e) {
+                    if (!String.valueOf(e.getMessage()).contains("cannot listen on")) {
+                        throw e;
+                    }
+                    // The console's port is taken (another Weft?): any free one will do for a demo.
+                    st = startWithConsole(settings, new InetSocketAddress(consoleListen.getAddress(), 0));
+                }
+                controller = st.controller();
+                api = st.api();
+            }
         } catch (AppLoadException | IllegalStateException e) {
             err.println("weft demo: " + e.getMessage()
                     + (String.valueOf(e.getMessage()).contains("in use") ? " (use --listen to pick another port)" : ""));
@@ -115,6 +162,7 @@ final class TenantDemo {
             long start = System.nanoTime();
             sim.awaitReady(Duration.ofSeconds(15));
             awaitLocated(controller, placement.size());
+            awaitProgrammed(controller, net);
             controller.reconciler().quiesce().get(15, TimeUnit.SECONDS);
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             long flows = controller.reconciler().stats().values().stream().mapToLong(s -> s.installed()).sum();
@@ -122,7 +170,12 @@ final class TenantDemo {
             out.printf("%nWeft is running on %s:%d with apps %s.%n", host, bound.getPort(), controller.settings().apps());
             out.printf("Simulated fabric from %s: %d hypervisors (OpenFlow 1.3, full mesh of VXLAN-like tunnels),"
                     + " %d VMs.%n", source, net.transportNodes().size(), placement.size());
-            out.printf("Weft programmed %d flow entries in %d ms.%n%n", flows, ms);
+            out.printf("Weft programmed %d flow entries in %d ms.%n", flows, ms);
+            if (api != null) {
+                out.printf("The console (a web page: the hypervisors, VMs, migrations, traffic): http://%s/%n",
+                        text(api.address()));
+            }
+            out.println();
             out.println("Where the VMs are:");
             for (var e : placement.entrySet()) {
                 LogicalPort p = net.port(e.getKey()).orElseThrow();
@@ -219,6 +272,25 @@ final class TenantDemo {
 
     private static String nodeName(NetworkConfig net, dev.weft.api.tenant.PortLocation at) {
         return net.node(at.dpid()).map(n -> n.name()).orElse(at.dpid().toString());
+    }
+
+    /**
+     * Until every hypervisor's flows have been read (it is synced) and all that is desired there
+     * is installed: a switch that has connected but not been read yet has nothing to wait for.
+     */
+    private static void awaitProgrammed(Controller c, NetworkConfig net) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (System.nanoTime() < deadline) {
+            var stats = c.reconciler().stats();
+            boolean done = net.transportNodes().stream().allMatch(n -> {
+                var s = stats.get(n.dpid());
+                return s != null && s.desired() > 0 && s.installed() == s.desired();
+            });
+            if (done) {
+                return;
+            }
+            Thread.sleep(10);
+        }
     }
 
     private static void awaitLocated(Controller c, int n) throws InterruptedException {

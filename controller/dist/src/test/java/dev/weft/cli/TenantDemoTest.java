@@ -35,4 +35,31 @@ class TenantDemoTest {
         assertTrue(text.contains("-> acme-web1: reached at hv2"), text);
         assertEquals(0, rc, text + err.toString(StandardCharsets.UTF_8));
     }
+
+    @Test
+    void theDemoServesTheConsoleWhileItRuns(@TempDir Path dir) throws Exception {
+        Path script = Files.writeString(dir.resolve("s.txt"), "sleep 4000\n");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int[] rc = {-1};
+        Thread demo = new Thread(() -> rc[0] = DemoCommand.run(new String[]{"--listen", "127.0.0.1:0", "--console",
+                        "127.0.0.1:0", "--script", script.toString()}, new ByteArrayInputStream(new byte[0]),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(out, true, StandardCharsets.UTF_8)));
+        demo.start();
+        java.util.regex.Pattern url = java.util.regex.Pattern.compile(
+                "The console \\(a web page: the hypervisors, VMs, migrations, traffic\\): (http://127\\.0\\.0\\.1:\\d+/)");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        java.util.regex.Matcher m = url.matcher("");
+        while (!m.reset(out.toString(StandardCharsets.UTF_8)).find()) {
+            assertTrue(System.nanoTime() < deadline && demo.isAlive(), out.toString(StandardCharsets.UTF_8));
+            Thread.sleep(20);
+        }
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        for (String path : new String[]{"", "api/v1/tenants", "health"}) {
+            var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(m.group(1) + path)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), path + ": " + r.body());
+        }
+        demo.join(30_000);
+        assertEquals(0, rc[0], out.toString(StandardCharsets.UTF_8));
+    }
 }

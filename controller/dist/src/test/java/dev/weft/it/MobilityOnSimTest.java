@@ -222,6 +222,12 @@ class MobilityOnSimTest {
             PortCounters after = f.mobility.counters("vm-a").get(5, TimeUnit.SECONDS);
             System.out.printf("[sim] vm-a counters on hv1 %s; after moving to hv2 and more traffic: %s%n", atHv1, after);
             assertEquals(new PortCounters(5, 5L * frame, 2, 12, 12L * frame), after);
+            // Every port at once (two reads per switch) says the same as each port read alone.
+            Map<String, PortCounters> all = f.mobility.allCounters().get(5, TimeUnit.SECONDS);
+            assertEquals(after, all.get("vm-a"));
+            for (String p : List.of("vm-b", "r-1", "r-2")) {
+                assertEquals(f.mobility.counters(p).get(5, TimeUnit.SECONDS), all.get(p), p);
+            }
         }
     }
 

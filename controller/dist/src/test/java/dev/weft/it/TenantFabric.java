@@ -23,15 +23,29 @@ public final class TenantFabric implements AutoCloseable {
     final SimNetwork net;
     final NetworkConfig config;
 
+    /** The tenant apps: isolation and L2 networks. */
+    static final List<String> L2_APPS = List.of("isolation", "tenant-networks");
+    /** ... with routers and DHCP. */
+    static final List<String> L3_APPS = List.of("isolation", "tenant-networks", "routers", "dhcp");
+
     TenantFabric(String yaml, Map<String, String> placement) throws Exception {
-        this(ConfigLoader.parse(yaml, "test.yaml"), placement, null, Duration.ZERO);
+        this(ConfigLoader.parse(yaml, "test.yaml"), placement, null, Duration.ZERO, L2_APPS);
+    }
+
+    TenantFabric(String yaml, Map<String, String> placement, List<String> apps) throws Exception {
+        this(ConfigLoader.parse(yaml, "test.yaml"), placement, null, Duration.ZERO, apps);
     }
 
     /** With {@code configFile} the controller can reload it; {@code audit} zero = no audit. */
     TenantFabric(WeftConfig cfg, Map<String, String> placement, java.nio.file.Path configFile, Duration audit)
             throws Exception {
+        this(cfg, placement, configFile, audit, L2_APPS);
+    }
+
+    TenantFabric(WeftConfig cfg, Map<String, String> placement, java.nio.file.Path configFile, Duration audit,
+                 List<String> apps) throws Exception {
         this.config = cfg.network();
-        controller = startController(cfg, configFile, audit, 0);
+        controller = startController(cfg, configFile, audit, 0, apps);
         try {
             net = SimNetwork.builder().controller("127.0.0.1", controller.openflowAddresses().get(0).getPort())
                     .topology(SimFabric.topology(config, placement)).versions(OFVersion.OF_13).build();
@@ -44,9 +58,14 @@ public final class TenantFabric implements AutoCloseable {
     }
 
     static Controller startController(WeftConfig cfg, java.nio.file.Path configFile, Duration audit, int port) {
+        return startController(cfg, configFile, audit, port, L2_APPS);
+    }
+
+    static Controller startController(WeftConfig cfg, java.nio.file.Path configFile, Duration audit, int port,
+                                      List<String> apps) {
         return Controller.start(ControllerSettings.builder().config(cfg).configFile(configFile)
                 .listen(List.of(new InetSocketAddress("127.0.0.1", port)))
-                .apps(List.of("isolation", "tenant-networks")).tableMissToController(false)
+                .apps(apps).tableMissToController(false)
                 .dispatchThreads(2).flowAuditInterval(audit).build());
     }
 
@@ -56,7 +75,8 @@ public final class TenantFabric implements AutoCloseable {
 
     /** Wait until every VM is located and the reconciler has nothing left to send. */
     void awaitConverged() throws Exception {
-        awaitConverged(controller, net.hosts().size());
+        // VMs only: the outside routers of external networks are hosts too, but no logical ports.
+        awaitConverged(controller, (int) net.hosts().stream().filter(h -> config.port(h.name()).isPresent()).count());
     }
 
     /** Wait until {@code expected} logical ports are located and the reconciler has nothing left to send. */

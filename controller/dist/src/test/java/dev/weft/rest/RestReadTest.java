@@ -305,6 +305,15 @@ class RestReadTest {
         }
 
         @Override
+        public CompletableFuture<Map<String, PortCounters>> allCounters() {
+            Map<String, PortCounters> all = new java.util.LinkedHashMap<>();
+            for (String p : List.of("acme-web1", "acme-web2", "globex-web1")) {
+                all.put(p, counters(p).join());
+            }
+            return CompletableFuture.completedFuture(all);
+        }
+
+        @Override
         public Map<String, Instant> damped() {
             return Map.of();
         }

@@ -105,11 +105,12 @@ public final class Testbed implements AutoCloseable {
    */
   public record Options(Path config, String controller, Map<String, String> placement,
       String prefix, String mgmtNet, Duration upTimeout, Duration commandTimeout,
-      Duration maxLifetime) {
+      Duration maxLifetime, List<String> dhcp) {
     public Options {
       Objects.requireNonNull(config);
       Objects.requireNonNull(controller);
       placement = Collections.unmodifiableMap(new LinkedHashMap<>(placement));
+      dhcp = List.copyOf(dhcp);
       if (!prefix.matches("[a-z][a-z0-9]{1,5}")) {
         throw new IllegalArgumentException("prefix must match [a-z][a-z0-9]{1,5}: " + prefix);
       }
@@ -117,25 +118,31 @@ public final class Testbed implements AutoCloseable {
 
     public static Options of(Path config, String controller, Map<String, String> placement) {
       return new Options(config, controller, placement, randomPrefix(), null,
-          Duration.ofSeconds(90), Duration.ofSeconds(30), Duration.ofMinutes(30));
+          Duration.ofSeconds(90), Duration.ofSeconds(30), Duration.ofMinutes(30), List.of());
     }
 
     public Options withPrefix(String p) {
       return new Options(config, controller, placement, p, mgmtNet, upTimeout, commandTimeout,
-          maxLifetime);
+          maxLifetime, dhcp);
     }
 
     /** The management network (an IPv4 /24 or larger); default: the first free /24 in
      * 10.78.0.0/16. */
     public Options withMgmtNet(String net) {
       return new Options(config, controller, placement, prefix, net, upTimeout, commandTimeout,
-          maxLifetime);
+          maxLifetime, dhcp);
     }
 
     /** The script's watchdog tears the testbed down after this long, whatever happens. */
     public Options withMaxLifetime(Duration d) {
       return new Options(config, controller, placement, prefix, mgmtNet, upTimeout,
-          commandTimeout, d);
+          commandTimeout, d, dhcp);
+    }
+
+    /** These VMs start without address and route: {@link Testbed#dhcp} gets them. */
+    public Options withDhcp(String... vms) {
+      return new Options(config, controller, placement, prefix, mgmtNet, upTimeout,
+          commandTimeout, maxLifetime, List.of(vms));
     }
   }
 
@@ -145,6 +152,8 @@ public final class Testbed implements AutoCloseable {
   private final List<AutoCloseable> running = new ArrayList<>();
   private final Map<String, Vm> vms = new LinkedHashMap<>();
   private final Map<String, Hypervisor> hypervisors = new LinkedHashMap<>();
+  /** External network name → its outside namespace. */
+  private final Map<String, String> outsides = new LinkedHashMap<>();
   private JsonNode summary;
   private String controller;
   private Duration upDuration = Duration.ZERO;
@@ -189,6 +198,7 @@ public final class Testbed implements AutoCloseable {
         "--max-lifetime", Long.toString(Math.max(1, options.maxLifetime().toSeconds())),
         "--save-logs-on-failure", OvsEnvironment.logDir().toString()));
     options.placement().forEach((vm, hv) -> args.addAll(List.of("--place", vm + "=" + hv)));
+    options.dhcp().forEach(vm -> args.addAll(List.of("--dhcp", vm)));
     if (options.mgmtNet() != null) {
       args.addAll(List.of("--mgmt-net", options.mgmtNet()));
     }
@@ -201,6 +211,9 @@ public final class Testbed implements AutoCloseable {
       hypervisors.put(h.path("name").asText(), new Hypervisor(h.path("name").asText(),
           h.path("namespace").asText(), h.path("dpid").asText(), h.path("tunnel_ip").asText(),
           h.path("mgmt_ip").asText(), Path.of(h.path("dir").asText())));
+    }
+    for (JsonNode o : s.path("outsides")) {
+      outsides.put(o.path("name").asText(), o.path("namespace").asText());
     }
     for (JsonNode v : s.path("vms")) {
       List<String> ips = new ArrayList<>();
@@ -257,6 +270,12 @@ public final class Testbed implements AutoCloseable {
             + ")"));
   }
 
+  /** The namespace of a VM, or of an external network's outside (the ping commands run in either). */
+  public synchronized String namespaceOf(String node) {
+    String out = outsides.get(node);
+    return out != null ? out : vm(node).namespace();
+  }
+
   /** The script's summary of {@code up} (JSON), including its own timings. */
   public JsonNode summary() {
     return summary;
@@ -288,7 +307,7 @@ public final class Testbed implements AutoCloseable {
       throw new IllegalArgumentException("count >= 1 and interval >= 2 ms");
     }
     long deadline = Math.max(1, (timeout.toMillis() + 999) / 1000);
-    Exec.Out o = Exec.run(timeout.plusSeconds(5), "ip", "netns", "exec", vm(vm).namespace(),
+    Exec.Out o = Exec.run(timeout.plusSeconds(5), "ip", "netns", "exec", namespaceOf(vm),
         "ping", "-n", "-c", Integer.toString(count), "-i",
         String.format(Locale.ROOT, "%.3f", intervalMs / 1000.0), "-W", "1",
         "-w", Long.toString(deadline), ip);
@@ -305,7 +324,7 @@ public final class Testbed implements AutoCloseable {
    */
   public synchronized BackgroundPing startPing(String vm, String ip, Duration interval,
       Duration maxDuration) {
-    BackgroundPing p = new BackgroundPing(vm, vm(vm).namespace(), ip, interval, maxDuration);
+    BackgroundPing p = new BackgroundPing(vm, namespaceOf(vm), ip, interval, maxDuration);
     running.add(p);
     return p;
   }
@@ -323,6 +342,17 @@ public final class Testbed implements AutoCloseable {
   }
 
   /** Starts tcpdump on a VM's eth0; ready (listening) when this returns. */
+  /** tcpdump on the uplink side of an external network's outside namespace (its interface up0), inbound. */
+  public synchronized Capture startCaptureOutside(String external, String filter) {
+    String ns = outsides.get(external);
+    if (ns == null) {
+      throw new IllegalArgumentException("no outside " + external + " (" + outsides.keySet() + ")");
+    }
+    Capture c = new Capture(external, ns, "up0", filter, true, 100_000);
+    running.add(c);
+    return c;
+  }
+
   public synchronized Capture startCapture(String vm, String filter, boolean inboundOnly) {
     Vm v = vm(vm);
     Capture c = new Capture(v.name(), v.namespace(), "eth0", filter, inboundOnly, 100_000);
@@ -464,11 +494,23 @@ public final class Testbed implements AutoCloseable {
     return o.stdout();
   }
 
-  /** Runs a command in a VM's or hypervisor's namespace (OVS tools then reach that OVS). */
+  /**
+   * {@code dhclient} in a VM (started with {@link Options#withDhcp}): what the lease gave
+   * ({@code lease.ip_address}, {@code .routers}, {@code .interface_mtu}...), the VM's addresses,
+   * routes and MTU afterwards, and how long it took.
+   */
+  public JsonNode dhcp(String vm) {
+    return script(options.commandTimeout().plusSeconds(30), List.of("dhcp", vm, "--prefix",
+        prefix(), "--json"));
+  }
+
+  /** Runs a command in a VM's, hypervisor's or outside (external network's) namespace. */
   public Exec.Out exec(String node, Duration timeout, String... command) {
     String ns;
     Map<String, String> env = null;
-    if (hypervisors.containsKey(node)) {
+    if (outsides.containsKey(node)) {
+      ns = outsides.get(node);
+    } else if (hypervisors.containsKey(node)) {
       Path dir = hypervisor(node).dir();
       ns = hypervisor(node).namespace();
       env = Map.of("OVS_RUNDIR", dir.toString(), "OVS_DBDIR", dir.toString(), "OVS_LOGDIR",

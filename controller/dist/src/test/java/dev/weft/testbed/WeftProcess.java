@@ -72,7 +72,7 @@ public final class WeftProcess implements AutoCloseable {
   }
 
   /** SIGKILL: no shutdown hook runs, nothing is cleaned up by Weft. */
-  void kill9() throws InterruptedException {
+  public void kill9() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(10, TimeUnit.SECONDS);
   }

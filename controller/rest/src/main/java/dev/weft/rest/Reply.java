@@ -5,16 +5,54 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
-/** An answer: a status, a JSON body and extra headers. */
-public record Reply(HttpResponseStatus status, JsonNode body, Map<String, String> headers) {
+/**
+ * An answer: a status, a JSON body and extra headers; or, when {@code output} is set, something
+ * that is not JSON (a page, a metrics text, a CSV file, an event stream) in place of the body.
+ */
+public record Reply(HttpResponseStatus status, JsonNode body, Map<String, String> headers, Output output) {
     public Reply {
         headers = Map.copyOf(headers);
     }
 
+    public Reply(HttpResponseStatus status, JsonNode body, Map<String, String> headers) {
+        this(status, body, headers, null);
+    }
+
+    /** What an answer carries instead of JSON. */
+    public sealed interface Output permits Bytes, Events {
+    }
+
+    /** A whole body of this content type. */
+    public record Bytes(String contentType, byte[] bytes) implements Output {
+    }
+
+    /**
+     * An answer that does not end: the head ({@code text/event-stream}) is written, then the
+     * stream is handed the connection to write server-sent events on, for as long as it likes.
+     */
+    public record Events(EventStream stream) implements Output {
+    }
+
     public static Reply ok(JsonNode body) {
         return new Reply(HttpResponseStatus.OK, body, Map.of());
+    }
+
+    /** 200 with a body that is not JSON. */
+    public static Reply bytes(String contentType, byte[] bytes, Map<String, String> headers) {
+        return new Reply(HttpResponseStatus.OK, null, headers, new Bytes(contentType, bytes));
+    }
+
+    /** 200 with a text body (UTF-8) of this type. */
+    public static Reply text(String contentType, String text) {
+        return bytes(contentType + "; charset=utf-8", text.getBytes(StandardCharsets.UTF_8), Map.of());
+    }
+
+    /** 200, then server-sent events from {@code stream}. */
+    public static Reply events(EventStream stream) {
+        return new Reply(HttpResponseStatus.OK, null, Map.of(), new Events(stream));
     }
 
     public static Reply created(JsonNode body, String location) {

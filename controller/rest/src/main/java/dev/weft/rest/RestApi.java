@@ -24,6 +24,7 @@ import dev.weft.core.app.AppCookies;
 import dev.weft.core.config.ReloadResult;
 import dev.weft.core.dispatch.AppHandle;
 import dev.weft.core.flow.Reconciler;
+import dev.weft.core.openflow.SwitchTotals;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import org.projectfloodlight.openflow.types.DatapathId;
 
@@ -52,13 +53,15 @@ import java.util.function.Supplier;
  */
 public final class RestApi {
     public static final String BASE = "/api/v1";
-    private static final ObjectMapper JSON = RestServer.mapper();
+    static final ObjectMapper JSON = RestServer.mapper();
 
     private final Controller controller;
     private final Services services;
     private final ExecutorService writer;
     private final ConfigEditor editor;
     private final List<Route> routes = new ArrayList<>();
+    /** Descriptions of routes other modules serve on the same server ({@link RouteSource#openApi}). */
+    private final List<JsonNode> documents = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public RestApi(Controller controller, Services services, ExecutorService writer) {
         this.controller = controller;
@@ -74,19 +77,24 @@ public final class RestApi {
         return List.copyOf(routes);
     }
 
-    private void get(String path, String summary, Route.Handler h) {
+    /** Merge this description ({@code paths}, {@code components}) into the document served. */
+    void document(JsonNode more) {
+        documents.add(more);
+    }
+
+    void get(String path, String summary, Route.Handler h) {
         routes.add(new Route("GET", BASE + path, summary, h));
     }
 
-    private void post(String path, String summary, Route.Handler h) {
+    void post(String path, String summary, Route.Handler h) {
         routes.add(new Route("POST", BASE + path, summary, h));
     }
 
-    private void delete(String path, String summary, Route.Handler h) {
+    void delete(String path, String summary, Route.Handler h) {
         routes.add(new Route("DELETE", BASE + path, summary, h));
     }
 
-    private static CompletableFuture<Reply> now(JsonNode body) {
+    static CompletableFuture<Reply> now(JsonNode body) {
         return CompletableFuture.completedFuture(Reply.ok(body));
     }
 
@@ -151,11 +159,12 @@ public final class RestApi {
             return write(() -> removed(ConfigEditor.Edit.remove(List.of(tenantStep(t), networkStep(n)), "ports",
                     "port", p), p));
         });
+        RouterRoutes.define(this);
     }
 
     // ---- reads -----------------------------------------------------------------------------------
 
-    private NetworkConfig config() {
+    NetworkConfig config() {
         return controller.tenants().config();
     }
 
@@ -206,18 +215,27 @@ public final class RestApi {
 
     private ArrayNode switches() {
         Map<DatapathId, Reconciler.Stats> stats = controller.reconciler().stats();
+        Map<DatapathId, SwitchTotals> totals = totals();
         NetworkConfig c = config();
         List<Switch> all = new ArrayList<>(controller.switches().all());
         all.sort(Comparator.comparing(Switch::id));
         ArrayNode a = Views.F.arrayNode();
-        all.forEach(sw -> a.add(Views.switchView(sw, c, Optional.ofNullable(stats.get(sw.id())))));
+        all.forEach(sw -> a.add(Views.switchView(sw, c, Optional.ofNullable(stats.get(sw.id())),
+                Optional.ofNullable(totals.get(sw.id())))));
         return a;
     }
 
     private ObjectNode oneSwitch(DatapathId id) {
         Switch sw = controller.switches().get(id)
                 .orElseThrow(() -> ApiException.notFound("no switch " + id + " is connected"));
-        return Views.switchView(sw, config(), Optional.ofNullable(controller.reconciler().stats().get(id)));
+        return Views.switchView(sw, config(), Optional.ofNullable(controller.reconciler().stats().get(id)),
+                Optional.ofNullable(totals().get(id)));
+    }
+
+    private Map<DatapathId, SwitchTotals> totals() {
+        Map<DatapathId, SwitchTotals> m = new HashMap<>();
+        controller.switchTotals().forEach(t -> m.put(t.dpid(), t));
+        return m;
     }
 
     private CompletableFuture<Reply> flows(Request r) {
@@ -281,11 +299,11 @@ public final class RestApi {
         return a;
     }
 
-    private Tenant tenant(String name) {
+    Tenant tenant(String name) {
         return tenantIn(config(), name);
     }
 
-    private static Tenant tenantIn(NetworkConfig c, String name) {
+    static Tenant tenantIn(NetworkConfig c, String name) {
         return c.tenants().stream().filter(t -> t.name().equals(name)).findFirst()
                 .orElseThrow(() -> ApiException.notFound("no tenant '" + name + "'"));
     }
@@ -362,9 +380,26 @@ public final class RestApi {
             }
             ObjectNode doc = (ObjectNode) new ObjectMapper(new YAMLFactory()).readTree(in);
             ((ObjectNode) doc.path("info")).put("version", Version.get());
+            for (JsonNode more : documents) {
+                merge(doc, more);
+            }
             return doc;
         } catch (IOException e) {
             throw new IllegalStateException("cannot read openapi.yaml: " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code more}'s paths and components added to {@code doc}'s (objects merged one level down). */
+    static void merge(ObjectNode doc, JsonNode more) {
+        for (String section : List.of("paths", "components")) {
+            more.path(section).properties().forEach(e -> {
+                ObjectNode into = doc.path(section).isObject() ? (ObjectNode) doc.get(section) : doc.putObject(section);
+                if (section.equals("components") && into.path(e.getKey()).isObject() && e.getValue().isObject()) {
+                    ((ObjectNode) into.get(e.getKey())).setAll((ObjectNode) e.getValue());
+                } else {
+                    into.set(e.getKey(), e.getValue());
+                }
+            });
         }
     }
 
@@ -380,7 +415,7 @@ public final class RestApi {
     // ---- writes ----------------------------------------------------------------------------------
 
     /** Run a write on the writer thread: one at a time, in arrival order. */
-    private CompletableFuture<Reply> write(Supplier<Reply> w) {
+    CompletableFuture<Reply> write(Supplier<Reply> w) {
         try {
             return CompletableFuture.supplyAsync(w, writer);
         } catch (RejectedExecutionException e) {
@@ -420,7 +455,7 @@ public final class RestApi {
         return Reply.ok(Views.reload(r));
     }
 
-    private static String name(JsonNode body) {
+    static String name(JsonNode body) {
         JsonNode n = body.get("name");
         if (n == null || !n.isTextual() || n.asText().isBlank()) {
             throw ApiException.invalid("name is required (text)", "name");
@@ -428,7 +463,7 @@ public final class RestApi {
         return n.asText().trim();
     }
 
-    private static ConfigEditor.Step tenantStep(String t) {
+    static ConfigEditor.Step tenantStep(String t) {
         return new ConfigEditor.Step("tenants", t, "tenant");
     }
 
@@ -436,7 +471,7 @@ public final class RestApi {
         return new ConfigEditor.Step("networks", n, "network");
     }
 
-    private Reply added(String kind, ConfigEditor.Edit edit, java.util.function.Function<NetworkConfig, JsonNode> view,
+    Reply added(String kind, ConfigEditor.Edit edit, java.util.function.Function<NetworkConfig, JsonNode> view,
                         Supplier<String> location) {
         ConfigEditor.Outcome o = editor().apply(edit);
         ObjectNode body = Views.F.objectNode();
@@ -445,7 +480,7 @@ public final class RestApi {
         return Reply.created(body, location.get());
     }
 
-    private Reply removed(ConfigEditor.Edit edit, String what) {
+    Reply removed(ConfigEditor.Edit edit, String what) {
         ConfigEditor.Outcome o = editor().apply(edit);
         ObjectNode body = Views.F.objectNode();
         body.put("removed", edit.kind() + " " + what);

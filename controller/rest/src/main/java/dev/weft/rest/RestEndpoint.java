@@ -4,6 +4,10 @@ import dev.weft.core.Controller;
 import dev.weft.core.Extension;
 
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -14,10 +18,17 @@ import java.util.concurrent.ExecutorService;
  */
 public final class RestEndpoint implements Extension {
     private final RestSettings settings;
+    private final List<RouteSource> more;
     private RestServer server;
 
     public RestEndpoint(RestSettings settings) {
+        this(settings, List.of());
+    }
+
+    /** The API, and on the same server the routes of {@code more} (the console's, say). */
+    public RestEndpoint(RestSettings settings, List<RouteSource> more) {
         this.settings = settings;
+        this.more = List.copyOf(more);
     }
 
     @Override
@@ -28,7 +39,23 @@ public final class RestEndpoint implements Extension {
     @Override
     public void start(Controller controller) {
         ExecutorService writer = RestServer.newWriter();
-        server = new RestServer(settings, new RestApi(controller, controller::service, writer).routes(), writer);
+        RestApi api = new RestApi(controller, controller::service, writer);
+        List<Route> routes = new ArrayList<>(api.routes());
+        Set<String> taken = new HashSet<>();
+        routes.forEach(r -> taken.add(r.method() + " " + r.path()));
+        List<RequestObserver> observers = new ArrayList<>();
+        for (RouteSource s : more) {
+            for (Route r : s.routes(controller)) {
+                if (!taken.add(r.method() + " " + r.path())) {
+                    throw new IllegalStateException("two modules serve " + r.method() + " " + r.path());
+                }
+                routes.add(r);
+            }
+            s.openApi().ifPresent(api::document);
+            observers.add(s.observer());
+        }
+        RequestObserver all = (m, route, status, nanos) -> observers.forEach(o -> o.answered(m, route, status, nanos));
+        server = new RestServer(settings, routes, writer, all);
     }
 
     /** Where the API listens (the bound port when 0 was asked for). */

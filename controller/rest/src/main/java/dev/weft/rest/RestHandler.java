@@ -8,10 +8,12 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -40,11 +42,13 @@ final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final List<Route> routes;
     private final RestSettings settings;
     private final ObjectMapper json;
+    private final RequestObserver observer;
 
-    RestHandler(List<Route> routes, RestSettings settings, ObjectMapper json) {
+    RestHandler(List<Route> routes, RestSettings settings, ObjectMapper json, RequestObserver observer) {
         this.routes = routes;
         this.settings = settings;
         this.json = json;
+        this.observer = observer;
     }
 
     @Override
@@ -55,12 +59,15 @@ final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         QueryStringDecoder uri = new QueryStringDecoder(req.uri());
         String path = uri.path();
         CompletableFuture<Reply> reply;
+        String[] template = {RequestObserver.UNMATCHED};
         try {
             if (!req.decoderResult().isSuccess()) {
                 throw ApiException.badRequest("malformed HTTP request");
             }
-            authenticate(req);
-            reply = route(method, path, uri.parameters(), ByteBufUtil.getBytes(req.content()));
+            if (!OpenPaths.isOpen(method, path)) {
+                authenticate(req);
+            }
+            reply = route(method, path, uri.parameters(), ByteBufUtil.getBytes(req.content()), template);
         } catch (ApiException e) {
             reply = CompletableFuture.completedFuture(Reply.error(e));
         } catch (RuntimeException e) {
@@ -80,7 +87,11 @@ final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 }
             }
             Reply done = out;
-            ctx.channel().eventLoop().execute(() -> write(ctx, done, keepAlive));
+            ctx.channel().eventLoop().execute(() -> {
+                write(ctx, done, keepAlive);
+                // On the HTTP thread, not the one that completed the answer (it may be a lane).
+                observer.answered(method, template[0], done.status().code(), System.nanoTime() - start);
+            });
             if (log.isDebugEnabled()) {
                 log.debug("{} {} -> {} in {} ms", method, path, done.status().code(),
                         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
@@ -110,7 +121,8 @@ final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
     }
 
-    private CompletableFuture<Reply> route(String method, String path, Map<String, List<String>> query, byte[] body) {
+    private CompletableFuture<Reply> route(String method, String path, Map<String, List<String>> query, byte[] body,
+                                           String[] template) {
         List<String> segments = segments(path);
         TreeSet<String> allowed = new TreeSet<>();
         for (Route r : routes) {
@@ -122,6 +134,7 @@ final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 allowed.add(r.method());
                 continue;
             }
+            template[0] = r.path();
             return r.handler().handle(new Request(method, path, params.get(), query, body));
         }
         if (!allowed.isEmpty()) {
@@ -145,15 +158,26 @@ final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     private void write(ChannelHandlerContext ctx, Reply r, boolean keepAlive) {
-        byte[] bytes;
-        try {
-            bytes = json.writeValueAsBytes(r.body());
-        } catch (JsonProcessingException e) {
-            bytes = ("{\"error\":\"internal\",\"message\":\"cannot write the answer\"}").getBytes(StandardCharsets.UTF_8);
+        if (r.output() instanceof Reply.Events ev) {
+            streamEvents(ctx, r, ev.stream());
+            return;
         }
-        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, r.status(),
-                Unpooled.wrappedBuffer(bytes, new byte[]{'\n'}));
-        res.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
+        FullHttpResponse res;
+        if (r.output() instanceof Reply.Bytes b) {
+            res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, r.status(), Unpooled.wrappedBuffer(b.bytes()));
+            res.headers().set(HttpHeaderNames.CONTENT_TYPE, b.contentType());
+        } else {
+            byte[] bytes;
+            try {
+                bytes = json.writeValueAsBytes(r.body());
+            } catch (JsonProcessingException e) {
+                bytes = ("{\"error\":\"internal\",\"message\":\"cannot write the answer\"}")
+                        .getBytes(StandardCharsets.UTF_8);
+            }
+            res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, r.status(),
+                    Unpooled.wrappedBuffer(bytes, new byte[]{'\n'}));
+            res.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
+        }
         res.headers().set(HttpHeaderNames.CONTENT_LENGTH, res.content().readableBytes());
         res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
         r.headers().forEach((k, v) -> res.headers().set(k, v));
@@ -163,6 +187,26 @@ final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         } else {
             ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
         }
+    }
+
+    /**
+     * The head of an event stream, then the connection is the stream's: it serves no other
+     * request (the client opens another connection for those).
+     */
+    private void streamEvents(ChannelHandlerContext ctx, Reply r, EventStream stream) {
+        HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, r.status());
+        head.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
+        head.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        head.headers().set("X-Accel-Buffering", "no"); // a reverse proxy must pass events on at once
+        r.headers().forEach((k, v) -> head.headers().set(k, v));
+        ctx.writeAndFlush(head).addListener(f -> {
+            if (f.isSuccess()) {
+                stream.open(ctx.channel());
+            } else {
+                ctx.close();
+            }
+        });
     }
 
     @Override

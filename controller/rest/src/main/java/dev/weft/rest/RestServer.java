@@ -46,6 +46,11 @@ public final class RestServer implements AutoCloseable {
      * with a sentence when the address cannot be bound.
      */
     public RestServer(RestSettings settings, List<Route> routes, ExecutorService writer) {
+        this(settings, routes, writer, RequestObserver.NONE);
+    }
+
+    /** The same, telling {@code observer} of every answer. */
+    public RestServer(RestSettings settings, List<Route> routes, ExecutorService writer, RequestObserver observer) {
         this.routes = List.copyOf(routes);
         this.writer = writer;
         this.group = new NioEventLoopGroup(1, new DefaultThreadFactory("weft-http", true));
@@ -70,7 +75,7 @@ public final class RestServer implements AutoCloseable {
                             ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, 120))
                                     .addLast("http", new HttpServerCodec())
                                     .addLast("aggregate", new HttpObjectAggregator(MAX_BODY))
-                                    .addLast("api", new RestHandler(RestServer.this.routes, settings, json));
+                                    .addLast("api", new RestHandler(RestServer.this.routes, settings, json, observer));
                         }
                     });
             this.channel = b.bind(settings.listen()).syncUninterruptibly().channel();

@@ -20,6 +20,7 @@ import dev.weft.api.topology.SwitchPort;
 import dev.weft.core.config.ReloadResult;
 import dev.weft.core.flow.FlowTableView;
 import dev.weft.core.flow.Reconciler;
+import dev.weft.core.openflow.SwitchTotals;
 import org.projectfloodlight.openflow.protocol.OFPortConfig;
 import org.projectfloodlight.openflow.protocol.OFPortDesc;
 import org.projectfloodlight.openflow.protocol.OFPortState;
@@ -69,7 +70,8 @@ final class Views {
         return String.valueOf(a);
     }
 
-    static ObjectNode switchView(Switch sw, NetworkConfig cfg, Optional<Reconciler.Stats> stats) {
+    static ObjectNode switchView(Switch sw, NetworkConfig cfg, Optional<Reconciler.Stats> stats,
+                                 Optional<SwitchTotals> totals) {
         ObjectNode o = F.objectNode();
         o.put("dpid", sw.id().toString());
         o.put("transport-node", cfg.node(sw.id()).map(TransportNode::name).orElse(null));
@@ -81,6 +83,14 @@ final class Views {
                 .sorted(Comparator.comparingLong(p -> Integer.toUnsignedLong(p.getPortNo().getPortNumber())))
                 .forEach(p -> ports.add(portDesc(p)));
         stats.ifPresent(s -> o.set("flows", flowStats(s)));
+        totals.ifPresent(t -> {
+            ObjectNode c = o.putObject("counters");
+            c.put("packet-ins", t.packetIns());
+            c.put("flow-mods", t.flowMods());
+            c.put("errors", t.errors());
+            c.put("connections", t.connections());
+            c.put("last-handshake-ms", Math.round(t.lastHandshakeNanos() / 1e4) / 100.0);
+        });
         return o;
     }
 
@@ -151,6 +161,7 @@ final class Views {
         o.put("name", t.name());
         ArrayNode nets = o.putArray("networks");
         t.networks().forEach(n -> nets.add(network(n, where, cfg, false)));
+        o.set("routers", RouterViews.routers(t));
         return o;
     }
 
@@ -162,6 +173,7 @@ final class Views {
         o.put("name", n.name());
         o.put("segment", n.segment());
         n.subnet().ifPresent(s -> o.put("subnet", s.toString()));
+        RouterViews.into(o, n, cfg);
         ArrayNode ports = o.putArray("ports");
         n.ports().forEach(p -> ports.add(port(p, where, cfg, false)));
         return o;

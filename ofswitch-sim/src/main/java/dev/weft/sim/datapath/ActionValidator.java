@@ -1,5 +1,7 @@
 package dev.weft.sim.datapath;
 
+import dev.weft.ovsext.NxCt;
+import dev.weft.ovsext.NxNat;
 import dev.weft.sim.packet.EtherTypes;
 import dev.weft.sim.packet.Field;
 import dev.weft.sim.packet.FieldSource;
@@ -31,6 +33,8 @@ import org.projectfloodlight.openflow.types.OFPort;
  * port (BAD_OUT_PORT), unknown group (BAD_OUT_GROUP), set_field of an unsupported field
  * (BAD_SET_TYPE) or without its prerequisite in the match (MATCH_INCONSISTENT), goto_table
  * backwards or past the last table (BAD_INSTRUCTION/BAD_TABLE_ID), meters (UNSUP_INST).
+ * Supported besides output, group and set-field: push/pop VLAN, the OpenFlow 1.0 set actions,
+ * dec_nw_ttl and set_nw_ttl (IPv4).
  */
 final class ActionValidator {
     private static final Set<Field> SETTABLE = EnumSet.complementOf(EnumSet.of(Field.IN_PORT, Field.IN_PHY_PORT,
@@ -131,15 +135,35 @@ final class ActionValidator {
                                 "set_vlan_pcp " + pcp);
                     }
                 }
-                case POP_VLAN, STRIP_VLAN, SET_DL_SRC, SET_DL_DST, SET_NW_SRC, SET_NW_DST, SET_NW_TOS, SET_TP_SRC,
+                case DEC_NW_TTL, SET_NW_TTL, POP_VLAN, STRIP_VLAN, SET_DL_SRC, SET_DL_DST, SET_NW_SRC, SET_NW_DST, SET_NW_TOS, SET_TP_SRC,
                         SET_TP_DST, SET_QUEUE -> {
                 }
-                case EXPERIMENTER -> throw new OfErrorException(OFErrorType.BAD_ACTION,
-                        OFBadActionCode.BAD_EXPERIMENTER, "experimenter actions are not supported");
+                case EXPERIMENTER -> experimenter(a);
                 default -> throw new OfErrorException(OFErrorType.BAD_ACTION, OFBadActionCode.BAD_TYPE,
                         "action " + a.getType() + " is not supported");
             }
         }
+    }
+
+    /** The Open vSwitch extensions the simulator implements (weft-ovs-ext); others are refused as OVS would a stranger's. */
+    private void experimenter(OFAction a) throws OfErrorException {
+        if (a instanceof NxCt ct) {
+            if (ct.table().isPresent() && ct.table().get().getValue() >= dp.tableCount()) {
+                throw new OfErrorException(OFErrorType.BAD_ACTION, OFBadActionCode.BAD_ARGUMENT,
+                        "ct to table " + ct.table().get() + " (tables 0.." + (dp.tableCount() - 1) + ")");
+            }
+            for (OFAction n : ct.actions()) {
+                if (!(n instanceof NxNat nat) || (nat.kind() != NxNat.Kind.REVERSE && (nat.ipMax().isPresent()
+                        || nat.portMin().isPresent()))) {
+                    throw new OfErrorException(OFErrorType.BAD_ACTION, OFBadActionCode.BAD_ARGUMENT,
+                            "the simulator's ct supports nat to one address (no ranges, no ports) and nothing else, "
+                                    + "not " + n);
+                }
+            }
+            return;
+        }
+        throw new OfErrorException(OFErrorType.BAD_ACTION, OFBadActionCode.BAD_EXPERIMENTER,
+                "experimenter action " + a + " is not supported");
     }
 
     void outPort(OFPort port, boolean packetOut) throws OfErrorException {

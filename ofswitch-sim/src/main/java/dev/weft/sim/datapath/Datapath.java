@@ -89,6 +89,9 @@ public final class Datapath {
     private OFFactory factory;
     private int missSendLen = DEFAULT_MISS_SEND_LEN;
     private Set<OFConfigFlags> configFlags = EnumSet.noneOf(OFConfigFlags.class);
+    /** OpenFlow 1.3 SET_ASYNC packet-in mask (master/equal): by default no-match and action, not invalid TTL. */
+    private long packetInMask = DEFAULT_PACKET_IN_MASK;
+    static final long DEFAULT_PACKET_IN_MASK = 0b011;
     private OFControllerRole role = OFControllerRole.ROLE_EQUAL;
     private long localPackets;
     private long packetInsSent;
@@ -136,6 +139,16 @@ public final class Datapath {
         this.factory = OFFactories.getFactory(v);
         this.missSendLen = DEFAULT_MISS_SEND_LEN;
         this.configFlags = EnumSet.noneOf(OFConfigFlags.class);
+        this.packetInMask = DEFAULT_PACKET_IN_MASK;
+    }
+
+    /**
+     * Whether packets whose TTL runs out are sent to the controller: in OpenFlow 1.0 with the
+     * SET_CONFIG flag, in 1.3 when SET_ASYNC enabled the reason (as Open vSwitch does).
+     */
+    boolean invalidTtlToController() {
+        return is10() ? configFlags.contains(OFConfigFlags.INVALID_TTL_TO_CONTROLLER)
+                : (packetInMask & (1L << 2)) != 0;
     }
 
     boolean is10() {
@@ -379,9 +392,11 @@ public final class Datapath {
                 env.toController(factory.buildRoleReply().setXid(m.getXid()).setRole(role)
                         .setGenerationId(rr.getGenerationId()).build());
             }
-            case TABLE_MOD, SET_ASYNC -> {
-                // accepted; table config and async filters do not change the simulation
+            case TABLE_MOD -> {
+                // accepted; table config does not change the simulation
             }
+            case SET_ASYNC -> packetInMask = ((org.projectfloodlight.openflow.protocol.OFAsyncSet) m)
+                    .getPacketInMaskEqualMaster();
             case QUEUE_GET_CONFIG_REQUEST -> env.toController(factory.buildQueueGetConfigReply().setXid(m.getXid())
                     .setPort(((OFQueueGetConfigRequest) m).getPort()).setQueues(List.of()).build());
             case EXPERIMENTER -> throw new OfErrorException(OFErrorType.BAD_REQUEST, OFBadRequestCode.BAD_EXPERIMENTER,

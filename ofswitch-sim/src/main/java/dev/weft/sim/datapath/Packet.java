@@ -15,6 +15,8 @@ final class Packet implements FieldSource {
     long tunnelDst;
     final long trace;
     final int hops;
+    /** Set when an action ended the packet's processing (a TTL that ran out). */
+    boolean halted;
 
     Packet(Frame frame, int inPort) {
         this.bytes = frame.bytes();

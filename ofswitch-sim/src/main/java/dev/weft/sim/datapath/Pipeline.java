@@ -1,5 +1,6 @@
 package dev.weft.sim.datapath;
 
+import dev.weft.ovsext.NxCt;
 import dev.weft.sim.packet.Field;
 import dev.weft.sim.packet.FrameRewriter;
 import java.util.List;
@@ -16,6 +17,7 @@ import org.projectfloodlight.openflow.protocol.action.OFActionSetDlSrc;
 import org.projectfloodlight.openflow.protocol.action.OFActionSetField;
 import org.projectfloodlight.openflow.protocol.action.OFActionSetNwDst;
 import org.projectfloodlight.openflow.protocol.action.OFActionSetNwSrc;
+import org.projectfloodlight.openflow.protocol.action.OFActionSetNwTtl;
 import org.projectfloodlight.openflow.protocol.action.OFActionSetNwTos;
 import org.projectfloodlight.openflow.protocol.action.OFActionSetTpDst;
 import org.projectfloodlight.openflow.protocol.action.OFActionSetTpSrc;
@@ -36,6 +38,10 @@ final class Pipeline {
     }
 
     private final Datapath dp;
+    final Conntrack conntrack = new Conntrack();
+    /** Open vSwitch stops a packet after this many recirculations; so do we. */
+    static final int MAX_RECIRCULATIONS = 16;
+    private int recirculations;
 
     Pipeline(Datapath dp) {
         this.dp = dp;
@@ -57,6 +63,9 @@ final class Pipeline {
             Program prog = e.program;
             Origin origin = new Origin(table, e.cookie, e.isTableMiss(), false);
             run(prog.apply(), p, origin);
+            if (p.halted) {
+                return;
+            }
             if (prog.clear()) {
                 set.clear();
             }
@@ -75,6 +84,9 @@ final class Pipeline {
     /** Executes an action list in order on the packet. */
     void run(List<OFAction> actions, Packet p, Origin origin) {
         for (OFAction a : actions) {
+            if (p.halted) {
+                return;
+            }
             switch (a.getType()) {
                 case OUTPUT -> {
                     OFActionOutput o = (OFActionOutput) a;
@@ -96,11 +108,52 @@ final class Pipeline {
                 case SET_NW_TOS -> rewrite(p, Field.IP_DSCP, (((OFActionSetNwTos) a).getNwTos() & 0xff) >>> 2);
                 case SET_TP_SRC -> rewriteTp(p, true, ((OFActionSetTpSrc) a).getTpPort().getPort());
                 case SET_TP_DST -> rewriteTp(p, false, ((OFActionSetTpDst) a).getTpPort().getPort());
+                case DEC_NW_TTL -> decTtl(p, origin);
+                case EXPERIMENTER -> experimenter(a, p);
+                case SET_NW_TTL -> p.setBytes(FrameRewriter.setTtl(p.bytes(),
+                        ((OFActionSetNwTtl) a).getNwTtl() & 0xff));
                 default -> {
                     // SET_QUEUE: no queues in the simulator; validated elsewhere
                 }
             }
         }
+    }
+
+    /** Open vSwitch's extension actions (validated when installed: only these get here). */
+    private void experimenter(OFAction a, Packet p) {
+        if (a instanceof NxCt ct) {
+            Packet tracked = conntrack.apply(ct, p);
+            // ct(table=T): the tracked (maybe translated) packet continues in T; the original goes on
+            // with the rest of the actions, untracked.
+            if (ct.table().isPresent() && recirculations < MAX_RECIRCULATIONS) {
+                recirculations++;
+                try {
+                    process(tracked, ct.table().get().getValue());
+                } finally {
+                    recirculations--;
+                }
+            }
+        }
+    }
+
+    /**
+     * OpenFlow's dec_nw_ttl as Open vSwitch does it: an IPv4 TTL of 0 or 1 is not decremented; the
+     * packet goes to the controller (reason invalid TTL, when it asked for that) as it is now, and
+     * its processing ends. Non-IPv4 packets are left alone.
+     */
+    private void decTtl(Packet p, Origin origin) {
+        int ttl = FrameRewriter.ttl(p.bytes());
+        if (ttl < 0) {
+            return;
+        }
+        if (ttl <= 1) {
+            if (dp.invalidTtlToController()) {
+                dp.packetIn(p, OFPacketInReason.INVALID_TTL, 0xffff, origin.tableId(), origin.cookie());
+            }
+            p.halted = true;
+            return;
+        }
+        p.setBytes(FrameRewriter.setTtl(p.bytes(), ttl - 1));
     }
 
     private void rewrite(Packet p, Field f, long value) {

@@ -163,6 +163,30 @@ public final class FrameRewriter {
         Bytes.put16(f, l4 + 2, Checksums.internet(f, l4, len));
     }
 
+    /** The IPv4 TTL of the frame, or -1 when it carries no IPv4 header. */
+    public static int ttl(byte[] frame) {
+        Headers h = Headers.parse(frame);
+        if (!h.has(Field.IPV4_SRC)) {
+            return -1;
+        }
+        return frame[h.l3Offset() + 8] & 0xff;
+    }
+
+    /** Sets the IPv4 TTL (fixing the header checksum); frames without IPv4 are returned as they are. */
+    public static byte[] setTtl(byte[] frame, int ttl) {
+        Headers h = Headers.parse(frame);
+        if (!h.has(Field.IPV4_SRC)) {
+            return frame;
+        }
+        byte[] f = frame.clone();
+        f[h.l3Offset() + 8] = (byte) ttl;
+        int l3 = h.l3Offset();
+        int ihl = (f[l3] & 0x0f) * 4;
+        Bytes.put16(f, l3 + 10, 0);
+        Bytes.put16(f, l3 + 10, Checksums.internet(f, l3, Math.min(ihl, f.length - l3)));
+        return f;
+    }
+
     /** A copy truncated to at most {@code maxLen} bytes. */
     public static byte[] truncate(byte[] frame, int maxLen) {
         return frame.length <= maxLen ? frame : Arrays.copyOf(frame, maxLen);

@@ -28,6 +28,7 @@ import org.projectfloodlight.openflow.protocol.OFFlowDeleteStrict;
 import org.projectfloodlight.openflow.protocol.OFFlowModFlags;
 import org.projectfloodlight.openflow.protocol.OFFlowRemoved;
 import org.projectfloodlight.openflow.protocol.OFFlowRemovedReason;
+import org.projectfloodlight.openflow.protocol.OFPacketOut;
 import org.projectfloodlight.openflow.protocol.OFPortReason;
 import org.projectfloodlight.openflow.protocol.OFPortState;
 import org.projectfloodlight.openflow.protocol.OFVersion;
@@ -90,6 +91,7 @@ public final class Forwarding implements App {
     private final LongAdder paths = new LongAdder();
     private final LongAdder reroutes = new LongAdder();
     private final LongAdder drops = new LongAdder();
+    private final LongAdder oversized = new LongAdder();
 
     @Override
     public String name() {
@@ -144,6 +146,11 @@ public final class Forwarding implements App {
         return reroutes.sum();
     }
 
+    /** Packets not sent back because no PACKET_OUT can carry them (see {@code PacketIn.packetOut}). */
+    public long oversized() {
+        return oversized.sum();
+    }
+
     // ---- packet-ins (switch lane) --------------------------------------------------------------
 
     private Disposition packetIn(PacketIn e) {
@@ -184,8 +191,13 @@ public final class Forwarding implements App {
             }
         }
         if (!actions.isEmpty()) {
-            floods.increment();
-            sw.send(e.packetOut(actions));
+            Optional<OFPacketOut> po = e.packetOut(actions);
+            if (po.isPresent()) {
+                floods.increment();
+                sw.send(po.get());
+            } else {
+                oversized.increment(); // see PacketIn.packetOut: larger than any link carries
+            }
         }
     }
 
@@ -250,7 +262,12 @@ public final class Forwarding implements App {
             }
             sw.send(add.build());
             if (i == 0 && trigger != null && OFBufferId.NO_BUFFER.equals(trigger.bufferId())) {
-                sw.send(trigger.packetOut(actions));
+                Optional<OFPacketOut> out = trigger.packetOut(actions);
+                if (out.isPresent()) {
+                    sw.send(out.get());
+                } else {
+                    oversized.increment(); // the entries are installed; this one packet is too large to resend
+                }
             }
         }
         return true;

@@ -5,6 +5,7 @@ import dev.weft.api.tenant.FabricView;
 import dev.weft.api.tenant.LogicalNetwork;
 import dev.weft.api.tenant.LogicalPort;
 import dev.weft.apps.tenantpipeline.NetworkFlowsKeeper;
+import dev.weft.apps.tenantpipeline.Presence;
 import dev.weft.apps.tenantpipeline.TenantPipeline;
 import dev.weft.api.tenant.PortLocation;
 import dev.weft.api.tenant.TransportNode;
@@ -15,6 +16,8 @@ import org.projectfloodlight.openflow.protocol.oxm.OFOxms;
 import org.projectfloodlight.openflow.types.DatapathId;
 import org.projectfloodlight.openflow.types.EthType;
 import org.projectfloodlight.openflow.types.IPv4Address;
+import org.projectfloodlight.openflow.types.IpProtocol;
+import org.projectfloodlight.openflow.types.TransportPort;
 import org.projectfloodlight.openflow.types.OFVlanVidMatch;
 import org.projectfloodlight.openflow.types.TableId;
 import org.projectfloodlight.openflow.types.U64;
@@ -39,14 +42,20 @@ import static dev.weft.apps.tenantpipeline.TenantPipeline.metadata;
  *       IP its own) or IPv4 (source IP its own); those are tagged with the network and continue.
  *       Anything else from the port is dropped by a per-port entry (so drops are counted per port).
  *       A port with no IP address configured may send any untagged frame from its own MAC.</li>
- *   <li>From the tunnel to hypervisor R: only segment ids of networks that R and this hypervisor
- *       both host; tagged with the network and the from-tunnel bit.</li>
+ *   <li>On a network with DHCP, a VM may also send a DHCP request from 0.0.0.0 (it has no
+ *       address yet): tagged as unaddressed, which only the DHCP responder takes (L2 forwards
+ *       nothing so tagged), so the exception opens no way to spoof anyone.</li>
+ *   <li>From the tunnel to hypervisor R: only segment ids of networks that both R and this
+ *       hypervisor must carry (where they have ports, or where their router sends into them:
+ *       {@link Presence#reach}); tagged with the network and the from-tunnel bit.</li>
  *   <li>Everything else: dropped (default deny).</li>
  * </ul>
  * A pure function of a {@link FabricView}.
  */
 public final class IsolationCompiler implements NetworkFlowsKeeper.Compiler {
     static final int ALLOW = 200;
+    /** Above ALLOW: a port allowed everything from its MAC still sends its DHCP requests to the responder only. */
+    static final int DHCP = 210;
     static final int PORT_DROP = 100;
     static final int DEFAULT_DROP = 0;
     /** A later stage's last resort: on to the next stage. */
@@ -59,6 +68,10 @@ public final class IsolationCompiler implements NetworkFlowsKeeper.Compiler {
         Map<DatapathId, List<FlowSpec>> out = new HashMap<>();
         Set<DatapathId> hosts = new HashSet<>();
         List<OFInstruction> local = toNetwork(seg, false);
+        List<OFInstruction> unaddressed = net.dhcp().isPresent() ? List.of(
+                OF.instructions().writeMetadata(U64.of(metadata(seg, false).getValue() | TenantPipeline.UNADDRESSED),
+                        METADATA_MASK),
+                OF.instructions().gotoTable(TenantPipeline.next(INGRESS))) : null;
         OFOxm<?> untagged = x.vlanVid(OFVlanVidMatch.UNTAGGED);
         OFOxm<?> ipv4 = x.ethType(EthType.IPv4);
         OFOxm<?> arp = x.ethType(EthType.ARP);
@@ -80,7 +93,15 @@ public final class IsolationCompiler implements NetworkFlowsKeeper.Compiler {
                 flows.add(FlowSpec.of(INGRESS, ALLOW, local, in, untagged, src, ipv4, x.ipv4Src(ip)));
                 flows.add(FlowSpec.of(INGRESS, ALLOW, local, in, untagged, src, arp, sha, x.arpSpa(ip)));
             }
+            if (unaddressed != null) {
+                flows.add(FlowSpec.of(INGRESS, DHCP, unaddressed, in, untagged, src, ipv4, x.ipv4Src(IPv4Address.NONE),
+                        x.ipProto(IpProtocol.UDP), x.udpSrc(TransportPort.of(68)), x.udpDst(TransportPort.of(67))));
+            }
             flows.add(FlowSpec.of(INGRESS, PORT_DROP, List.of(), in));
+        }
+        for (DatapathId d : Presence.reach(net, view)) {
+            hosts.add(d);
+            out.computeIfAbsent(d, k -> new ArrayList<>());
         }
         // Tunnels: accept this segment only from hypervisors that host the network too.
         List<OFInstruction> fromTunnel = toNetwork(seg, true);

@@ -11,6 +11,7 @@ import dev.weft.api.event.SwitchDisconnected;
 import dev.weft.api.packet.Ethernet;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFFlowAdd;
+import org.projectfloodlight.openflow.protocol.OFPacketOut;
 import org.projectfloodlight.openflow.protocol.OFPortReason;
 import org.projectfloodlight.openflow.protocol.OFPortState;
 import org.projectfloodlight.openflow.protocol.OFVersion;
@@ -29,6 +30,8 @@ import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -46,6 +49,7 @@ public final class LearningSwitch implements App {
     private final Map<DatapathId, MacTable> tables = new ConcurrentHashMap<>();
     private LearningSwitchConfig config = LearningSwitchConfig.defaults();
     private U64 cookie;
+    private final LongAdder oversized = new LongAdder();
 
     @Override
     public String name() {
@@ -99,7 +103,7 @@ public final class LearningSwitch implements App {
                     e.bufferId(), out == null ? "flood" : out.equals(in) ? "drop" : "to " + out);
         }
         if (out == null) {
-            sw.send(e.packetOut(List.of(sw.factory().actions().output(OFPort.FLOOD, 0xffff))));
+            send(sw, e.packetOut(List.of(sw.factory().actions().output(OFPort.FLOOD, 0xffff))));
             return Disposition.STOP;
         }
         if (out.equals(in)) {
@@ -117,9 +121,28 @@ public final class LearningSwitch implements App {
                 .setBufferId(e.bufferId());
         sw.send(flow.build());
         if (OFBufferId.NO_BUFFER.equals(e.bufferId())) {
-            sw.send(e.packetOut(actions));
+            send(sw, e.packetOut(actions));
         }
         return Disposition.STOP;
+    }
+
+    /**
+     * A packet no PACKET_OUT can carry (over 65,5xx bytes, see {@link PacketIn#packetOut}) is
+     * dropped, as the switch would drop a frame larger than its output port's MTU; its flow entry
+     * is installed all the same, so the flow's next packets go through the switch alone.
+     */
+    private void send(Switch sw, Optional<OFPacketOut> out) {
+        if (out.isPresent()) {
+            sw.send(out.get());
+        } else {
+            oversized.increment();
+            log.debug("{} a packet too large for any PACKET_OUT was dropped", sw.id());
+        }
+    }
+
+    /** Packets dropped because no PACKET_OUT can carry them. */
+    public long oversized() {
+        return oversized.sum();
     }
 
     private static Match match(OFFactory f, OFPort in, Ethernet frame) {

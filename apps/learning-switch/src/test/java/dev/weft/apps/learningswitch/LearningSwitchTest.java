@@ -189,4 +189,39 @@ class LearningSwitchTest {
         harness.deliver(new SwitchDisconnected(sw, "test"));
         assertEquals(0, app.learned(sw.id()));
     }
+
+    /**
+     * Issue 11: an OpenFlow 1.0 PACKET_IN can carry 65,517 bytes (65,535 less its 18-byte header),
+     * but a PACKET_OUT with that data and one output action would be 65,541 bytes: Loxi refused to
+     * encode it and the app failed. Now the packet is dropped (larger than any link's MTU, so the
+     * switch would drop it too), counted, and a known destination still gets its flow entry.
+     */
+    @ParameterizedTest
+    @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13", "OF_15"})
+    void aPacketTooLargeForAnyPacketOutIsDroppedNotFailed(OFVersion v) throws Exception {
+        setUp(v);
+        int max = v == OFVersion.OF_10 ? 65_517 : 65_535 - 42; // what fits in a PACKET_IN with in_port
+        byte[] huge = new byte[max];
+        System.arraycopy(Frames.from(A).to(MacAddress.BROADCAST).ethernet(0x0800, new byte[0]), 0, huge, 0, 14);
+        assertEquals(Disposition.STOP, harness.packetIn(sw, 1, huge));
+        assertEquals(0, harness.failures(), "the app failed");
+        // On 1.3 the PACKET_IN's match leaves the PACKET_OUT room: it is sent and encodes.
+        boolean fits = v == OFVersion.OF_13;
+        assertEquals(fits ? 1 : 0, sw.sent(OFPacketOut.class).size());
+        assertEquals(fits ? 0 : 1, app.oversized());
+        for (OFPacketOut po : sw.sent(OFPacketOut.class)) {
+            io.netty.buffer.ByteBuf b = io.netty.buffer.Unpooled.buffer();
+            po.writeTo(b); // must encode within 65,535 bytes
+            assertTrue(b.readableBytes() <= 65_535);
+            b.release();
+        }
+        // A destination that is known gets its entry even when the packet itself cannot go back.
+        harness.packetIn(sw, 2, Frames.from(B, IP_B).arpRequest(IP_A));
+        sw.clearSent();
+        System.arraycopy(Frames.from(A).to(B).ethernet(0x0800, new byte[0]), 0, huge, 0, 14);
+        harness.packetIn(sw, 1, huge);
+        assertEquals(1, sw.sent(OFFlowAdd.class).size());
+        assertEquals(fits ? 1 : 0, sw.sent(OFPacketOut.class).size());
+        assertEquals(0, harness.failures(), "the app failed");
+    }
 }

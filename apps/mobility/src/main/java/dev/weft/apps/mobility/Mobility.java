@@ -14,6 +14,8 @@ import dev.weft.api.event.PortStatusChanged;
 import dev.weft.api.event.SwitchConnected;
 import dev.weft.api.flow.FlowService;
 import dev.weft.api.flow.SyncReport;
+import dev.weft.api.state.Journal;
+import dev.weft.api.state.StateStore;
 import dev.weft.api.tenant.Migration;
 import dev.weft.apps.mobility.api.MobilityService;
 import dev.weft.apps.mobility.api.PortCounters;
@@ -101,10 +103,12 @@ public final class Mobility implements App, MobilityService {
         this.tenants = ctx.service(TenantService.class).orElse(null);
         this.names = new NodeNames(tenants);
         this.tracker = new PortTracker(cfg.flapMoves(), cfg.flapWindow(), cfg.flapHold(), names::where);
-        this.history = new MigrationHistory(cfg.history());
+        StateStore state = ctx.service(StateStore.class).orElse(null);
+        this.history = new MigrationHistory(cfg.history(), open(state, "migrations"));
+        sequence.set(history.lastSequence());
         this.control = ctx.service(LocationControl.class).orElse(null);
         this.flows = ctx.service(FlowService.class).orElse(null);
-        this.counters = new PortCounterKeeper(ctx, tenants);
+        this.counters = new PortCounterKeeper(ctx, tenants, open(state, "port-counters"));
         this.traps = new Traps(flows);
         if (tenants != null && control != null) {
             control.takeOver();
@@ -132,6 +136,32 @@ public final class Mobility implements App, MobilityService {
         log.info("mobility on: {} moves within {} ms damp a port for {} ms; history of {}",
                 cfg.flapMoves() == 0 ? "no damping," : cfg.flapMoves(), cfg.flapWindow().toMillis(),
                 cfg.flapHold().toMillis(), cfg.history());
+    }
+
+    /** A journal of the store, or one that keeps nothing (an app test without a store). */
+    private static Journal open(StateStore state, String name) {
+        if (state != null) {
+            return state.open(name);
+        }
+        return new Journal() {
+            @Override
+            public List<String> records() {
+                return List.of();
+            }
+
+            @Override
+            public void append(String record) {
+            }
+
+            @Override
+            public void replace(List<String> records) {
+            }
+
+            @Override
+            public CompletableFuture<Void> written() {
+                return CompletableFuture.completedFuture(null);
+            }
+        };
     }
 
     @Override
@@ -357,7 +387,7 @@ public final class Mobility implements App, MobilityService {
      */
     private void replay(PacketIn e) {
         if (e != null && e.sw().isConnected()) {
-            e.sw().send(e.packetOut(List.of(e.sw().factory().actions().output(OFPort.TABLE, 0xffff))));
+            e.packetOut(List.of(e.sw().factory().actions().output(OFPort.TABLE, 0xffff))).ifPresent(e.sw()::send);
         }
     }
 
@@ -386,6 +416,11 @@ public final class Mobility implements App, MobilityService {
     @Override
     public CompletableFuture<PortCounters> counters(String port) {
         return counters.counters(port);
+    }
+
+    @Override
+    public CompletableFuture<Map<String, PortCounters>> allCounters() {
+        return counters.all();
     }
 
     @Override

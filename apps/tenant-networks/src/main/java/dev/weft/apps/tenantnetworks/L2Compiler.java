@@ -5,6 +5,7 @@ import dev.weft.api.tenant.FabricView;
 import dev.weft.api.tenant.LogicalNetwork;
 import dev.weft.api.tenant.LogicalPort;
 import dev.weft.apps.tenantpipeline.NetworkFlowsKeeper;
+import dev.weft.apps.tenantpipeline.Presence;
 import dev.weft.api.tenant.PortLocation;
 import org.projectfloodlight.openflow.protocol.action.OFAction;
 import org.projectfloodlight.openflow.protocol.instruction.OFInstruction;
@@ -30,7 +31,7 @@ import static dev.weft.apps.tenantpipeline.TenantPipeline.GROUP_BIT;
 import static dev.weft.apps.tenantpipeline.TenantPipeline.L2;
 import static dev.weft.apps.tenantpipeline.TenantPipeline.METADATA_MASK;
 import static dev.weft.apps.tenantpipeline.TenantPipeline.OF;
-import static dev.weft.apps.tenantpipeline.TenantPipeline.SEGMENT_MASK;
+import static dev.weft.apps.tenantpipeline.TenantPipeline.SEGMENT_MATCH_MASK;
 import static dev.weft.apps.tenantpipeline.TenantPipeline.metadata;
 
 /**
@@ -69,7 +70,7 @@ public final class L2Compiler implements NetworkFlowsKeeper.Compiler {
         Map<OFPort, List<OFInstruction>> toPort = new HashMap<>();
         Map<OFPort, List<OFInstruction>> toTunnel = new HashMap<>();
         OFAction setTunnelId = OF.actions().setField(x.tunnelId(U64.of(seg)));
-        OFOxm<?> anyOrigin = x.metadataMasked(OFMetadata.of(metadata(seg, false)), OFMetadata.of(U64.of(SEGMENT_MASK)));
+        OFOxm<?> anyOrigin = x.metadataMasked(OFMetadata.of(metadata(seg, false)), OFMetadata.of(SEGMENT_MATCH_MASK));
         OFOxm<?> localOrigin = x.metadataMasked(OFMetadata.of(metadata(seg, false)), OFMetadata.of(METADATA_MASK));
         OFOxm<?> tunnelOrigin = x.metadataMasked(OFMetadata.of(metadata(seg, true)), OFMetadata.of(METADATA_MASK));
         OFOxm<?> group = x.ethDstMasked(GROUP_BIT, GROUP_BIT);
@@ -130,6 +131,25 @@ public final class L2Compiler implements NetworkFlowsKeeper.Compiler {
             }
             flows.add(FlowSpec.of(L2, FLOOD, apply(all), localOrigin, group));
             flows.add(FlowSpec.of(L2, FLOOD, apply(floodLocal), tunnelOrigin, group));
+            out.put(here, flows);
+        }
+        // Where the network has no port but packets are routed into it (routing is done where a
+        // packet is sent): unicast into the tunnels towards its ports, nothing else.
+        for (DatapathId here : Presence.reach(net, view)) {
+            if (byHost.containsKey(here)) {
+                continue;
+            }
+            List<FlowSpec> flows = new ArrayList<>();
+            for (var there : byHost.entrySet()) {
+                Optional<OFPort> tunnel = view.config().node(there.getKey()).flatMap(n -> view.tunnel(here, n));
+                if (tunnel.isEmpty()) {
+                    continue;
+                }
+                for (Located q : there.getValue()) {
+                    flows.add(FlowSpec.of(L2, UNICAST, toTunnel.computeIfAbsent(tunnel.get(),
+                            p -> apply(List.of(setTunnelId, OF.actions().output(p, 0)))), localOrigin, dstOf.get(q.port())));
+                }
+            }
             out.put(here, flows);
         }
         return out;

@@ -26,6 +26,8 @@ import java.util.Set;
  * nodes, one logical network at a time: events mark networks dirty, and one deferred pass
  * recompiles just those and declares the result to the {@link FlowService} (scope = segment id),
  * clearing the switches a network no longer uses. The app supplies a pure {@link Compiler}.
+ * A network that changes is recompiled with the networks routed with it (its router's other
+ * networks: where they must exist depends on where it has ports, see {@link Presence}).
  * Runs on the control lane; no locks.
  */
 public final class NetworkFlowsKeeper {
@@ -91,6 +93,13 @@ public final class NetworkFlowsKeeper {
             // are known (from indexes: no scan over every port).
             k.dirty.addAll(k.deployedAt.getOrDefault(dpid, Set.of()));
             k.dirty.addAll(k.locatedAt.getOrDefault(dpid, Map.of()).keySet());
+            // Networks whose router leads out through this node (its uplink may have changed).
+            for (var r : k.tenants.config().routers()) {
+                if (!r.ports().isEmpty() && k.tenants.config().gatewayNode(r.ports().get(0).segment())
+                        .filter(dpid::equals).isPresent()) {
+                    r.ports().forEach(p -> k.dirty.add(p.segment()));
+                }
+            }
             k.baseDirty = true;
             k.schedule();
             return Disposition.CONTINUE;
@@ -137,13 +146,16 @@ public final class NetworkFlowsKeeper {
         for (TransportNode n : c.transportNodes()) {
             t.put(n.dpid(), tenants.tunnelPorts(n.dpid()));
         }
-        return new FabricView(c, tenants.locations(), t);
+        return new FabricView(c, tenants.locations(), t, tenants.uplinkPorts());
     }
 
     private void recompile() {
         scheduled = false;
         passes++;
         FabricView view = view();
+        for (int seg : List.copyOf(dirty)) {
+            dirty.addAll(view.config().routedPeers(seg));
+        }
         if (baseDirty) {
             baseDirty = false;
             Map<DatapathId, List<FlowSpec>> base = compiler.base(view);

@@ -25,8 +25,16 @@ import java.util.List;
  *                                          ports + one copy per remote hypervisor; else drop
  * </pre>
  * Metadata bits 0..23 carry the segment id; bit 24 says the packet came from a tunnel (so it is
- * never sent into a tunnel again). Bits 32..63 are free for later stages (a destination port for
- * an ingress ACL, say); claim them here, not in an app.
+ * never sent into a tunnel again); bit 25 says it is a DHCP request from a VM that has no address
+ * yet (source 0.0.0.0): only the DHCP responder in the L3 stage takes it, L2 forwards nothing
+ * with that bit; bit 26 marks a packet on the gateway node after a router's connection tracker
+ * (bits 0..15 are then the router's conntrack zone, not a segment), bit 27 that it is on its way
+ * out by the uplink; L2 forwards nothing with either. Bits 32..63 are free for later stages (a destination port for an ingress ACL,
+ * say); claim them here, not in an app.
+ *
+ * <p>Priorities in the L3 stage, shared by its apps (higher first): DHCP 500, a router's
+ * answers for its own addresses 400-390, routes 300 + prefix length (host routes 332), the
+ * default 300, the pass-through 0.
  *
  * <p>New stages go here, in order, so that every app moves with the layout; the numbers are the
  * switch's table ids and fit the 8 tables of small hardware pipelines.
@@ -52,8 +60,25 @@ public final class TenantPipeline {
 
     public static final long SEGMENT_MASK = (1L << 24) - 1;
     public static final long FROM_TUNNEL = 1L << 24;
-    /** Mask covering the segment and the from-tunnel bit. */
-    public static final U64 METADATA_MASK = U64.of(SEGMENT_MASK | FROM_TUNNEL);
+    /** A DHCP request from a VM without an address: for the DHCP responder only. */
+    public static final long UNADDRESSED = 1L << 25;
+    /** On the gateway node, after a router's connection tracker: bits 0..15 are its zone. */
+    public static final long GATEWAY = 1L << 26;
+    /** With {@link #GATEWAY}: leaving by the uplink (else: arrived from it). */
+    public static final long OUTWARD = 1L << 27;
+    /**
+     * Mask covering the segment, the from-tunnel bit and the unaddressed bit: what the stages
+     * write, and what a match on "this network, sent here" (or "from a tunnel") must fix.
+     */
+    public static final U64 METADATA_MASK = U64.of(SEGMENT_MASK | FROM_TUNNEL | UNADDRESSED | GATEWAY | OUTWARD);
+    /** Mask for "this network, from anywhere" (but not an unaddressed DHCP request, nor a gateway's packet). */
+    public static final U64 SEGMENT_MATCH_MASK = U64.of(SEGMENT_MASK | UNADDRESSED | GATEWAY | OUTWARD);
+
+    /** L3 stage priorities (see the class comment). */
+    public static final int L3_DHCP = 500;
+    public static final int L3_ROUTER_ANSWER = 400;
+    public static final int L3_ROUTER_OWN = 390;
+    public static final int L3_ROUTE_BASE = 300;
 
     public static final MacAddress GROUP_BIT = MacAddress.of("01:00:00:00:00:00");
 
@@ -65,5 +90,21 @@ public final class TenantPipeline {
 
     public static U64 metadata(int segment, boolean fromTunnel) {
         return U64.of((segment & SEGMENT_MASK) | (fromTunnel ? FROM_TUNNEL : 0));
+    }
+
+    /** Matches packets of {@code segment} sent on this hypervisor (not from a tunnel, not unaddressed). */
+    public static org.projectfloodlight.openflow.protocol.oxm.OFOxm<?> sentHere(int segment) {
+        return OF.oxms().metadataMasked(org.projectfloodlight.openflow.types.OFMetadata.of(metadata(segment, false)),
+                org.projectfloodlight.openflow.types.OFMetadata.of(METADATA_MASK));
+    }
+
+    /** The segment a packet-in's metadata names (0 when it has none, or it is a gateway's packet). */
+    public static int segmentOf(U64 metadata) {
+        return (metadata.getValue() & GATEWAY) != 0 ? 0 : (int) (metadata.getValue() & SEGMENT_MASK);
+    }
+
+    /** The metadata of a packet on the gateway node after the connection tracker of the router with {@code zone}. */
+    public static U64 gateway(int zone, boolean outward) {
+        return U64.of(GATEWAY | (outward ? OUTWARD : 0) | (zone & 0xffff));
     }
 }

@@ -9,14 +9,28 @@ import java.util.Optional;
 
 /**
  * The headers of an Ethernet frame: addresses, the outer 802.1Q/802.1ad VLAN if any, the
- * EtherType after the VLAN tags, and the ARP or IPv4 header when the frame carries one that
- * parses. {@link #parse(byte[])} never throws: what cannot be parsed is simply absent.
+ * EtherType after every VLAN tag, and the ARP or IPv4 header when the frame carries one.
+ *
+ * <p>A frame is data from the network, and any host can send anything: {@link #parse(byte[])}
+ * never throws. What parses is given to apps; what does not (a truncated tag stack or header, an
+ * IPv4 header with a bad version or length, an ARP for another hardware type) is left absent and
+ * named in {@link #unparsed()}, so the core can count such frames.
+ *
+ * @param payloadOffset where the payload after the last VLAN tag and the EtherType starts
+ * @param unparsed      what part of the frame could not be parsed, if any (a fixed phrase)
  */
 public record Ethernet(MacAddress dst, MacAddress src, Optional<VlanVid> vlan, EthType ethType,
-                       int payloadOffset, Optional<Arp> arp, Optional<Ipv4> ipv4) {
+                       int payloadOffset, Optional<Arp> arp, Optional<Ipv4> ipv4, Optional<String> unparsed) {
 
     /** The Ethernet header without FCS: two addresses and a type. */
     public static final int HEADER_LENGTH = 14;
+    static final int ETH_IPV4 = 0x0800;
+    static final int ETH_ARP = 0x0806;
+
+    private static final Optional<String> TRUNCATED_TAG = Optional.of("VLAN tag truncated");
+    private static final Optional<String> BAD_IPV4 = Optional.of("IPv4 header malformed or truncated");
+    private static final Optional<String> IPV4_OPTIONS_CUT = Optional.of("IPv4 options truncated");
+    private static final Optional<String> BAD_ARP = Optional.of("ARP not IPv4-over-Ethernet or truncated");
 
     public Ethernet {
         Objects.requireNonNull(dst, "dst");
@@ -25,11 +39,12 @@ public record Ethernet(MacAddress dst, MacAddress src, Optional<VlanVid> vlan, E
         Objects.requireNonNull(ethType, "ethType");
         Objects.requireNonNull(arp, "arp");
         Objects.requireNonNull(ipv4, "ipv4");
+        Objects.requireNonNull(unparsed, "unparsed");
     }
 
     /**
      * Parse the headers of {@code frame}; empty when it is shorter than an Ethernet header (such a
-     * packet carries nothing an app could act on).
+     * packet carries nothing an app could act on). Never throws, whatever the bytes.
      */
     public static Optional<Ethernet> parse(byte[] frame) {
         if (frame == null || frame.length < HEADER_LENGTH) {
@@ -40,8 +55,14 @@ public record Ethernet(MacAddress dst, MacAddress src, Optional<VlanVid> vlan, E
         int offset = 12;
         int type = readU16(frame, offset);
         Optional<VlanVid> vlan = Optional.empty();
-        // Up to two tags (802.1ad outer + 802.1Q inner); we report the outer one.
-        for (int tags = 0; tags < 2 && (type == 0x8100 || type == 0x88a8) && frame.length >= offset + 6; tags++) {
+        Optional<String> unparsed = Optional.empty();
+        // A stack of any depth (802.1ad outer, 802.1Q inner, QinQ with the old 0x9100): report the
+        // outer VID, skip the rest. The frame's length bounds the loop.
+        while (isTag(type)) {
+            if (frame.length < offset + 6) {
+                unparsed = TRUNCATED_TAG;
+                break;
+            }
             if (vlan.isEmpty()) {
                 vlan = Optional.of(VlanVid.ofVlan(readU16(frame, offset + 2) & 0x0fff));
             }
@@ -49,10 +70,26 @@ public record Ethernet(MacAddress dst, MacAddress src, Optional<VlanVid> vlan, E
             type = readU16(frame, offset);
         }
         int payload = offset + 2;
-        EthType ethType = EthType.of(type);
-        Optional<Arp> arp = type == 0x0806 ? Arp.parse(frame, payload) : Optional.empty();
-        Optional<Ipv4> ipv4 = type == 0x0800 ? Ipv4.parse(frame, payload) : Optional.empty();
-        return Optional.of(new Ethernet(dst, src, vlan, ethType, payload, arp, ipv4));
+        Optional<Arp> arp = Optional.empty();
+        Optional<Ipv4> ipv4 = Optional.empty();
+        if (unparsed.isEmpty()) {
+            if (type == ETH_ARP) {
+                arp = Arp.parse(frame, payload);
+                unparsed = arp.isEmpty() ? BAD_ARP : unparsed;
+            } else if (type == ETH_IPV4) {
+                ipv4 = Ipv4.parse(frame, payload);
+                if (ipv4.isEmpty()) {
+                    unparsed = BAD_IPV4;
+                } else if (frame.length < payload + ipv4.get().headerLength()) {
+                    unparsed = IPV4_OPTIONS_CUT;
+                }
+            }
+        }
+        return Optional.of(new Ethernet(dst, src, vlan, EthType.of(type), payload, arp, ipv4, unparsed));
+    }
+
+    private static boolean isTag(int type) {
+        return type == 0x8100 || type == 0x88a8 || type == 0x9100;
     }
 
     public boolean isBroadcast() {

@@ -9,14 +9,27 @@ import java.util.Optional;
 
 /**
  * What a tenant compiler needs to know, as one immutable snapshot: the configuration, where each
- * logical port is, and each transport node's tunnel ports (remote node name → local port).
+ * logical port is, each transport node's tunnel ports (remote node name → local port), and the
+ * uplink port of each external network (by its name) on its gateway node, once that reported it.
  */
 public record FabricView(NetworkConfig config, Map<String, PortLocation> locations,
-                         Map<DatapathId, Map<String, OFPort>> tunnels) {
+                         Map<DatapathId, Map<String, OFPort>> tunnels, Map<String, OFPort> uplinks) {
     public FabricView {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(locations, "locations");
         Objects.requireNonNull(tunnels, "tunnels");
+        Objects.requireNonNull(uplinks, "uplinks");
+    }
+
+    /** A view without uplinks. */
+    public FabricView(NetworkConfig config, Map<String, PortLocation> locations,
+                      Map<DatapathId, Map<String, OFPort>> tunnels) {
+        this(config, locations, tunnels, Map.of());
+    }
+
+    /** The uplink port of an external network on its gateway node, when that node has reported it. */
+    public Optional<OFPort> uplink(ExternalNetwork x) {
+        return Optional.ofNullable(uplinks.get(x.name()));
     }
 
     public Optional<PortLocation> location(LogicalPort p) {

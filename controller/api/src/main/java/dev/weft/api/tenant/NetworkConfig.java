@@ -7,14 +7,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * The tenants, their networks and ports, and the transport nodes: an immutable snapshot of the
- * configuration (validated: unique names, segment ids, interface names...).
+ * The tenants, their networks, ports and routers, the transport nodes and the external networks:
+ * an immutable snapshot of the configuration (validated: unique names, segment ids, interface
+ * names, addresses...).
  */
 public final class NetworkConfig {
     private final List<TransportNode> transportNodes;
     private final List<Tenant> tenants;
+    private final List<ExternalNetwork> externalNetworks;
+    private final Map<Integer, LogicalRouter> routerBySegment = new LinkedHashMap<>();
+    private final Map<String, ExternalNetwork> externalByName = new LinkedHashMap<>();
     private final Map<Integer, LogicalNetwork> bySegment = new LinkedHashMap<>();
     private final Map<String, LogicalPort> portsByName = new LinkedHashMap<>();
     private final Map<String, LogicalPort> portsByInterface = new LinkedHashMap<>();
@@ -22,8 +27,17 @@ public final class NetworkConfig {
     private final Map<String, TransportNode> nodesByName = new LinkedHashMap<>();
 
     public NetworkConfig(List<TransportNode> transportNodes, List<Tenant> tenants) {
+        this(transportNodes, tenants, List.of());
+    }
+
+    public NetworkConfig(List<TransportNode> transportNodes, List<Tenant> tenants,
+                         List<ExternalNetwork> externalNetworks) {
         this.transportNodes = List.copyOf(transportNodes);
         this.tenants = List.copyOf(tenants);
+        this.externalNetworks = List.copyOf(externalNetworks);
+        for (ExternalNetwork x : this.externalNetworks) {
+            externalByName.put(x.name(), x);
+        }
         for (TransportNode n : this.transportNodes) {
             nodesByDpid.put(n.dpid(), n);
             nodesByName.put(n.name(), n);
@@ -36,6 +50,11 @@ public final class NetworkConfig {
                     if (p.binding() instanceof Binding.Interface i) {
                         portsByInterface.put(i.name(), p);
                     }
+                }
+            }
+            for (LogicalRouter r : t.routers()) {
+                for (RouterPort rp : r.ports()) {
+                    routerBySegment.put(rp.segment(), r);
                 }
             }
         }
@@ -61,6 +80,11 @@ public final class NetworkConfig {
         return Optional.ofNullable(bySegment.get(segment));
     }
 
+    /** Every tenant's routers. */
+    public List<LogicalRouter> routers() {
+        return tenants.stream().flatMap(t -> t.routers().stream()).toList();
+    }
+
     public Collection<LogicalPort> ports() {
         return portsByName.values();
     }
@@ -74,6 +98,43 @@ public final class NetworkConfig {
         return Optional.ofNullable(portsByInterface.get(interfaceName));
     }
 
+    public List<ExternalNetwork> externalNetworks() {
+        return externalNetworks;
+    }
+
+    public Optional<ExternalNetwork> externalNetwork(String name) {
+        return Optional.ofNullable(externalByName.get(name));
+    }
+
+    /** The router attached to the network with this segment id (a network joins at most one). */
+    public Optional<LogicalRouter> router(int segment) {
+        return Optional.ofNullable(routerBySegment.get(segment));
+    }
+
+    /**
+     * The networks a packet of this network may be routed into on the hypervisor where it is sent:
+     * the other networks of its router. Their forwarding must exist wherever this network has ports.
+     */
+    public Set<Integer> routedPeers(int segment) {
+        LogicalRouter r = routerBySegment.get(segment);
+        if (r == null) {
+            return Set.of();
+        }
+        Set<Integer> peers = new java.util.TreeSet<>();
+        for (RouterPort p : r.ports()) {
+            if (p.segment() != segment) {
+                peers.add(p.segment());
+            }
+        }
+        return peers;
+    }
+
+    /** The gateway transport node the network's router leads out through, if it has a gateway. */
+    public Optional<DatapathId> gatewayNode(int segment) {
+        return router(segment).flatMap(LogicalRouter::gateway).flatMap(g -> externalNetwork(g.network()))
+                .map(ExternalNetwork::dpid);
+    }
+
     public Optional<TransportNode> node(DatapathId dpid) {
         return Optional.ofNullable(nodesByDpid.get(dpid));
     }
@@ -84,17 +145,20 @@ public final class NetworkConfig {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof NetworkConfig c && c.transportNodes.equals(transportNodes) && c.tenants.equals(tenants);
+        return o instanceof NetworkConfig c && c.transportNodes.equals(transportNodes) && c.tenants.equals(tenants)
+                && c.externalNetworks.equals(externalNetworks);
     }
 
     @Override
     public int hashCode() {
-        return 31 * transportNodes.hashCode() + tenants.hashCode();
+        return 31 * (31 * transportNodes.hashCode() + tenants.hashCode()) + externalNetworks.hashCode();
     }
 
     @Override
     public String toString() {
         return "NetworkConfig(" + transportNodes.size() + " transport nodes, " + tenants.size() + " tenants, "
-                + bySegment.size() + " networks, " + portsByName.size() + " ports)";
+                + bySegment.size() + " networks, " + portsByName.size() + " ports"
+                + (routerBySegment.isEmpty() ? "" : ", " + routers().size() + " routers")
+                + (externalNetworks.isEmpty() ? "" : ", " + externalNetworks.size() + " external networks") + ")";
     }
 }

@@ -18,4 +18,13 @@ public interface TenantService {
 
     /** A transport node's tunnel ports, by remote node name (empty until its switch connects). */
     Map<String, org.projectfloodlight.openflow.types.OFPort> tunnelPorts(org.projectfloodlight.openflow.types.DatapathId dpid);
+
+    /**
+     * The uplink port of each external network, by its name, on its gateway node (absent until
+     * that node reported a port with the uplink's name). Changes are announced like tunnel ports,
+     * with {@link dev.weft.api.event.TransportNodeChanged} for the gateway node.
+     */
+    default Map<String, org.projectfloodlight.openflow.types.OFPort> uplinkPorts() {
+        return Map.of();
+    }
 }

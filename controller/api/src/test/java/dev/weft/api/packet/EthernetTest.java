@@ -60,7 +60,8 @@ class EthernetTest {
         assertEquals(EthType.IPv4, e.ethType());
         Ipv4 v4 = e.ipv4().orElseThrow();
         assertEquals(IPv4Address.of("10.1.1.2"), v4.dst());
-        assertEquals(IpProtocol.UDP, v4.protocol());
+        assertTrue(v4.is(IpProtocol.UDP));
+        assertEquals(17, v4.protocol());
         assertEquals(18, e.payloadOffset());
     }
 
@@ -82,6 +83,77 @@ class EthernetTest {
             r.nextBytes(junk);
             Ethernet.parse(junk); // must not throw
         }
+    }
+
+    private static byte[] ipv4(int versionIhl, int protocol, int length) {
+        byte[] ip = new byte[length];
+        ip[0] = (byte) versionIhl;
+        ip[8] = 64;
+        ip[9] = (byte) protocol;
+        ByteBuffer.wrap(ip).putInt(12, IPv4Address.of("10.1.1.1").getInt()).putInt(16, IPv4Address.of("10.1.1.2").getInt());
+        return ip;
+    }
+
+    /** Issue 11: cbench's packets carry protocol 255, which Loxi's IpProtocol.of rejects. */
+    @Test
+    void everyIpProtocolNumberParses() {
+        for (int p = 0; p <= 255; p++) {
+            Ethernet e = Ethernet.parse(frame(0x0800, ipv4(0x45, p, 20))).orElseThrow();
+            assertEquals(p, e.ipv4().orElseThrow().protocol(), "protocol " + p);
+            assertTrue(e.unparsed().isEmpty());
+        }
+        assertFalse(Ethernet.parse(frame(0x0800, ipv4(0x45, 255, 20))).orElseThrow().ipv4().orElseThrow()
+                .is(IpProtocol.UDP));
+    }
+
+    @Test
+    void ipv4OptionsAreSkippedAndTruncatedOnesNamed() {
+        Ethernet full = Ethernet.parse(frame(0x0800, ipv4(0x4f, 6, 60))).orElseThrow();
+        assertEquals(60, full.ipv4().orElseThrow().headerLength());
+        assertTrue(full.unparsed().isEmpty());
+        Ethernet cut = Ethernet.parse(frame(0x0800, ipv4(0x4f, 6, 24))).orElseThrow();
+        assertEquals(IPv4Address.of("10.1.1.2"), cut.ipv4().orElseThrow().dst(), "the fixed header is still given");
+        assertEquals("IPv4 options truncated", cut.unparsed().orElseThrow());
+        Ethernet badIhl = Ethernet.parse(frame(0x0800, ipv4(0x44, 6, 20))).orElseThrow();
+        assertTrue(badIhl.ipv4().isEmpty());
+        assertTrue(badIhl.unparsed().isPresent());
+        Ethernet v6InV4 = Ethernet.parse(frame(0x0800, ipv4(0x65, 6, 40))).orElseThrow();
+        assertTrue(v6InV4.ipv4().isEmpty());
+        assertTrue(v6InV4.unparsed().isPresent());
+    }
+
+    @Test
+    void vlanStacksOfAnyDepthGiveTheOuterTagAndTheInnerType() {
+        Ethernet e = Ethernet.parse(frame(0x0800, ipv4(0x45, 1, 20), 7, 8, 9, 10, 11)).orElseThrow();
+        assertEquals(7, e.vlan().orElseThrow().getVlan());
+        assertEquals(EthType.IPv4, e.ethType());
+        assertEquals(14 + 5 * 4, e.payloadOffset());
+        assertTrue(e.ipv4().isPresent());
+        // 802.1ad outer tag, then 802.1Q, with the VID's top bits (PCP, DEI) set.
+        byte[] qinq = frame(0x0806, arp(), 0xf00 | 5, 6);
+        qinq[12] = (byte) 0x88;
+        qinq[13] = (byte) 0xa8;
+        qinq[14] = (byte) 0xff;
+        Ethernet q = Ethernet.parse(qinq).orElseThrow();
+        assertEquals(0xf05 & 0xfff, q.vlan().orElseThrow().getVlan());
+        assertTrue(q.arp().isPresent());
+        // A stack cut off inside a tag.
+        byte[] cut = java.util.Arrays.copyOf(frame(0x0800, new byte[0], 3, 4), 14 + 4 + 1);
+        Ethernet c = Ethernet.parse(cut).orElseThrow();
+        assertEquals("VLAN tag truncated", c.unparsed().orElseThrow());
+        assertEquals(3, c.vlan().orElseThrow().getVlan());
+    }
+
+    @Test
+    void arpOfAnotherKindIsLeftUnparsed() {
+        byte[] a = arp();
+        a[1] = 6; // hardware type IEEE 802
+        Ethernet e = Ethernet.parse(frame(0x0806, a)).orElseThrow();
+        assertTrue(e.arp().isEmpty());
+        assertTrue(e.unparsed().isPresent());
+        byte[] op = arp();
+        op[7] = (byte) 0xff; // an opcode nobody defined: still ARP
+        assertEquals(0xff, Ethernet.parse(frame(0x0806, op)).orElseThrow().arp().orElseThrow().op().getOpcode());
     }
 
     @Test

@@ -107,11 +107,14 @@ public final class ConfigLoader {
 
     /** The shape of the whole file. */
     private record FileShape(ControllerSection controller, java.util.Map<String, JsonNode> apps,
-                             java.util.List<TenantDocs.Node> transportNodes, java.util.List<TenantDocs.Tenant> tenants,
-                             TopologySection topology, RestSection rest) {
+                             java.util.List<TenantDocs.Node> transportNodes,
+                             java.util.List<TenantDocs.External> externalNetworks,
+                             java.util.List<TenantDocs.Tenant> tenants, TopologySection topology, RestSection rest,
+                             ConsoleSection console) {
         WeftConfig toConfig(String source, String yaml) {
             return new WeftConfig(source, controller, apps,
-                    TenantValidator.validate(source, yaml, transportNodes, tenants), topology, rest);
+                    TenantValidator.validate(source, yaml, transportNodes, externalNetworks, tenants), topology, rest,
+                    console);
         }
     }
 

@@ -23,8 +23,9 @@ public record ControllerSection(
         Duration startupHold,
         String logLevel,
         TlsSection tls,
-        Duration takeoverProbeTimeout) {
+        Duration takeoverProbeTimeout,
+        Path stateDir) {
 
     public static final ControllerSection EMPTY = new ControllerSection(null, null, null, null, null, null,
-            null, null, null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null, null);
 }

@@ -4,9 +4,12 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations as people write them in config files and options: {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}. */
+/**
+ * Durations as people write them in config files and options: {@code 500ms}, {@code 5s},
+ * {@code 2m}, {@code 1h}, {@code 400d}.
+ */
 public final class Durations {
-    private static final Pattern P = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?");
+    private static final Pattern P = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h|d)?");
 
     private Durations() {
     }
@@ -24,6 +27,7 @@ public final class Durations {
             case "s" -> n * 1_000;
             case "m" -> n * 60_000;
             case "h" -> n * 3_600_000;
+            case "d" -> n * 86_400_000;
             default -> throw new IllegalStateException(unit);
         };
         return Duration.ofNanos(Math.round(millis * 1_000_000));
@@ -31,6 +35,9 @@ public final class Durations {
 
     public static String format(Duration d) {
         long ms = d.toMillis();
+        if (ms % 86_400_000 == 0 && ms > 0) {
+            return ms / 86_400_000 + "d";
+        }
         if (ms % 3_600_000 == 0 && ms > 0) {
             return ms / 3_600_000 + "h";
         }

@@ -2,6 +2,7 @@ package dev.weft.core.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import java.time.Duration;
 import java.util.List;
 
 /** The tenant parts of the config file as written (strings), before validation. */
@@ -12,10 +13,10 @@ final class TenantDocs {
     record Node(String name, String datapathId, String tunnelIp) {
     }
 
-    record Tenant(String name, List<Network> networks) {
+    record Tenant(String name, List<Network> networks, List<Router> routers) {
     }
 
-    record Network(String name, Integer segment, String subnet, List<Port> ports) {
+    record Network(String name, Integer segment, String subnet, Dhcp dhcp, List<Port> ports) {
     }
 
     record Port(String name, String mac, List<String> ips, Binding binding) {
@@ -23,5 +24,26 @@ final class TenantDocs {
 
     record Binding(@JsonProperty("interface") String iface, Boolean byMac,
                    @JsonProperty("switch") String sw, Integer port) {
+    }
+
+    record Dhcp(String range, List<String> dns, Duration lease, Integer mtu, String serverIp, String domain) {
+    }
+
+    record Router(String name, List<RouterPort> ports, List<Route> routes, Gateway gateway) {
+    }
+
+    record RouterPort(String network, String ip, String mac) {
+    }
+
+    record Route(String destination, String nextHop) {
+    }
+
+    record Gateway(String network, String ip, String mac, Boolean snat, List<Floating> floatingIps) {
+    }
+
+    record Floating(String ip, String port) {
+    }
+
+    record External(String name, String node, String uplink, String subnet, String gateway, String gatewayMac) {
     }
 }

@@ -67,6 +67,51 @@ public final class Reconciler {
      */
     private boolean holding;
 
+    /**
+     * How long passes took on one switch: from handing the flow-mods over to the barrier reply
+     * (for the metrics). Written where barrier replies complete, read from anywhere.
+     */
+    public static final class PassTimes {
+        private final java.util.concurrent.atomic.AtomicLong count = new java.util.concurrent.atomic.AtomicLong();
+        private final java.util.concurrent.atomic.AtomicLong totalNanos = new java.util.concurrent.atomic.AtomicLong();
+        private volatile long lastNanos;
+
+        void add(long nanos) {
+            totalNanos.addAndGet(nanos);
+            count.incrementAndGet();
+            lastNanos = nanos;
+        }
+
+        public long count() {
+            return count.get();
+        }
+
+        public long totalNanos() {
+            return totalNanos.get();
+        }
+
+        public long lastNanos() {
+            return lastNanos;
+        }
+    }
+
+    private final Map<DatapathId, PassTimes> passTimes = new ConcurrentHashMap<>();
+
+    /** Per switch, how long its passes took (a switch appears after its first confirmed pass). */
+    public Map<DatapathId, PassTimes> passTimes() {
+        return Map.copyOf(passTimes);
+    }
+
+    /** Time a pass sent now until its barrier reply (a failed barrier is not a time). */
+    private void timed(DatapathId dpid, CompletableFuture<Long> confirmed) {
+        long sent = System.nanoTime();
+        confirmed.thenAccept(at -> {
+            if (at > 0) {
+                passTimes.computeIfAbsent(dpid, d -> new PassTimes()).add(at - sent);
+            }
+        });
+    }
+
     /** Counters per switch, for tests and the API. */
     public record Stats(long flowModsSent, long adopted, long repaired, long errors, int desired, int installed) {
     }
@@ -440,6 +485,7 @@ public final class Reconciler {
         });
         s.lastConfirmed = confirmed;
         s.lastBarrier = confirmed.thenApply(x -> null);
+        timed(s.dpid, confirmed);
         log.debug("{} sent {} flow-mods", s.dpid, out.size());
         publish(s);
         return out.size();
@@ -546,6 +592,12 @@ public final class Reconciler {
             s.sw = null;
             s.synced = false;
             s.generation++;
+            if (s.scopes.isEmpty() && s.desired.isEmpty()) {
+                // Nothing declared for it: nothing to restore when it returns. Forget it, so that
+                // what is kept is bounded by what apps declare, not by every datapath id ever seen.
+                states.remove(sw.id());
+                stats.remove(sw.id());
+            }
         }
     }
 

@@ -17,6 +17,7 @@ final class ActiveSwitchHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ActiveSwitchHandler.class);
 
     private final SwitchConnection conn;
+    private boolean unflushed;
 
     ActiveSwitchHandler(SwitchConnection conn) {
         this.conn = conn;
@@ -27,14 +28,20 @@ final class ActiveSwitchHandler extends ChannelInboundHandlerAdapter {
         if (msg instanceof OFMessage m) {
             conn.inbound(m);
         } else if (msg instanceof DecodeFailure f) {
-            log.warn("{} sent an undecodable message type {} ({}); answered with an error", conn.id(), f.type(), f.reason());
-            ctx.writeAndFlush(MalformedReplies.errorFor(conn.factory(), f));
+            PeerFaults.of(ctx.channel()).record(f.badVersion() ? PeerFault.WRONG_VERSION : PeerFault.UNDECODABLE,
+                    MalformedReplies.describe(f));
+            ctx.write(MalformedReplies.errorFor(conn.factory(), f)); // flushed when the read completes
+            unflushed = true;
         }
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         conn.lane().flushDirty(); // one flush for everything this read produced
+        if (unflushed) {
+            unflushed = false;
+            ctx.flush(); // and the errors written here
+        }
         ctx.fireChannelReadComplete();
     }
 
@@ -54,9 +61,12 @@ final class ActiveSwitchHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof IOException) {
             log.info("{} connection error: {}", conn.id(), cause.getMessage());
-        } else {
-            log.warn("{} connection error; closing", conn.id(), cause);
+            ctx.close();
+            return;
         }
-        ctx.close();
+        // Not the peer's bytes (the decoder never throws on them): a fault of ours while reading.
+        // The message is lost; the switch stays connected.
+        PeerFaults.of(ctx.channel()).record(PeerFault.UNEXPECTED, "processing failed: " + cause);
+        log.debug("{} processing failed", conn.id(), cause);
     }
 }

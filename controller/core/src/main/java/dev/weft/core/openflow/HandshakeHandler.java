@@ -39,8 +39,11 @@ import java.util.concurrent.TimeUnit;
  * (no-buffer miss length) → table-miss entry (1.3+) → BARRIER → active. Then the handler hands
  * the switch to the {@link SwitchActivator} and replaces itself with the active handler (the
  * POX pattern: the handshake swaps the handler table once). PACKET_IN, PORT_STATUS,
- * FLOW_REMOVED and ERROR that arrive on the way are kept and delivered afterwards. A handshake
- * that does not finish in time closes the connection.
+ * FLOW_REMOVED and ERROR that arrive on the way are kept (within {@link EarlyMessages}' bounds)
+ * and delivered afterwards. A handshake that does not finish in time closes the connection.
+ * Whatever else a peer sends (messages before its HELLO, undecodable ones) is answered with an
+ * ERROR and counted; only broken framing, no common version or the timeout end the handshake.
+ * While the peer does not read what we send, we do not read what it sends (bounded output).
  */
 final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(HandshakeHandler.class);
@@ -60,8 +63,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     private OFVersion version;
     private OFFactory factory;
     private OFFeaturesReply features;
-    private final List<OFPortDesc> ports = new ArrayList<>();
-    private final List<OFMessage> queued = new ArrayList<>();
+    private final EarlyMessages early = new EarlyMessages();
     /** What we sent after negotiation, so that a later ERROR can name it. */
     private final List<OFMessage> sent = new ArrayList<>();
     private long featuresXid;
@@ -163,8 +165,10 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
                 if (m instanceof OFHello h) {
                     onHello(ctx, h, h.getVersion().getWireVersion());
                 } else {
-                    log.warn("{} sent {} before HELLO; closing", ConnectionLabel.of(ctx.channel()), m.getType());
-                    ctx.close();
+                    // Not the way to start, but no reason to hang up: say so and wait for the HELLO.
+                    PeerFaults.of(ctx.channel()).record(PeerFault.BEFORE_HELLO, m.getType() + " xid " + m.getXid());
+                    OFFactory f = OFFactories.getFactory(m.getVersion());
+                    ctx.writeAndFlush(MalformedReplies.beforeHello(f, m));
                 }
             }
             case WAIT_FEATURES -> {
@@ -176,7 +180,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             }
             case WAIT_PORT_DESC -> {
                 if (m instanceof OFPortDescStatsReply pd && pd.getXid() == portDescXid) {
-                    ports.addAll(pd.getEntries());
+                    addPorts(ctx, pd.getEntries());
                     if (!pd.getFlags().contains(OFStatsReplyFlags.REPLY_MORE)) {
                         step(ctx, "PORT_DESC reply");
                         configure(ctx);
@@ -257,7 +261,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         }
         ConnectionLabel.set(ctx.channel(), fr.getDatapathId().toString());
         if (version.compareTo(OFVersion.OF_13) < 0) {
-            ports.addAll(fr.getPorts());
+            addPorts(ctx, fr.getPorts());
             configure(ctx);
         } else {
             var req = factory.buildPortDescStatsRequest().build();
@@ -320,10 +324,26 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         state = State.DONE;
         timer.cancel(false);
         long took = System.nanoTime() - startNanos;
-        HandshakeResult result = new HandshakeResult(version, factory, features, ports, queued, sent,
+        HandshakeResult result = new HandshakeResult(version, factory, features, early.ports(), early.queued(), sent,
                 clock.instant(), took, helloNanos);
         SwitchConnection conn = activator.activate(ctx.channel(), result);
         ctx.pipeline().replace(this, PipelineNames.ACTIVE, new ActiveSwitchHandler(conn));
+        conn.updateAutoRead(); // from now on the connection decides when to read
+    }
+
+    private void addPorts(ChannelHandlerContext ctx, List<OFPortDesc> more) {
+        int ignored = early.addPorts(more);
+        if (ignored > 0) {
+            PeerFaults.of(ctx.channel()).record(PeerFault.TOO_MANY_PORTS, ignored + " ports beyond the first "
+                    + EarlyMessages.MAX_PORTS);
+        }
+    }
+
+    /** Read from the peer only while it reads from us: its echoes and errors cannot pile up here. */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+        super.channelWritabilityChanged(ctx);
     }
 
     private void step(ChannelHandlerContext ctx, String what) {
@@ -337,7 +357,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     private void other(ChannelHandlerContext ctx, OFMessage m) {
         OFType t = m.getType();
         switch (t) {
-            case PACKET_IN, PORT_STATUS, FLOW_REMOVED -> queued.add(m);
+            case PACKET_IN, PORT_STATUS, FLOW_REMOVED -> keep(ctx, m);
             case ERROR -> {
                 OFErrorMsg e = (OFErrorMsg) m;
                 if (e.getXid() == featuresXid || e.getXid() == portDescXid) {
@@ -345,13 +365,25 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
                             e.getXid(), dev.weft.api.ErrorText.describe(e));
                     ctx.close();
                 } else {
-                    log.warn("{} error during the handshake: {} (xid {})", ConnectionLabel.of(ctx.channel()),
-                            dev.weft.api.ErrorText.describe(e), e.getXid());
-                    queued.add(m);
+                    log.debug("{} error during the handshake: {} (xid {}); delivered afterwards",
+                            ConnectionLabel.of(ctx.channel()), dev.weft.api.ErrorText.describe(e), e.getXid());
+                    keep(ctx, m);
                 }
             }
             default -> log.debug("{} ignored {} during the handshake", ConnectionLabel.of(ctx.channel()), t);
         }
+    }
+
+    private void keep(ChannelHandlerContext ctx, OFMessage m) {
+        if (!early.queue(m)) {
+            PeerFaults.of(ctx.channel()).record(PeerFault.HANDSHAKE_QUEUE_FULL, m.getType() + " dropped; "
+                    + early.queued().size() + " messages (" + early.queuedBytes() + " bytes) kept already");
+        }
+    }
+
+    /** For tests: how much is kept for after the handshake. */
+    int queuedBytes() {
+        return early.queuedBytes();
     }
 
     @Override
@@ -366,14 +398,12 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onDecodeFailure(ChannelHandlerContext ctx, DecodeFailure f) {
-        if (factory == null) {
-            log.warn("{} sent an undecodable message before version negotiation ({}); closing",
-                    ConnectionLabel.of(ctx.channel()), f.reason());
-            ctx.close();
-            return;
-        }
-        ctx.writeAndFlush(MalformedReplies.errorFor(factory, f));
-        log.warn("{} sent an undecodable message type {} ({}); answered with an error",
-                ConnectionLabel.of(ctx.channel()), f.type(), f.reason());
+        // Before negotiation, answer in the frame's own version if it is one we know, else ours.
+        OFFactory f0 = factory != null ? factory : OFFactories.getFactory(
+                f.wireVersion() >= 1 && f.wireVersion() <= OFVersion.OF_15.getWireVersion()
+                        ? wireToVersion(f.wireVersion()) : versions.highest());
+        ctx.writeAndFlush(MalformedReplies.errorFor(f0, f));
+        PeerFaults.of(ctx.channel()).record(f.badVersion() ? PeerFault.WRONG_VERSION : PeerFault.UNDECODABLE,
+                MalformedReplies.describe(f));
     }
 }

@@ -67,6 +67,7 @@ final class KeepaliveHandler extends ChannelDuplexHandler {
         if (tick != null) {
             tick.cancel(false);
         }
+        PeerFaults.of(ctx.channel()).summarise();
         super.channelInactive(ctx);
     }
 

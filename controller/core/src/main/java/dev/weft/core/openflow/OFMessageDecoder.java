@@ -5,7 +5,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import io.netty.handler.codec.CorruptedFrameException;
 import org.projectfloodlight.openflow.exceptions.OFParseError;
 import org.projectfloodlight.openflow.protocol.OFFactories;
 import org.projectfloodlight.openflow.protocol.OFHello;
@@ -20,7 +19,7 @@ import java.util.List;
  * with Loxi (and Open vSwitch's extension actions, {@link OvsMessageReader}): one message per frame. Before version negotiation any version Loxi knows is read;
  * after it, only the negotiated one. A frame that does not decode becomes a {@link DecodeFailure}
  * (the stream stays in sync); a header whose length is below 8 cannot be resynchronised and
- * closes the connection.
+ * closes the connection (the only reason a peer's bytes end a connection). No input throws.
  */
 final class OFMessageDecoder extends ByteToMessageDecoder {
     static final int HEADER_LENGTH = 8;
@@ -29,6 +28,22 @@ final class OFMessageDecoder extends ByteToMessageDecoder {
 
     private OFMessageReader<OFMessage> reader = OvsMessageReader.wrap(OFFactories.getGenericReader());
     private int negotiatedWire = -1;
+    private boolean broken;
+
+    /** The negotiated version, once there is one. */
+    java.util.Optional<OFVersion> negotiatedVersion() {
+        return negotiatedWire < 0 ? java.util.Optional.empty() : java.util.Optional.of(reader == null ? null
+                : versionOf(negotiatedWire));
+    }
+
+    private static OFVersion versionOf(int wire) {
+        for (OFVersion v : OFVersion.values()) {
+            if (v.getWireVersion() == wire) {
+                return v;
+            }
+        }
+        throw new IllegalStateException("wire version " + wire);
+    }
 
     /** From now on accept only this version. Called on the channel's event loop. */
     void negotiated(OFVersion version) {
@@ -38,12 +53,21 @@ final class OFMessageDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (broken) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
         while (in.readableBytes() >= HEADER_LENGTH) {
             int start = in.readerIndex();
             int length = in.getUnsignedShort(start + 2);
             if (length < HEADER_LENGTH) {
+                broken = true;
+                String what = "version " + in.getUnsignedByte(start) + ", type " + in.getUnsignedByte(start + 1)
+                        + ", length " + length + " (minimum 8)";
                 in.skipBytes(in.readableBytes());
-                throw new CorruptedFrameException("OpenFlow header with length " + length + " (minimum 8)");
+                PeerFaults.of(ctx.channel()).record(PeerFault.BROKEN_FRAMING, what);
+                ctx.close();
+                return;
             }
             if (in.readableBytes() < length) {
                 return;

@@ -78,6 +78,7 @@ public final class OpenFlowServer implements AutoCloseable {
     private final Dispatcher dispatcher;
     private final Class<? extends ServerChannel> channelType;
     private final List<Channel> listeners = new ArrayList<>();
+    private final PeerFaults.Totals faults = new PeerFaults.Totals();
 
     /** Connections are served on the dispatcher's lanes (their event loops). */
     public OpenFlowServer(Options options, SwitchManager switches, Dispatcher dispatcher, Clock clock) {
@@ -175,17 +176,28 @@ public final class OpenFlowServer implements AutoCloseable {
                             ch.pipeline().addLast(PipelineNames.TLS, tls.newHandler(ch.alloc()));
                             ch.pipeline().addLast(PipelineNames.TLS_LOG, new TlsHandshakeLog());
                         }
-                        initPipeline(ch.pipeline(), options, activator, clock);
+                        initPipeline(ch.pipeline(), options, activator, clock, faults);
                     }
                 });
     }
 
     static void initPipeline(ChannelPipeline p, Options o, SwitchActivator activator, Clock clock) {
+        initPipeline(p, o, activator, clock, new PeerFaults.Totals());
+    }
+
+    static void initPipeline(ChannelPipeline p, Options o, SwitchActivator activator, Clock clock,
+                             PeerFaults.Totals faults) {
+        PeerFaults.attach(p.channel(), faults);
         p.addLast(PipelineNames.DECODER, new OFMessageDecoder());
         p.addLast(PipelineNames.ENCODER, OFMessageEncoder.INSTANCE);
         p.addLast(PipelineNames.KEEPALIVE, new KeepaliveHandler(o.echoInterval(), o.echoTimeout()));
         p.addLast(PipelineNames.HANDSHAKE, new HandshakeHandler(new VersionNegotiation(o.versions()),
                 o.handshakeTimeout(), o.installTableMiss(), o.pins(), activator, clock));
+    }
+
+    /** What peers got wrong, in total since the start, by kind (kinds never seen are absent). */
+    public java.util.Map<PeerFault, Long> peerFaults() {
+        return faults.snapshot();
     }
 
     @Override

@@ -24,6 +24,7 @@ import org.projectfloodlight.openflow.protocol.OFFeaturesReply;
 import org.projectfloodlight.openflow.protocol.OFFlowRemoved;
 import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.protocol.OFPacketIn;
+import org.projectfloodlight.openflow.protocol.OFPacketOut;
 import org.projectfloodlight.openflow.protocol.OFPortDesc;
 import org.projectfloodlight.openflow.protocol.OFPortReason;
 import org.projectfloodlight.openflow.protocol.OFPortStatus;
@@ -31,6 +32,7 @@ import org.projectfloodlight.openflow.protocol.OFRequest;
 import org.projectfloodlight.openflow.protocol.OFStatsReply;
 import org.projectfloodlight.openflow.protocol.OFStatsReplyFlags;
 import org.projectfloodlight.openflow.protocol.OFStatsRequest;
+import org.projectfloodlight.openflow.protocol.OFType;
 import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.projectfloodlight.openflow.protocol.match.MatchField;
 import org.projectfloodlight.openflow.types.DatapathId;
@@ -62,6 +64,13 @@ import java.util.concurrent.TimeoutException;
  */
 final class SwitchConnection implements Switch, Lane.Flushable {
     private static final Logger log = LoggerFactory.getLogger(SwitchConnection.class);
+    /**
+     * The most parts one multipart reply may have. Open vSwitch fills parts up to 64 KB, so this
+     * reads flow tables of about a million entries; a reply with more is abandoned.
+     */
+    static final int MAX_MULTIPART_PARTS = 4_096;
+    /** PACKET_OUTs carrying more packet data than this are not kept for naming errors. */
+    private static final int RING_MAX_DATA = 256;
 
     private final Channel channel;
     private final Lane lane;
@@ -84,6 +93,7 @@ final class SwitchConnection implements Switch, Lane.Flushable {
     private ByteBuf out;
     private final Map<Long, Pending<?>> pending = new HashMap<>();
     private final SentRing sent = new SentRing(1024);
+    private final SwitchCounters counters = new SwitchCounters();
     private int nextXid = 0x4000_0000;
     /** Non-null while a takeover waits for the old connection to be gone: input is held here. */
     private List<OFMessage> held;
@@ -248,12 +258,17 @@ final class SwitchConnection implements Switch, Lane.Flushable {
             out.writerIndex(start);
             throw new IllegalArgumentException(id + " cannot encode " + m.getType() + ": " + e.getMessage(), e);
         }
+        if (m.getType() == OFType.FLOW_MOD) {
+            counters.flowMod();
+        }
         long xid = m.getXid();
         if (xid == 0) {
             xid = nextXid();
             out.setInt(start + 4, (int) xid);
         }
-        sent.put(xid, m);
+        if (!(m instanceof OFPacketOut po) || po.getData().length <= RING_MAX_DATA) {
+            sent.put(xid, m); // not large packet data: the ring would keep up to 1,024 of them alive
+        }
         return xid;
     }
 
@@ -356,7 +371,21 @@ final class SwitchConnection implements Switch, Lane.Flushable {
         return lane;
     }
 
+    SwitchCounters counters() {
+        return counters;
+    }
+
     private void handle(OFMessage m) {
+        try {
+            dispatch(m);
+        } catch (RuntimeException e) {
+            // Our bug, or Loxi's, on what a switch sent: lose this message, keep the switch.
+            faults().record(PeerFault.UNEXPECTED, m.getType() + " xid " + m.getXid() + " could not be handled: " + e);
+            log.debug("{} handling {} failed", id, m.getType(), e);
+        }
+    }
+
+    private void dispatch(OFMessage m) {
         if (!pending.isEmpty() && completePending(m)) {
             return;
         }
@@ -365,6 +394,8 @@ final class SwitchConnection implements Switch, Lane.Flushable {
             case PORT_STATUS -> portStatus((OFPortStatus) m);
             case FLOW_REMOVED -> bus.dispatch(new FlowRemoved(this, (OFFlowRemoved) m));
             case ERROR -> error((OFErrorMsg) m, null);
+            case STATS_REPLY -> faults().record(PeerFault.UNEXPECTED, "a " + m.getType() + " nobody asked for, xid "
+                    + m.getXid());
             default -> log.debug("{} unsolicited {} xid {} ignored", id, m.getType(), m.getXid());
         }
     }
@@ -387,6 +418,17 @@ final class SwitchConnection implements Switch, Lane.Flushable {
             if (!(m instanceof OFStatsReply sr)) {
                 return false;
             }
+            if (p.parts.size() >= MAX_MULTIPART_PARTS) {
+                // A reply that never ends must not take all our memory: fail the request; later
+                // parts with this xid are unsolicited and ignored.
+                pending.remove(xid);
+                p.timeout.cancel(false);
+                faults().record(PeerFault.MULTIPART_TOO_LARGE, p.request.getType() + " xid " + xid + ": more than "
+                        + MAX_MULTIPART_PARTS + " parts");
+                p.future.completeExceptionally(new IllegalStateException(id + " answered " + p.request.getType()
+                        + " xid " + xid + " with more than " + MAX_MULTIPART_PARTS + " parts; request abandoned"));
+                return true;
+            }
             p.parts.add(sr);
             if (!sr.getFlags().contains(OFStatsReplyFlags.REPLY_MORE)) {
                 pending.remove(xid);
@@ -402,18 +444,28 @@ final class SwitchConnection implements Switch, Lane.Flushable {
     }
 
     private void packetIn(OFPacketIn pi) {
+        counters.packetIn();
         Optional<Ethernet> frame = Ethernet.parse(pi.getData());
         if (frame.isEmpty()) {
-            log.debug("{} PACKET_IN of {} bytes is not an Ethernet frame; dropped", id, pi.getData().length);
+            faults().record(PeerFault.PACKET_IN_DROPPED, pi.getData().length + " bytes of data, not an Ethernet frame");
             return;
         }
         OFPort in = version == OFVersion.OF_10 || version == OFVersion.OF_11
                 ? pi.getInPort() : pi.getMatch().get(MatchField.IN_PORT);
         if (in == null) {
-            log.debug("{} PACKET_IN without an in_port; dropped", id);
+            faults().record(PeerFault.PACKET_IN_DROPPED, "no in_port in its match");
             return;
         }
-        bus.dispatch(new PacketIn(this, pi, in, frame.get()));
+        Ethernet eth = frame.get();
+        if (eth.unparsed().isPresent()) {
+            // Still given to the apps: they see what did parse (addresses, VLAN, EtherType).
+            faults().record(PeerFault.UNPARSED_FRAME, eth.unparsed().get() + " (EtherType " + eth.ethType() + ")");
+        }
+        bus.dispatch(new PacketIn(this, pi, in, eth));
+    }
+
+    private PeerFaults faults() {
+        return PeerFaults.of(channel);
     }
 
     private void portStatus(OFPortStatus ps) {
@@ -431,6 +483,7 @@ final class SwitchConnection implements Switch, Lane.Flushable {
     }
 
     private void error(OFErrorMsg e, OFMessage request) {
+        counters.error();
         OFMessage req = request != null ? request : sent.get(e.getXid());
         log.warn("{} error {} for {} xid {}", id, ErrorText.describe(e),
                 req == null ? "an unknown request" : req.getType(), e.getXid());

@@ -59,6 +59,50 @@ public final class SwitchManager implements SwitchService, SwitchActivator {
             return h;
         }
     }
+    /** Per datapath id: what its connections did (bounded by the switches that ever connected). */
+    private final Map<DatapathId, History> history = new ConcurrentHashMap<>();
+
+    /** A datapath id's closed connections added up, and its live one. */
+    private static final class History {
+        private long connections;
+        private long packetIns;
+        private long flowMods;
+        private long errors;
+        private long handshakeNanos;
+        private long lastHandshakeNanos;
+        private SwitchConnection live;
+
+        synchronized void connected(SwitchConnection c, long handshake) {
+            connections++;
+            handshakeNanos += handshake;
+            lastHandshakeNanos = handshake;
+            retire(live);
+            live = c;
+        }
+
+        synchronized void closed(SwitchConnection c) {
+            if (live == c) {
+                retire(c);
+                live = null;
+            }
+        }
+
+        private void retire(SwitchConnection c) {
+            if (c != null) {
+                packetIns += c.counters().packetIns();
+                flowMods += c.counters().flowMods();
+                errors += c.counters().errors();
+            }
+        }
+
+        synchronized SwitchTotals totals(DatapathId dpid, boolean connected) {
+            SwitchCounters now = live == null ? null : live.counters();
+            return new SwitchTotals(dpid, connected, connections, packetIns + (now == null ? 0 : now.packetIns()),
+                    flowMods + (now == null ? 0 : now.flowMods()), errors + (now == null ? 0 : now.errors()),
+                    handshakeNanos, lastHandshakeNanos);
+        }
+    }
+
     /** Switches that live in this process (the test harness, the migration bench), not behind a connection. */
     private final Map<DatapathId, Switch> attached = new ConcurrentHashMap<>();
 
@@ -176,7 +220,19 @@ public final class SwitchManager implements SwitchService, SwitchActivator {
         });
     }
 
+    /**
+     * What every switch that connected since the start did (for the metrics; any thread). A
+     * connection's counts are read as they are now, without stopping it.
+     */
+    public List<SwitchTotals> totals() {
+        List<SwitchTotals> out = new java.util.ArrayList<>();
+        history.forEach((dpid, h) -> out.add(h.totals(dpid, active.containsKey(dpid))));
+        out.sort(java.util.Comparator.comparing(SwitchTotals::dpid));
+        return out;
+    }
+
     private void logConnected(SwitchConnection conn, HandshakeResult r, String suffix) {
+        history.computeIfAbsent(conn.id(), k -> new History()).connected(conn, r.handshakeNanos());
         log.info("{} connected from {}: OpenFlow {}, {} ports, {} tables, handshake {} ms (switch's HELLO after {} ms){}",
                 conn.id(), conn.remoteAddress(), VersionNegotiation.wireName(r.version().getWireVersion()),
                 r.ports().size(), r.features().getNTables() & 0xff, millis(r.handshakeNanos()), millis(r.helloNanos()),
@@ -191,6 +247,10 @@ public final class SwitchManager implements SwitchService, SwitchActivator {
     void unregister(SwitchConnection conn) {
         if (active.remove(conn.id(), conn)) {
             refusalLog.remove(conn.id());
+        }
+        History h = history.get(conn.id());
+        if (h != null) {
+            h.closed(conn);
         }
     }
 }

@@ -1,10 +1,13 @@
 package dev.weft.core.tenant;
 
 import dev.weft.api.tenant.LogicalNetwork;
+import dev.weft.api.tenant.LogicalRouter;
 import dev.weft.api.tenant.NetworkConfig;
+import dev.weft.api.tenant.RouterPort;
 
 import java.util.HashSet;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /** What changed between two configurations, per logical network. */
@@ -12,7 +15,11 @@ public final class ConfigDiff {
     private ConfigDiff() {
     }
 
-    /** Segments added, removed, or whose network differs in any way (name, subnet, ports). */
+    /**
+     * Segments added, removed, or whose network differs in any way (name, subnet, ports, DHCP), or
+     * whose router differs (its ports, routes, gateway, or the external network it leads to): a
+     * router's flows are compiled with the networks it joins.
+     */
     public static Set<Integer> changedSegments(NetworkConfig before, NetworkConfig after) {
         Set<Integer> changed = new HashSet<>();
         for (LogicalNetwork n : after.networks()) {
@@ -25,6 +32,28 @@ public final class ConfigDiff {
                 changed.add(n.segment());
             }
         }
+        routersChanged(before, after, changed);
+        routersChanged(after, before, changed);
         return changed;
+    }
+
+    /** Segments of routers in {@code a} that are not the same in {@code b}. */
+    private static void routersChanged(NetworkConfig a, NetworkConfig b, Set<Integer> changed) {
+        for (LogicalRouter r : a.routers()) {
+            boolean same = true;
+            for (RouterPort p : r.ports()) {
+                if (!b.router(p.segment()).equals(Optional.of(r))) {
+                    same = false;
+                    break;
+                }
+            }
+            if (same && r.gateway().isPresent()) {
+                String x = r.gateway().get().network();
+                same = a.externalNetwork(x).equals(b.externalNetwork(x));
+            }
+            if (!same) {
+                r.ports().forEach(p -> changed.add(p.segment()));
+            }
+        }
     }
 }

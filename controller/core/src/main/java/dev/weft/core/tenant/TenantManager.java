@@ -7,8 +7,10 @@ import dev.weft.api.event.InterfaceChanged;
 import dev.weft.api.event.LogicalPortLocated;
 import dev.weft.api.event.PortStatusChanged;
 import dev.weft.api.event.SwitchConnected;
+import dev.weft.api.event.SwitchDisconnected;
 import dev.weft.api.event.TransportNodeChanged;
 import dev.weft.api.tenant.Binding;
+import dev.weft.api.tenant.ExternalNetwork;
 import dev.weft.api.tenant.LocationControl;
 import dev.weft.api.tenant.LogicalPort;
 import dev.weft.api.tenant.NetworkConfig;
@@ -48,9 +50,10 @@ import java.util.concurrent.CompletableFuture;
  * takes over} (the mobility app) decides for interface- and MAC-bound ports from the
  * {@link InterfaceChanged} reports and its own observations; static bindings stay here.
  *
- * <p>A switch that disconnects keeps its ports' locations (with fail-secure it keeps forwarding);
- * when it reconnects, its port list is compared with what was known, and what changed is
- * reported.
+ * <p>A transport node (or a switch with statically bound ports) that disconnects keeps its ports'
+ * locations (with fail-secure it keeps forwarding); when it reconnects, its port list is compared
+ * with what was known, and what changed is reported. Any other switch is forgotten when it goes:
+ * what is kept is bounded by the configuration, not by how many datapath ids ever connected.
  */
 public final class TenantManager implements TenantService {
     private static final Logger log = LoggerFactory.getLogger(TenantManager.class);
@@ -68,9 +71,13 @@ public final class TenantManager implements TenantService {
     private volatile LocationMap locations = LocationMap.EMPTY;
     /** Written on the control lane, one node at a time; read from any thread. */
     private final Map<DatapathId, Map<String, OFPort>> tunnels = new java.util.concurrent.ConcurrentHashMap<>();
+    /** External network name → its uplink port on its gateway node; published as a snapshot. */
+    private volatile Map<String, OFPort> uplinks = Map.of();
 
     // Control-lane state: what each switch last told us, by port name.
     private final Map<DatapathId, Map<String, OFPort>> portsBySwitch = new HashMap<>();
+    /** The connection each connected switch has now (a takeover replaces it). */
+    private final Map<DatapathId, Switch> connected = new HashMap<>();
     /** The ports of the configuration bound statically (few; not worth a scan of every port). */
     private List<LogicalPort> staticPorts = List.of();
     private final CompletableFuture<Void> allNodesReported = new CompletableFuture<>();
@@ -119,7 +126,19 @@ public final class TenantManager implements TenantService {
             Instant at = clock.instant();
             Switch sw = e.sw();
             Map<String, OFPort> ports = portMap(sw);
-            control.execute(() -> switchPorts(sw.id(), ports, new Seen("switch connected", at, nanos)));
+            control.execute(() -> {
+                connected.put(sw.id(), sw);
+                switchPorts(sw.id(), ports, new Seen("switch connected", at, nanos));
+            });
+            return Disposition.CONTINUE;
+        });
+        bus.subscribe(me, SwitchDisconnected.class, e -> {
+            Switch sw = e.sw();
+            control.execute(() -> {
+                if (connected.remove(sw.id(), sw)) { // not a newer connection's takeover
+                    forgetUnlessNeeded(sw.id());
+                }
+            });
             return Disposition.CONTINUE;
         });
         bus.subscribe(me, PortStatusChanged.class, e -> {
@@ -165,6 +184,31 @@ public final class TenantManager implements TenantService {
         return tunnels.getOrDefault(dpid, Map.of());
     }
 
+    @Override
+    public Map<String, OFPort> uplinkPorts() {
+        return uplinks;
+    }
+
+    /** Every external network's uplink from what the gateway nodes reported; true when that changed. */
+    private boolean recomputeUplinks() {
+        Map<String, OFPort> m = new HashMap<>();
+        for (ExternalNetwork x : config.externalNetworks()) {
+            OFPort p = portsBySwitch.getOrDefault(x.dpid(), Map.of()).get(x.uplink());
+            if (p != null) {
+                m.put(x.name(), p);
+            }
+        }
+        if (m.equals(uplinks)) {
+            return false;
+        }
+        uplinks = Map.copyOf(m);
+        return true;
+    }
+
+    private boolean isUplink(DatapathId dpid, String name) {
+        return config.externalNetworks().stream().anyMatch(x -> x.dpid().equals(dpid) && x.uplink().equals(name));
+    }
+
     /** Put a new (validated) configuration in force. Any thread; applied on the control lane. */
     public void apply(NetworkConfig next) {
         control.execute(() -> applyNow(next));
@@ -182,6 +226,7 @@ public final class TenantManager implements TenantService {
                 .map(p -> !p.binding().equals(prev.port(name).map(LogicalPort::binding).orElse(null)))
                 .orElse(true));
         recomputeTunnels();
+        recomputeUplinks();
         log.info("config in force: {} ({} network(s) changed{})", next, changed.size(),
                 nodesChanged ? ", transport nodes changed" : "");
         bus.dispatch(new ConfigChanged(prev, next, changed, nodesChanged));
@@ -199,6 +244,28 @@ public final class TenantManager implements TenantService {
                 bus.dispatch(new TransportNodeChanged(n, tunnelPorts(n.dpid())));
             }
         }
+        // Switches that are gone and no longer in the configuration are forgotten now.
+        List.copyOf(portsBySwitch.keySet()).forEach(this::forgetUnlessNeeded);
+    }
+
+    /** For tests: how many switches' ports are remembered (connected or needed by the config). */
+    public CompletableFuture<Integer> rememberedSwitches() {
+        CompletableFuture<Integer> f = new CompletableFuture<>();
+        control.execute(() -> f.complete(portsBySwitch.size()));
+        return f;
+    }
+
+    /** Drop a disconnected switch's ports unless the configuration needs them after a reconnect. */
+    private void forgetUnlessNeeded(DatapathId dpid) {
+        if (connected.containsKey(dpid) || config.node(dpid).isPresent()) {
+            return;
+        }
+        for (LogicalPort p : staticPorts) {
+            if (p.binding() instanceof Binding.Static s && s.dpid().equals(dpid)) {
+                return;
+            }
+        }
+        portsBySwitch.remove(dpid);
     }
 
     private void switchPorts(DatapathId dpid, Map<String, OFPort> ports, Seen seen) {
@@ -219,6 +286,7 @@ public final class TenantManager implements TenantService {
             }
         }
         locateStatic(dpid, seen.cause());
+        recomputeUplinks();
         config.node(dpid).ifPresent(n -> {
             recomputeTunnels(n);
             bus.dispatch(new TransportNodeChanged(n, tunnelPorts(dpid)));
@@ -236,9 +304,10 @@ public final class TenantManager implements TenantService {
         } else if (no.equals(ports.put(name, no))) {
             return; // a modification (link state): nothing that locates anything changed
         }
-        if (name.startsWith(TUNNEL_PREFIX)) {
+        if (name.startsWith(TUNNEL_PREFIX) || isUplink(dpid, name)) {
             config.node(dpid).ifPresent(n -> {
                 recomputeTunnels(n);
+                recomputeUplinks();
                 bus.dispatch(new TransportNodeChanged(n, tunnelPorts(dpid)));
             });
             return;

@@ -427,12 +427,109 @@ class HandshakeTest {
         assertFalse(ch.isOpen());
     }
 
+    /**
+     * Issue 11: only broken framing ends a connection. A message before the HELLO (the peer's
+     * mistake) is answered with BAD_REQUEST/BAD_TYPE in its own version and the HELLO awaited.
+     */
     @Test
-    void messageBeforeHelloCloses() {
+    void messageBeforeHelloIsAnsweredAndTheHandshakeGoesOn() throws Exception {
         EmbeddedChannel ch = channel(ALL);
         Wire.drain(ch);
-        ch.writeInbound(Wire.encode(OFFactories.getFactory(OFVersion.OF_13).buildBarrierRequest().build()));
-        assertFalse(ch.isOpen());
+        ch.writeInbound(Wire.encode(OFFactories.getFactory(OFVersion.OF_13).buildBarrierRequest().setXid(31).build()));
+        OFBadRequestErrorMsg e = only(Wire.drain(ch), OFBadRequestErrorMsg.class);
+        assertEquals(org.projectfloodlight.openflow.protocol.OFBadRequestCode.BAD_TYPE, e.getCode());
+        assertEquals(31, e.getXid());
+        assertEquals(OFVersion.OF_13, e.getVersion());
+        assertTrue(ch.isOpen());
+        ch.writeInbound(Wire.encode(hello(OFVersion.OF_13)));
+        completeFrom(ch, OFVersion.OF_13, only(Wire.drain(ch), OFFeaturesRequest.class));
+        assertEquals(DPID, rec.next(SwitchConnected.class).sw().id());
+    }
+
+    /** Undecodable frames before the HELLO (any version byte) are answered; the HELLO still works. */
+    @Test
+    void undecodableFramesBeforeHelloAreAnswered() throws Exception {
+        EmbeddedChannel ch = channel(ALL);
+        Wire.drain(ch);
+        ByteBuf junk = Unpooled.buffer();
+        junk.writeByte(0x37).writeByte(2).writeShort(8).writeInt(5);      // unknown version
+        junk.writeByte(4).writeByte(200).writeShort(12).writeInt(6).writeInt(0); // unknown type
+        junk.writeByte(0).writeByte(0).writeShort(8).writeInt(7);          // version 0
+        ch.writeInbound(junk);
+        List<OFMessage> out = Wire.drain(ch);
+        assertEquals(3, out.size(), out.toString());
+        out.forEach(m -> assertInstanceOf(OFBadRequestErrorMsg.class, m));
+        assertEquals(List.of(5L, 6L, 7L), out.stream().map(OFMessage::getXid).toList());
+        assertEquals(OFVersion.OF_13, out.get(1).getVersion(), "answered in the frame's own version when known");
+        assertTrue(ch.isOpen());
+        ch.writeInbound(Wire.encode(hello(OFVersion.OF_10)));
+        assertEquals(OFVersion.OF_10, only(Wire.drain(ch), OFFeaturesRequest.class).getVersion());
+    }
+
+    /**
+     * Issue 11: 64 KB PACKET_INs before FEATURES_REPLY grew memory without bound. What is kept
+     * for after the handshake is bounded in bytes and count; the handshake still completes.
+     */
+    @Test
+    void messagesKeptDuringTheHandshakeAreBounded() throws Exception {
+        EmbeddedChannel ch = channel(ALL);
+        Wire.drain(ch);
+        OFFactory f = OFFactories.getFactory(OFVersion.OF_13);
+        ch.writeInbound(Wire.encode(hello(OFVersion.OF_13)));
+        OFFeaturesRequest fr = only(Wire.drain(ch), OFFeaturesRequest.class);
+        byte[] big = new byte[65_000];
+        big[12] = 0x08;
+        HandshakeHandler hs = (HandshakeHandler) ch.pipeline().get(PipelineNames.HANDSHAKE);
+        int sent = 0;
+        for (int i = 0; i < 200; i++) {
+            ch.writeInbound(Wire.encode(f.buildPacketIn().setReason(OFPacketInReason.NO_MATCH).setData(big)
+                    .setMatch(f.buildMatch().setExact(MatchField.IN_PORT, OFPort.of(1)).build()).build()));
+            sent += big.length;
+            assertTrue(hs.queuedBytes() <= EarlyMessages.MAX_QUEUED_BYTES, "kept " + hs.queuedBytes() + " bytes");
+        }
+        for (int i = 0; i < 5_000; i++) { // small ones: bounded in number too
+            ch.writeInbound(Wire.encode(f.buildPortStatus().setReason(OFPortReason.MODIFY)
+                    .setDesc(FakeSwitch.portDesc(f, OFPort.of(1), "p1", false)).build()));
+        }
+        assertTrue(hs.queuedBytes() <= EarlyMessages.MAX_QUEUED_BYTES);
+        assertTrue(sent > 10 * EarlyMessages.MAX_QUEUED_BYTES);
+        completeFrom(ch, OFVersion.OF_13, fr);
+        rec.next(SwitchConnected.class);
+        List<dev.weft.api.event.Event> delivered = rec.drain();
+        assertTrue(delivered.size() <= EarlyMessages.MAX_QUEUED, delivered.size() + " delivered");
+        assertTrue(delivered.stream().anyMatch(e -> e instanceof PacketIn), "the first ones are kept");
+        PeerFaults faults = PeerFaults.of(ch);
+        assertTrue(faults.count(PeerFault.HANDSHAKE_QUEUE_FULL) > 0);
+        assertTrue(ch.isOpen());
+    }
+
+    /** PORT_DESC parts with REPLY_MORE that repeat ports grow nothing; absurd port counts are capped. */
+    @Test
+    void portDescriptionsAreBounded() throws Exception {
+        EmbeddedChannel ch = channel(ALL);
+        Wire.drain(ch);
+        OFFactory f = OFFactories.getFactory(OFVersion.OF_13);
+        ch.writeInbound(Wire.encode(hello(OFVersion.OF_13)));
+        OFFeaturesRequest fr = only(Wire.drain(ch), OFFeaturesRequest.class);
+        ch.writeInbound(Wire.encode(f.buildFeaturesReply().setXid(fr.getXid()).setDatapathId(DPID).build()));
+        OFPortDescStatsRequest pd = only(Wire.drain(ch), OFPortDescStatsRequest.class);
+        var more = EnumSet.of(OFStatsReplyFlags.REPLY_MORE);
+        List<OFPortDesc> same = ports(f, 1, 100);
+        for (int i = 0; i < 300; i++) {
+            ch.writeInbound(Wire.encode(f.buildPortDescStatsReply().setXid(pd.getXid()).setFlags(more)
+                    .setEntries(same).build()));
+        }
+        for (int from = 101; from <= 20_000; from += 500) { // more distinct ports than are kept
+            ch.writeInbound(Wire.encode(f.buildPortDescStatsReply().setXid(pd.getXid()).setFlags(more)
+                    .setEntries(ports(f, from, from + 499)).build()));
+        }
+        ch.writeInbound(Wire.encode(f.buildPortDescStatsReply().setXid(pd.getXid()).setEntries(List.of()).build()));
+        List<OFMessage> out = Wire.drain(ch);
+        ch.writeInbound(Wire.encode(f.buildBarrierReply().setXid(only(out, OFBarrierRequest.class).getXid()).build()));
+        SwitchConnected c = rec.next(SwitchConnected.class);
+        assertEquals(EarlyMessages.MAX_PORTS, c.sw().ports().size());
+        assertTrue(c.sw().port(OFPort.of(1)).isPresent(), "the first ports are kept");
+        assertTrue(PeerFaults.of(ch).count(PeerFault.TOO_MANY_PORTS) > 0);
     }
 
     /** A 1.3 switch through the whole handshake. */

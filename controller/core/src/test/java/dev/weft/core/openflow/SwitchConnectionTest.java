@@ -327,7 +327,7 @@ class SwitchConnectionTest {
     void aSwitchThatStopsReadingIsNotReadFromEither() throws Exception {
         start(Duration.ofSeconds(5));
         rec.bus.subscribe(new AppHandle("echo-out", 1), PacketIn.class, e -> {
-            e.sw().send(e.packetOut(List.of(e.sw().factory().actions().output(OFPort.of(2), 0xffff))));
+            e.sw().send(e.packetOut(List.of(e.sw().factory().actions().output(OFPort.of(2), 0xffff))).orElseThrow());
             return Disposition.CONTINUE;
         });
         ScriptedSwitch s = connect(14, OFVersion.OF_13);
@@ -364,7 +364,7 @@ class SwitchConnectionTest {
     void repliesSentWhileHandlingABatchLeaveInOrder() throws Exception {
         start(Duration.ofSeconds(5));
         rec.bus.subscribe(new AppHandle("echo-out", 1), PacketIn.class, e -> {
-            e.sw().send(e.packetOut(List.of(e.sw().factory().actions().output(OFPort.of(2), 0xffff))));
+            e.sw().send(e.packetOut(List.of(e.sw().factory().actions().output(OFPort.of(2), 0xffff))).orElseThrow());
             return Disposition.CONTINUE;
         });
         ScriptedSwitch s = connect(12, OFVersion.OF_10);

@@ -30,6 +30,14 @@ public interface MobilityService {
      */
     CompletableFuture<PortCounters> counters(String port);
 
+    /**
+     * Every logical port's counters (as {@link #counters} gives them), in the config's order: one
+     * read of the ingress and L2 tables per switch with located ports, for pollers (metrics,
+     * usage) that want them all at once. A port that cannot be counted exactly this time (its
+     * switch did not answer, or it moved during the read) is left out, never given as zero.
+     */
+    CompletableFuture<Map<String, PortCounters>> allCounters();
+
     /** Logical ports whose location is frozen because they flapped, with the end of the hold. */
     Map<String, Instant> damped();
 

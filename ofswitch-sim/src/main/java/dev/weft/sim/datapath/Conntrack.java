@@ -1,0 +1,117 @@
+package dev.weft.sim.datapath;
+
+import dev.weft.ovsext.NxCt;
+import dev.weft.ovsext.NxNat;
+import dev.weft.sim.packet.EtherTypes;
+import dev.weft.sim.packet.Field;
+import dev.weft.sim.packet.FrameRewriter;
+import java.util.HashMap;
+import java.util.Map;
+import org.projectfloodlight.openflow.protocol.action.OFAction;
+
+/**
+ * The subset of Open vSwitch's connection tracker that {@code ct(...)} needs in the simulator:
+ * connections of TCP, UDP and ICMP echo keyed by zone and 5-tuple (an echo's id stands for both
+ * ports), recorded by {@code commit}, with their source or destination translation
+ * ({@code nat(src=A)}, {@code nat(dst=A)}: one address, ports kept); a packet of a recorded
+ * connection, either way, is translated as recorded whenever the ct action has a {@code nat}.
+ * Other packets are tracked as new and not translated. No expiry, no port clash resolution, no
+ * helpers, no ct_state fields: what a test of NAT needs, and nothing that pretends more.
+ */
+final class Conntrack {
+    /** A direction of a connection: zone, protocol, addresses and ports (echo id for ICMP). */
+    record Tuple(int zone, int proto, long src, long dst, int sport, int dport) {
+        Tuple reversed() {
+            return new Tuple(zone, proto, dst, src, dport, sport);
+        }
+    }
+
+    /** A recorded connection: as it was first seen, and as its replies look (after translation). */
+    record Connection(Tuple original, Tuple reply) {
+    }
+
+    private record Entry(Connection conn, boolean isReply) {
+    }
+
+    private final Map<Tuple, Entry> table = new HashMap<>();
+
+    int size() {
+        return table.size() / 2;
+    }
+
+    /**
+     * Runs {@code ct} on {@code p}: returns the packet as the tracker leaves it (translated when it
+     * should be), which the caller continues in the ct's table; the original is untouched.
+     */
+    Packet apply(NxCt ct, Packet p) {
+        Packet q = p.copy();
+        Tuple t = tuple(p, ct.zone());
+        if (t == null) {
+            return q;
+        }
+        NxNat nat = null;
+        for (OFAction a : ct.actions()) {
+            if (a instanceof NxNat n) {
+                nat = n;
+            }
+        }
+        Entry e = table.get(t);
+        if (e == null && ct.commit()) {
+            Tuple translated = t;
+            if (nat != null && nat.kind() == NxNat.Kind.SRC && nat.ipMin().isPresent()) {
+                translated = new Tuple(t.zone(), t.proto(), nat.ipMin().get().getInt() & 0xffffffffL, t.dst(),
+                        t.sport(), t.dport());
+            } else if (nat != null && nat.kind() == NxNat.Kind.DST && nat.ipMin().isPresent()) {
+                translated = new Tuple(t.zone(), t.proto(), t.src(), nat.ipMin().get().getInt() & 0xffffffffL,
+                        t.sport(), t.dport());
+            }
+            Connection c = new Connection(t, translated.reversed());
+            if (!table.containsKey(c.reply())) {
+                table.put(t, new Entry(c, false));
+                table.put(c.reply(), new Entry(c, true));
+                e = table.get(t);
+            }
+        }
+        if (e != null && nat != null) {
+            Connection c = e.conn();
+            // Original direction: addresses become those the reply is sent to; reply direction:
+            // those of the original.
+            long src = e.isReply() ? c.original().dst() : c.reply().dst();
+            long dst = e.isReply() ? c.original().src() : c.reply().src();
+            if (src != t.src()) {
+                q.setBytes(FrameRewriter.setField(q.bytes(), Field.IPV4_SRC, src));
+            }
+            if (dst != t.dst()) {
+                q.setBytes(FrameRewriter.setField(q.bytes(), Field.IPV4_DST, dst));
+            }
+        }
+        return q;
+    }
+
+    /** The packet's tuple in {@code zone}, or null when it is not IPv4 TCP, UDP or an ICMP echo. */
+    static Tuple tuple(Packet p, int zone) {
+        var h = p.headers();
+        if (!h.has(Field.IPV4_SRC) || !h.has(Field.IP_PROTO)) {
+            return null;
+        }
+        int proto = (int) h.get(Field.IP_PROTO);
+        long src = h.get(Field.IPV4_SRC);
+        long dst = h.get(Field.IPV4_DST);
+        if (proto == EtherTypes.PROTO_TCP && h.has(Field.TCP_SRC)) {
+            return new Tuple(zone, proto, src, dst, (int) h.get(Field.TCP_SRC), (int) h.get(Field.TCP_DST));
+        }
+        if (proto == EtherTypes.PROTO_UDP && h.has(Field.UDP_SRC)) {
+            return new Tuple(zone, proto, src, dst, (int) h.get(Field.UDP_SRC), (int) h.get(Field.UDP_DST));
+        }
+        if (proto == EtherTypes.PROTO_ICMP && h.has(Field.ICMPV4_TYPE)) {
+            int type = (int) h.get(Field.ICMPV4_TYPE);
+            byte[] b = p.bytes();
+            int l4 = h.l4Offset();
+            if ((type == 8 || type == 0) && l4 >= 0 && b.length >= l4 + 6) {
+                int id = ((b[l4 + 4] & 0xff) << 8) | (b[l4 + 5] & 0xff);
+                return new Tuple(zone, proto, src, dst, id, id);
+            }
+        }
+        return null;
+    }
+}
