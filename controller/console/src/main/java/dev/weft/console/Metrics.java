@@ -8,6 +8,7 @@ import dev.weft.apps.mobility.api.MobilityService;
 import dev.weft.apps.mobility.api.PortCounters;
 import dev.weft.core.Controller;
 import dev.weft.core.dispatch.AppHandle;
+import dev.weft.core.flow.PassTimes;
 import dev.weft.core.flow.Reconciler;
 import dev.weft.core.openflow.SwitchTotals;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -64,7 +65,7 @@ final class Metrics implements AutoCloseable {
     private static final class SwitchCell {
         volatile SwitchTotals totals;
         volatile Reconciler.Stats flows;
-        volatile Reconciler.PassTimes passes;
+        volatile PassTimes passes;
     }
 
     /** The latest counters of a logical port or a tenant, read by its meters. */
@@ -142,7 +143,7 @@ final class Metrics implements AutoCloseable {
     private void syncSwitches() {
         NetworkConfig cfg = controller.tenants().config();
         Map<DatapathId, Reconciler.Stats> flows = controller.reconciler().stats();
-        Map<DatapathId, Reconciler.PassTimes> passes = controller.reconciler().passTimes();
+        Map<DatapathId, PassTimes> passes = controller.reconciler().passTimes();
         for (SwitchTotals t : controller.switchTotals()) {
             SwitchCell c = switches.get(t.dpid());
             if (c == null) {
