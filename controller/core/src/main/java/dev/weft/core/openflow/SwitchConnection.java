@@ -375,6 +375,12 @@ final class SwitchConnection implements Switch, Lane.Flushable {
         return counters;
     }
 
+    /** What this connection's peer got wrong, by {@link PeerFault} ordinal (handshake included); any thread. */
+    long[] peerFaults() {
+        PeerFaults f = channel == null ? null : PeerFaults.peek(channel);
+        return f == null ? new long[PeerFault.values().length] : f.counts();
+    }
+
     private void handle(OFMessage m) {
         try {
             dispatch(m);

@@ -70,6 +70,7 @@ public final class SwitchManager implements SwitchService, SwitchActivator {
         private long errors;
         private long handshakeNanos;
         private long lastHandshakeNanos;
+        private final long[] faults = new long[PeerFault.values().length];
         private SwitchConnection live;
 
         synchronized void connected(SwitchConnection c, long handshake) {
@@ -92,14 +93,23 @@ public final class SwitchManager implements SwitchService, SwitchActivator {
                 packetIns += c.counters().packetIns();
                 flowMods += c.counters().flowMods();
                 errors += c.counters().errors();
+                long[] f = c.peerFaults();
+                for (int i = 0; i < f.length; i++) {
+                    faults[i] += f[i];
+                }
             }
         }
 
         synchronized SwitchTotals totals(DatapathId dpid, boolean connected) {
             SwitchCounters now = live == null ? null : live.counters();
+            long[] liveFaults = live == null ? new long[faults.length] : live.peerFaults();
+            java.util.EnumMap<PeerFault, Long> byKind = new java.util.EnumMap<>(PeerFault.class);
+            for (PeerFault f : PeerFault.values()) {
+                byKind.put(f, faults[f.ordinal()] + liveFaults[f.ordinal()]);
+            }
             return new SwitchTotals(dpid, connected, connections, packetIns + (now == null ? 0 : now.packetIns()),
                     flowMods + (now == null ? 0 : now.flowMods()), errors + (now == null ? 0 : now.errors()),
-                    handshakeNanos, lastHandshakeNanos);
+                    handshakeNanos, lastHandshakeNanos, byKind);
         }
     }
 
