@@ -160,6 +160,7 @@ public final class RestApi {
                     "port", p), p));
         });
         RouterRoutes.define(this);
+        SecurityGroupRoutes.define(this);
     }
 
     // ---- reads -----------------------------------------------------------------------------------
