@@ -126,6 +126,17 @@ public final class SecurityGroups implements App {
         return MeterKeeper.desired(keeper.view(), zones, compiler, d -> !unmetered.contains(d));
     }
 
+    /** This app's compiler as a pure function with its own zones (for benchmarks: meters everywhere). */
+    public static NetworkFlowsKeeper.Compiler compiler(long defaultBroadcastPps) {
+        return new PolicyCompiler(new Zones(), d -> true, defaultBroadcastPps);
+    }
+
+    /** The networks a configuration change reaches through security groups (see {@link Affected}). */
+    public static Set<Integer> affected(dev.weft.api.tenant.NetworkConfig before, dev.weft.api.tenant.NetworkConfig after,
+                                        Set<Integer> changed) {
+        return Affected.of(before, after, changed);
+    }
+
     /** For diagnostics and tests: recompilation passes, and meter-mods sent. */
     public long passes() {
         return keeper == null ? 0 : keeper.passes();
