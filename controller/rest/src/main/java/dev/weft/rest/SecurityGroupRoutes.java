@@ -86,6 +86,47 @@ final class SecurityGroupRoutes {
         return o;
     }
 
+    /**
+     * The switch's counters of the ACL stages' entries (one per rule, address and port block)
+     * and of its meters (packets in, bytes in, packets dropped by the band), read now.
+     */
+    static java.util.concurrent.CompletableFuture<Reply> counters(dev.weft.api.Switch sw) {
+        var f = sw.factory();
+        var acl = java.util.stream.Stream.of(1, 4).map(t -> sw.requestStats(f.buildFlowStatsRequest()
+                .setTableId(org.projectfloodlight.openflow.types.TableId.of(t)).setMatch(f.buildMatch().build())
+                .setOutPort(org.projectfloodlight.openflow.types.OFPort.ANY)
+                .setOutGroup(org.projectfloodlight.openflow.types.OFGroup.ANY).build())).toList();
+        var meters = sw.requestStats(f.buildMeterStatsRequest().setMeterId(0xffffffffL).build());
+        return java.util.concurrent.CompletableFuture.allOf(acl.get(0), acl.get(1), meters).thenApply(v -> {
+            ObjectNode o = F.objectNode();
+            o.put("dpid", sw.id().toString());
+            ArrayNode entries = o.putArray("entries");
+            for (var part : acl) {
+                for (var reply : part.join()) {
+                    for (var e : reply.getEntries()) {
+                        ObjectNode x = entries.addObject();
+                        x.put("table", e.getTableId().getValue());
+                        x.put("priority", e.getPriority());
+                        x.put("match", FlowText.match(dev.weft.api.flow.FlowSpec.fieldsOf(e.getMatch())));
+                        x.put("packets", e.getPacketCount().getValue());
+                        x.put("bytes", e.getByteCount().getValue());
+                    }
+                }
+            }
+            ArrayNode ms = o.putArray("meters");
+            for (var reply : meters.join()) {
+                for (var m : reply.getEntries()) {
+                    ObjectNode x = ms.addObject();
+                    x.put("meter", m.getMeterId());
+                    x.put("packets-in", m.getPacketInCount().getValue());
+                    x.put("bytes-in", m.getByteInCount().getValue());
+                    x.put("dropped", m.getBandStats().isEmpty() ? 0 : m.getBandStats().get(0).getPacketBandCount().getValue());
+                }
+            }
+            return Reply.ok(o);
+        });
+    }
+
     /** A port's policy fields (only what it has), for the port's own view. */
     static void policy(LogicalPort p, ObjectNode o) {
         PortPolicy pol = p.policy();
