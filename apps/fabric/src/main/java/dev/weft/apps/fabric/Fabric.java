@@ -56,6 +56,7 @@ public final class Fabric implements App {
         TopologyService topology = ctx.service(TopologyService.class)
                 .orElseThrow(() -> new IllegalStateException("the fabric needs the topology service"));
         keeper = new FabricKeeper(ctx, settings, flows, tenants, topology);
+        ctx.provide(Fabric.class, this);
         PuntLimiter limiter = new PuntLimiter(ctx.clock(), settings.puntRate(), settings.puntRate());
         ctx.on(SwitchConnected.class, e -> {
             ctx.defer(() -> keeper.connected(e.sw()));
