@@ -3,7 +3,7 @@
 Two spines (s1, s2: datapath ids 0x101, 0x102) and four leaves (l1..l4: 1..4); leaf port 1 goes to
 s1, port 2 to s2; spine port N to leaf N. Leaf l3 speaks OpenFlow 1.0 only; leaf l4 takes entries
 in one table only (tables=1: mn-driver.py sets flow_limit=0 on the others; with plain `mn` run
-the ovs-vsctl line of examples/fabric/README in the CLI). Physical servers of three tenants on
+the ovs-vsctl lines of the README's fabric section in the CLI). Physical servers of three tenants on
 leaf ports 3 and 4, acme and globex with the very same MAC and IP addresses:
 
     sudo mn --custom examples/fabric/leafspine.py --topo leafspine \\
