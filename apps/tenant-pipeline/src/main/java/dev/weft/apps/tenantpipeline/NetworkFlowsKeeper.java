@@ -143,10 +143,12 @@ public final class NetworkFlowsKeeper {
     public FabricView view() {
         NetworkConfig c = tenants.config();
         Map<DatapathId, Map<String, OFPort>> t = new HashMap<>();
+        Map<DatapathId, OFPort> flow = new HashMap<>();
         for (TransportNode n : c.transportNodes()) {
             t.put(n.dpid(), tenants.tunnelPorts(n.dpid()));
+            tenants.flowTunnelPort(n.dpid()).ifPresent(p -> flow.put(n.dpid(), p));
         }
-        return new FabricView(c, tenants.locations(), t, tenants.uplinkPorts());
+        return new FabricView(c, tenants.locations(), t, tenants.uplinkPorts(), flow);
     }
 
     private void recompile() {
