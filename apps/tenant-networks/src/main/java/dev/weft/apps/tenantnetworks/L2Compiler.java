@@ -70,8 +70,9 @@ public final class L2Compiler implements NetworkFlowsKeeper.Compiler {
         OFOxms x = OF.oxms();
         // Shared within this compile: many entries carry the same instructions or match fields.
         Map<OFPort, List<OFInstruction>> toPort = new HashMap<>();
-        // By remote node: a flow-based tunnel port is shared by all remotes (each with its tun_dst).
-        Map<String, List<OFInstruction>> toTunnel = new HashMap<>();
+        // By port and remote endpoint: a flow-based port is shared by all remotes (each with its
+        // tun_dst), and one port number means different tunnels on different hypervisors.
+        Map<FabricView.Tunnel, List<OFInstruction>> toTunnel = new HashMap<>();
         OFAction setTunnelId = OF.actions().setField(x.tunnelId(U64.of(seg)));
         OFOxm<?> anyOrigin = x.metadataMasked(OFMetadata.of(metadata(seg, false)), OFMetadata.of(SEGMENT_MATCH_MASK));
         OFOxm<?> localOrigin = x.metadataMasked(OFMetadata.of(metadata(seg, false)), OFMetadata.of(METADATA_MASK));
@@ -118,8 +119,8 @@ public final class L2Compiler implements NetworkFlowsKeeper.Compiler {
                                 anyOrigin, dstOf.get(q.port())));
                         floodLocal.add(OF.actions().output(q.ofPort(), 0));
                     } else {
-                        flows.add(FlowSpec.of(L2, UNICAST, toTunnel.computeIfAbsent(remote.get().name(),
-                                        r -> apply(withTunnelId(setTunnelId, tunnel.get()))),
+                        flows.add(FlowSpec.of(L2, UNICAST, toTunnel.computeIfAbsent(tunnel.get(),
+                                        t -> apply(withTunnelId(setTunnelId, t))),
                                 localOrigin, dstOf.get(q.port())));
                     }
                 }
@@ -151,8 +152,8 @@ public final class L2Compiler implements NetworkFlowsKeeper.Compiler {
                     continue;
                 }
                 for (Located q : there.getValue()) {
-                    flows.add(FlowSpec.of(L2, UNICAST, toTunnel.computeIfAbsent(remote.get().name(),
-                            r -> apply(withTunnelId(setTunnelId, tunnel.get()))), localOrigin, dstOf.get(q.port())));
+                    flows.add(FlowSpec.of(L2, UNICAST, toTunnel.computeIfAbsent(tunnel.get(),
+                            t -> apply(withTunnelId(setTunnelId, t))), localOrigin, dstOf.get(q.port())));
                 }
             }
             out.put(here, flows);

@@ -38,20 +38,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * is no hypervisor's reaches nobody. t1's a (hv1) and b (hv2) in 5001, t2's d (hv3) in 6001.
  */
 class FlowTunnelPipelineTest {
-    static final OFPort VX = OFPort.of(100);
     static final NetworkConfig CFG = new NetworkConfig(List.of(HV1, HV2, HV3), List.of(
             new Tenant("t1", List.of(new LogicalNetwork("t1", "n", 5001, Optional.empty(), List.of(A, B)))),
             new Tenant("t2", List.of(new LogicalNetwork("t2", "n", 6001, Optional.empty(), List.of(D))))));
 
-    /** Every node reaches every other through its one flow-based port, as TenantManager reports it. */
+    /**
+     * Every node reaches every other through its one flow-based port, as TenantManager reports it;
+     * the port's number differs from node to node (as it does on real hypervisors).
+     */
     static FabricView view(Map<String, PortLocation> at) {
         Map<DatapathId, Map<String, OFPort>> tunnels = new HashMap<>();
         Map<DatapathId, OFPort> flow = new HashMap<>();
         for (TransportNode n : CFG.transportNodes()) {
+            OFPort vx = OFPort.of(100 + (int) n.dpid().getLong());
             Map<String, OFPort> m = new HashMap<>();
-            CFG.transportNodes().stream().filter(o -> o != n).forEach(o -> m.put(o.name(), VX));
+            CFG.transportNodes().stream().filter(o -> o != n).forEach(o -> m.put(o.name(), vx));
             tunnels.put(n.dpid(), m);
-            flow.put(n.dpid(), VX);
+            flow.put(n.dpid(), vx);
         }
         return new FabricView(CFG, at, tunnels, Map.of(), flow);
     }
@@ -69,6 +72,19 @@ class FlowTunnelPipelineTest {
         Reach r = m.send("a", aToB);
         assertTrue(r.reachedOnly("b"), r.toString());
         assertEquals(List.of(5001L), r.only("b").tunnelIds());
+    }
+
+    @Test
+    void everyVmOfANetworkReachesEveryOtherBothWays() {
+        for (var from : List.of(A, B)) {
+            for (var to : List.of(A, B)) {
+                if (from != to) {
+                    Reach r = m.send(from.name(), Frames.from(from.mac(), from.ips().get(0)).to(to.mac(), to.ips().get(0))
+                            .echoRequest(1, 1));
+                    assertTrue(r.reachedOnly(to.name()), from.name() + " -> " + to.name() + ": " + r);
+                }
+            }
+        }
     }
 
     @Test
