@@ -110,11 +110,11 @@ public final class ConfigLoader {
                              java.util.List<TenantDocs.Node> transportNodes,
                              java.util.List<TenantDocs.External> externalNetworks,
                              java.util.List<TenantDocs.Tenant> tenants, TopologySection topology, RestSection rest,
-                             ConsoleSection console, OvsdbSection ovsdb) {
+                             ConsoleSection console, OvsdbSection ovsdb, ClusterSection cluster) {
         WeftConfig toConfig(String source, String yaml) {
             return new WeftConfig(source, controller, apps,
                     TenantValidator.validate(source, yaml, transportNodes, externalNetworks, tenants), topology, rest,
-                    console, ovsdb);
+                    console, ovsdb, cluster);
         }
     }
 
