@@ -1,6 +1,7 @@
 package dev.weft.apps.fabric;
 
 import dev.weft.api.flow.FlowSpec;
+import dev.weft.api.tenant.Binding;
 import dev.weft.api.tenant.FabricView;
 import dev.weft.api.tenant.LogicalNetwork;
 import dev.weft.api.tenant.LogicalPort;
@@ -43,7 +44,8 @@ import static dev.weft.apps.tenantpipeline.TenantPipeline.metadata;
  * <ul>
  *   <li>Ingress on the gateway node: frames from the port tagged with the VLAN enter the network
  *       (tag popped), except those claiming a MAC of one of the network's logical ports (dropped:
- *       the VLAN side cannot impersonate a VM). A source MAC not learned yet also sends a copy to
+ *       the VLAN side cannot impersonate a VM), unless that port is a server bound to a switch that
+ *       is no transport node (a fabric behind the VLAN: a mixed site, see {@link VlanPort}). A source MAC not learned yet also sends a copy to
  *       the controller, which learns it ({@link #learned}); nothing else from the port gets in.</li>
  *   <li>L2 on the gateway node: broadcast and multicast that came from a tunnel go out of the port
  *       (tagged); so does any destination no entry knows (the MACs behind the VLAN).</li>
@@ -87,12 +89,17 @@ public final class VlanGatewayCompiler implements NetworkFlowsKeeper.Compiler {
             List<FlowSpec> here = out.computeIfAbsent(g.dpid(), d -> new ArrayList<>());
             OFOxm<?> in = X.inPort(g.port());
             OFOxm<?> tag = X.vlanVid(OFVlanVidMatch.ofVlan(g.vlan()));
-            for (LogicalPort p : net.ports()) {
-                here.add(FlowSpec.of(INGRESS, IMPERSONATION, List.of(), in, tag, X.ethSrc(p.mac())));
-            }
             List<OFInstruction> enter = List.of(OF.instructions().applyActions(List.of(OF.actions().popVlan())),
                     OF.instructions().writeMetadata(metadata(seg, false), METADATA_MASK),
                     OF.instructions().gotoTable(TenantPipeline.next(INGRESS)));
+            for (LogicalPort p : net.ports()) {
+                // Servers bound to a port of a switch that is no transport node (a fabric behind
+                // the VLAN: a mixed site) are legitimately on that side, known without learning;
+                // every other port is not.
+                boolean behind = p.binding() instanceof Binding.Static st && view.config().node(st.dpid()).isEmpty();
+                here.add(behind ? FlowSpec.of(INGRESS, LEARNED, enter, in, tag, X.ethSrc(p.mac()))
+                        : FlowSpec.of(INGRESS, IMPERSONATION, List.of(), in, tag, X.ethSrc(p.mac())));
+            }
             for (MacAddress m : learned.apply(g.name())) {
                 here.add(FlowSpec.of(INGRESS, LEARNED, enter, in, tag, X.ethSrc(m)));
             }
