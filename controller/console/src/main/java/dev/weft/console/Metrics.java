@@ -9,6 +9,7 @@ import dev.weft.apps.mobility.api.PortCounters;
 import dev.weft.core.Controller;
 import dev.weft.core.dispatch.AppHandle;
 import dev.weft.core.flow.Reconciler;
+import dev.weft.core.openflow.PeerFault;
 import dev.weft.core.openflow.SwitchTotals;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
@@ -65,6 +66,9 @@ final class Metrics implements AutoCloseable {
         volatile SwitchTotals totals;
         volatile Reconciler.Stats flows;
         volatile Reconciler.PassTimes passes;
+        /** Peer-fault kinds with a series already (a kind's series appears at its first fault). */
+        final java.util.EnumSet<PeerFault> faultKinds = java.util.EnumSet.noneOf(PeerFault.class);
+        Tags tags;
     }
 
     /** The latest counters of a logical port or a tenant, read by its meters. */
@@ -155,6 +159,7 @@ final class Metrics implements AutoCloseable {
                         SwitchTotals::flowMods);
                 switchCounter("weft.switch.errors", "OpenFlow ERRORs received", c, tags, SwitchTotals::errors);
                 switchCounter("weft.switch.connections", "handshakes completed", c, tags, SwitchTotals::connections);
+                c.tags = tags;
                 SwitchCell cell = c;
                 Gauge.builder("weft.switch.connected", cell, x -> x.totals.connected() ? 1 : 0).tags(tags)
                         .description("1 while the switch is connected").register(registry);
@@ -182,6 +187,16 @@ final class Metrics implements AutoCloseable {
             c.totals = t;
             c.flows = flows.get(t.dpid());
             c.passes = passes.get(t.dpid());
+            for (Map.Entry<PeerFault, Long> f : t.peerFaults().entrySet()) {
+                if (f.getValue() > 0 && c.faultKinds.add(f.getKey())) {
+                    PeerFault kind = f.getKey();
+                    FunctionCounter.builder("weft.switch.peer.faults", c, x -> x.totals.peerFaults().get(kind))
+                            .tags(c.tags.and("kind", kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')))
+                            .description("what the switch sent that was wrong (counted, answered or dropped; "
+                                    + "the connection stays unless the framing broke)")
+                            .register(registry);
+                }
+            }
         }
     }
 

@@ -36,6 +36,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -90,6 +91,8 @@ final class Views {
             c.put("errors", t.errors());
             c.put("connections", t.connections());
             c.put("last-handshake-ms", Math.round(t.lastHandshakeNanos() / 1e4) / 100.0);
+            ObjectNode faults = c.putObject("peer-faults");
+            t.peerFaults().forEach((kind, n) -> faults.put(kind.name().toLowerCase(Locale.ROOT).replace('_', '-'), n));
         });
         return o;
     }

@@ -42,6 +42,10 @@ final class BenchCommandLine {
     private static final Option NO_LEARN = Option.builder().longOpt("no-learn-dst-macs")
             .desc("do not announce the probes' destination MAC (a gratuitous ARP) before testing")
             .build();
+    private static final Option FRAME = Option.builder().longOpt("frame").hasArg().argName("udp|cbench")
+            .desc("the frame in every probe: udp (IPv4/UDP, default) or cbench (cbench's exact bytes: IPv4 with "
+                    + "IP protocol 255)")
+            .build();
     private static final Option CONTROLLER_PID = Option.builder().longOpt("controller-pid").hasArg().argName("PID")
             .desc("report this process's resident memory (the controller's, on this machine) before and after the run")
             .build();
@@ -51,7 +55,7 @@ final class BenchCommandLine {
 
     static {
         for (Option option : List.of(CONTROLLER, PORT, SWITCHES, MACS, LOOPS, MS_PER_TEST, WARMUP, COOLDOWN,
-                THROUGHPUT, CONNECT_DELAY, VERSION, DPID_OFFSET, THREADS, NO_LEARN, CONTROLLER_PID, HELP)) {
+                THROUGHPUT, CONNECT_DELAY, VERSION, DPID_OFFSET, THREADS, NO_LEARN, FRAME, CONTROLLER_PID, HELP)) {
             OPTIONS.addOption(option);
         }
     }
@@ -89,6 +93,7 @@ final class BenchCommandLine {
         builder.mode(line.hasOption(THROUGHPUT) ? BenchMode.THROUGHPUT : BenchMode.LATENCY);
         builder.version(version(line));
         builder.learnDestinationMacs(!line.hasOption(NO_LEARN));
+        builder.probeFrame(frame(line));
         try {
             java.util.OptionalLong pid = line.hasOption(CONTROLLER_PID)
                     ? java.util.OptionalLong.of(intValue(line, CONTROLLER_PID, 1, Integer.MAX_VALUE, 1))
@@ -141,6 +146,15 @@ final class BenchCommandLine {
             default:
                 throw new UsageException(name(VERSION) + " must be 1.0 or 1.3, got '" + text + "'");
         }
+    }
+
+    private static ProbeFrame frame(CommandLine line) throws UsageException {
+        String text = line.getOptionValue(FRAME, "udp").trim();
+        return switch (text) {
+            case "udp" -> ProbeFrame.UDP;
+            case "cbench" -> ProbeFrame.CBENCH;
+            default -> throw new UsageException(name(FRAME) + " must be udp or cbench, got '" + text + "'");
+        };
     }
 
     private static Option valued(String shortName, String longName, String argName, String description) {

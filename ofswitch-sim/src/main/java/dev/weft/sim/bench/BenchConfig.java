@@ -27,6 +27,7 @@ import org.projectfloodlight.openflow.protocol.OFVersion;
  * @param handshakeTimeout     how long every switch may wait for its FEATURES_REQUEST
  * @param pauseBetweenTests    quiet time after each test in which late responses are discarded
  *                             (cbench sleeps 100 ms and drains the sockets)
+ * @param probeFrame           the frame inside every probe: a UDP frame, or cbench's exact bytes
  */
 public record BenchConfig(
         String host,
@@ -44,7 +45,8 @@ public record BenchConfig(
         long dpidOffset,
         int ioThreads,
         Duration handshakeTimeout,
-        Duration pauseBetweenTests) {
+        Duration pauseBetweenTests,
+        ProbeFrame probeFrame) {
 
     public static final int DEFAULT_PORT = 6653;
 
@@ -54,6 +56,7 @@ public record BenchConfig(
         Objects.requireNonNull(version, "version");
         Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
         Objects.requireNonNull(pauseBetweenTests, "pauseBetweenTests");
+        Objects.requireNonNull(probeFrame, "probeFrame");
         require(!host.isBlank(), "controller host must not be empty");
         require(port >= 1 && port <= 65535, "port must be in 1..65535, got " + port);
         require(switches >= 1, "switches must be at least 1, got " + switches);
@@ -111,6 +114,7 @@ public record BenchConfig(
         private int ioThreads = 1;
         private Duration handshakeTimeout = Duration.ofSeconds(10);
         private Duration pauseBetweenTests = Duration.ofMillis(100);
+        private ProbeFrame probeFrame = ProbeFrame.UDP;
 
         private Builder() {
         }
@@ -195,10 +199,15 @@ public record BenchConfig(
             return this;
         }
 
+        public Builder probeFrame(ProbeFrame value) {
+            probeFrame = value;
+            return this;
+        }
+
         public BenchConfig build() {
             return new BenchConfig(host, port, switches, macsPerSwitch, loops, msPerTest, warmupLoops,
                     cooldownLoops, mode, connectDelayMs, version, learnDestinationMacs, dpidOffset, ioThreads,
-                    handshakeTimeout, pauseBetweenTests);
+                    handshakeTimeout, pauseBetweenTests, probeFrame);
         }
     }
 }

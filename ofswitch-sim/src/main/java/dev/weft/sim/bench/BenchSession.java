@@ -103,8 +103,8 @@ final class BenchSession implements AutoCloseable {
                 sleepWatchingFailures(Duration.ofMillis(config.connectDelayMs()));
             }
             BenchSwitch sw = new BenchSwitch(i + 1, DatapathId.of(config.dpidOffset() + i), factory,
-                    config.mode(), config.macsPerSwitch(), config.learnDestinationMacs(), nanoClock,
-                    this::fail);
+                    config.mode(), config.macsPerSwitch(), config.learnDestinationMacs(),
+                    config.probeFrame(), nanoClock, this::fail);
             ChannelFuture connect = bootstrap.clone().handler(sw).connect(config.host(), config.port());
             connect.awaitUninterruptibly();
             if (!connect.isSuccess()) {

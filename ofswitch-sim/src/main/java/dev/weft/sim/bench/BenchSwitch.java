@@ -80,13 +80,20 @@ final class BenchSwitch extends ByteToMessageDecoder {
      */
     BenchSwitch(int number, DatapathId dpid, OFFactory factory, BenchMode mode, int macs,
                 boolean learnDestination, LongSupplier nanoClock, Consumer<BenchException> failures) {
+        this(number, dpid, factory, mode, macs, learnDestination, ProbeFrame.UDP, nanoClock, failures);
+    }
+
+    /** @param frame the frame inside every probe */
+    BenchSwitch(int number, DatapathId dpid, OFFactory factory, BenchMode mode, int macs,
+                boolean learnDestination, ProbeFrame frame, LongSupplier nanoClock,
+                Consumer<BenchException> failures) {
         this.number = number;
         this.dpid = dpid;
         this.factory = factory;
         this.mode = mode;
         this.macs = macs;
         this.learnDestination = learnDestination;
-        this.probe = PacketInTemplate.probe(factory, dpid);
+        this.probe = PacketInTemplate.probe(factory, dpid, frame);
         this.responder = new ControlResponder(factory, dpid);
         this.nanoClock = nanoClock;
         this.failures = failures;

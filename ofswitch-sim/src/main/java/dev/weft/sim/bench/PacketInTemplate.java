@@ -36,20 +36,46 @@ final class PacketInTemplate {
     private static final int PROBE_SOURCE_PORT = 1024;
     private static final int PROBE_DESTINATION_PORT = 2048;
 
+    /**
+     * cbench's probe frame after the two MACs (oflops {@code cbench/fakeswitch.c}, the bytes of its
+     * packet-in from offset 30): EtherType IPv4, a 20-byte header with IP protocol 255 (0xff), and
+     * 30 bytes of payload; 64 bytes with the MACs.
+     */
+    private static final byte[] CBENCH_AFTER_MACS = java.util.HexFormat.of().parseHex(
+            "0800450000320000000040fff72cc0a80028c0a801287a18586b110897f519e2657e"
+                    + "07cc31c311c7c40c8b955151335451d50036");
+
     private final byte[] bytes;
     private final int sourceMacIndexOffset;
+    private final boolean littleEndianIndex;
 
-    private PacketInTemplate(byte[] bytes, int sourceMacIndexOffset) {
+    private PacketInTemplate(byte[] bytes, int sourceMacIndexOffset, boolean littleEndianIndex) {
         this.bytes = bytes;
         this.sourceMacIndexOffset = sourceMacIndexOffset;
+        this.littleEndianIndex = littleEndianIndex;
     }
 
     static PacketInTemplate probe(OFFactory factory, DatapathId dpid) {
-        byte[] frame = probeFrame(BenchAddresses.destinationMac(dpid), BenchAddresses.sourceMac(dpid, 0));
+        return probe(factory, dpid, ProbeFrame.UDP);
+    }
+
+    static PacketInTemplate probe(OFFactory factory, DatapathId dpid, ProbeFrame kind) {
+        MacAddress destination = BenchAddresses.destinationMac(dpid);
+        MacAddress source = BenchAddresses.sourceMac(dpid, 0);
+        byte[] frame = kind == ProbeFrame.CBENCH ? cbenchFrame(destination, source) : probeFrame(destination, source);
         byte[] encoded = encode(packetIn(factory, BenchAddresses.PROBE_IN_PORT, OFBufferId.of(0), frame));
         int dataOffset = encoded.length - frame.length;
         int macIndexOffset = dataOffset + MAC_LENGTH + BenchAddresses.SOURCE_MAC_INDEX_OFFSET;
-        return new PacketInTemplate(encoded, macIndexOffset);
+        return new PacketInTemplate(encoded, macIndexOffset, kind == ProbeFrame.CBENCH);
+    }
+
+    /** cbench's frame: its destination and source MACs (as the bench lays them out), then its exact bytes. */
+    static byte[] cbenchFrame(MacAddress destination, MacAddress source) {
+        byte[] frame = new byte[2 * MAC_LENGTH + CBENCH_AFTER_MACS.length];
+        System.arraycopy(destination.getBytes(), 0, frame, 0, MAC_LENGTH);
+        System.arraycopy(source.getBytes(), 0, frame, MAC_LENGTH, MAC_LENGTH);
+        System.arraycopy(CBENCH_AFTER_MACS, 0, frame, 2 * MAC_LENGTH, CBENCH_AFTER_MACS.length);
+        return frame;
     }
 
     /** A unicast IPv4/UDP frame from {@code source} to {@code destination}, 64 bytes like cbench's. */
@@ -104,6 +130,10 @@ final class PacketInTemplate {
         out.writeBytes(bytes);
         out.setInt(at + OfWire.OFFSET_XID, xid);
         out.setInt(at + BUFFER_ID_OFFSET, bufferId);
-        out.setInt(at + sourceMacIndexOffset, macIndex);
+        if (littleEndianIndex) {
+            out.setIntLE(at + sourceMacIndexOffset, macIndex); // cbench copies its int in host order
+        } else {
+            out.setInt(at + sourceMacIndexOffset, macIndex);
+        }
     }
 }

@@ -26,7 +26,7 @@ final class ReportPrinter {
                         + "   running in mode '%s'%n"
                         + "   connecting to controller at %s:%d with OpenFlow %s (%s transport, %d I/O thread%s)%n"
                         + "   faking %d switches offset %d :: %d tests each; %d ms per test%n"
-                        + "   with %d unique source MACs per switch%n"
+                        + "   with %d unique source MACs per switch, %s frames%n"
                         + "   %s destination mac addresses before the test%n"
                         + "   ignoring first %d \"warmup\" and last %d \"cooldown\" loops%n"
                         + "   connection delay of %d ms per switch%n",
@@ -34,6 +34,7 @@ final class ReportPrinter {
                 transport, config.ioThreads(), config.ioThreads() == 1 ? "" : "s",
                 config.switches(), config.dpidOffset(), config.loops(), config.msPerTest(),
                 config.macsPerSwitch(),
+                config.probeFrame() == ProbeFrame.CBENCH ? "cbench's exact (IPv4 protocol 255)" : "IPv4/UDP",
                 config.learnDestinationMacs() ? "learning" : "NOT learning",
                 config.warmupLoops(), config.cooldownLoops(), config.connectDelayMs());
     }

@@ -32,13 +32,14 @@ class BenchCommandLineTest {
         assertEquals(OFVersion.OF_10, config.version());
         assertTrue(config.learnDestinationMacs());
         assertEquals(1, config.ioThreads());
+        assertEquals(ProbeFrame.UDP, config.probeFrame());
     }
 
     @Test
     void readsEveryOption() throws Exception {
         BenchConfig config = BenchCommandLine.parse(new String[] {
             "-c", "10.0.0.1", "-p", "6633", "-s", "4", "-M", "1000", "-l", "5", "-m", "200", "-w", "2",
-            "-C", "1", "-t", "-D", "3", "-V", "1.3", "-o", "100", "-T", "2", "--no-learn-dst-macs"}).config();
+            "-C", "1", "-t", "-D", "3", "-V", "1.3", "-o", "100", "-T", "2", "--no-learn-dst-macs", "--frame", "cbench"}).config();
         assertEquals("10.0.0.1", config.host());
         assertEquals(6633, config.port());
         assertEquals(4, config.switches());
@@ -53,6 +54,7 @@ class BenchCommandLineTest {
         assertEquals(100, config.dpidOffset());
         assertEquals(2, config.ioThreads());
         assertFalse(config.learnDestinationMacs());
+        assertEquals(ProbeFrame.CBENCH, config.probeFrame());
     }
 
     @Test
@@ -78,6 +80,7 @@ class BenchCommandLineTest {
         "-p 70000            | -p/--port must be between 1 and 65535, got 70000",
         "-V 1.2              | -V/--of-version must be 1.0 or 1.3, got '1.2'",
         "-l 2 -w 2           | warm-up (2) + cool-down (0) loops must be fewer than loops (2)",
+        "--frame tcp         | --frame must be udp or cbench, got 'tcp'",
         "-x                  | unrecognized option: -x",
         "-s                  | missing argument for option: s",
         "extra               | unexpected argument 'extra'",

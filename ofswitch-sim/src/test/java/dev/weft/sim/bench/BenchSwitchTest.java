@@ -242,6 +242,45 @@ class BenchSwitchTest {
         }
     }
 
+    /**
+     * {@code --frame cbench}: every probe is cbench's packet-in byte for byte (oflops
+     * {@code cbench/fakeswitch.c}: its 82-byte OpenFlow 1.0 PACKET_IN carrying IPv4 protocol 255),
+     * with the fields cbench itself changes per probe: xid, buffer id, the MAC counter (host
+     * order, in source MAC bytes 1-4) and the switch number (the last byte of both MACs).
+     */
+    @Test
+    void cbenchFrameIsCbenchsPacketInByteForByte() throws Exception {
+        Fixture f = new Fixture(OFVersion.OF_10, BenchMode.LATENCY, 1000, false, ProbeFrame.CBENCH).ready();
+        f.open();
+        List<byte[]> sent = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            List<OFPacketIn> probes = f.probes();
+            assertEquals(1, probes.size());
+            sent.add(encoded(probes.get(0)));
+            f.inbound(Messages.flowMod(f.factory, OFFlowModCommand.ADD));
+        }
+        for (int i = 0; i < sent.size(); i++) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(java.util.HexFormat.of().parseHex(
+                    "010a005200000000000001010040000100008000000000010000000000020800"
+                            + "450000320000000040fff72cc0a80028c0a801287a18586b110897f519e2657e"
+                            + "07cc31c311c7c40c8b955151335451d50036"));
+            byte[] mine = sent.get(i);
+            b.putInt(4, java.nio.ByteBuffer.wrap(mine).getInt(4)).putInt(8, i + 1);
+            b.order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(18 + 6 + 1, i);
+            b.put(18 + 5, (byte) DPID.getLong()).put(18 + 6 + 5, (byte) DPID.getLong());
+            assertEquals(java.util.HexFormat.of().formatHex(b.array()), java.util.HexFormat.of().formatHex(mine),
+                    "probe " + i);
+        }
+    }
+
+    private static byte[] encoded(OFMessage m) {
+        ByteBuf buf = Unpooled.buffer();
+        m.writeTo(buf);
+        byte[] out = new byte[buf.readableBytes()];
+        buf.readBytes(out);
+        return out;
+    }
+
     // --- throughput mode -------------------------------------------------------------------
 
     @ParameterizedTest
@@ -278,8 +317,12 @@ class BenchSwitchTest {
         final EmbeddedChannel channel;
 
         Fixture(OFVersion version, BenchMode mode, int macs, boolean learn) {
+            this(version, mode, macs, learn, ProbeFrame.UDP);
+        }
+
+        Fixture(OFVersion version, BenchMode mode, int macs, boolean learn, ProbeFrame frame) {
             factory = OFFactories.getFactory(version);
-            sw = new BenchSwitch(1, DPID, factory, mode, macs, learn, () -> nanos, failures::add);
+            sw = new BenchSwitch(1, DPID, factory, mode, macs, learn, frame, () -> nanos, failures::add);
             channel = new EmbeddedChannel(sw);
             // An embedded channel drains every flush at once, so the channel would turn writable
             // again after each top-up and throughput mode would refill forever; a water mark it

@@ -5,6 +5,8 @@ import io.netty.util.AttributeKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
@@ -15,13 +17,16 @@ import java.util.concurrent.atomic.LongAdder;
  * per kind per {@link #LOG_INTERVAL_NANOS} for it, with the number not logged in between, and one
  * summary line when the connection closes. Never a stack trace: a peer's mistake is not ours.
  *
- * <p>Used on the connection's event loop only (no locks); the totals are shared and thread-safe.
+ * <p>Written on the connection's event loop only (no locks); {@link #counts()} may be read from any
+ * thread (opaque loads: every count is seen sooner or later, never a torn one); the totals are shared
+ * and thread-safe.
  */
 final class PeerFaults {
     private static final Logger log = LoggerFactory.getLogger(PeerFaults.class);
     private static final AttributeKey<PeerFaults> KEY = AttributeKey.valueOf("weft.faults");
     static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
     private static final PeerFault[] KINDS = PeerFault.values();
+    private static final VarHandle COUNT = MethodHandles.arrayElementVarHandle(long[].class);
 
     /** Totals over every connection, by kind. */
     static final class Totals {
@@ -76,13 +81,27 @@ final class PeerFaults {
     }
 
     long count(PeerFault f) {
-        return counts[f.ordinal()];
+        return (long) COUNT.getOpaque(counts, f.ordinal());
+    }
+
+    /** The connection's count of each kind (indexed by ordinal); from any thread. */
+    long[] counts() {
+        long[] out = new long[KINDS.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (long) COUNT.getOpaque(counts, i);
+        }
+        return out;
+    }
+
+    /** The connection's fault record, or null if none was attached; from any thread. */
+    static PeerFaults peek(Channel ch) {
+        return ch.attr(KEY).get();
     }
 
     /** Count one fault and log it unless this kind was logged for this connection recently. */
     void record(PeerFault f, String detail) {
         int i = f.ordinal();
-        counts[i]++;
+        COUNT.setOpaque(counts, i, counts[i] + 1);
         totals.counts[i].increment();
         long now = System.nanoTime();
         if (logged[i] && now - lastLog[i] < LOG_INTERVAL_NANOS) {
