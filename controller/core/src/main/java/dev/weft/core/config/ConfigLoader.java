@@ -113,6 +113,7 @@ public final class ConfigLoader {
                              java.util.List<TenantDocs.Tenant> tenants, TopologySection topology, RestSection rest,
                              ConsoleSection console, OvsdbSection ovsdb, ClusterSection cluster) {
         WeftConfig toConfig(String source, String yaml) {
+            ConfigRanges.check(new ConfigPlaces(source, yaml), controller, rest);
             return new WeftConfig(source, controller, apps,
                     TenantValidator.validate(source, yaml, transportNodes, externalNetworks, tenants, vlanGateways),
                     topology, rest,
