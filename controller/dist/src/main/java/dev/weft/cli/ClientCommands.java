@@ -33,6 +33,7 @@ final class ClientCommands {
         SUMMARIES.put("migrations", "recent VM migrations, newest first");
         SUMMARIES.put("reload", "make the controller re-read its config file");
         SUMMARIES.put("usage", "what each tenant sent, received and had dropped over a time range (for billing)");
+        SUMMARIES.put("alerts", "configuration alerts of the hypervisors (in force; --cleared: those cleared lately)");
     }
 
     private static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -61,6 +62,10 @@ final class ClientCommands {
         }
         if (name.equals("security-groups")) {
             o.addOption(Option.builder().longOpt("tenant").hasArg().argName("NAME").desc("only this tenant").build());
+        }
+        if (name.equals("alerts")) {
+            o.addOption(Option.builder().longOpt("cleared").desc("also those cleared lately, with how long they lasted")
+                    .build());
         }
         if (name.equals("usage")) {
             o.addOption(Option.builder().longOpt("from").hasArg().argName("TIME")
@@ -103,6 +108,7 @@ final class ClientCommands {
             case "migrations" -> ClientCommands::migrations;
             case "reload" -> ClientCommands::reload;
             case "usage" -> ClientCommands::usage;
+            case "alerts" -> ClientCommands::alerts;
             default -> throw new IllegalArgumentException(name);
         };
         try {
@@ -251,6 +257,37 @@ final class ClientCommands {
             return;
         }
         t.print(out);
+    }
+
+    private static void alerts(ApiClient api, boolean json, CommandLine cl, PrintStream out) throws ApiClient.Failure {
+        JsonNode all = api.get("/api/v1/alerts");
+        if (json(json, all, out)) {
+            return;
+        }
+        Table t = new Table("NODE", "ALERT", "ABOUT", "SINCE", "WEFT REPAIRS", "WHAT");
+        for (JsonNode a : all.path("alerts")) {
+            t.row(a.path("node").asText(), a.path("kind").asText(), a.path("subject").asText(),
+                    a.path("raised-at").asText(), a.path("repaired-by-weft").asBoolean() ? "yes" : "no",
+                    a.path("message").asText());
+        }
+        if (t.isEmpty()) {
+            out.println("no alerts");
+        } else {
+            t.print(out);
+        }
+        if (cl.hasOption("cleared")) {
+            Table c = new Table("NODE", "ALERT", "ABOUT", "RAISED", "LASTED");
+            for (JsonNode a : all.path("cleared")) {
+                c.row(a.path("node").asText(), a.path("kind").asText(), a.path("subject").asText(),
+                        a.path("raised-at").asText(), a.path("lasted-ms").asText() + " ms");
+            }
+            out.println();
+            if (c.isEmpty()) {
+                out.println("none cleared lately");
+            } else {
+                c.print(out);
+            }
+        }
     }
 
     private static void usage(ApiClient api, boolean json, CommandLine cl, PrintStream out) throws ApiClient.Failure {

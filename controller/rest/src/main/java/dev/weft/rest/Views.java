@@ -209,6 +209,8 @@ final class Views {
             o.put("interface", i.name());
         } else if (b instanceof Binding.ByMac) {
             o.put("by-mac", true);
+        } else if (b instanceof Binding.IfaceId) {
+            o.put("iface-id", true);
         } else if (b instanceof Binding.Static s) {
             o.put("switch", cfg.node(s.dpid()).map(TransportNode::name).orElse(s.dpid().toString()));
             o.put("port", s.port().getPortNumber());
@@ -221,6 +223,7 @@ final class Views {
         o.put("name", n.name());
         o.put("datapath-id", n.dpid().toString());
         o.put("tunnel-ip", n.tunnelIp().toString());
+        n.ovsdb().ifPresent(a -> o.put("ovsdb", a));
         o.put("connected", connected);
         ObjectNode t = o.putObject("tunnels");
         tunnels.entrySet().stream().sorted(Map.Entry.comparingByKey())

@@ -70,7 +70,9 @@ final class MatchTranslator {
                 throw new OfErrorException(OFErrorType.BAD_MATCH, OFBadMatchCode.DUP_FIELD,
                         "match field " + mf.getName() + " appears twice");
             }
-            if (!mf.arePrerequisitesOK(match)) {
+            // Open vSwitch's tunnel fields describe the outer header: no prerequisite on the frame
+            // (Loxi declares eth_type=IPv4 for tunnel_ipv4_src/dst; Open vSwitch accepts them alone).
+            if (!mf.arePrerequisitesOK(match) && f != Field.TUNNEL_IPV4_SRC && f != Field.TUNNEL_IPV4_DST) {
                 throw new OfErrorException(OFErrorType.BAD_MATCH, OFBadMatchCode.BAD_PREREQ,
                         "match field " + mf.getName() + " lacks its prerequisites");
             }

@@ -1,6 +1,5 @@
 package dev.weft.apps.securitygroups;
 
-import dev.weft.api.tenant.FabricView;
 import dev.weft.api.tenant.LogicalPort;
 import dev.weft.api.tenant.NetworkConfig;
 import dev.weft.api.tenant.PortLocation;

@@ -153,10 +153,12 @@ public final class NetworkFlowsKeeper {
     public FabricView view() {
         NetworkConfig c = tenants.config();
         Map<DatapathId, Map<String, OFPort>> t = new HashMap<>();
+        Map<DatapathId, OFPort> flow = new HashMap<>();
         for (TransportNode n : c.transportNodes()) {
             t.put(n.dpid(), tenants.tunnelPorts(n.dpid()));
+            tenants.flowTunnelPort(n.dpid()).ifPresent(p -> flow.put(n.dpid(), p));
         }
-        return new FabricView(c, tenants.locations(), t, tenants.uplinkPorts());
+        return new FabricView(c, tenants.locations(), t, tenants.uplinkPorts(), flow);
     }
 
     private void recompile() {
@@ -211,6 +213,15 @@ public final class NetworkFlowsKeeper {
     public void touch(DatapathId dpid) {
         dirty.addAll(deployedAt.getOrDefault(dpid, Set.of()));
         dirty.addAll(locatedAt.getOrDefault(dpid, Map.of()).keySet());
+        schedule();
+    }
+
+    /**
+     * Recompile one network in the next pass: for an app whose compiler reads state of its own
+     * that changed (e.g. MACs it learned). Control lane only.
+     */
+    public void markDirty(int segment) {
+        dirty.add(segment);
         schedule();
     }
 

@@ -14,6 +14,7 @@ import org.projectfloodlight.openflow.protocol.OFPacketIn;
 import org.projectfloodlight.openflow.protocol.match.MatchField;
 import org.projectfloodlight.openflow.types.DatapathId;
 import org.projectfloodlight.openflow.types.OFMetadata;
+import org.projectfloodlight.openflow.types.IPv4Address;
 import org.projectfloodlight.openflow.types.OFPort;
 
 import java.util.ArrayList;
@@ -102,9 +103,12 @@ public final class PipelineModel {
 
     /** Both ends of each tunnel the view knows; a tunnel port only one end reported leads nowhere. */
     private void joinTunnels() {
+        // Flow-based ports: one per node, reaching every other node's by its tunnel IP.
+        view.flowTunnels().forEach((dpid, port) -> view.config().node(dpid).ifPresent(n ->
+                fabric.flowTunnel(n.name(), port, n.tunnelIp().getInt() & 0xffffffffL)));
         view.tunnels().forEach((dpid, ports) -> {
             TransportNode here = view.config().node(dpid).orElse(null);
-            if (here == null) {
+            if (here == null || view.flowTunnels().containsKey(dpid)) {
                 return;
             }
             ports.forEach((remoteName, port) -> {
@@ -137,6 +141,17 @@ public final class PipelineModel {
         OFPort port = view.tunnel(n.dpid(), r).orElseThrow(
                 () -> new IllegalArgumentException(node + " has no tunnel to " + remote + " in this view"));
         return fabric.sendFromTunnel(node, port, tunnelId, frame);
+    }
+
+    /**
+     * A frame arrives at {@code node}'s flow-based tunnel port with tunnel id {@code tunnelId} from
+     * underlay address {@code source} (a hypervisor's, or anyone's who can reach the port).
+     */
+    public Reach fromFlowTunnel(String node, IPv4Address source, long tunnelId, byte[] frame) {
+        TransportNode n = view.config().node(node).orElseThrow();
+        OFPort port = Optional.ofNullable(view.flowTunnels().get(n.dpid())).orElseThrow(
+                () -> new IllegalArgumentException(node + " has no flow-based tunnel port in this view"));
+        return fabric.sendFromFlowTunnel(node, port, tunnelId, source.getInt() & 0xffffffffL, frame);
     }
 
     /** A frame arrives at {@code node} on {@code port} from a tunnel the view does not know. */
