@@ -117,7 +117,9 @@ def main():
     p.add_argument('--dst-mac', required=True)
     p.add_argument('--dst-ip', required=True)
     p.add_argument('--repeat', type=int, default=1)
+    p.add_argument('--only', default='', help='comma-separated kinds to send (default: all)')
     a = p.parse_args()
+    only = set(k for k in a.only.split(',') if k)
     if not 1 <= a.repeat <= 20:
         p.error('--repeat must be 1..20')
     sent = {}
@@ -127,6 +129,8 @@ def main():
         s.bind((a.iface, 0))
         for _ in range(a.repeat):
             for kind, frame in frames(a):
+                if only and kind not in only:
+                    continue
                 s.send(frame)
                 sent[kind] = sent.get(kind, 0) + 1
                 total += 1
@@ -134,6 +138,8 @@ def main():
         s.close()
     used_scapy = False
     try:
+        if only and 'scapy-report-frame' not in only:
+            raise ImportError('not asked for')
         from scapy.all import Ether, IP, sendp  # noqa: E402 (optional)
         for _ in range(a.repeat):
             sendp(Ether(dst='ff:ff:ff:ff:ff:ff') / IP(dst=a.dst_ip, proto=255), iface=a.iface, verbose=False)

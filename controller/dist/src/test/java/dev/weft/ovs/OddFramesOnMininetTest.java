@@ -76,6 +76,13 @@ class OddFramesOnMininetTest {
         PingResult first = t.get("pingall", () -> mn.pingAll(PER_PING));
         System.out.printf("[ovs] weft %s %s %s pingall after odd frames:%n%s%n", app, topo,
             protocol, first.raw().stripTrailing());
+        if (first.droppedPercent() > 0) {
+          for (MininetSession.SwitchInfo sw : mn.switches()) {
+            System.out.printf("[ovs] %s flows: %s%n", sw.name(), mn.dumpFlows(sw.name()));
+          }
+          PingResult retry = mn.pingAll(PER_PING);
+          System.out.printf("[ovs] pingall again: %s%n", retry.raw().stripTrailing());
+        }
         assertEquals(hosts * (hosts - 1), first.sent(), first::toString);
         assertEquals(0.0, first.droppedPercent(), first::toString);
 
