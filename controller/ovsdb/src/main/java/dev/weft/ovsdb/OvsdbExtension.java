@@ -43,6 +43,18 @@ public final class OvsdbExtension implements Extension {
     private Controller controller;
     private final Map<String, NodeKeeper> keepers = new HashMap<>();
     private volatile boolean closed;
+    private final List<InterfaceObserver> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Told of every interface of an integration bridge that an OVSDB reported (for measurements). */
+    @FunctionalInterface
+    public interface InterfaceObserver {
+        /** On the extension's thread; {@code nanos} is when the monitor update arrived ({@link System#nanoTime()}). */
+        void reported(String node, String name, Optional<String> ifaceId, int ofport, boolean present, long nanos);
+    }
+
+    public void observeInterfaces(InterfaceObserver o) {
+        observers.add(o);
+    }
 
     public OvsdbExtension(OvsdbSettings settings) {
         this(settings, Clock.systemUTC());
@@ -129,6 +141,7 @@ public final class OvsdbExtension implements Extension {
     private void reported(Want w, String name, Optional<String> ifaceId, int ofport, boolean present, long nanos) {
         controller.tenants().interfaceReported(w.node().dpid(), name, ifaceId, OFPort.of(ofport), present,
                 Instant.now(), nanos);
+        observers.forEach(o -> o.reported(w.node().name(), name, ifaceId, ofport, present, nanos));
     }
 
     /** What OpenFlow shows of every transport node, OVSDB or not: a tunnel towards each other node. */
