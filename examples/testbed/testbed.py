@@ -635,8 +635,9 @@ def cmd_plug(args):
     done = {}
     for hv in state['hypervisors']:
         d = hv['dir']
-        while run(['ovs-vsctl', '--db=unix:%s/db.sock' % d, 'br-exists', 'br-int'], check=False,
-                  env=ovs_env(d)).returncode != 0:
+        while subprocess.run(['ovs-vsctl', '--db=unix:%s/db.sock' % d, 'br-exists', 'br-int'],
+                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL, env=ovs_env(d), timeout=CMD_TIMEOUT).returncode != 0:
             if time.monotonic() > deadline:
                 raise TestbedError('%s: no br-int after %d s: is Weft running, with this hypervisor\'s '
                                    'ovsdb (tcp:%s:%d) in its config?' % (hv['name'], args.timeout,
@@ -1445,6 +1446,11 @@ def cmd_status(args):
         hs['ports'] = ports_of(h['dir']) if alive['ovsdb-server'] else []
         rc = rconn_states(h['dir'])
         target = 'br-int<->%s' % state['controller']
+        if state.get('bridge') == 'weft' and alive['ovsdb-server']:
+            # Weft set the target (ovsdb: controller-targets): read it from the bridge.
+            got = run(['ovs-vsctl', '--db=unix:%s/db.sock' % h['dir'], '--timeout=5', 'get-controller',
+                       'br-int'], check=False, env=ovs_env(h['dir'])).split()
+            target = 'br-int<->%s' % (got[0] if got else state['controller'])
         hs['controller_state'] = rc.get(target, 'unknown')
         hs['connected'] = hs['controller_state'] == 'connected'
     s['up'] = True

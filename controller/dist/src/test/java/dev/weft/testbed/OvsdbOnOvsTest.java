@@ -46,10 +46,17 @@ class OvsdbOnOvsTest {
   static final Path EXAMPLE = Testbed.repoFile("examples/tenants/three-tenants.yaml");
   static final Map<String, String> PLACEMENT = TenantsOnOvsTest.PLACEMENT;
 
-  /** The example config with the hypervisors' OVSDB and the ovsdb: section, as the README says. */
+  /** The example config with initech-b bound by iface-id: what the testbed builds. */
+  static Path base(Path dir) throws Exception {
+    Path f = dir.resolve("base.yaml");
+    Files.writeString(f, Files.readString(EXAMPLE)
+        .replace("binding: { interface: vm-initech-b }", "binding: { iface-id: true }"));
+    return f;
+  }
+
+  /** {@link #base} with the hypervisors' OVSDB and the ovsdb: section, as the README says. */
   static Path config(Testbed tb, int port, String tunnels, Path dir) throws Exception {
-    String yaml = Files.readString(EXAMPLE)
-        .replace("binding: { interface: vm-initech-b }", "binding: { iface-id: true }");
+    String yaml = Files.readString(base(dir));
     for (Testbed.Hypervisor h : tb.hypervisors()) {
       yaml = yaml.replace("tunnel-ip: " + h.tunnelIp() + "\n",
           "tunnel-ip: " + h.tunnelIp() + "\n    ovsdb: tcp:" + h.mgmtIp() + ":6640\n");
@@ -127,7 +134,7 @@ class OvsdbOnOvsTest {
   @Test
   void perRemoteTunnelsBuiltByWeftPassTheMatrix(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
     int port = Loopback.freePort();
-    try (Testbed tb = Testbed.up(Testbed.Options.of(EXAMPLE, "none", PLACEMENT).withWeftBridge())) {
+    try (Testbed tb = Testbed.up(Testbed.Options.of(base(dir), "none", PLACEMENT).withWeftBridge())) {
       Path file = config(tb, port, "per-remote", dir);
       NetworkConfig net = ConfigLoader.load(file).network();
       try (Weft w = start(file, tb.mgmtAddress(), port)) {
@@ -143,7 +150,7 @@ class OvsdbOnOvsTest {
   void flowTunnelsBuiltByWeftPassTheMatrixAndNothingGetsPastThem(@org.junit.jupiter.api.io.TempDir Path dir)
       throws Exception {
     int port = Loopback.freePort();
-    try (Testbed tb = Testbed.up(Testbed.Options.of(EXAMPLE, "none", PLACEMENT).withWeftBridge())) {
+    try (Testbed tb = Testbed.up(Testbed.Options.of(base(dir), "none", PLACEMENT).withWeftBridge())) {
       Path file = config(tb, port, "flow", dir);
       NetworkConfig net = ConfigLoader.load(file).network();
       try (Weft w = start(file, tb.mgmtAddress(), port)) {
@@ -216,6 +223,8 @@ class OvsdbOnOvsTest {
         caps.add(tb.startCapture(vm.name(), "ether src " + rogueMac, true));
       }
       for (Testbed.Hypervisor h : tb.hypervisors()) {
+        // The bridge's own port, up as a hypervisor's would be: where in-band traffic would go.
+        must("ip", "-n", h.namespace(), "link", "set", "br-int", "up");
         caps.add(tb.startCaptureOnHypervisor(h.name(), "br-int", "ether src " + rogueMac));
         caps.add(tb.startCaptureOnHypervisor(h.name(), "mgmt0", "ether src " + rogueMac));
       }

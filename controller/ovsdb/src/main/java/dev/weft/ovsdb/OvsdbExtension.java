@@ -89,11 +89,23 @@ public final class OvsdbExtension implements Extension {
         // One thread: every keeper's connection and logic run on it, in order, without locks.
         group = OvsdbClient.newGroup(1, new DefaultThreadFactory("weft-ovsdb", true));
         loop = group.next();
-        c.observe(ConfigChanged.class, e -> loop.execute(this::sync));
-        c.observe(TransportNodeChanged.class, e -> loop.execute(this::checkOpenFlow));
-        c.observe(SwitchConnected.class, e -> loop.execute(this::checkOpenFlow));
-        c.observe(SwitchDisconnected.class, e -> loop.execute(this::checkOpenFlow));
+        c.observe(ConfigChanged.class, e -> hop(this::sync));
+        c.observe(TransportNodeChanged.class, e -> hop(this::checkOpenFlow));
+        c.observe(SwitchConnected.class, e -> hop(this::checkOpenFlow));
+        c.observe(SwitchDisconnected.class, e -> hop(this::checkOpenFlow));
         loop.execute(this::sync);
+    }
+
+    /** Onto the extension's thread; from a controller lane, which must never see an exception. */
+    private void hop(Runnable r) {
+        if (closed) {
+            return;
+        }
+        try {
+            loop.execute(r);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // stopping: nothing to check any more
+        }
     }
 
     /** The keepers follow the configuration: new nodes get one, gone nodes lose theirs, the others a new wish. */
