@@ -23,7 +23,9 @@ A VM's default route is its network's router port, when a router of the config j
 network; `up --dhcp VM` leaves the VM without address and route, for `dhcp VM` to get them.
 Every `external-networks` entry gets an "outside" namespace (PREFIX-x-NAME) behind the uplink of
 its gateway node: the outside router, with the network's gateway address (and gateway-mac) on
-its interface up0, and OUTSIDE_HOST on its loopback as a host beyond it.
+its interface up0, and OUTSIDE_HOST on its loopback as a host beyond it.  Every `vlan-gateways` entry gets one too
+(a legacy host: the highest address of its network's subnet on up0), on an access port of the
+gateway's VLAN of a bridge brv-NAME in the gateway node, trunked into br-int at the gateway's port.
 
 `--controller tcp:mgmt:PORT` means the management network's controller address (reported as
 `controller_ip`, 10.78.N.254 where N is the first free /24 in 10.78.0.0/16, normally 0).  The
@@ -293,6 +295,35 @@ def parse_config(path):
         outs.append({'name': name, 'node': node, 'uplink': uplink,
                      'address': '%s/%d' % (gw, subnet.prefixlen),
                      'mac': _mac(x['gateway-mac'], where) if x.get('gateway-mac') else None})
+    # vlan-gateways: a "legacy" namespace (address: the highest host address of the network's
+    # subnet) on an access port of VLAN N of an Open vSwitch bridge brv-NAME in the gateway node
+    # (standing for the legacy segment's switch; no 802.1q module needed), whose trunk is a patch
+    # port into br-int at the gateway's port number.
+    subnets = {}
+    for t in data.get('tenants') or []:
+        for n in (t or {}).get('networks') or []:
+            if n and n.get('subnet'):
+                subnets['%s/%s' % (t.get('name'), n.get('name'))] = n.get('subnet')
+    for gi, g in enumerate(data.get('vlan-gateways') or []):
+        where = '%s: vlan-gateways[%d]' % (path, gi)
+        if not isinstance(g, dict):
+            raise TestbedError('%s: must be a mapping' % where)
+        name = str(g.get('name', ''))
+        if not re.match(r'^[a-z0-9][a-z0-9-]{0,7}$', name):
+            raise TestbedError('%s: VLAN gateway name %r: the testbed wants at most 8 of a-z, 0-9, "-" '
+                               '(it names a namespace after it)' % (where, name))
+        node = str(g.get('node', ''))
+        if node not in {h['name'] for h in hvs}:
+            raise TestbedError('%s: node %r is not a transport node' % (where, node))
+        subnet = subnets.get(str(g.get('network', '')))
+        if subnet is None:
+            raise TestbedError('%s: network %r has no subnet to give the VLAN host an address'
+                               % (where, g.get('network')))
+        net = ipaddress.ip_network(str(subnet), strict=False)
+        outs.append({'name': name, 'node': node, 'uplink': 'vh-' + name,
+                     'address': '%s/%d' % (net.broadcast_address - 1, net.prefixlen),
+                     'mac': '02:76:00:00:00:%02x' % (gi + 1), 'vlan': int(g.get('vlan')),
+                     'ofport': int(g.get('port'))})
     return hvs, vms, skipped, outs
 
 
@@ -568,7 +599,7 @@ def start_ovs(ns, d):
     return {'ovsdb_ms': t_db, 'total_ms': ms(t0)}
 
 
-def configure_hv(state, hv, vm_ifaces):
+def configure_hv(state, hv, vm_ifaces, vlan_hosts=()):
     """One ovs-vsctl transaction: br-phy with the underlay port, br-int with tunnels, VM ports
     and the controller.  Waits until ovs-vswitchd has applied it."""
     d = hv['dir']
@@ -607,6 +638,15 @@ def configure_hv(state, hv, vm_ifaces):
                  'options:remote_ip=%s' % other['tunnel_ip'], 'options:key=flow']
     for iface in vm_ifaces:
         args += ['--', 'add-port', 'br-int', iface] + iface_id_args(state, iface)
+    for o in vlan_hosts:
+        br, trunk, gw = 'brv-' + o['name'], 'vt-' + o['name'], 'vg-' + o['name']
+        args += ['--', 'add-br', br, '--', 'set', 'bridge', br, 'datapath_type=netdev',
+                 'fail-mode=standalone', 'other-config:disable-in-band=true',
+                 '--', 'add-port', br, o['uplink'], '--', 'set', 'port', o['uplink'], 'tag=%d' % o['vlan'],
+                 '--', 'add-port', br, trunk, '--', 'set', 'interface', trunk, 'type=patch',
+                 'options:peer=' + gw,
+                 '--', 'add-port', 'br-int', gw, '--', 'set', 'interface', gw, 'type=patch',
+                 'options:peer=' + trunk, 'ofport_request=%d' % o['ofport']]
     args += controller_args(state['controller'])
     vsctl(d, *args)
     ns = hv['namespace']
@@ -929,8 +969,12 @@ def cmd_up(args):
             run(['ip', 'link', 'add', o['uplink'], 'netns', hns, 'type', 'veth', 'peer',
                  'name', 'up0'] + mac + ['netns', ons])
             tx_checksum_off(ons, 'up0')
-            ip_batch(ons, ['link set lo up', 'addr add %s/32 dev lo' % OUTSIDE_HOST,
-                           'addr add %s dev up0' % o['address'], 'link set up0 up'])
+            if o.get('vlan'):
+                # a VLAN gateway's legacy host: untagged on its access port
+                ip_batch(ons, ['link set lo up', 'addr add %s dev up0' % o['address'], 'link set up0 up'])
+            else:
+                ip_batch(ons, ['link set lo up', 'addr add %s/32 dev lo' % OUTSIDE_HOST,
+                               'addr add %s dev up0' % o['address'], 'link set up0 up'])
             ip_batch(hns, ['link set %s up' % o['uplink']])
         timings['vms'] = ms(t0)
         # Open vSwitch: one ovsdb-server + ovs-vswitchd per hypervisor, started in parallel
@@ -945,7 +989,8 @@ def cmd_up(args):
             futures = {hv['name']: pool.submit(
                 configure_hv, state, hv,
                 [v['interface'] for v in state['vms'] if v['hypervisor'] == hv['name']]
-                + [o['uplink'] for o in state['outsides'] if o['node'] == hv['name']])
+                + [o['uplink'] for o in state['outsides'] if o['node'] == hv['name'] and not o.get('vlan')],
+                [o for o in state['outsides'] if o['node'] == hv['name'] and o.get('vlan')])
                 for hv in state['hypervisors']}
             timings['bridges_per_hv'] = {n: f.result() for n, f in futures.items()}
         timings['bridges'] = ms(t0)

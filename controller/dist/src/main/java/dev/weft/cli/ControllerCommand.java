@@ -49,10 +49,16 @@ public final class ControllerCommand {
 
     public record Run(ControllerSettings settings, java.util.Optional<RestSettings> rest,
                       java.util.Optional<ConsoleSettings> console, String logLevel,
-                      dev.weft.ovsdb.OvsdbSettings ovsdb) implements Request {
+                      dev.weft.ovsdb.OvsdbSettings ovsdb,
+                      java.util.Optional<dev.weft.cluster.ClusterSettings> cluster) implements Request {
         public Run(ControllerSettings settings, java.util.Optional<RestSettings> rest,
                    java.util.Optional<ConsoleSettings> console, String logLevel) {
             this(settings, rest, console, logLevel, dev.weft.ovsdb.OvsdbSettings.defaults());
+        }
+
+        public Run(ControllerSettings settings, java.util.Optional<RestSettings> rest,
+                   java.util.Optional<ConsoleSettings> console, String logLevel, dev.weft.ovsdb.OvsdbSettings ovsdb) {
+            this(settings, rest, console, logLevel, ovsdb, java.util.Optional.empty());
         }
     }
 
@@ -107,6 +113,7 @@ public final class ControllerCommand {
         java.util.Optional<RestSettings> rest = java.util.Optional.of(RestSettings.defaults());
         java.util.Optional<ConsoleSettings> console = java.util.Optional.of(ConsoleSettings.DEFAULTS);
         dev.weft.ovsdb.OvsdbSettings ovsdb = dev.weft.ovsdb.OvsdbSettings.defaults();
+        java.util.Optional<dev.weft.cluster.ClusterSettings> cluster = java.util.Optional.empty();
         if (cl.hasOption("config")) {
             Path file = Path.of(cl.getOptionValue("config"));
             WeftConfig cfg = ConfigLoader.load(file);
@@ -116,6 +123,7 @@ public final class ControllerCommand {
             }
             console = ConsoleSettings.of(cfg.console(), cfg.source());
             ovsdb = dev.weft.ovsdb.OvsdbSettings.of(cfg.ovsdb(), cfg.source());
+            cluster = dev.weft.cluster.ClusterSettings.of(cfg.cluster(), cfg.source());
         }
         String logLevel = null;
         try {
@@ -161,7 +169,7 @@ public final class ControllerCommand {
                 logLevel = cl.getOptionValue("log-level");
                 LogLevels.check(logLevel);
             }
-            return new Run(b.build(), rest, console, logLevel, ovsdb);
+            return new Run(b.build(), rest, console, logLevel, ovsdb, cluster);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -216,6 +224,8 @@ public final class ControllerCommand {
         Controller controller;
         try {
             Controller.Builder builder = Controller.builder(run.settings());
+            // In a cluster, switches start as slaves here until ZooKeeper makes this instance master.
+            run.cluster().ifPresent(c -> builder.switchesStartAsSlaves().extension(new dev.weft.cluster.ClusterExtension(c)));
             // The console first: the API's server serves its routes, and stops before it.
             java.util.Optional<Console> console = run.console().map(Console::new);
             console.ifPresent(builder::extension);

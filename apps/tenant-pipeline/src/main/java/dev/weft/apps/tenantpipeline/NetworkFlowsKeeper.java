@@ -196,6 +196,15 @@ public final class NetworkFlowsKeeper {
         dirty.clear();
     }
 
+    /**
+     * Recompile one network in the next pass: for an app whose compiler reads state of its own
+     * that changed (e.g. MACs it learned). Control lane only.
+     */
+    public void markDirty(int segment) {
+        dirty.add(segment);
+        schedule();
+    }
+
     /** How many recompile passes ran (for tests: events are coalesced). */
     public long passes() {
         return passes;
