@@ -110,6 +110,10 @@ public final class RestApi {
         get("/switches", "connected switches", r -> now(switches()));
         get("/switches/{dpid}", "one connected switch", r -> now(oneSwitch(dpid(r.param("dpid")))));
         get("/switches/{dpid}/flows", "flow entries desired vs installed, with the owning app", this::flows);
+        get("/switches/{dpid}/policy-counters", "packets and bytes of each security-group entry (ACL tables 1 "
+                + "and 4) and of each meter, as the switch counts them now",
+                r -> SecurityGroupRoutes.counters(controller.switches().get(switchId(r.param("dpid"))).orElseThrow(
+                        () -> ApiException.notFound("switch " + r.param("dpid") + " is not connected"))));
         get("/links", "discovered links (one per direction)", r -> now(links()));
         get("/hosts", "hosts seen by host tracking", r -> now(hosts()));
         get("/transport-nodes", "hypervisors: connected, tunnel ports", r -> now(transportNodes()));
@@ -167,6 +171,7 @@ public final class RestApi {
                     "port", p), p));
         });
         RouterRoutes.define(this);
+        SecurityGroupRoutes.define(this);
     }
 
     // ---- reads -----------------------------------------------------------------------------------
