@@ -1,5 +1,6 @@
 package dev.weft.sim.inprocess;
 
+import dev.weft.sim.datapath.DatapathConfig;
 import dev.weft.sim.datapath.Frame;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -7,6 +8,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.projectfloodlight.openflow.types.DatapathId;
 import org.projectfloodlight.openflow.types.OFPort;
 
@@ -42,11 +44,25 @@ public final class InProcessFabric {
 
     /** Adds a switch (OpenFlow 1.3, see {@link InProcessSwitch}). */
     public InProcessSwitch addSwitch(String name, DatapathId dpid) {
-        if (switches.containsKey(name)) {
-            throw new IllegalArgumentException("a switch named " + name + " exists");
+        return add(new InProcessSwitch(name, dpid));
+    }
+
+    /** An OpenFlow 1.3 switch (8 tables) whose clock is {@code ticker} (meters read it). */
+    public InProcessSwitch addSwitch(String name, DatapathId dpid, com.google.common.base.Ticker ticker) {
+        return add(new InProcessSwitch(name, DatapathConfig.of(dpid).withBuffers(0).withStrictOutputPorts(false),
+                OFVersion.OF_13, ticker));
+    }
+
+    /** Adds a switch of another version or table count (hardware that offers less). */
+    public InProcessSwitch addSwitch(String name, DatapathConfig config, OFVersion version) {
+        return add(new InProcessSwitch(name, config.withBuffers(0).withStrictOutputPorts(false), version));
+    }
+
+    private InProcessSwitch add(InProcessSwitch s) {
+        if (switches.containsKey(s.name())) {
+            throw new IllegalArgumentException("a switch named " + s.name() + " exists");
         }
-        InProcessSwitch s = new InProcessSwitch(name, dpid);
-        switches.put(name, s);
+        switches.put(s.name(), s);
         return s;
     }
 
@@ -79,6 +95,64 @@ public final class InProcessFabric {
     }
 
     private record TunnelEnd(Place far) {
+    }
+
+    /**
+     * A flow-based tunnel port (Open vSwitch VXLAN with {@code remote_ip=flow}) of a switch whose
+     * underlay address is {@code endpoint}: a frame output there with tunnel destination X arrives
+     * at the flow-based port of the switch whose endpoint is X (lost if none), with this switch's
+     * endpoint as its tunnel source.
+     */
+    public InProcessFabric flowTunnel(String switchName, OFPort port, long endpoint) {
+        Place at = plug(switchName, port, "vx-flow");
+        FlowEnd end = new FlowEnd(at, endpoint);
+        if (flowEnds.putIfAbsent(endpoint, end) != null) {
+            throw new IllegalArgumentException("endpoint " + endpoint + " is in use");
+        }
+        wiring.put(at, end);
+        return this;
+    }
+
+    private record FlowEnd(Place at, long endpoint) {
+    }
+
+    private final Map<Long, FlowEnd> flowEnds = new java.util.HashMap<>();
+
+    /**
+     * A frame arrives on the flow-based tunnel port {@code port} of {@code switchName} with tunnel
+     * id {@code tunnelId} from underlay address {@code source} (anyone who can send VXLAN to it).
+     */
+    public Reach sendFromFlowTunnel(String switchName, OFPort port, long tunnelId, long source, byte[] frame) {
+        Object end = wiring.get(new Place(switchName, port));
+        long dst = end instanceof FlowEnd f ? f.endpoint() : 0;
+        return follow(new Place(switchName, port), Frame.of(frame).withTunnel(tunnelId, source, dst));
+    }
+
+    /**
+     * A cable between two switch ports (added if missing): a frame sent out of one end arrives,
+     * unchanged (VLAN tags included), at the other.
+     */
+    public InProcessFabric link(String switchA, OFPort portA, String switchB, OFPort portB) {
+        Place a = plug(switchA, portA, switchB + "-" + portB.getPortNumber());
+        Place b = plug(switchB, portB, switchA + "-" + portA.getPortNumber());
+        wiring.put(a, new CableEnd(b));
+        wiring.put(b, new CableEnd(a));
+        return this;
+    }
+
+    /** Cuts the cable or tunnel at this port (both ends): what is sent into it is lost from now on. */
+    public InProcessFabric cut(String switchName, OFPort port) {
+        Object behind = wiring.get(new Place(switchName, port));
+        Place far = behind instanceof CableEnd c ? c.far() : behind instanceof TunnelEnd t ? t.far() : null;
+        if (far == null) {
+            throw new IllegalArgumentException(switchName + ":" + port.getPortNumber() + " has no cable or tunnel");
+        }
+        wiring.remove(new Place(switchName, port));
+        wiring.remove(far);
+        return this;
+    }
+
+    private record CableEnd(Place far) {
     }
 
     private Place plug(String switchName, OFPort port, String portName) {
@@ -139,9 +213,19 @@ public final class InProcessFabric {
                 Object behind = wiring.get(exit);
                 List<Reach.Hop> path = new ArrayList<>(c.path());
                 path.add(new Reach.Hop(sw.name(), c.at().port(), out.port(),
-                        behind instanceof TunnelEnd ? out.tunnelId() : 0));
+                        behind instanceof TunnelEnd || behind instanceof FlowEnd ? out.tunnelId() : 0));
                 if (behind instanceof String host) {
                     reach.arrived(host, out.frame(), path);
+                } else if (behind instanceof FlowEnd f) {
+                    FlowEnd far = flowEnds.get(out.tunnelDst());
+                    if (far == null) {
+                        reach.lost(exit);
+                    } else {
+                        queue.add(new Copy(far.at(), Frame.of(out.frame()).withTunnel(out.tunnelId(), f.endpoint(),
+                                out.tunnelDst()), List.copyOf(path)));
+                    }
+                } else if (behind instanceof CableEnd cable) {
+                    queue.add(new Copy(cable.far(), Frame.of(out.frame()), List.copyOf(path)));
                 } else if (behind instanceof TunnelEnd t) {
                     queue.add(new Copy(t.far(), Frame.of(out.frame()).withTunnel(out.tunnelId(), 0, out.tunnelDst()),
                             List.copyOf(path)));

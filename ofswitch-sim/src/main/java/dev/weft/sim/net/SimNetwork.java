@@ -31,6 +31,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.UnaryOperator;
+import org.projectfloodlight.openflow.protocol.OFControllerRole;
 import org.projectfloodlight.openflow.protocol.OFFlowModCommand;
 import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.protocol.OFType;
@@ -94,16 +95,16 @@ public final class SimNetwork implements AutoCloseable {
         this.tracer = new Tracer(loop, b.settle, b.unansweredGrace, b.maxFramesPerTrace,
                 i -> senders.get(i - 1).name());
         AtomicInteger ioThreads = new AtomicInteger();
-        this.io = b.controller == null ? null : new NioEventLoopGroup(b.ioThreads, r -> {
+        this.io = b.controllers.isEmpty() ? null : new NioEventLoopGroup(b.ioThreads, r -> {
             Thread t = new Thread(r, "sim-io-" + ioThreads.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
         loop.run(() -> build(b.topology));
         this.expiry = loop.every(b.expiryInterval, () -> switches.values().forEach(s -> s.datapath().expireFlows()));
-        if (b.controller != null) {
-            for (SimSwitch s : switches.values()) {
-                ControllerConnection c = new ControllerConnection(b.controller, io, s, b.connection);
+        for (SimSwitch s : switches.values()) {
+            for (InetSocketAddress controller : b.controllers) {
+                ControllerConnection c = new ControllerConnection(controller, io, s, b.connection);
                 s.useConnection(c);
                 c.start();
             }
@@ -524,18 +525,33 @@ public final class SimNetwork implements AutoCloseable {
 
     /** Closes a switch's controller connection and keeps it closed (flows stay: fail-secure). */
     public void disconnect(String sw) {
-        ControllerConnection c = switchNamed(sw).connection();
-        if (c != null) {
-            c.stop();
-        }
+        switchNamed(sw).connections().forEach(ControllerConnection::stop);
+    }
+
+    /** Closes a switch's connection to one of its controllers and keeps it closed (a partition). */
+    public void disconnect(String sw, InetSocketAddress controller) {
+        switchNamed(sw).connections().stream().filter(c -> c.controller().equals(controller))
+                .forEach(ControllerConnection::stop);
+    }
+
+    /** Lets a switch connect again to one of its controllers. */
+    public void reconnect(String sw, InetSocketAddress controller) {
+        switchNamed(sw).connections().stream().filter(c -> c.controller().equals(controller))
+                .forEach(ControllerConnection::start);
+    }
+
+    /**
+     * The role each of a switch's live controller connections has on the switch, by controller
+     * address (EQUAL until a controller asks for another; at most one MASTER).
+     */
+    public Map<InetSocketAddress, OFControllerRole> roles(String sw) {
+        SimSwitch s = switchNamed(sw);
+        return loop.call(s::roles);
     }
 
     /** Lets a disconnected switch connect again. */
     public void reconnect(String sw) {
-        ControllerConnection c = switchNamed(sw).connection();
-        if (c != null) {
-            c.start();
-        }
+        switchNamed(sw).connections().forEach(ControllerConnection::start);
     }
 
     /** In direct-controller mode: a message from the controller to a switch, processed on the loop. */
@@ -670,9 +686,7 @@ public final class SimNetwork implements AutoCloseable {
         }
         closed = true;
         for (SimSwitch s : switches.values()) {
-            if (s.connection() != null) {
-                s.connection().stop();
-            }
+            s.connections().forEach(ControllerConnection::stop);
         }
         expiry.cancel(false);
         try {
@@ -688,7 +702,7 @@ public final class SimNetwork implements AutoCloseable {
 
     /** Network settings; {@link #build()} starts the network (switches connect in the background). */
     public static final class Builder {
-        private InetSocketAddress controller;
+        private List<InetSocketAddress> controllers = List.of();
         private BiConsumer<String, OFMessage> direct;
         private Topology topology;
         private Set<OFVersion> versions = EnumSet.of(OFVersion.OF_13);
@@ -708,7 +722,20 @@ public final class SimNetwork implements AutoCloseable {
 
         /** The controller every switch connects to (TCP). */
         public Builder controller(InetSocketAddress address) {
-            this.controller = address;
+            this.controllers = List.of(address);
+            return this;
+        }
+
+        /**
+         * Several controllers (a cluster): every switch connects to each of them, keeps a role per
+         * connection (OpenFlow 1.3 ROLE_REQUEST with generation ids), refuses changes from slaves
+         * and sends packet-ins only to the master (or equals).
+         */
+        public Builder controllers(List<InetSocketAddress> addresses) {
+            if (addresses.isEmpty()) {
+                throw new IllegalArgumentException("give at least one controller");
+            }
+            this.controllers = List.copyOf(addresses);
             return this;
         }
 
@@ -795,7 +822,7 @@ public final class SimNetwork implements AutoCloseable {
             if (topology == null) {
                 throw new IllegalStateException("no topology given");
             }
-            if ((controller == null) == (direct == null)) {
+            if (controllers.isEmpty() == (direct == null)) {
                 throw new IllegalStateException("give exactly one of controller(...) and directController(...)");
             }
             return new SimNetwork(this);
