@@ -29,6 +29,7 @@ final class ClientCommands {
         SUMMARIES.put("switches", "connected switches (a client of the controller's REST API)");
         SUMMARIES.put("hosts", "hosts the controller has seen");
         SUMMARIES.put("tenants", "tenants, networks and logical ports with where each port is now");
+        SUMMARIES.put("security-groups", "each tenant's security groups: their rules and member ports");
         SUMMARIES.put("migrations", "recent VM migrations, newest first");
         SUMMARIES.put("reload", "make the controller re-read its config file");
         SUMMARIES.put("usage", "what each tenant sent, received and had dropped over a time range (for billing)");
@@ -58,6 +59,9 @@ final class ClientCommands {
         if (name.equals("migrations")) {
             o.addOption(Option.builder("n").longOpt("limit").hasArg().argName("N")
                     .desc("at most this many (default 20)").build());
+        }
+        if (name.equals("security-groups")) {
+            o.addOption(Option.builder().longOpt("tenant").hasArg().argName("NAME").desc("only this tenant").build());
         }
         if (name.equals("alerts")) {
             o.addOption(Option.builder().longOpt("cleared").desc("also those cleared lately, with how long they lasted")
@@ -100,6 +104,7 @@ final class ClientCommands {
             case "switches" -> ClientCommands::switches;
             case "hosts" -> ClientCommands::hosts;
             case "tenants" -> ClientCommands::tenants;
+            case "security-groups" -> ClientCommands::securityGroups;
             case "migrations" -> ClientCommands::migrations;
             case "reload" -> ClientCommands::reload;
             case "usage" -> ClientCommands::usage;
@@ -196,6 +201,38 @@ final class ClientCommands {
                             p.path("name").asText(), p.path("mac").asText(), ips.isEmpty() ? "-" : String.join(",", ips),
                             p.path("location").isNull() ? "(not located)" : location(p.path("location")));
                 }
+            }
+        }
+        t.print(out);
+    }
+
+    private static void securityGroups(ApiClient api, boolean json, CommandLine cl, PrintStream out)
+            throws ApiClient.Failure {
+        List<String> names = new ArrayList<>();
+        if (cl.hasOption("tenant")) {
+            names.add(cl.getOptionValue("tenant"));
+        } else {
+            api.get("/api/v1/tenants").forEach(t -> names.add(t.path("name").asText()));
+        }
+        com.fasterxml.jackson.databind.node.ArrayNode all = PRETTY.createArrayNode();
+        for (String tenant : names) {
+            api.get("/api/v1/tenants/" + tenant + "/security-groups").forEach(all::add);
+        }
+        if (json(json, all, out)) {
+            return;
+        }
+        Table t = new Table("TENANT", "GROUP", "RULE", "MEMBERS");
+        for (JsonNode g : all) {
+            List<String> members = new ArrayList<>();
+            g.path("members").forEach(m -> members.add(m.asText()));
+            String who = members.isEmpty() ? "-" : String.join(",", members);
+            if (g.path("rules").isEmpty()) {
+                t.row(g.path("tenant").asText(), g.path("name").asText(), "(no rules: nothing in)", who);
+            }
+            boolean first = true;
+            for (JsonNode r : g.path("rules")) {
+                t.row(g.path("tenant").asText(), g.path("name").asText(), r.path("text").asText(), first ? who : "");
+                first = false;
             }
         }
         t.print(out);

@@ -165,6 +165,10 @@ final class Views {
         ArrayNode nets = o.putArray("networks");
         t.networks().forEach(n -> nets.add(network(n, where, cfg, false)));
         o.set("routers", RouterViews.routers(t));
+        if (!t.securityGroups().isEmpty()) {
+            ArrayNode groups = o.putArray("security-groups");
+            t.securityGroups().forEach(g -> groups.add(g.name()));
+        }
         return o;
     }
 
@@ -194,6 +198,7 @@ final class Views {
         ArrayNode ips = o.putArray("ips");
         p.ips().stream().map(IPv4Address::toString).forEach(ips::add);
         o.set("binding", binding(p.binding(), cfg));
+        SecurityGroupRoutes.policy(p, o);
         o.set("location", optionalLocation(Optional.ofNullable(where.get(p.name())), cfg));
         return o;
     }

@@ -77,6 +77,7 @@ public final class Datapath {
     private final DatapathEnvironment env;
     final FlowTable[] tables;
     final Map<Integer, GroupEntry> groups = new TreeMap<>();
+    final Meters meters = new Meters();
     private final TreeMap<Integer, SimPort> ports = new TreeMap<>();
     final PacketBuffers buffers;
     private final MessageCounters counters = new MessageCounters();
@@ -381,6 +382,7 @@ public final class Datapath {
                 flowMods.handle(fm);
             }
             case GROUP_MOD -> groupMods.handle((OFGroupMod) m);
+            case METER_MOD -> meters.handle((org.projectfloodlight.openflow.protocol.OFMeterMod) m, now());
             case PORT_MOD -> portMod((OFPortMod) m);
             case STATS_REQUEST -> stats.handle((OFStatsRequest<?>) m);
             case BARRIER_REQUEST -> env.toController(factory.buildBarrierReply().setXid(m.getXid()).build());

@@ -47,6 +47,12 @@ public final class InProcessFabric {
         return add(new InProcessSwitch(name, dpid));
     }
 
+    /** An OpenFlow 1.3 switch (8 tables) whose clock is {@code ticker} (meters read it). */
+    public InProcessSwitch addSwitch(String name, DatapathId dpid, com.google.common.base.Ticker ticker) {
+        return add(new InProcessSwitch(name, DatapathConfig.of(dpid).withBuffers(0).withStrictOutputPorts(false),
+                OFVersion.OF_13, ticker));
+    }
+
     /** Adds a switch of another version or table count (hardware that offers less). */
     public InProcessSwitch addSwitch(String name, DatapathConfig config, OFVersion version) {
         return add(new InProcessSwitch(name, config.withBuffers(0).withStrictOutputPorts(false), version));

@@ -102,12 +102,13 @@ final class FabricKeeper {
         macLocations.keySet().removeIf(n -> tenants.config().port(n)
                 .map(p -> !(p.binding() instanceof dev.weft.api.tenant.Binding.ByMac)).orElse(true));
         locs.putAll(macLocations);
-        FabricInputs in = new FabricInputs(tenants.config(), locs, topology.current(), targets);
+        FabricInputs in = new FabricInputs(tenants.config(), locs, topology.current(), targets,
+                settings.vlanPorts(tenants.config()));
         lastInputs = in;
         List<SegmentTree> trees = new ArrayList<>();
         for (LogicalNetwork n : in.config().networks()) {
             SegmentTree t = SegmentTree.of(n, in);
-            if (!t.members().isEmpty()) {
+            if (!t.isEmpty()) {
                 trees.add(t);
             }
         }

@@ -66,6 +66,9 @@ public final class L2Compiler implements NetworkFlowsKeeper.Compiler {
                 byHost.computeIfAbsent(at.get().dpid(), d -> new ArrayList<>()).add(new Located(p, at.get().port()));
             }
         }
+        // A node that bridges the network to a VLAN is one more host to flood to (the gateway
+        // app sends what arrives there out of its VLAN port).
+        view.config().vlanGateways(seg).forEach(g -> byHost.putIfAbsent(g.dpid(), new ArrayList<>()));
         Map<DatapathId, List<FlowSpec>> out = new HashMap<>();
         OFOxms x = OF.oxms();
         // Shared within this compile: many entries carry the same instructions or match fields.

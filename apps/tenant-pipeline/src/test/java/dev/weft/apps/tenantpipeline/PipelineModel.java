@@ -42,11 +42,22 @@ public final class PipelineModel {
     private final Map<DatapathId, String> names = new HashMap<>();
 
     private PipelineModel(FabricView view, List<NetworkFlowsKeeper.Compiler> compilers) {
+        this(view, null, Map.of(), compilers);
+    }
+
+    private PipelineModel(FabricView view, com.google.common.base.Ticker ticker,
+                          Map<DatapathId, List<org.projectfloodlight.openflow.protocol.OFMessage>> setup,
+                          List<NetworkFlowsKeeper.Compiler> compilers) {
         this.view = view;
         for (TransportNode n : view.config().transportNodes()) {
-            fabric.addSwitch(n.name(), n.dpid());
+            if (ticker == null) {
+                fabric.addSwitch(n.name(), n.dpid());
+            } else {
+                fabric.addSwitch(n.name(), n.dpid(), ticker);
+            }
             names.put(n.dpid(), n.name());
         }
+        setup.forEach((dpid, msgs) -> fabric.switchNamed(names.get(dpid)).apply(msgs));
         for (LogicalPort p : view.config().ports()) {
             Optional<PortLocation> at = view.location(p);
             if (at.isPresent() && names.containsKey(at.get().dpid())) {
@@ -72,6 +83,16 @@ public final class PipelineModel {
     /** The model of {@code view} with the entries of {@code compilers}, in pipeline order. */
     public static PipelineModel of(FabricView view, NetworkFlowsKeeper.Compiler... compilers) {
         return new PipelineModel(view, List.of(compilers));
+    }
+
+    /**
+     * As {@link #of}, on switches whose clock is {@code ticker}, each first given its {@code setup}
+     * messages (meters, say: what an app sends besides its flow entries).
+     */
+    public static PipelineModel of(FabricView view, com.google.common.base.Ticker ticker,
+                                   Map<DatapathId, List<org.projectfloodlight.openflow.protocol.OFMessage>> setup,
+                                   NetworkFlowsKeeper.Compiler... compilers) {
+        return new PipelineModel(view, ticker, setup, List.of(compilers));
     }
 
     /** A spec as the flow programmer sends it (cookies aside). */

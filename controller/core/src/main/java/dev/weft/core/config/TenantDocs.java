@@ -58,4 +58,7 @@ final class TenantDocs {
 
     record External(String name, String node, String uplink, String subnet, String gateway, String gatewayMac) {
     }
+
+    record VlanGateway(String name, String network, String node, Integer port, Integer vlan) {
+    }
 }

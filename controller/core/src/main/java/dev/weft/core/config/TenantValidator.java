@@ -44,8 +44,20 @@ final class TenantValidator {
 
     static NetworkConfig validate(String source, String yaml, List<TenantDocs.Node> nodes,
                                   List<TenantDocs.External> externals, List<TenantDocs.Tenant> tenants) {
-        return new TenantValidator(source, yaml).run(nodes == null ? List.of() : nodes,
+        return validate(source, yaml, nodes, externals, tenants, null);
+    }
+
+    static NetworkConfig validate(String source, String yaml, List<TenantDocs.Node> nodes,
+                                  List<TenantDocs.External> externals, List<TenantDocs.Tenant> tenants,
+                                  List<TenantDocs.VlanGateway> vlanGateways) {
+        TenantValidator v = new TenantValidator(source, yaml);
+        NetworkConfig c = v.run(nodes == null ? List.of() : nodes,
                 externals == null ? List.of() : externals, tenants == null ? List.of() : tenants);
+        if (vlanGateways == null || vlanGateways.isEmpty()) {
+            return c;
+        }
+        return new NetworkConfig(c.transportNodes(), c.tenants(), c.externalNetworks(),
+                new VlanGatewayValidator(v.at, c).run(vlanGateways));
     }
 
     /** A network as read, before DHCP gave out addresses and routers were attached. */
