@@ -54,18 +54,47 @@ class OvsdbOnOvsTest {
     return f;
   }
 
-  /** {@link #base} with the hypervisors' OVSDB and the ovsdb: section, as the README says. */
+  /** A block of the README marked {@code <!-- name: ... -->}. */
+  static String readmeBlock(String name) throws Exception {
+    String text = Files.readString(Testbed.repoFile("README.md"));
+    int marker = text.indexOf("<!-- " + name + ":");
+    assertTrue(marker >= 0, "README has the block " + name);
+    int open = text.indexOf("```", marker);
+    int start = text.indexOf('\n', open) + 1;
+    return text.substring(start, text.indexOf("```", start));
+  }
+
+  /**
+   * {@link #base} with the README's {@code ovsdb:} section (its addresses replaced by the
+   * testbed's, netdev uncommented) and each hypervisor's {@code ovsdb:} key written as the README
+   * writes it.
+   */
   static Path config(Testbed tb, int port, String tunnels, Path dir) throws Exception {
+    String block = readmeBlock("hv-config");
+    String section = block.substring(block.indexOf("ovsdb:"), block.indexOf("transport-nodes:"))
+        .replace("tcp:10.0.0.1:6653", "tcp:" + tb.mgmtAddress() + ":" + port)
+        .replace("tunnels: flow", "tunnels: " + tunnels)
+        .replace("# datapath-type: netdev", "datapath-type: netdev");
+    String nodeLine = block.lines().filter(l -> l.trim().startsWith("ovsdb: tcp:")).findFirst().orElseThrow()
+        .replaceAll("\\s*#.*$", "");
     String yaml = Files.readString(base(dir));
     for (Testbed.Hypervisor h : tb.hypervisors()) {
       yaml = yaml.replace("tunnel-ip: " + h.tunnelIp() + "\n",
-          "tunnel-ip: " + h.tunnelIp() + "\n    ovsdb: tcp:" + h.mgmtIp() + ":6640\n");
+          "tunnel-ip: " + h.tunnelIp() + "\n" + nodeLine.replace("10.0.0.11", h.mgmtIp()) + "\n");
     }
-    yaml = yaml.replace("\ntransport-nodes:\n", "\novsdb:\n  controller-targets: [\"tcp:" + tb.mgmtAddress() + ":"
-        + port + "\"]\n  tunnels: " + tunnels + "\n  datapath-type: netdev\n\ntransport-nodes:\n");
+    yaml = yaml.replace("\ntransport-nodes:\n", "\n" + section + "\ntransport-nodes:\n");
     Path f = dir.resolve("weft-" + tunnels + ".yaml");
     Files.writeString(f, yaml);
     return f;
+  }
+
+  /** The README's set-manager line, as written, on each hypervisor (with its own management address). */
+  static void setManager(Testbed tb) throws Exception {
+    String block = readmeBlock("hv-manager").trim();
+    for (Testbed.Hypervisor h : tb.hypervisors()) {
+      Exec.Out o = tb.exec(h.name(), Duration.ofSeconds(20), "sh", "-c", block.replace("10.0.0.11", h.mgmtIp()));
+      assertTrue(o.ok(), h.name() + ": " + block + ": " + o.both());
+    }
   }
 
   record Weft(Controller controller, OvsdbExtension ovsdb) implements AutoCloseable {
@@ -135,6 +164,7 @@ class OvsdbOnOvsTest {
   void perRemoteTunnelsBuiltByWeftPassTheMatrix(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
     int port = Loopback.freePort();
     try (Testbed tb = Testbed.up(Testbed.Options.of(base(dir), "none", PLACEMENT).withWeftBridge())) {
+      setManager(tb);
       Path file = config(tb, port, "per-remote", dir);
       NetworkConfig net = ConfigLoader.load(file).network();
       try (Weft w = start(file, tb.mgmtAddress(), port)) {
@@ -151,6 +181,7 @@ class OvsdbOnOvsTest {
       throws Exception {
     int port = Loopback.freePort();
     try (Testbed tb = Testbed.up(Testbed.Options.of(base(dir), "none", PLACEMENT).withWeftBridge())) {
+      setManager(tb);
       Path file = config(tb, port, "flow", dir);
       NetworkConfig net = ConfigLoader.load(file).network();
       try (Weft w = start(file, tb.mgmtAddress(), port)) {
@@ -277,16 +308,22 @@ class OvsdbOnOvsTest {
             portStatusSeen.putIfAbsent(n.name() + "/" + e.port().getName(), now));
       }
     });
-    List<String> hops = List.of("hv1", "hv2", "hv3", "hv2", "hv1", "hv3");
+    // Two rounds of three moves: four moves within 10 s is flapping (the mobility app damps it).
+    List<String> hops = List.of("hv1", "hv2", "hv3", "hv1", "hv2", "hv3");
     List<Double> ovsdbLead = new ArrayList<>();
-    for (String to : hops) {
-      String from = tb.vm("initech-b").hypervisor();
-      if (from.equals(to)) {
-        continue;
+    List<Testbed.Migration> moves = new ArrayList<>();
+    String ip = tb.vm("initech-b").ip();
+    BackgroundPing ping = tb.startPing("initech-a", ip, Duration.ofMillis(10), Duration.ofSeconds(120));
+    Instant roundStart = Instant.now();
+    for (int i = 0; i < hops.size(); i++) {
+      String to = hops.get(i);
+      if (i == 3) {
+        // The product's flap window, not a synchronisation: the next round starts after it.
+        Thread.sleep(Math.max(0, Duration.between(Instant.now(), roundStart.plusSeconds(11)).toMillis()));
       }
       ovsdbSeen.remove(to + "/tap-initech-b");
       portStatusSeen.remove(to + "/tap-initech-b");
-      tb.migrate("initech-b", to);
+      moves.add(tb.migrate("initech-b", to));
       String key = to + "/tap-initech-b";
       until(() -> ovsdbSeen.containsKey(key) && portStatusSeen.containsKey(key), Duration.ofSeconds(30),
           "both reports of " + key);
@@ -296,8 +333,18 @@ class OvsdbOnOvsTest {
       PingStats p = tb.ping("initech-a", "192.168.7.2", 3, 100, Duration.ofSeconds(5));
       assertTrue(p.received() > 0, "initech-a reaches initech-b on " + to + ": " + p.raw());
     }
+    PingTrace trace = ping.stop();
+    // Per move: from the port's reappearance (add-port done) to the first answered 10 ms ping.
+    List<Double> firstReply = new ArrayList<>();
+    for (Testbed.Migration m : moves) {
+      Instant up = m.started().plusNanos((long) (m.movedMs() * 1e6));
+      trace.firstAnsweredAfter(up).ifPresent(p -> firstReply.add(Math.round((Duration.between(up, p.sentAt())
+          .toNanos() / 1e6 + p.rttMs()) * 10) / 10.0));
+    }
     System.out.printf("[ovs] iface-id VM moved %d times; PORT_STATUS arrival minus OVSDB report, ms: %s%n",
         ovsdbLead.size(), ovsdbLead);
+    System.out.printf("[ovs] first reply to initech-a's 10 ms ping after the port reappeared, ms: %s (%s)%n",
+        firstReply, trace);
   }
 
   /** Each setting broken by hand on a real bridge: alerted, repaired by Weft, cleared; timings. */
