@@ -44,7 +44,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -78,6 +77,7 @@ public final class Controller implements AutoCloseable {
     private final EventBus bus = new EventBus();
     private final SwitchManager switches;
     private final TenantManager tenants;
+    private final ConfigReloads reloads;
     private final Reconciler reconciler;
     private final TopologyManager topology;
     private final HostTracker hosts;
@@ -180,14 +180,21 @@ public final class Controller implements AutoCloseable {
         this.dispatcher = new Dispatcher(s.dispatchThreads());
         this.timers = b.timers != null ? b.timers : Timers.thread("weft-timer");
         this.switches = new SwitchManager(dispatcher, bus, s.requestTimeout(), s.takeoverProbe());
-        if (b.slaves) {
-            switches.startAsSlaves();
-        }
         this.tenants = new TenantManager(dispatcher.control(), bus, s.clock());
+        this.reloads = new ConfigReloads(s.configFile(), () -> tenants.config(), this::apply);
         this.reconciler = new Reconciler(dispatcher.control(), bus, s.flowAuditInterval());
         tenants.subscribe();
         reconciler.start();
         reconciler.holdUntil(tenants.allNodesReported(), s.startupHold());
+        if (b.slaves) {
+            switches.startAsSlaves();
+            // A new master reads the switch's flows and adopts them: what it computed while a slave never got there.
+            switches.onChange((dpid, role) -> {
+                if (role == dev.weft.core.openflow.SwitchRole.MASTER) {
+                    reconciler.resync(dpid);
+                }
+            });
+        }
         // Core services subscribe before any app, at negative places in the chain: discovery
         // consumes LLDP, host tracking learns from packet-ins, both before apps see them.
         this.topology = new TopologyManager(s.topology(), dispatcher.control(), bus, switches, s.clock(), timers,
@@ -242,14 +249,14 @@ public final class Controller implements AutoCloseable {
         try {
             return s.switchTls().map(dev.weft.core.tls.PemTls::serverContext);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(s.configSource(), "controller.tls: " + e.getMessage());
+            throw ConfigLoader.error(s.configSource(), "/controller/tls", "controller.tls: " + e.getMessage());
         }
     }
 
     private void checkAppConfig(AppCatalog cat) {
         for (String configured : settings.appConfig().keySet()) {
             if (!settings.apps().contains(configured) && cat.get(configured).isEmpty()) {
-                throw new ConfigException(settings.configSource(), "apps." + configured
+                throw ConfigLoader.error(settings.configSource(), "/apps/" + configured, "apps." + configured
                         + " configures an app that does not exist; available: " + String.join(", ", cat.names()));
             }
         }
@@ -396,26 +403,20 @@ public final class Controller implements AutoCloseable {
      * Re-read the config file and put its tenants and transport nodes in force. The new file is
      * validated first: if it is invalid, the error is logged and returned, and the running
      * networks are untouched. Only the logical networks that changed are recomputed. Controller
-     * settings and app settings take effect at the next start (a change to them is logged).
+     * settings and app settings take effect at the next start (a change to them is logged). See
+     * {@link ConfigReloads}: a file without a tenants: section does not remove every tenant, and a
+     * slow file holds nobody else.
      */
-    public synchronized ReloadResult reload() {
-        Path file = settings.configFile().orElse(null);
-        if (file == null) {
-            return new ReloadResult(ReloadResult.Outcome.REJECTED, "no config file to reload (start with --config FILE)",
-                    Set.of());
-        }
-        WeftConfig next;
-        try {
-            next = ConfigLoader.load(file);
-        } catch (ConfigException e) {
-            log.error("config reload rejected, the running configuration stays: {}", e.getMessage());
-            return new ReloadResult(ReloadResult.Outcome.REJECTED, e.getMessage(), Set.of());
-        }
-        return applyNetwork(next.network(), next);
+    public ReloadResult reload() {
+        return reloads.reload();
     }
 
     /** Put a (validated) network configuration in force; what {@link #reload()} does after reading the file. */
-    public synchronized ReloadResult applyNetwork(NetworkConfig next, WeftConfig whole) {
+    public ReloadResult applyNetwork(NetworkConfig next, WeftConfig whole) {
+        return reloads.applyNetwork(next, whole);
+    }
+
+    private synchronized ReloadResult apply(NetworkConfig next, WeftConfig whole) {
         NetworkConfig current = tenants.config();
         Set<Integer> changed = ConfigDiff.changedSegments(current, next);
         boolean nodes = !current.transportNodes().equals(next.transportNodes());

@@ -43,6 +43,18 @@ public final class OvsdbExtension implements Extension {
     private Controller controller;
     private final Map<String, NodeKeeper> keepers = new HashMap<>();
     private volatile boolean closed;
+    private final List<InterfaceObserver> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Told of every interface of an integration bridge that an OVSDB reported (for measurements). */
+    @FunctionalInterface
+    public interface InterfaceObserver {
+        /** On the extension's thread; {@code nanos} is when the monitor update arrived ({@link System#nanoTime()}). */
+        void reported(String node, String name, Optional<String> ifaceId, int ofport, boolean present, long nanos);
+    }
+
+    public void observeInterfaces(InterfaceObserver o) {
+        observers.add(o);
+    }
 
     public OvsdbExtension(OvsdbSettings settings) {
         this(settings, Clock.systemUTC());
@@ -77,11 +89,23 @@ public final class OvsdbExtension implements Extension {
         // One thread: every keeper's connection and logic run on it, in order, without locks.
         group = OvsdbClient.newGroup(1, new DefaultThreadFactory("weft-ovsdb", true));
         loop = group.next();
-        c.observe(ConfigChanged.class, e -> loop.execute(this::sync));
-        c.observe(TransportNodeChanged.class, e -> loop.execute(this::checkOpenFlow));
-        c.observe(SwitchConnected.class, e -> loop.execute(this::checkOpenFlow));
-        c.observe(SwitchDisconnected.class, e -> loop.execute(this::checkOpenFlow));
+        c.observe(ConfigChanged.class, e -> hop(this::sync));
+        c.observe(TransportNodeChanged.class, e -> hop(this::checkOpenFlow));
+        c.observe(SwitchConnected.class, e -> hop(this::checkOpenFlow));
+        c.observe(SwitchDisconnected.class, e -> hop(this::checkOpenFlow));
         loop.execute(this::sync);
+    }
+
+    /** Onto the extension's thread; from a controller lane, which must never see an exception. */
+    private void hop(Runnable r) {
+        if (closed) {
+            return;
+        }
+        try {
+            loop.execute(r);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // stopping: nothing to check any more
+        }
     }
 
     /** The keepers follow the configuration: new nodes get one, gone nodes lose theirs, the others a new wish. */
@@ -129,6 +153,7 @@ public final class OvsdbExtension implements Extension {
     private void reported(Want w, String name, Optional<String> ifaceId, int ofport, boolean present, long nanos) {
         controller.tenants().interfaceReported(w.node().dpid(), name, ifaceId, OFPort.of(ofport), present,
                 Instant.now(), nanos);
+        observers.forEach(o -> o.reported(w.node().name(), name, ifaceId, ofport, present, nanos));
     }
 
     /** What OpenFlow shows of every transport node, OVSDB or not: a tunnel towards each other node. */
