@@ -250,7 +250,8 @@ public record ControllerSettings(
                 try {
                     topology(topology.with(cfg.topology()));
                 } catch (IllegalArgumentException e) {
-                    throw ConfigLoader.error(src, "/topology", "topology: " + e.getMessage());
+                    String key = e.getMessage().split("[ (]", 2)[0]; // the messages start with the key
+                    throw ConfigLoader.error(src, "/topology/" + key, "topology: " + e.getMessage());
                 }
             }
             configSource = src;

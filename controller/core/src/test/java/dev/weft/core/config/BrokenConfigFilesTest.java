@@ -129,6 +129,8 @@ class BrokenConfigFilesTest {
                 "controller:\n  openflow-versions: [\"1.3\", \"2.0\"]\n",
                 "weft.yaml:2:30: controller.openflow-versions[1]: unsupported OpenFlow version '2.0' (supported: "
                         + "1.0, 1.3, 1.4, 1.5)",
+                "topology:\n  discovery: true\n  probe-interval: 5ms\n",
+                "weft.yaml:3:3: topology: probe-interval must be at least 10ms (was 5ms)",
                 "controller:\n  tls:\n    private-key: k.pem\n",
                 "weft.yaml:2:3: controller.tls needs private-key, certificate and ca-certificate (PEM files, as "
                         + "ovs-pki makes them)");
@@ -139,6 +141,26 @@ class BrokenConfigFilesTest {
                     () -> ControllerSettings.builder().config(cfg).build(), b.getKey());
             assertEquals(b.getValue(), relative(e, f));
         }
+    }
+
+    /** An app's section as an app binds it (at its start, long after the file was read). */
+    record AppSection(java.time.Duration idleTimeout, Integer priority) {
+    }
+
+    @Test
+    void anAppsSectionNamesTheLineOfItsBadValue(@TempDir Path dir) throws Exception {
+        Path f = write(dir, "apps:\n  some-app:\n    priority: 10\n    idle-timeout: 5q\n");
+        WeftConfig cfg = ConfigLoader.load(f);
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.bind(f.toString(), "apps.some-app",
+                cfg.apps().get("some-app"), AppSection.class));
+        assertEquals(4, e.line(), e.getMessage());
+        assertTrue(relative(e, f).startsWith("weft.yaml:4:5: apps.some-app.idle-timeout: bad value '5q'"),
+                e.getMessage());
+        Path g = write(dir, "apps:\n  some-app:\n    priority: 10\n    idle-timout: 5s\n");
+        ConfigException u = assertThrows(ConfigException.class, () -> ConfigLoader.bind(g.toString(),
+                "apps.some-app", ConfigLoader.load(g).apps().get("some-app"), AppSection.class));
+        assertTrue(relative(u, g).startsWith("weft.yaml:4:5: unknown key 'idle-timout' in apps.some-app"),
+                u.getMessage());
     }
 
     private static Controller running(Path file) {
