@@ -180,15 +180,21 @@ public final class Controller implements AutoCloseable {
         this.dispatcher = new Dispatcher(s.dispatchThreads());
         this.timers = b.timers != null ? b.timers : Timers.thread("weft-timer");
         this.switches = new SwitchManager(dispatcher, bus, s.requestTimeout(), s.takeoverProbe());
-        if (b.slaves) {
-            switches.startAsSlaves();
-        }
         this.tenants = new TenantManager(dispatcher.control(), bus, s.clock());
         this.reloads = new ConfigReloads(s.configFile(), () -> tenants.config(), this::apply);
         this.reconciler = new Reconciler(dispatcher.control(), bus, s.flowAuditInterval());
         tenants.subscribe();
         reconciler.start();
         reconciler.holdUntil(tenants.allNodesReported(), s.startupHold());
+        if (b.slaves) {
+            switches.startAsSlaves();
+            // A new master reads the switch's flows and adopts them: what it computed while a slave never got there.
+            switches.onChange((dpid, role) -> {
+                if (role == dev.weft.core.openflow.SwitchRole.MASTER) {
+                    reconciler.resync(dpid);
+                }
+            });
+        }
         // Core services subscribe before any app, at negative places in the chain: discovery
         // consumes LLDP, host tracking learns from packet-ins, both before apps see them.
         this.topology = new TopologyManager(s.topology(), dispatcher.control(), bus, switches, s.clock(), timers,
