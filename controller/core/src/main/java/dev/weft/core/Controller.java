@@ -101,6 +101,7 @@ public final class Controller implements AutoCloseable {
         private List<App> apps;
         private Timers timers;
         private boolean listen = true;
+        private boolean slaves;
 
         private Builder(ControllerSettings settings) {
             this.settings = settings;
@@ -133,6 +134,16 @@ public final class Controller implements AutoCloseable {
          */
         public <S> Builder service(Class<S> type, S impl) {
             overrides.put(type, type.cast(impl));
+            return this;
+        }
+
+        /**
+         * Switch connections start as slaves on our side (no flow writes, no packet-ins given to the
+         * apps) until an extension makes this instance master of a switch through {@link
+         * Controller#roles()}: how an instance of a cluster starts.
+         */
+        public Builder switchesStartAsSlaves() {
+            slaves = true;
             return this;
         }
 
@@ -169,6 +180,9 @@ public final class Controller implements AutoCloseable {
         this.dispatcher = new Dispatcher(s.dispatchThreads());
         this.timers = b.timers != null ? b.timers : Timers.thread("weft-timer");
         this.switches = new SwitchManager(dispatcher, bus, s.requestTimeout(), s.takeoverProbe());
+        if (b.slaves) {
+            switches.startAsSlaves();
+        }
         this.tenants = new TenantManager(dispatcher.control(), bus, s.clock());
         this.reconciler = new Reconciler(dispatcher.control(), bus, s.flowAuditInterval());
         tenants.subscribe();
@@ -357,6 +371,11 @@ public final class Controller implements AutoCloseable {
     }
 
     public SwitchService switches() {
+        return switches;
+    }
+
+    /** This instance's OpenFlow roles on its switches (what a cluster extension changes). */
+    public dev.weft.core.openflow.SwitchRoles roles() {
         return switches;
     }
 

@@ -77,6 +77,11 @@ public final class ControllerConnection {
         }
     }
 
+    /** The controller's address. */
+    public InetSocketAddress controller() {
+        return controller;
+    }
+
     /** True once HELLO negotiation is done on the current connection. */
     public boolean isActive() {
         Channel c = channel;

@@ -1,5 +1,6 @@
 package dev.weft.sim.inprocess;
 
+import dev.weft.sim.datapath.DatapathConfig;
 import dev.weft.sim.datapath.Frame;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -7,6 +8,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.projectfloodlight.openflow.types.DatapathId;
 import org.projectfloodlight.openflow.types.OFPort;
 
@@ -42,11 +44,19 @@ public final class InProcessFabric {
 
     /** Adds a switch (OpenFlow 1.3, see {@link InProcessSwitch}). */
     public InProcessSwitch addSwitch(String name, DatapathId dpid) {
-        if (switches.containsKey(name)) {
-            throw new IllegalArgumentException("a switch named " + name + " exists");
+        return add(new InProcessSwitch(name, dpid));
+    }
+
+    /** Adds a switch of another version or table count (hardware that offers less). */
+    public InProcessSwitch addSwitch(String name, DatapathConfig config, OFVersion version) {
+        return add(new InProcessSwitch(name, config.withBuffers(0).withStrictOutputPorts(false), version));
+    }
+
+    private InProcessSwitch add(InProcessSwitch s) {
+        if (switches.containsKey(s.name())) {
+            throw new IllegalArgumentException("a switch named " + s.name() + " exists");
         }
-        InProcessSwitch s = new InProcessSwitch(name, dpid);
-        switches.put(name, s);
+        switches.put(s.name(), s);
         return s;
     }
 
@@ -79,6 +89,33 @@ public final class InProcessFabric {
     }
 
     private record TunnelEnd(Place far) {
+    }
+
+    /**
+     * A cable between two switch ports (added if missing): a frame sent out of one end arrives,
+     * unchanged (VLAN tags included), at the other.
+     */
+    public InProcessFabric link(String switchA, OFPort portA, String switchB, OFPort portB) {
+        Place a = plug(switchA, portA, switchB + "-" + portB.getPortNumber());
+        Place b = plug(switchB, portB, switchA + "-" + portA.getPortNumber());
+        wiring.put(a, new CableEnd(b));
+        wiring.put(b, new CableEnd(a));
+        return this;
+    }
+
+    /** Cuts the cable or tunnel at this port (both ends): what is sent into it is lost from now on. */
+    public InProcessFabric cut(String switchName, OFPort port) {
+        Object behind = wiring.get(new Place(switchName, port));
+        Place far = behind instanceof CableEnd c ? c.far() : behind instanceof TunnelEnd t ? t.far() : null;
+        if (far == null) {
+            throw new IllegalArgumentException(switchName + ":" + port.getPortNumber() + " has no cable or tunnel");
+        }
+        wiring.remove(new Place(switchName, port));
+        wiring.remove(far);
+        return this;
+    }
+
+    private record CableEnd(Place far) {
     }
 
     private Place plug(String switchName, OFPort port, String portName) {
@@ -142,6 +179,8 @@ public final class InProcessFabric {
                         behind instanceof TunnelEnd ? out.tunnelId() : 0));
                 if (behind instanceof String host) {
                     reach.arrived(host, out.frame(), path);
+                } else if (behind instanceof CableEnd cable) {
+                    queue.add(new Copy(cable.far(), Frame.of(out.frame()), List.copyOf(path)));
                 } else if (behind instanceof TunnelEnd t) {
                     queue.add(new Copy(t.far(), Frame.of(out.frame()).withTunnel(out.tunnelId(), 0, out.tunnelDst()),
                             List.copyOf(path)));

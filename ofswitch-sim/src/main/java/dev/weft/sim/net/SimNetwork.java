@@ -8,8 +8,7 @@ import dev.weft.sim.datapath.GroupSnapshot;
 import dev.weft.sim.datapath.PortCounters;
 import dev.weft.sim.datapath.SimPort;
 import dev.weft.sim.packet.Frames;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -18,10 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import org.projectfloodlight.openflow.protocol.OFControllerRole;
 import org.projectfloodlight.openflow.protocol.OFFlowModCommand;
 import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.protocol.OFType;
@@ -63,7 +62,7 @@ public final class SimNetwork implements AutoCloseable {
 
     private final SimNetworkBuilder cfg;
     private final SimLoop loop;
-    private final EventLoopGroup io;
+    private final ControllerLinks controllers;
     private final Tracer tracer;
     private final Cabling cabling;
     private final FrameCarrier carrier;
@@ -84,21 +83,10 @@ public final class SimNetwork implements AutoCloseable {
                 i -> cabling.sender(i).name());
         this.carrier = new FrameCarrier(loop, tracer, switches, b.maxHops);
         this.probes = new Probes(loop, tracer, carrier, b.traceTimeout);
-        AtomicInteger ioThreads = new AtomicInteger();
-        this.io = b.controller == null ? null : new NioEventLoopGroup(b.ioThreads, r -> {
-            Thread t = new Thread(r, "sim-io-" + ioThreads.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.controllers = new ControllerLinks(b.controllers, b.connection, b.ioThreads);
         loop.run(() -> cabling.build(b.topology));
         this.expiry = loop.every(b.expiryInterval, this::expireFlows);
-        if (b.controller != null) {
-            for (SimSwitch s : switches.values()) {
-                ControllerConnection c = new ControllerConnection(b.controller, io, s, b.connection);
-                s.useConnection(c);
-                c.start();
-            }
-        }
+        controllers.connect(switches.values());
     }
 
     public static SimNetworkBuilder builder() {
@@ -236,18 +224,33 @@ public final class SimNetwork implements AutoCloseable {
 
     /** Closes a switch's controller connection and keeps it closed (flows stay: fail-secure). */
     public void disconnect(String sw) {
-        ControllerConnection c = switchNamed(sw).connection();
-        if (c != null) {
-            c.stop();
-        }
+        switchNamed(sw).connections().forEach(ControllerConnection::stop);
+    }
+
+    /** Closes a switch's connection to one of its controllers and keeps it closed (a partition). */
+    public void disconnect(String sw, InetSocketAddress controller) {
+        switchNamed(sw).connections().stream().filter(c -> c.controller().equals(controller))
+                .forEach(ControllerConnection::stop);
+    }
+
+    /** Lets a switch connect again to one of its controllers. */
+    public void reconnect(String sw, InetSocketAddress controller) {
+        switchNamed(sw).connections().stream().filter(c -> c.controller().equals(controller))
+                .forEach(ControllerConnection::start);
+    }
+
+    /**
+     * The role each of a switch's live controller connections has on the switch, by controller
+     * address (EQUAL until a controller asks for another; at most one MASTER).
+     */
+    public Map<InetSocketAddress, OFControllerRole> roles(String sw) {
+        SimSwitch s = switchNamed(sw);
+        return loop.call(s::roles);
     }
 
     /** Lets a disconnected switch connect again. */
     public void reconnect(String sw) {
-        ControllerConnection c = switchNamed(sw).connection();
-        if (c != null) {
-            c.start();
-        }
+        switchNamed(sw).connections().forEach(ControllerConnection::start);
     }
 
     /** In direct-controller mode: a message from the controller to a switch, processed on the loop. */
@@ -380,20 +383,14 @@ public final class SimNetwork implements AutoCloseable {
             return;
         }
         closed = true;
-        for (SimSwitch s : switches.values()) {
-            if (s.connection() != null) {
-                s.connection().stop();
-            }
-        }
+        controllers.disconnectAll(switches.values());
         expiry.cancel(false);
         try {
             loop.run(tracer::abortAll);
         } catch (RuntimeException e) {
             log.debug("closing: {}", e.toString());
         }
-        if (io != null) {
-            io.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        }
+        controllers.shutdown();
         loop.close();
     }
 }

@@ -6,6 +6,7 @@ import dev.weft.sim.datapath.DatapathConfig;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.UnaryOperator;
@@ -17,7 +18,7 @@ import org.projectfloodlight.openflow.protocol.OFVersion;
  * network (switches connect in the background). The network and its parts read the fields directly.
  */
 public final class SimNetworkBuilder {
-    InetSocketAddress controller;
+    List<InetSocketAddress> controllers = List.of();
     BiConsumer<String, OFMessage> direct;
     Topology topology;
     Set<OFVersion> versions = EnumSet.of(OFVersion.OF_13);
@@ -37,7 +38,20 @@ public final class SimNetworkBuilder {
 
     /** The controller every switch connects to (TCP). */
     public SimNetworkBuilder controller(InetSocketAddress address) {
-        this.controller = address;
+        this.controllers = List.of(address);
+        return this;
+    }
+
+    /**
+     * Several controllers (a cluster): every switch connects to each of them, keeps a role per
+     * connection (OpenFlow 1.3 ROLE_REQUEST with generation ids), refuses changes from slaves
+     * and sends packet-ins only to the master (or equals).
+     */
+    public SimNetworkBuilder controllers(List<InetSocketAddress> addresses) {
+        if (addresses.isEmpty()) {
+            throw new IllegalArgumentException("give at least one controller");
+        }
+        this.controllers = List.copyOf(addresses);
         return this;
     }
 
@@ -124,7 +138,7 @@ public final class SimNetworkBuilder {
         if (topology == null) {
             throw new IllegalStateException("no topology given");
         }
-        if ((controller == null) == (direct == null)) {
+        if (controllers.isEmpty() == (direct == null)) {
             throw new IllegalStateException("give exactly one of controller(...) and directController(...)");
         }
         return new SimNetwork(this);

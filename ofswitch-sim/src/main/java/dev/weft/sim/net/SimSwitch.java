@@ -9,7 +9,14 @@ import dev.weft.sim.datapath.SimPort;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import dev.weft.sim.datapath.ErrorMessages;
+import org.projectfloodlight.openflow.protocol.OFBadRequestCode;
+import org.projectfloodlight.openflow.protocol.OFControllerRole;
+import org.projectfloodlight.openflow.protocol.OFErrorType;
 import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFRoleRequest;
+import org.projectfloodlight.openflow.protocol.OFRoleRequestFailedCode;
+import org.projectfloodlight.openflow.types.OFErrorCauseData;
 import org.projectfloodlight.openflow.protocol.OFType;
 import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.projectfloodlight.openflow.types.DatapathId;
@@ -28,7 +35,11 @@ public final class SimSwitch implements SwitchSide, DatapathEnvironment {
     private final SimNetwork net;
     private Datapath datapath;
     private final Map<Integer, Attachment> attachments = new HashMap<>();
-    private volatile ControllerConnection connection;
+    /** Connections to its controllers (several in a cluster); roles are kept per connection. */
+    private final java.util.List<ControllerConnection> connections = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final ControllerRoles<ControllerConnection> roles = new ControllerRoles<>();
+    /** Sim-loop: the connection whose message the datapath is handling (its replies go there). */
+    private ControllerConnection replyTo;
     private volatile boolean featuresReplied;
     private volatile boolean barrierReplied;
     private volatile OFVersion negotiated;
@@ -46,7 +57,7 @@ public final class SimSwitch implements SwitchSide, DatapathEnvironment {
     }
 
     void useConnection(ControllerConnection c) {
-        this.connection = c;
+        connections.add(c);
     }
 
     void useDirectController() {
@@ -92,8 +103,15 @@ public final class SimSwitch implements SwitchSide, DatapathEnvironment {
         return datapath;
     }
 
-    ControllerConnection connection() {
-        return connection;
+    java.util.List<ControllerConnection> connections() {
+        return connections;
+    }
+
+    /** Sim-loop: each live controller connection's role, by controller address. */
+    Map<java.net.InetSocketAddress, OFControllerRole> roles() {
+        Map<java.net.InetSocketAddress, OFControllerRole> out = new java.util.LinkedHashMap<>();
+        roles.snapshot().forEach((c, r) -> out.put(c.controller(), r));
+        return out;
     }
 
     Map<Integer, Attachment> attachments() {
@@ -105,24 +123,58 @@ public final class SimSwitch implements SwitchSide, DatapathEnvironment {
     @Override
     public void connected(ControllerConnection c, OFVersion version) {
         net.loop().execute(() -> {
-            datapath.setVersion(version);
+            boolean first = roles.snapshot().isEmpty();
+            roles.connected(c);
+            if (first || datapath.version() != version) {
+                datapath.setVersion(version);
+                featuresReplied = false;
+                barrierReplied = false;
+            }
             negotiated = version;
-            featuresReplied = false;
-            barrierReplied = false;
         });
     }
 
     @Override
     public void message(ControllerConnection c, OFMessage message) {
-        net.loop().execute(() -> datapath.handle(message));
+        net.loop().execute(() -> {
+            if (message.getType() == OFType.ROLE_REQUEST) {
+                roleRequest(c, (OFRoleRequest) message);
+                return;
+            }
+            if (!roles.accepts(c, message)) {
+                c.send(ErrorMessages.build(datapath.factory(), message.getXid(), OFErrorType.BAD_REQUEST,
+                        OFBadRequestCode.IS_SLAVE, ErrorMessages.bytesOf(message)));
+                return;
+            }
+            replyTo = c;
+            try {
+                datapath.handle(message);
+            } finally {
+                replyTo = null;
+            }
+        });
+    }
+
+    private void roleRequest(ControllerConnection c, OFRoleRequest rr) {
+        if (!roles.request(c, rr.getRole(), rr.getGenerationId())) {
+            c.send(datapath.factory().errorMsgs().buildRoleRequestFailedErrorMsg().setXid(rr.getXid())
+                    .setCode(OFRoleRequestFailedCode.STALE)
+                    .setData(OFErrorCauseData.of(ErrorMessages.bytesOf(rr), datapath.version())).build());
+            return;
+        }
+        c.send(datapath.factory().buildRoleReply().setXid(rr.getXid()).setRole(roles.role(c))
+                .setGenerationId(roles.generation()).build());
     }
 
     @Override
     public void disconnected(ControllerConnection c) {
         net.loop().execute(() -> {
-            featuresReplied = false;
-            barrierReplied = false;
-            negotiated = null;
+            roles.disconnected(c);
+            if (roles.snapshot().isEmpty()) {
+                featuresReplied = false;
+                barrierReplied = false;
+                negotiated = null;
+            }
             net.stateChanged();
         });
     }
@@ -140,9 +192,16 @@ public final class SimSwitch implements SwitchSide, DatapathEnvironment {
         }
         if (direct) {
             net.toDirectController(name, m);
-        } else {
-            ControllerConnection c = connection;
-            if (c != null) {
+            return;
+        }
+        OFType t = m.getType();
+        boolean async = t == OFType.PACKET_IN || t == OFType.FLOW_REMOVED || t == OFType.PORT_STATUS;
+        if (!async && replyTo != null) {
+            replyTo.send(m);
+            return;
+        }
+        for (ControllerConnection c : connections) {
+            if (c.isActive() && roles.receives(c, t)) {
                 c.send(m);
             }
         }
@@ -153,8 +212,12 @@ public final class SimSwitch implements SwitchSide, DatapathEnvironment {
         if (direct) {
             return true;
         }
-        ControllerConnection c = connection;
-        return c != null && c.isActive();
+        for (ControllerConnection c : connections) {
+            if (c.isActive()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -34,7 +34,6 @@ import java.util.Map;
 import java.util.Optional;
 
 import static dev.weft.apps.tenantpipeline.TenantPipeline.INGRESS;
-import static dev.weft.apps.tenantpipeline.TenantPipeline.L2;
 import static dev.weft.apps.tenantpipeline.TenantPipeline.L3;
 import static dev.weft.apps.tenantpipeline.TenantPipeline.L3_ROUTE_BASE;
 import static dev.weft.apps.tenantpipeline.TenantPipeline.METADATA_MASK;
@@ -134,7 +133,7 @@ final class GatewayCompiler {
             List<OFInstruction> into = List.of(OF.instructions().applyActions(List.of(OF.actions().decNwTtl(),
                             OF.actions().setField(x.ethSrc(mine.mac())), OF.actions().setField(x.ethDst(p.mac())),
                             OF.actions().setField(x.metadata(OFMetadata.of(metadata(net.segment(), false)))))),
-                    OF.instructions().gotoTable(L2));
+                    OF.instructions().gotoTable(TenantPipeline.next(L3)));
             for (IPv4Address ip : p.ips()) {
                 flows.add(FlowSpec.of(L3, AFTER_CT, into, arrived, ipv4, x.ipv4Dst(ip)));
             }

@@ -21,9 +21,15 @@ import java.util.List;
  *  table 2  ARP         (tenant-networks) ARP requests from local VMs for known addresses answered
  *                                          in place (and a router's own addresses)
  *  table 3  L3          (routers)         routing between a tenant's networks, DHCP, NAT
- *  table 4  L2          (tenant-networks) (network, MAC) → local port or tunnel; broadcast → local
+ *  table 4  INGRESS_ACL (security groups) what a VM may receive, by (network, destination MAC),
+ *                                          on the hypervisor where it is (stateful)
+ *  table 5  L2          (tenant-networks) (network, MAC) → local port or tunnel; broadcast → local
  *                                          ports + one copy per remote hypervisor; else drop
  * </pre>
+ * The ingress ACL comes after L3 so that routed packets are checked with the destination they
+ * were routed to (their new network and MAC), and before L2 so that L2 stays the one stage that
+ * outputs. A packet for a VM on another hypervisor passes it here and is checked there, when it
+ * arrives from the tunnel.
  * Metadata bits 0..23 carry the segment id; bit 24 says the packet came from a tunnel (so it is
  * never sent into a tunnel again); bit 25 says it is a DHCP request from a VM that has no address
  * yet (source 0.0.0.0): only the DHCP responder in the L3 stage takes it, L2 forwards nothing
@@ -44,10 +50,11 @@ public final class TenantPipeline {
     public static final TableId EGRESS_ACL = TableId.of(1);
     public static final TableId ARP = TableId.of(2);
     public static final TableId L3 = TableId.of(3);
-    public static final TableId L2 = TableId.of(4);
+    public static final TableId INGRESS_ACL = TableId.of(4);
+    public static final TableId L2 = TableId.of(5);
 
     /** Every stage, in the order a packet goes through them. */
-    public static final List<TableId> STAGES = List.of(INGRESS, EGRESS_ACL, ARP, L3, L2);
+    public static final List<TableId> STAGES = List.of(INGRESS, EGRESS_ACL, ARP, L3, INGRESS_ACL, L2);
 
     /** The stage after {@code stage}: where a packet goes when this stage has nothing to say. */
     public static TableId next(TableId stage) {

@@ -2,7 +2,9 @@ package dev.weft.api.tenant;
 
 import org.projectfloodlight.openflow.types.DatapathId;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +27,10 @@ public final class NetworkConfig {
     private final Map<String, LogicalPort> portsByInterface = new LinkedHashMap<>();
     private final Map<DatapathId, TransportNode> nodesByDpid = new LinkedHashMap<>();
     private final Map<String, TransportNode> nodesByName = new LinkedHashMap<>();
+    /** Security groups by "tenant/name", their member ports, and the groups whose rules name each as remote. */
+    private final Map<String, SecurityGroup> groups = new LinkedHashMap<>();
+    private final Map<String, List<LogicalPort>> members = new HashMap<>();
+    private final Map<String, List<SecurityGroup>> referrers = new HashMap<>();
 
     public NetworkConfig(List<TransportNode> transportNodes, List<Tenant> tenants) {
         this(transportNodes, tenants, List.of());
@@ -43,9 +49,23 @@ public final class NetworkConfig {
             nodesByName.put(n.name(), n);
         }
         for (Tenant t : this.tenants) {
+            for (SecurityGroup g : t.securityGroups()) {
+                groups.put(g.qualifiedName(), g);
+                for (SecurityRule r : g.rules()) {
+                    r.remoteGroup().ifPresent(rg -> {
+                        List<SecurityGroup> l = referrers.computeIfAbsent(t.name() + "/" + rg, k -> new ArrayList<>());
+                        if (!l.contains(g)) {
+                            l.add(g);
+                        }
+                    });
+                }
+            }
             for (LogicalNetwork net : t.networks()) {
                 bySegment.put(net.segment(), net);
                 for (LogicalPort p : net.ports()) {
+                    for (String g : p.policy().securityGroups()) {
+                        members.computeIfAbsent(t.name() + "/" + g, k -> new ArrayList<>()).add(p);
+                    }
                     portsByName.put(p.name(), p);
                     if (p.binding() instanceof Binding.Interface i) {
                         portsByInterface.put(i.name(), p);
@@ -133,6 +153,26 @@ public final class NetworkConfig {
     public Optional<DatapathId> gatewayNode(int segment) {
         return router(segment).flatMap(LogicalRouter::gateway).flatMap(g -> externalNetwork(g.network()))
                 .map(ExternalNetwork::dpid);
+    }
+
+    /** A tenant's security group by name. */
+    public Optional<SecurityGroup> securityGroup(String tenant, String name) {
+        return Optional.ofNullable(groups.get(tenant + "/" + name));
+    }
+
+    /** Every tenant's security groups. */
+    public Collection<SecurityGroup> securityGroups() {
+        return groups.values();
+    }
+
+    /** The ports that list a tenant's group (in config order). */
+    public List<LogicalPort> members(String tenant, String group) {
+        return members.getOrDefault(tenant + "/" + group, List.of());
+    }
+
+    /** The groups of the same tenant with a rule whose remote is {@code group}. */
+    public List<SecurityGroup> referrers(String tenant, String group) {
+        return referrers.getOrDefault(tenant + "/" + group, List.of());
     }
 
     public Optional<TransportNode> node(DatapathId dpid) {

@@ -13,13 +13,25 @@ final class TenantDocs {
     record Node(String name, String datapathId, String tunnelIp) {
     }
 
-    record Tenant(String name, List<Network> networks, List<Router> routers) {
+    record Tenant(String name, List<Network> networks, List<Router> routers, List<SecurityGroup> securityGroups) {
+    }
+
+    record SecurityGroup(String name, List<Rule> rules) {
+    }
+
+    /** {@code ports} is a number or a range "1000-2000" (a YAML number or string). */
+    record Rule(String direction, String protocol, String ports, Integer icmpType, String remoteCidr,
+                String remoteGroup) {
+    }
+
+    record RateLimit(Long kbps, Long burstKb, Long broadcastPps) {
     }
 
     record Network(String name, Integer segment, String subnet, Dhcp dhcp, List<Port> ports) {
     }
 
-    record Port(String name, String mac, List<String> ips, Binding binding) {
+    record Port(String name, String mac, List<String> ips, Binding binding, List<String> securityGroups,
+                RateLimit rateLimit) {
     }
 
     record Binding(@JsonProperty("interface") String iface, Boolean byMac,

@@ -97,6 +97,8 @@ final class TenantValidator {
             if (!tenantNames.add(tname)) {
                 throw at.clash(tat + "/name", "tenant '" + tname + "' is defined twice");
             }
+            SecurityGroupValidator policies = new SecurityGroupValidator(at, tname);
+            List<dev.weft.api.tenant.SecurityGroup> groups = policies.groups(td.securityGroups(), tat);
             List<Draft> drafts = new ArrayList<>();
             Set<String> netNames = new HashSet<>();
             List<TenantDocs.Network> netDocs = td.networks() == null ? List.of() : td.networks();
@@ -127,7 +129,7 @@ final class TenantValidator {
                 List<TenantDocs.Port> portDocs = nd.ports() == null ? List.of() : nd.ports();
                 for (int p = 0; p < portDocs.size(); p++) {
                     draft.ports.add(port(draft, portDocs.get(p), nat + "/ports/" + p, nodes, portNames, interfaces,
-                            macBound));
+                            macBound, policies));
                 }
                 drafts.add(draft);
             }
@@ -138,7 +140,7 @@ final class TenantValidator {
             for (Draft d : drafts) {
                 networks.add(new DhcpResolver(at, d, Optional.ofNullable(attached.get(d.segment))).resolve());
             }
-            tenants.add(new Tenant(tname, networks, routers.routers(routerDocs, tat, networks)));
+            tenants.add(new Tenant(tname, networks, routers.routers(routerDocs, tat, networks), groups));
         }
         return new NetworkConfig(nodes, tenants, externals);
     }
@@ -179,7 +181,7 @@ final class TenantValidator {
 
     private LogicalPort port(Draft net, TenantDocs.Port pd, String pat, List<TransportNode> nodes,
                              Map<String, String> portNames, Map<String, String> interfaces,
-                             Map<MacAddress, String> macBound) {
+                             Map<MacAddress, String> macBound, SecurityGroupValidator policies) {
         if (pd == null) {
             throw at.error(pat, "empty entry");
         }
@@ -208,7 +210,7 @@ final class TenantValidator {
             ips.add(ip);
         }
         Binding binding = binding(pd.binding(), pat + "/binding", nodes, pname, mac, interfaces, macBound);
-        return new LogicalPort(pname, net.tenant, net.name, net.segment, mac, ips, binding);
+        return new LogicalPort(pname, net.tenant, net.name, net.segment, mac, ips, binding, policies.policy(pd, pat));
     }
 
     private Binding binding(TenantDocs.Binding b, String bat, List<TransportNode> nodes, String port, MacAddress mac,

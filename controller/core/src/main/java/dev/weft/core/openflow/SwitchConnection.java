@@ -86,6 +86,13 @@ final class SwitchConnection implements Switch, Lane.Flushable {
 
     private volatile ImmutableMap<OFPort, OFPortDesc> ports;
     private volatile boolean connected = true;
+    /** Our role on this connection (written on the lane). */
+    private volatile SwitchRole role;
+    /** Lane: bumped by every role request; only the latest one's answer sets the role. */
+    private int roleRequests;
+    /** Lane-written: messages a slave did not send, and packet-ins/flow-removeds it did not pass on. */
+    private volatile long gatedOut;
+    private volatile long gatedIn;
     /** Lane: whether apps were told about this connection (a refused newcomer never is). */
     private boolean announced;
 
@@ -112,8 +119,9 @@ final class SwitchConnection implements Switch, Lane.Flushable {
     }
 
     SwitchConnection(Channel channel, Lane lane, EventBus bus, SwitchManager manager, HandshakeResult r,
-                     Duration requestTimeout) {
+                     Duration requestTimeout, SwitchRole initialRole) {
         this.channel = channel;
+        this.role = initialRole;
         this.lane = lane;
         this.bus = bus;
         this.manager = manager;
@@ -243,6 +251,11 @@ final class SwitchConnection implements Switch, Lane.Flushable {
         if (!connected) {
             return -1;
         }
+        if (!role.writes() && SlaveGate.changesSwitch(m)) {
+            gatedOut++;
+            log.debug("{} is a slave here: {} not sent", id, m.getType());
+            return -1;
+        }
         if (m.getVersion() != version) {
             throw new IllegalArgumentException(id + " speaks OpenFlow " + version + "; refusing to send a "
                     + m.getVersion() + " " + m.getType() + " (build messages with sw.factory())");
@@ -304,6 +317,11 @@ final class SwitchConnection implements Switch, Lane.Flushable {
             xid = enqueue(p.request);
         } catch (RuntimeException e) {
             p.future.completeExceptionally(e);
+            return;
+        }
+        if (xid < 0) {
+            p.future.completeExceptionally(new IllegalStateException(id + ": this instance is a slave of the switch; "
+                    + p.request.getType() + " not sent"));
             return;
         }
         pending.put(xid, p);
@@ -396,9 +414,21 @@ final class SwitchConnection implements Switch, Lane.Flushable {
             return;
         }
         switch (m.getType()) {
-            case PACKET_IN -> packetIn((OFPacketIn) m);
+            case PACKET_IN -> {
+                if (role.writes()) {
+                    packetIn((OFPacketIn) m);
+                } else {
+                    gatedIn++; // the master answers it
+                }
+            }
             case PORT_STATUS -> portStatus((OFPortStatus) m);
-            case FLOW_REMOVED -> bus.dispatch(new FlowRemoved(this, (OFFlowRemoved) m));
+            case FLOW_REMOVED -> {
+                if (role.writes()) {
+                    bus.dispatch(new FlowRemoved(this, (OFFlowRemoved) m));
+                } else {
+                    gatedIn++;
+                }
+            }
             case ERROR -> error((OFErrorMsg) m, null);
             case STATS_REPLY -> faults().record(PeerFault.UNEXPECTED, "a " + m.getType() + " nobody asked for, xid "
                     + m.getXid());
@@ -499,6 +529,67 @@ final class SwitchConnection implements Switch, Lane.Flushable {
     /** Whether the connection is reading (false while backpressure holds it). */
     boolean channelAutoRead() {
         return channel.config().isAutoRead();
+    }
+
+    // ---- roles ---------------------------------------------------------------------------------
+
+    SwitchRole role() {
+        return role;
+    }
+
+    /** Messages not sent because this connection is a slave, and packet-ins/flow-removeds not passed on. */
+    long gatedOut() {
+        return gatedOut;
+    }
+
+    long gatedIn() {
+        return gatedIn;
+    }
+
+    /** Any thread: see {@link SwitchRoles#request}. */
+    CompletableFuture<SwitchRole> requestRole(SwitchRole want, long generation) {
+        CompletableFuture<SwitchRole> f = new CompletableFuture<>();
+        onLane(() -> {
+            if (!connected) {
+                f.completeExceptionally(new SwitchDisconnectedException(id));
+                return;
+            }
+            int seq = ++roleRequests;
+            if (!want.writes()) {
+                setRole(SwitchRole.SLAVE, "slave requested, generation " + generation); // stop writing first
+            }
+            CompletableFuture<? extends OFMessage> reply = version == OFVersion.OF_10
+                    ? request(factory.buildNiciraControllerRoleRequest().setRole(want.nicira()).build())
+                    : request(factory.buildRoleRequest().setRole(want.wire())
+                            .setGenerationId(org.projectfloodlight.openflow.types.U64.of(generation)).build());
+            reply.whenComplete((r, t) -> onLane(() -> {
+                if (t != null) {
+                    if (seq == roleRequests) {
+                        setRole(SwitchRole.SLAVE, "role request (" + want + ", generation " + generation
+                                + ") failed: " + t.getMessage());
+                    }
+                    f.completeExceptionally(t);
+                    return;
+                }
+                SwitchRole got = r instanceof org.projectfloodlight.openflow.protocol.OFRoleReply rr
+                        ? SwitchRole.of(rr.getRole())
+                        : SwitchRole.of(((org.projectfloodlight.openflow.protocol.OFNiciraControllerRoleReply) r).getRole());
+                if (seq == roleRequests) {
+                    setRole(got, "switch confirmed, generation " + generation);
+                }
+                f.complete(got);
+            }));
+        });
+        return f;
+    }
+
+    private void setRole(SwitchRole next, String why) {
+        if (role == next) {
+            return;
+        }
+        role = next;
+        log.info("{} role {}: {}", id, next, why);
+        manager.roleChanged(this, next);
     }
 
     // ---- closing -------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  * connection is announced as disconnected and closed (on its lane), and only then is the new one
  * announced (on its own lane), so apps see them in that order.
  */
-public final class SwitchManager implements SwitchService, SwitchActivator {
+public final class SwitchManager implements SwitchService, SwitchActivator, SwitchRoles {
     private static final Logger log = LoggerFactory.getLogger(SwitchManager.class);
     public static final Duration DEFAULT_TAKEOVER_PROBE = Duration.ofSeconds(1);
 
@@ -38,6 +38,10 @@ public final class SwitchManager implements SwitchService, SwitchActivator {
     private final Duration requestTimeout;
     private final Duration takeoverProbe;
     private final Map<DatapathId, SwitchConnection> active = new ConcurrentHashMap<>();
+    /** EQUAL alone; SLAVE in a cluster, until the cluster makes this instance master of a switch. */
+    private volatile SwitchRole initialRole = SwitchRole.EQUAL;
+    private final List<java.util.function.BiConsumer<DatapathId, SwitchRole>> roleListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Per connected datapath id (so bounded by the switches): refusals logged at most every 10 s. */
     private final Map<DatapathId, RateLimit> refusalLog = new ConcurrentHashMap<>();
 
@@ -166,7 +170,7 @@ public final class SwitchManager implements SwitchService, SwitchActivator {
     public SwitchConnection activate(Channel channel, HandshakeResult r) {
         DatapathId dpid = r.features().getDatapathId();
         Lane lane = dispatcher.laneOf(channel.eventLoop());
-        SwitchConnection conn = new SwitchConnection(channel, lane, bus, this, r, requestTimeout);
+        SwitchConnection conn = new SwitchConnection(channel, lane, bus, this, r, requestTimeout, initialRole);
         if (attached.containsKey(dpid)) {
             log.warn("{} refused a connection from {}: a switch in this process has that datapath id", dpid,
                     channel.remoteAddress());
@@ -251,6 +255,49 @@ public final class SwitchManager implements SwitchService, SwitchActivator {
 
     private static String millis(long nanos) {
         return String.format("%.1f", TimeUnit.NANOSECONDS.toMicros(nanos) / 1000.0);
+    }
+
+    /**
+     * From now on, new connections start as {@link SwitchRole#SLAVE} on our side: they change
+     * nothing on the switch until {@link #request} makes them master (how a cluster starts).
+     */
+    public void startAsSlaves() {
+        initialRole = SwitchRole.SLAVE;
+    }
+
+    @Override
+    public Optional<SwitchRole> role(DatapathId dpid) {
+        SwitchConnection c = active.get(dpid);
+        return c == null ? Optional.empty() : Optional.of(c.role());
+    }
+
+    @Override
+    public java.util.concurrent.CompletableFuture<SwitchRole> request(DatapathId dpid, SwitchRole role, long generation) {
+        SwitchConnection c = active.get(dpid);
+        if (c == null) {
+            return java.util.concurrent.CompletableFuture.failedFuture(
+                    new dev.weft.api.SwitchDisconnectedException(dpid));
+        }
+        return c.requestRole(role, generation);
+    }
+
+    @Override
+    public void onChange(java.util.function.BiConsumer<DatapathId, SwitchRole> listener) {
+        roleListeners.add(listener);
+    }
+
+    /** Lane: a connection's role changed on our side. */
+    void roleChanged(SwitchConnection conn, SwitchRole role) {
+        if (active.get(conn.id()) != conn) {
+            return;
+        }
+        for (var l : roleListeners) {
+            try {
+                l.accept(conn.id(), role);
+            } catch (RuntimeException e) {
+                log.warn("{} role listener failed", conn.id(), e);
+            }
+        }
     }
 
     /** Lane: forget a connection that closed (unless a newer one already took its place). */

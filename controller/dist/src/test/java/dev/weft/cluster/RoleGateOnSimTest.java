@@ -1,0 +1,123 @@
+package dev.weft.cluster;
+
+import dev.weft.api.Switch;
+import dev.weft.api.SwitchErrorException;
+import dev.weft.core.Controller;
+import dev.weft.core.ControllerSettings;
+import dev.weft.core.openflow.SwitchRole;
+import dev.weft.sim.net.PingResult;
+import dev.weft.sim.net.SimNetwork;
+import dev.weft.sim.net.Topology;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.projectfloodlight.openflow.protocol.OFControllerRole;
+import org.projectfloodlight.openflow.protocol.OFFlowAdd;
+import org.projectfloodlight.openflow.protocol.OFType;
+import org.projectfloodlight.openflow.types.DatapathId;
+import org.projectfloodlight.openflow.types.OFPort;
+import org.projectfloodlight.openflow.types.U64;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Two Weft instances share one simulated switch that connects to both (as Open vSwitch does with
+ * two controller targets). Roles decide who may act: the master programs flows and answers
+ * packet-ins, the slave does neither, a deposed master can no longer change the switch, and a
+ * stale generation id is refused.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class RoleGateOnSimTest {
+
+    private static Controller instance() {
+        return Controller.builder(ControllerSettings.builder().listen(List.of(new InetSocketAddress("127.0.0.1", 0)))
+                .dispatchThreads(1).build()).switchesStartAsSlaves().start();
+    }
+
+    @Test
+    void onlyTheMasterActsAndADeposedMasterCannotChangeTheSwitch() throws Exception {
+        try (Controller a = instance(); Controller b = instance();
+             SimNetwork net = SimNetwork.builder().controllers(List.of(a.openflowAddresses().get(0),
+                     b.openflowAddresses().get(0))).topology(Topology.parse("single,2")).build()) {
+            InetSocketAddress addrA = a.openflowAddresses().get(0);
+            InetSocketAddress addrB = b.openflowAddresses().get(0);
+            DatapathId dpid = net.switchNamed("s1").dpid();
+            await(() -> a.switches().get(dpid).isPresent() && b.switches().get(dpid).isPresent(), "both see s1");
+            assertEquals(SwitchRole.SLAVE, a.roles().role(dpid).orElseThrow());
+            assertEquals(SwitchRole.SLAVE, b.roles().role(dpid).orElseThrow());
+
+            // Both slaves on their side: nobody answers the switch's packet-ins, nothing is learned.
+            PingResult none = net.ping("h1", "h2", Duration.ofMillis(500));
+            assertFalse(none.success(), none.toString());
+            long learningFlows = net.flows("s1").stream().filter(f -> f.priority() == 100).count();
+            assertEquals(0, learningFlows, "a slave installs nothing");
+
+            assertEquals(SwitchRole.MASTER, a.roles().request(dpid, SwitchRole.MASTER, 1).join());
+            assertEquals(SwitchRole.SLAVE, b.roles().request(dpid, SwitchRole.SLAVE, 1).join());
+            assertEquals(Map.of(addrA, OFControllerRole.ROLE_MASTER, addrB, OFControllerRole.ROLE_SLAVE),
+                    net.roles("s1"));
+
+            // The master answers: the ping goes through, the learning switch's flows are A's.
+            PingResult ok = net.ping("h1", "h2");
+            assertTrue(ok.success(), ok.toString());
+            assertTrue(net.flows("s1").stream().anyMatch(f -> f.priority() == 100), "A learned");
+            assertEquals(0, totals(b, dpid).packetIns(), "the slave saw no packet-in");
+            assertEquals(0, totals(b, dpid).flowMods(), "the slave sent no flow-mod");
+            assertTrue(totals(a, dpid).packetIns() > 0);
+
+            // B takes over with a newer generation: the switch demotes A, which still thinks it is master.
+            assertEquals(SwitchRole.MASTER, b.roles().request(dpid, SwitchRole.MASTER, 2).join());
+            assertEquals(OFControllerRole.ROLE_SLAVE, net.roles("s1").get(addrA));
+            assertEquals(SwitchRole.MASTER, a.roles().role(dpid).orElseThrow(), "A has not been told");
+            Switch swA = a.switches().get(dpid).orElseThrow();
+            OFFlowAdd marker = swA.factory().buildFlowAdd().setPriority(7).setCookie(U64.of(0x77))
+                    .setMatch(swA.factory().buildMatch().build())
+                    .setActions(List.of(swA.factory().actions().output(OFPort.of(1), 0))).build();
+            long flowModsBefore = net.messageCounts("s1").getOrDefault(OFType.FLOW_MOD, 0L);
+            long errorsBefore = totals(a, dpid).errors();
+            swA.send(marker);
+            swA.barrier().join(); // the switch answers the flow-mod (with an error) before the barrier
+            assertEquals(errorsBefore + 1, totals(a, dpid).errors(), "the switch refused A (IS_SLAVE)");
+            assertTrue(net.flows("s1").stream().noneMatch(f -> f.cookie().equals(U64.of(0x77))),
+                    "a deposed master cannot change the switch");
+            assertEquals(flowModsBefore, net.messageCounts("s1").getOrDefault(OFType.FLOW_MOD, 0L));
+
+            // A claims mastership again with its old generation: stale, refused; A is a slave now.
+            CompletionException stale = assertThrows(CompletionException.class,
+                    () -> a.roles().request(dpid, SwitchRole.MASTER, 1).join());
+            assertInstanceOf(SwitchErrorException.class, stale.getCause());
+            assertEquals(SwitchRole.SLAVE, a.roles().role(dpid).orElseThrow());
+            assertEquals(OFControllerRole.ROLE_MASTER, net.roles("s1").get(addrB));
+            // From now on A does not even send what would change the switch.
+            long sentBefore = totals(a, dpid).flowMods();
+            swA.send(marker);
+            a.switches().get(dpid).orElseThrow().barrier().join();
+            assertEquals(sentBefore, totals(a, dpid).flowMods(), "gated on A's side");
+        }
+    }
+
+    private static dev.weft.core.openflow.SwitchTotals totals(Controller c, DatapathId dpid) {
+        return c.switchTotals().stream().filter(t -> t.dpid().equals(dpid)).findFirst().orElseThrow();
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within 20 s: " + what);
+            }
+            Thread.sleep(5);
+        }
+    }
+}
