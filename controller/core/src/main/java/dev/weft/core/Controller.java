@@ -424,13 +424,15 @@ public final class Controller implements AutoCloseable {
             log.warn("controller or app settings in {} changed; they take effect at the next start", whole.source());
         }
         boolean externals = !current.externalNetworks().equals(next.externalNetworks());
-        if (changed.isEmpty() && !nodes && !externals) {
+        // Security groups are defined per tenant, not per network: a change to them alone is a change.
+        boolean groups = !List.copyOf(current.securityGroups()).equals(List.copyOf(next.securityGroups()));
+        if (changed.isEmpty() && !nodes && !externals && !groups) {
             log.info("config reloaded: no change to tenants or transport nodes");
             return new ReloadResult(ReloadResult.Outcome.UNCHANGED, "no change", Set.of());
         }
         tenants.apply(next);
         String msg = changed.size() + " logical network(s) changed" + (nodes ? ", transport nodes changed" : "")
-                + (externals ? ", external networks changed" : "");
+                + (externals ? ", external networks changed" : "") + (groups ? ", security groups changed" : "");
         log.info("config reloaded: {}", msg);
         return new ReloadResult(ReloadResult.Outcome.APPLIED, msg, changed);
     }

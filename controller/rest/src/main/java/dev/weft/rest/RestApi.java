@@ -59,11 +59,18 @@ public final class RestApi {
     private final Services services;
     private final ExecutorService writer;
     private final ConfigEditor editor;
+    private final int maxEntries;
     private final List<Route> routes = new ArrayList<>();
     /** Descriptions of routes other modules serve on the same server ({@link RouteSource#openApi}). */
     private final List<JsonNode> documents = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public RestApi(Controller controller, Services services, ExecutorService writer) {
+        this(controller, services, writer, RestLimits.DEFAULTS.maxEntriesPerRequest());
+    }
+
+    /** {@code maxEntries}: how many entries (the one added and those inside it) one request may add. */
+    public RestApi(Controller controller, Services services, ExecutorService writer, int maxEntries) {
+        this.maxEntries = maxEntries;
         this.controller = controller;
         this.services = services;
         this.writer = writer;
@@ -103,6 +110,10 @@ public final class RestApi {
         get("/switches", "connected switches", r -> now(switches()));
         get("/switches/{dpid}", "one connected switch", r -> now(oneSwitch(dpid(r.param("dpid")))));
         get("/switches/{dpid}/flows", "flow entries desired vs installed, with the owning app", this::flows);
+        get("/switches/{dpid}/policy-counters", "packets and bytes of each security-group entry (ACL tables 1 "
+                + "and 4) and of each meter, as the switch counts them now",
+                r -> SecurityGroupRoutes.counters(controller.switches().get(switchId(r.param("dpid"))).orElseThrow(
+                        () -> ApiException.notFound("switch " + r.param("dpid") + " is not connected"))));
         get("/links", "discovered links (one per direction)", r -> now(links()));
         get("/hosts", "hosts seen by host tracking", r -> now(hosts()));
         get("/transport-nodes", "hypervisors: connected, tunnel ports", r -> now(transportNodes()));
@@ -124,7 +135,7 @@ public final class RestApi {
 
         post("/reload", "re-read the config file and put it in force", r -> write(this::reload));
         post("/tenants", "add a tenant (validated like the file, written to it, applied)", r -> {
-            JsonNode body = r.jsonObject(JSON);
+            JsonNode body = body(r);
             return write(() -> added("tenant", ConfigEditor.Edit.add(List.of(), "tenants", "tenant", body),
                     o -> Views.tenant(tenantIn(o, name(body)), controller.tenants().locations(), o),
                     () -> BASE + "/tenants/" + name(body)));
@@ -132,7 +143,7 @@ public final class RestApi {
         delete("/tenants/{tenant}", "remove a tenant and its networks", r -> write(() -> removed(
                 ConfigEditor.Edit.remove(List.of(), "tenants", "tenant", r.param("tenant")), r.param("tenant"))));
         post("/tenants/{tenant}/networks", "add a logical network to a tenant", r -> {
-            JsonNode body = r.jsonObject(JSON);
+            JsonNode body = body(r);
             String t = r.param("tenant");
             return write(() -> added("network", ConfigEditor.Edit.add(List.of(tenantStep(t)), "networks", "network",
                             body), o -> Views.network(networkIn(o, t, name(body)), controller.tenants().locations(), o,
@@ -145,7 +156,7 @@ public final class RestApi {
                     t + "/" + n));
         });
         post("/tenants/{tenant}/networks/{network}/ports", "add a logical port to a network", r -> {
-            JsonNode body = r.jsonObject(JSON);
+            JsonNode body = body(r);
             String t = r.param("tenant");
             String n = r.param("network");
             return write(() -> added("port", ConfigEditor.Edit.add(List.of(tenantStep(t), networkStep(n)), "ports",
@@ -160,6 +171,7 @@ public final class RestApi {
                     "port", p), p));
         });
         RouterRoutes.define(this);
+        SecurityGroupRoutes.define(this);
     }
 
     // ---- reads -----------------------------------------------------------------------------------
@@ -413,6 +425,42 @@ public final class RestApi {
     }
 
     // ---- writes ----------------------------------------------------------------------------------
+
+    /**
+     * A write's body: a JSON object (strict: no key twice) that adds at most {@code maxEntries}
+     * entries, counting it and every object inside it (a tenant with 20,000 networks is refused
+     * whole, before anything is written).
+     */
+    JsonNode body(Request r) {
+        JsonNode body = r.jsonObject(JSON);
+        int n = entries(body, maxEntries + 1);
+        if (n > maxEntries) {
+            throw new ApiException(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "too-many-entries",
+                    "one request may add at most " + maxEntries + " entries (the one added and the networks, ports, "
+                    + "routers... inside it); this one has more: send them in several requests "
+                    + "(rest: limits: max-entries-per-request)", null);
+        }
+        return body;
+    }
+
+    /** The entries in {@code n}: itself and every object that is an element of a list in it, counted up to {@code stop}. */
+    static int entries(JsonNode n, int stop) {
+        int count = 1;
+        java.util.ArrayDeque<JsonNode> todo = new java.util.ArrayDeque<>();
+        todo.push(n);
+        while (!todo.isEmpty() && count < stop) {
+            JsonNode x = todo.pop();
+            for (JsonNode child : x) {
+                if (x.isArray() && child.isObject()) {
+                    count++;
+                }
+                if (child.isContainerNode()) {
+                    todo.push(child);
+                }
+            }
+        }
+        return count;
+    }
 
     /** Run a write on the writer thread: one at a time, in arrival order. */
     CompletableFuture<Reply> write(Supplier<Reply> w) {

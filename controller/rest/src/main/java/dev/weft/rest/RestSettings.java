@@ -23,7 +23,7 @@ import java.util.Optional;
  * on loopback too. The token comes from a file or an environment variable, never from a default.
  */
 public record RestSettings(InetSocketAddress listen, Optional<ApiToken> token, boolean requireToken,
-                           Optional<dev.weft.core.tls.PemTls> tls) {
+                           Optional<dev.weft.core.tls.PemTls> tls, RestLimits limits) {
     public static final int DEFAULT_PORT = 8080;
     public static final InetSocketAddress DEFAULT_LISTEN = new InetSocketAddress(InetAddress.getLoopbackAddress(),
             DEFAULT_PORT);
@@ -33,8 +33,20 @@ public record RestSettings(InetSocketAddress listen, Optional<ApiToken> token, b
         this(listen, token, requireToken, Optional.empty());
     }
 
+    /** With the default limits. */
+    public RestSettings(InetSocketAddress listen, Optional<ApiToken> token, boolean requireToken,
+                        Optional<dev.weft.core.tls.PemTls> tls) {
+        this(listen, token, requireToken, tls, RestLimits.DEFAULTS);
+    }
+
+    /** The same settings with other limits. */
+    public RestSettings withLimits(RestLimits l) {
+        return new RestSettings(listen, token, requireToken, tls, l);
+    }
+
     public RestSettings {
         Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(listen, "listen");
         Objects.requireNonNull(token, "token");
         if (token.isEmpty() && needsToken(listen, requireToken)) {
@@ -102,7 +114,7 @@ public record RestSettings(InetSocketAddress listen, Optional<ApiToken> token, b
                 tls = Optional.of(new dev.weft.core.tls.PemTls(Path.of(c.privateKey()), Path.of(c.certificate()),
                         Optional.empty()));
             }
-            return Optional.of(new RestSettings(listen, token, require, tls));
+            return Optional.of(new RestSettings(listen, token, require, tls, b.limits().with(c.limits())));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(source, "rest: " + e.getMessage());
         }

@@ -16,6 +16,7 @@ import org.projectfloodlight.openflow.protocol.OFFeaturesReply;
 import org.projectfloodlight.openflow.protocol.OFFlowMod;
 import org.projectfloodlight.openflow.protocol.OFGroupMod;
 import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFMeterMod;
 import org.projectfloodlight.openflow.protocol.OFPacketOut;
 import org.projectfloodlight.openflow.protocol.OFPortMod;
 import org.projectfloodlight.openflow.protocol.OFQueueGetConfigRequest;
@@ -130,6 +131,7 @@ final class ControllerMessages {
                 flowMods.handle(fm);
             }
             case GROUP_MOD -> groupMods.handle((OFGroupMod) m);
+            case METER_MOD -> dp.meters.handle((OFMeterMod) m, dp.now());
             case PORT_MOD -> ports.portMod((OFPortMod) m);
             case STATS_REQUEST -> stats.handle((OFStatsRequest<?>) m);
             case BARRIER_REQUEST -> env.toController(factory.buildBarrierReply().setXid(m.getXid()).build());

@@ -58,6 +58,7 @@ public final class Datapath {
     private final DatapathEnvironment env;
     final FlowTable[] tables;
     final Map<Integer, GroupEntry> groups = new TreeMap<>();
+    final Meters meters = new Meters();
     private final PortTable ports;
     final PacketBuffers buffers;
     private final MessageCounters counters = new MessageCounters();

@@ -87,10 +87,12 @@ final class GatewayCompiler {
      * {@link #network} has it): into the tunnel to the gateway node, once that tunnel is known.
      */
     static Optional<List<OFInstruction>> outbound(Way w, RouterPort from, DatapathId here, FabricView view) {
-        return view.tunnel(here, w.node()).map(t -> List.of(OF.instructions().applyActions(List.of(
-                OF.actions().decNwTtl(),
-                OF.actions().setField(OF.oxms().tunnelId(U64.of(from.segment()))),
-                OF.actions().output(t, 0)))));
+        return view.tunnelTo(here, w.node()).map(t -> {
+            List<OFAction> a = new ArrayList<>(List.of(OF.actions().decNwTtl(),
+                    OF.actions().setField(OF.oxms().tunnelId(U64.of(from.segment())))));
+            a.addAll(TenantPipeline.intoTunnel(t));
+            return List.of(OF.instructions().applyActions(a));
+        });
     }
 
     /** The gateway node's entries for network N of router R (translations out, its ports in). */

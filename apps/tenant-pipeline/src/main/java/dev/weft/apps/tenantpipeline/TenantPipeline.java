@@ -114,4 +114,23 @@ public final class TenantPipeline {
     public static U64 gateway(int zone, boolean outward) {
         return U64.of(GATEWAY | (outward ? OUTWARD : 0) | (zone & 0xffff));
     }
+
+    /**
+     * The actions that send a packet (its tunnel id set) into {@code t}: a flow-based tunnel port
+     * needs the remote endpoint first ({@code tun_dst}, Open vSwitch's NXM_NX_TUN_IPV4_DST).
+     */
+    public static List<org.projectfloodlight.openflow.protocol.action.OFAction> intoTunnel(
+            dev.weft.api.tenant.FabricView.Tunnel t) {
+        var out = OF.actions().output(t.port(), 0);
+        return t.flowRemote().map(ip -> List.of(OF.actions().setField(OF.oxms().tunnelIpv4Dst(ip)), out))
+                .orElse(List.of(out));
+    }
+
+    /** Matches what arrives from {@code t}: its port and, for a flow-based one, the remote's address. */
+    public static List<org.projectfloodlight.openflow.protocol.oxm.OFOxm<?>> fromTunnel(
+            dev.weft.api.tenant.FabricView.Tunnel t) {
+        var in = OF.oxms().inPort(t.port());
+        return t.flowRemote().<List<org.projectfloodlight.openflow.protocol.oxm.OFOxm<?>>>map(
+                ip -> List.of(in, OF.oxms().tunnelIpv4Src(ip))).orElse(List.of(in));
+    }
 }

@@ -20,6 +20,7 @@ public final class NetworkConfig {
     private final List<TransportNode> transportNodes;
     private final List<Tenant> tenants;
     private final List<ExternalNetwork> externalNetworks;
+    private final List<VlanGateway> vlanGateways;
     private final Map<Integer, LogicalRouter> routerBySegment = new LinkedHashMap<>();
     private final Map<String, ExternalNetwork> externalByName = new LinkedHashMap<>();
     private final Map<Integer, LogicalNetwork> bySegment = new LinkedHashMap<>();
@@ -38,6 +39,12 @@ public final class NetworkConfig {
 
     public NetworkConfig(List<TransportNode> transportNodes, List<Tenant> tenants,
                          List<ExternalNetwork> externalNetworks) {
+        this(transportNodes, tenants, externalNetworks, List.of());
+    }
+
+    public NetworkConfig(List<TransportNode> transportNodes, List<Tenant> tenants,
+                         List<ExternalNetwork> externalNetworks, List<VlanGateway> vlanGateways) {
+        this.vlanGateways = List.copyOf(vlanGateways);
         this.transportNodes = List.copyOf(transportNodes);
         this.tenants = List.copyOf(tenants);
         this.externalNetworks = List.copyOf(externalNetworks);
@@ -122,6 +129,16 @@ public final class NetworkConfig {
         return externalNetworks;
     }
 
+    /** The L2 gateways to VLANs on physical ports. */
+    public List<VlanGateway> vlanGateways() {
+        return vlanGateways;
+    }
+
+    /** The L2 gateways of one logical network. */
+    public List<VlanGateway> vlanGateways(int segment) {
+        return vlanGateways.stream().filter(g -> g.segment() == segment).toList();
+    }
+
     public Optional<ExternalNetwork> externalNetwork(String name) {
         return Optional.ofNullable(externalByName.get(name));
     }
@@ -186,12 +203,13 @@ public final class NetworkConfig {
     @Override
     public boolean equals(Object o) {
         return o instanceof NetworkConfig c && c.transportNodes.equals(transportNodes) && c.tenants.equals(tenants)
-                && c.externalNetworks.equals(externalNetworks);
+                && c.externalNetworks.equals(externalNetworks) && c.vlanGateways.equals(vlanGateways);
     }
 
     @Override
     public int hashCode() {
-        return 31 * (31 * transportNodes.hashCode() + tenants.hashCode()) + externalNetworks.hashCode();
+        return 31 * (31 * (31 * transportNodes.hashCode() + tenants.hashCode()) + externalNetworks.hashCode())
+                + vlanGateways.hashCode();
     }
 
     @Override
@@ -199,6 +217,7 @@ public final class NetworkConfig {
         return "NetworkConfig(" + transportNodes.size() + " transport nodes, " + tenants.size() + " tenants, "
                 + bySegment.size() + " networks, " + portsByName.size() + " ports"
                 + (routerBySegment.isEmpty() ? "" : ", " + routers().size() + " routers")
-                + (externalNetworks.isEmpty() ? "" : ", " + externalNetworks.size() + " external networks") + ")";
+                + (externalNetworks.isEmpty() ? "" : ", " + externalNetworks.size() + " external networks")
+                + (vlanGateways.isEmpty() ? "" : ", " + vlanGateways.size() + " VLAN gateways") + ")";
     }
 }

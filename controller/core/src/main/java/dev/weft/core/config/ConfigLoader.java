@@ -109,12 +109,15 @@ public final class ConfigLoader {
     private record FileShape(ControllerSection controller, java.util.Map<String, JsonNode> apps,
                              java.util.List<TenantDocs.Node> transportNodes,
                              java.util.List<TenantDocs.External> externalNetworks,
+                             java.util.List<TenantDocs.VlanGateway> vlanGateways,
                              java.util.List<TenantDocs.Tenant> tenants, TopologySection topology, RestSection rest,
-                             ConsoleSection console) {
+                             ConsoleSection console, OvsdbSection ovsdb, ClusterSection cluster) {
         WeftConfig toConfig(String source, String yaml) {
+            ConfigRanges.check(new ConfigPlaces(source, yaml), controller, rest);
             return new WeftConfig(source, controller, apps,
-                    TenantValidator.validate(source, yaml, transportNodes, externalNetworks, tenants), topology, rest,
-                    console);
+                    TenantValidator.validate(source, yaml, transportNodes, externalNetworks, tenants, vlanGateways),
+                    topology, rest,
+                    console, ovsdb, cluster);
         }
     }
 

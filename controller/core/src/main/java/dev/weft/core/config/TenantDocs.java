@@ -10,7 +10,7 @@ final class TenantDocs {
     private TenantDocs() {
     }
 
-    record Node(String name, String datapathId, String tunnelIp) {
+    record Node(String name, String datapathId, String tunnelIp, String ovsdb) {
     }
 
     record Tenant(String name, List<Network> networks, List<Router> routers, List<SecurityGroup> securityGroups) {
@@ -35,7 +35,7 @@ final class TenantDocs {
     }
 
     record Binding(@JsonProperty("interface") String iface, Boolean byMac,
-                   @JsonProperty("switch") String sw, Integer port) {
+                   @JsonProperty("switch") String sw, Integer port, Boolean ifaceId) {
     }
 
     record Dhcp(String range, List<String> dns, Duration lease, Integer mtu, String serverIp, String domain) {
@@ -57,5 +57,8 @@ final class TenantDocs {
     }
 
     record External(String name, String node, String uplink, String subnet, String gateway, String gatewayMac) {
+    }
+
+    record VlanGateway(String name, String network, String node, Integer port, Integer vlan) {
     }
 }

@@ -44,8 +44,20 @@ final class TenantValidator {
 
     static NetworkConfig validate(String source, String yaml, List<TenantDocs.Node> nodes,
                                   List<TenantDocs.External> externals, List<TenantDocs.Tenant> tenants) {
-        return new TenantValidator(source, yaml).run(nodes == null ? List.of() : nodes,
+        return validate(source, yaml, nodes, externals, tenants, null);
+    }
+
+    static NetworkConfig validate(String source, String yaml, List<TenantDocs.Node> nodes,
+                                  List<TenantDocs.External> externals, List<TenantDocs.Tenant> tenants,
+                                  List<TenantDocs.VlanGateway> vlanGateways) {
+        TenantValidator v = new TenantValidator(source, yaml);
+        NetworkConfig c = v.run(nodes == null ? List.of() : nodes,
                 externals == null ? List.of() : externals, tenants == null ? List.of() : tenants);
+        if (vlanGateways == null || vlanGateways.isEmpty()) {
+            return c;
+        }
+        return new NetworkConfig(c.transportNodes(), c.tenants(), c.externalNetworks(),
+                new VlanGatewayValidator(v.at, c).run(vlanGateways));
     }
 
     /** A network as read, before DHCP gave out addresses and routers were attached. */
@@ -161,6 +173,10 @@ final class TenantValidator {
                 throw at.error(nat + "/name", "'" + name + "' is not a usable node name (letters, digits, '-', '_', '.'; at most "
                         + (MAX_IFACE - 3) + " characters, since its tunnel ports are named vx-" + name + ")");
             }
+            if (name.equals("flow")) {
+                throw at.error(nat + "/name", "'flow' is reserved (the flow-based tunnel port is named "
+                        + TransportNode.FLOW_TUNNEL_PORT + "); name the node otherwise");
+            }
             if (nodeNames.putIfAbsent(name, nat) != null) {
                 throw at.clash(nat + "/name", "transport node '" + name + "' is defined twice");
             }
@@ -174,7 +190,12 @@ final class TenantValidator {
             if (other != null) {
                 throw at.clash(nat + "/tunnel-ip", "tunnel ip " + tep + " is already transport node '" + other + "'");
             }
-            nodes.add(new TransportNode(name, dpid, tep));
+            java.util.Optional<String> ovsdb = java.util.Optional.ofNullable(d.ovsdb()).map(String::trim);
+            if (ovsdb.isPresent() && !ovsdb.get().matches("(tcp|ssl):(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9_.-]+)(:\\d{1,5})?|unix:/.+")) {
+                throw at.error(nat + "/ovsdb", "'" + d.ovsdb() + "' is not an OVSDB address; expected tcp:HOST[:PORT], "
+                        + "ssl:HOST[:PORT] or unix:/PATH (what ovs-vsctl set-manager ptcp:PORT or pssl:PORT opens)");
+            }
+            nodes.add(new TransportNode(name, dpid, tep, ovsdb));
         }
         return nodes;
     }
@@ -217,12 +238,16 @@ final class TenantValidator {
                             Map<String, String> interfaces, Map<MacAddress, String> macBound) {
         if (b == null) {
             throw at.error(bat.substring(0, bat.lastIndexOf('/')), "binding is required: { interface: NAME }, "
-                    + "{ by-mac: true } or { switch: NODE, port: N }");
+                    + "{ iface-id: true }, { by-mac: true } or { switch: NODE, port: N }");
         }
         int forms = (b.iface() != null ? 1 : 0) + (Boolean.TRUE.equals(b.byMac()) ? 1 : 0)
-                + (b.sw() != null || b.port() != null ? 1 : 0);
+                + (b.sw() != null || b.port() != null ? 1 : 0) + (Boolean.TRUE.equals(b.ifaceId()) ? 1 : 0);
         if (forms != 1) {
-            throw at.error(bat, "give exactly one of: interface, by-mac, or switch + port");
+            throw at.error(bat, "give exactly one of: interface, iface-id, by-mac, or switch + port");
+        }
+        if (Boolean.TRUE.equals(b.ifaceId())) {
+            // The port's name is the iface-id: unique like every port name.
+            return new Binding.IfaceId();
         }
         if (b.iface() != null) {
             String name = interfaceName(b.iface(), bat + "/interface");

@@ -71,6 +71,8 @@ public final class TenantManager implements TenantService {
     private volatile LocationMap locations = LocationMap.EMPTY;
     /** Written on the control lane, one node at a time; read from any thread. */
     private final Map<DatapathId, Map<String, OFPort>> tunnels = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The node's flow-based tunnel port ({@code vx-flow}), where it has one; like {@link #tunnels}. */
+    private final Map<DatapathId, OFPort> flowTunnels = new java.util.concurrent.ConcurrentHashMap<>();
     /** External network name → its uplink port on its gateway node; published as a snapshot. */
     private volatile Map<String, OFPort> uplinks = Map.of();
 
@@ -78,6 +80,8 @@ public final class TenantManager implements TenantService {
     private final Map<DatapathId, Map<String, OFPort>> portsBySwitch = new HashMap<>();
     /** The connection each connected switch has now (a takeover replaces it). */
     private final Map<DatapathId, Switch> connected = new HashMap<>();
+    /** Where each node's OVSDB says interfaces with an iface-id are: dpid → iface-id → OpenFlow port. */
+    private final Map<DatapathId, Map<String, OFPort>> ifaceIds = new HashMap<>();
     /** The ports of the configuration bound statically (few; not worth a scan of every port). */
     private List<LogicalPort> staticPorts = List.of();
     private final CompletableFuture<Void> allNodesReported = new CompletableFuture<>();
@@ -147,7 +151,7 @@ public final class TenantManager implements TenantService {
             DatapathId dpid = e.sw().id();
             OFPortDesc p = e.port();
             boolean gone = e.reason() == OFPortReason.DELETE;
-            control.execute(() -> portChanged(dpid, p.getName(), p.getPortNo(), gone, at, nanos));
+            control.execute(() -> portChanged(dpid, p.getName(), p.getPortNo(), gone, at, nanos, ""));
             return Disposition.CONTINUE;
         });
     }
@@ -182,6 +186,43 @@ public final class TenantManager implements TenantService {
     /** The tunnel ports of a transport node, by remote node name (from its {@code vx-} ports). */
     public Map<String, OFPort> tunnelPorts(DatapathId dpid) {
         return tunnels.getOrDefault(dpid, Map.of());
+    }
+
+    @Override
+    public Optional<OFPort> flowTunnelPort(DatapathId dpid) {
+        return Optional.ofNullable(flowTunnels.get(dpid));
+    }
+
+    /**
+     * What a transport node's OVSDB reported (any thread): the interface {@code name}, with
+     * {@code external_ids:iface-id} {@code ifaceId} if it has one, has OpenFlow port {@code ofport}
+     * now ({@code present}) or no longer. By name it counts as PORT_STATUS does, while the switch
+     * is connected (whichever of the two arrives first moves the port; the other changes nothing);
+     * by iface-id it locates the ports bound {@code { iface-id: true }}.
+     */
+    public void interfaceReported(DatapathId dpid, String name, Optional<String> ifaceId, OFPort ofport,
+                                  boolean present, Instant at, long nanos) {
+        control.execute(() -> {
+            if (config.node(dpid).isEmpty()) {
+                return;
+            }
+            if (connected.containsKey(dpid)) {
+                portChanged(dpid, name, ofport, !present, at, nanos, " (OVSDB)");
+            }
+            ifaceId.ifPresent(id -> {
+                Map<String, OFPort> m = ifaceIds.computeIfAbsent(dpid, d -> new HashMap<>());
+                if (present ? ofport.equals(m.put(id, ofport)) : !m.remove(id, ofport)) {
+                    return; // nothing new
+                }
+                boundById(dpid, id, ofport, present, new Seen("interface " + name + " (iface-id " + id + ")"
+                        + (present ? " added on " : " deleted on ") + nodeName(dpid) + " (OVSDB)", at, nanos));
+            });
+        });
+    }
+
+    private void boundById(DatapathId dpid, String id, OFPort no, boolean present, Seen seen) {
+        config.port(id).filter(p -> p.binding() instanceof Binding.IfaceId)
+                .ifPresent(lp -> report(lp, new PortLocation(dpid, no), present, seen));
     }
 
     @Override
@@ -227,6 +268,7 @@ public final class TenantManager implements TenantService {
                 .orElse(true));
         recomputeTunnels();
         recomputeUplinks();
+        ifaceIds.keySet().removeIf(d -> next.node(d).isEmpty());
         log.info("config in force: {} ({} network(s) changed{})", next, changed.size(),
                 nodesChanged ? ", transport nodes changed" : "");
         bus.dispatch(new ConfigChanged(prev, next, changed, nodesChanged));
@@ -239,6 +281,7 @@ public final class TenantManager implements TenantService {
             }
             locateStatic(e.getKey(), seen.cause());
         }
+        ifaceIds.forEach((d, m) -> m.forEach((id, no) -> boundById(d, id, no, true, seen)));
         for (TransportNode n : next.transportNodes()) {
             if (!prev.transportNodes().contains(n) && portsBySwitch.containsKey(n.dpid())) {
                 bus.dispatch(new TransportNodeChanged(n, tunnelPorts(n.dpid())));
@@ -294,7 +337,7 @@ public final class TenantManager implements TenantService {
         checkAllReported();
     }
 
-    private void portChanged(DatapathId dpid, String name, OFPort no, boolean gone, Instant at, long nanos) {
+    private void portChanged(DatapathId dpid, String name, OFPort no, boolean gone, Instant at, long nanos, String via) {
         Map<String, OFPort> ports = portsBySwitch.computeIfAbsent(dpid, d -> new HashMap<>());
         if (gone) {
             if (!no.equals(ports.get(name))) {
@@ -312,7 +355,7 @@ public final class TenantManager implements TenantService {
             });
             return;
         }
-        String what = "port " + name + (gone ? " deleted on " : " added on ") + nodeName(dpid);
+        String what = "port " + name + (gone ? " deleted on " : " added on ") + nodeName(dpid) + via;
         if (bound(dpid, name, no, !gone, new Seen(what, at, nanos))) {
             return;
         }
@@ -340,16 +383,20 @@ public final class TenantManager implements TenantService {
         if (lp.isEmpty() || !bindable(dpid, lp.get())) {
             return lp.isPresent();
         }
-        PortLocation here = new PortLocation(dpid, no);
-        bus.dispatch(new InterfaceChanged(lp.get(), here, present, seen.cause(), seen.at(), seen.nanos()));
+        report(lp.get(), new PortLocation(dpid, no), present, seen);
+        return true;
+    }
+
+    /** A logical port's interface appeared or went: say so, and locate it unless an app decides. */
+    private void report(LogicalPort lp, PortLocation here, boolean present, Seen seen) {
+        bus.dispatch(new InterfaceChanged(lp, here, present, seen.cause(), seen.at(), seen.nanos()));
         if (!delegated) {
             if (present) {
-                relocate(lp.get(), here, seen.cause());
-            } else if (here.equals(locations.get(lp.get().name()))) {
-                relocate(lp.get(), null, seen.cause());
+                relocate(lp, here, seen.cause());
+            } else if (here.equals(locations.get(lp.name()))) {
+                relocate(lp, null, seen.cause());
             }
         }
-        return true;
     }
 
     private void locateStatic(DatapathId dpid, String cause) {
@@ -388,6 +435,7 @@ public final class TenantManager implements TenantService {
     /** Every node's tunnel ports (after a configuration change: the set of nodes may differ). */
     private void recomputeTunnels() {
         tunnels.keySet().removeIf(d -> config.node(d).isEmpty());
+        flowTunnels.keySet().removeIf(d -> config.node(d).isEmpty());
         for (TransportNode n : config.transportNodes()) {
             recomputeTunnels(n);
         }
@@ -398,9 +446,19 @@ public final class TenantManager implements TenantService {
         Map<String, OFPort> ports = portsBySwitch.get(n.dpid());
         if (ports == null) {
             tunnels.remove(n.dpid());
+            flowTunnels.remove(n.dpid());
             return;
         }
+        // A vx-<remote> port reaches that remote; the flow-based vx-flow port reaches the others.
+        OFPort flow = ports.get(TransportNode.FLOW_TUNNEL_PORT);
         Map<String, OFPort> byRemote = new HashMap<>();
+        if (flow != null) {
+            config.transportNodes().stream().filter(r -> !r.name().equals(n.name()))
+                    .forEach(r -> byRemote.put(r.name(), flow));
+            flowTunnels.put(n.dpid(), flow);
+        } else {
+            flowTunnels.remove(n.dpid());
+        }
         for (var e : ports.entrySet()) {
             String name = e.getKey();
             if (name.startsWith(TUNNEL_PREFIX)) {
