@@ -98,6 +98,20 @@ class AlertsCommandTest {
         }
     }
 
+    /** The README's hypervisor config block is a valid config (and the settings it gives are what it says). */
+    @Test
+    void theReadmesHypervisorConfigIsValid() throws Exception {
+        String text = java.nio.file.Files.readString(java.nio.file.Path.of("../../README.md"));
+        int marker = text.indexOf("<!-- hv-config:");
+        assertTrue(marker >= 0, "the README has the hv-config block");
+        int start = text.indexOf('\n', text.indexOf("```", marker)) + 1;
+        WeftConfig cfg = ConfigLoader.parse(text.substring(start, text.indexOf("```", start)), "README hv-config");
+        OvsdbSettings s = OvsdbSettings.of(cfg.ovsdb(), cfg.source());
+        assertEquals(List.of("tcp:10.0.0.1:6653"), s.controllerTargets());
+        assertEquals(OvsdbSettings.Tunnels.FLOW, s.tunnels());
+        assertEquals(Optional.of("tcp:10.0.0.11:6640"), cfg.network().node("hv1").orElseThrow().ovsdb());
+    }
+
     /** Run {@code weft ARGS}, expecting {@code code}; its output (stderr when it failed). */
     private static String run(int code, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
