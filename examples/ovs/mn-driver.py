@@ -38,6 +38,8 @@ Commands (one per line; arguments split like a POSIX shell):
     capture-start H               capture ARP/IPv4/VLAN frames arriving at host H; replies with an id
     capture-stop ID               stop that capture: how many frames, the first 500 (tcpdump -e)
     ovs-vsctl ARGS..              one read-only ovs-vsctl command (show, list, get, find, list-br, ...)
+    send-frames H1 H2 [REPEAT [KINDS]]  from host H1, odd frames (odd-frames.py: IP protocols 0-255, truncated
+                                  and lying headers, VLAN stacks, ...) addressed to H2 or broadcast
     quit                          tear down and exit (reply is sent after teardown)
 
 Replies: {"seq": N, "ok": true, "cmd": "...", ...} or {"seq": N, "ok": false, "error": "..."}
@@ -680,6 +682,24 @@ class Session(object):
 
     def cmd_nodes(self):
         return self.nodes()
+
+    def cmd_send_frames(self, a, b, repeat='1', only=''):
+        if not 1 <= int(repeat) <= 20:
+            raise ValueError('repeat must be 1..20')
+        ha, hb = self.node(a), self.node(b)
+        if ha in self.net.switches or hb in self.net.switches:
+            raise ValueError('send-frames needs two hosts')
+        script = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'odd-frames.py')
+        out = ha.cmd('timeout 60 %s %s --iface %s --src-mac %s --src-ip %s --dst-mac %s --dst-ip %s --repeat %d --only %s'
+                     % (sys.executable, shlex.quote(script), ha.defaultIntf().name, ha.MAC(), ha.IP(),
+                        hb.MAC(), hb.IP(), int(repeat), shlex.quote(only)))
+        lines = [l for l in out.splitlines() if l.startswith('{')]
+        if not lines:
+            raise ValueError('odd-frames.py failed: %s' % out.strip()[-500:])
+        result = json.loads(lines[-1])
+        result['from'] = a
+        result['to'] = b
+        return result
 
     def dispatch(self, words):
         name = words[0]

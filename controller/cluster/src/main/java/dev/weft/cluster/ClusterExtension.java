@@ -58,6 +58,10 @@ public final class ClusterExtension implements Extension {
     });
     private CuratorFramework client;
     private CuratorCache cache;
+    private CuratorCache memberCache;
+    private volatile ConnectionState zkState = ConnectionState.LOST;
+    /** What each switch's claimants decided last, as seen here (any thread reads it). */
+    private final Map<DatapathId, SwitchView> views = new java.util.concurrent.ConcurrentHashMap<>();
     private PersistentNode member;
     private Controller controller;
 
@@ -68,6 +72,10 @@ public final class ClusterExtension implements Extension {
     private boolean zkUp;
 
     private record Decision(SwitchRole role, long generation) {
+    }
+
+    /** A switch as this instance last read it from ZooKeeper: who claims it, who is master, with which generation. */
+    public record SwitchView(DatapathId dpid, List<String> claimants, String master, long generation) {
     }
 
     public ClusterExtension(ClusterSettings settings) {
@@ -118,6 +126,8 @@ public final class ClusterExtension implements Extension {
             }
         });
         cache.start();
+        memberCache = CuratorCache.build(client, MEMBERS);
+        memberCache.start();
         c.roles().onChange((dpid, role) -> log.debug("{} this instance ({}) is now {}", dpid, settings.instance(), role));
         c.observe(SwitchConnected.class, e -> {
             DatapathId dpid = e.sw().id();
@@ -173,6 +183,7 @@ public final class ClusterExtension implements Extension {
     }
 
     private void release(DatapathId dpid) {
+        views.remove(dpid);
         PersistentNode n = claims.remove(dpid);
         requested.remove(dpid);
         if (n != null) {
@@ -207,6 +218,7 @@ public final class ClusterExtension implements Extension {
             return; // our claim is not there yet: its creation will bring us back
         }
         String master = Mastership.masterOf(dpid, members).orElseThrow();
+        views.put(dpid, new SwitchView(dpid, List.copyOf(new java.util.TreeSet<>(members)), master, gen));
         SwitchRole want = master.equals(settings.instance()) ? SwitchRole.MASTER : SwitchRole.SLAVE;
         Decision d = new Decision(want, gen);
         if (d.equals(requested.get(dpid)) && controller.roles().role(dpid).orElse(null) == want) {
@@ -224,6 +236,7 @@ public final class ClusterExtension implements Extension {
 
     private void stateChanged(ConnectionState state) {
         log.info("cluster: ZooKeeper connection {}", state);
+        zkState = state;
         switch (state) {
             case SUSPENDED, LOST -> {
                 zkUp = false;
@@ -257,13 +270,30 @@ public final class ClusterExtension implements Extension {
 
     // ---- views (any thread) ----------------------------------------------------------------------
 
-    /** The instance ids of the cluster's live members, as ZooKeeper has them now. */
-    public List<String> members() {
-        try {
-            return client.getChildren().forPath(MEMBERS);
-        } catch (Exception e) {
-            throw new IllegalStateException("cluster: cannot read the members: " + e.getMessage(), e);
+    /** The cluster's live members (instance id → what it advertises), as last seen here. */
+    public Map<String, String> members() {
+        Map<String, String> m = new java.util.TreeMap<>();
+        if (memberCache != null) {
+            memberCache.stream().filter(d -> d.getPath().startsWith(MEMBERS + "/")).forEach(d -> m.put(
+                    d.getPath().substring(MEMBERS.length() + 1),
+                    d.getData() == null ? "" : new String(d.getData(), StandardCharsets.UTF_8)));
         }
+        return m;
+    }
+
+    /** The switches connected here, as last decided (sorted by datapath id). */
+    public List<SwitchView> switches() {
+        return views.values().stream().sorted(java.util.Comparator.comparing(SwitchView::dpid)).toList();
+    }
+
+    /** The state of this instance's ZooKeeper connection (CONNECTED, SUSPENDED, LOST, ...). */
+    public String zookeeperState() {
+        return zkState.name();
+    }
+
+    /** This instance's role on a switch (empty when it is not connected here). */
+    public Optional<SwitchRole> role(DatapathId dpid) {
+        return controller == null ? Optional.empty() : controller.roles().role(dpid);
     }
 
     /** The instances connected to a switch, as ZooKeeper has them now, and which of them is master. */
@@ -332,6 +362,9 @@ public final class ClusterExtension implements Extension {
         }
         if (cache != null) {
             cache.close();
+        }
+        if (memberCache != null) {
+            memberCache.close();
         }
         if (member != null && reachable) {
             closeQuietly(member);

@@ -117,6 +117,19 @@ class ClusterOnSimTest {
                 count.merge(master.id(), 1, Integer::sum);
             }
             System.out.println("[cluster] masters over 300 switches: " + count);
+            // What GET /api/v1/cluster says on each instance: the members, and every switch's master.
+            for (Instance i : all) {
+                var body = new ClusterRoutes(i.cluster()).body();
+                assertEquals(i.id(), body.get("instance").asText());
+                assertEquals("CONNECTED", body.get("zookeeper").asText());
+                assertEquals(3, body.get("members").size(), body.toString());
+                assertEquals(300, body.get("switches").size());
+                for (var sw : body.get("switches")) {
+                    assertEquals(3, sw.get("claimants").size());
+                    String role = sw.get("master").asText().equals(i.id()) ? "master" : "slave";
+                    assertEquals(role, sw.get("role").asText(), sw.toString());
+                }
+            }
             count.values().forEach(n -> assertTrue(n >= 80 && n <= 120, "unbalanced: " + count));
         }
     }

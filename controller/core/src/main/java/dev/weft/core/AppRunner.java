@@ -7,6 +7,7 @@ import dev.weft.core.app.AppCookies;
 import dev.weft.core.app.AppLoadException;
 import dev.weft.core.app.DefaultAppContext;
 import dev.weft.core.config.ConfigException;
+import dev.weft.core.config.ConfigLoader;
 import dev.weft.core.dispatch.AppHandle;
 import dev.weft.core.dispatch.EventBus;
 import dev.weft.core.dispatch.Lane;
@@ -65,7 +66,7 @@ final class AppRunner {
     private void checkAppConfig(AppCatalog cat) {
         for (String configured : settings.appConfig().keySet()) {
             if (!settings.apps().contains(configured) && cat.get(configured).isEmpty()) {
-                throw new ConfigException(settings.configSource(), "apps." + configured
+                throw ConfigLoader.error(settings.configSource(), "/apps/" + configured, "apps." + configured
                         + " configures an app that does not exist; available: " + String.join(", ", cat.names()));
             }
         }

@@ -18,6 +18,7 @@ import dev.weft.api.topology.TopologyService;
 import dev.weft.core.app.AppLoadException;
 import dev.weft.core.app.DefaultAppContext;
 import dev.weft.core.config.ConfigException;
+import dev.weft.core.config.ConfigLoader;
 import dev.weft.core.config.ReloadResult;
 import dev.weft.core.config.WeftConfig;
 import dev.weft.core.dispatch.AppHandle;
@@ -60,7 +61,8 @@ import java.util.function.Consumer;
  *
  * <p>Switches reach it over OpenFlow connections, or in process ({@link #attach(Switch)}): the
  * test harness and the migration bench use the very same services and apps with switches that
- * live in memory. The apps are run by {@link AppRunner}; a reload goes through {@link NetworkReload}.
+ * live in memory. The apps are run by {@link AppRunner}; a reload goes through {@link ConfigReloads} and
+ * {@link NetworkChanges}.
  */
 public final class Controller implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Controller.class);
@@ -78,7 +80,7 @@ public final class Controller implements AutoCloseable {
     private final StateStore state;
     private final Map<Class<?>, Object> services = new ConcurrentHashMap<>();
     private final AppRunner apps;
-    private final NetworkReload reload;
+    private final ConfigReloads reloads;
     private final List<Extension> extensions = new ArrayList<>();
     /** Extensions' observers: first in every chain, before the core's own subscribers. */
     private final AppHandle observers = new AppHandle("observers", -1000);
@@ -172,14 +174,21 @@ public final class Controller implements AutoCloseable {
         this.dispatcher = new Dispatcher(s.dispatchThreads());
         this.timers = b.timers != null ? b.timers : Timers.thread("weft-timer");
         this.switches = new SwitchManager(dispatcher, bus, s.requestTimeout(), s.takeoverProbe());
-        if (b.slaves) {
-            switches.startAsSlaves();
-        }
         this.tenants = new TenantManager(dispatcher.control(), bus, s.clock());
+        this.reloads = new ConfigReloads(s.configFile(), () -> tenants.config(), new NetworkChanges(s, tenants)::apply);
         this.reconciler = new Reconciler(dispatcher.control(), bus, s.flowAuditInterval());
         tenants.subscribe();
         reconciler.start();
         reconciler.holdUntil(tenants.allNodesReported(), s.startupHold());
+        if (b.slaves) {
+            switches.startAsSlaves();
+            // A new master reads the switch's flows and adopts them: what it computed while a slave never got there.
+            switches.onChange((dpid, role) -> {
+                if (role == dev.weft.core.openflow.SwitchRole.MASTER) {
+                    reconciler.resync(dpid);
+                }
+            });
+        }
         // Core services subscribe before any app, at negative places in the chain: discovery
         // consumes LLDP, host tracking learns from packet-ins, both before apps see them.
         this.topology = new TopologyManager(s.topology(), dispatcher.control(), bus, switches, s.clock(), timers,
@@ -201,7 +210,6 @@ public final class Controller implements AutoCloseable {
         }
         services.putAll(b.overrides);
         this.apps = new AppRunner(s, bus, switches, timers, services, dispatcher.control());
-        this.reload = new NetworkReload(s, tenants);
         try {
             apps.start(b.apps);
             tenants.apply(s.network());
@@ -229,7 +237,7 @@ public final class Controller implements AutoCloseable {
         try {
             return s.switchTls().map(dev.weft.core.tls.PemTls::serverContext);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(s.configSource(), "controller.tls: " + e.getMessage());
+            throw ConfigLoader.error(s.configSource(), "/controller/tls", "controller.tls: " + e.getMessage());
         }
     }
 
@@ -337,15 +345,17 @@ public final class Controller implements AutoCloseable {
      * Re-read the config file and put its tenants and transport nodes in force. The new file is
      * validated first: if it is invalid, the error is logged and returned, and the running
      * networks are untouched. Only the logical networks that changed are recomputed. Controller
-     * settings and app settings take effect at the next start (a change to them is logged).
+     * settings and app settings take effect at the next start (a change to them is logged). See
+     * {@link ConfigReloads}: a file without a tenants: section does not remove every tenant, and a
+     * slow file holds nobody else.
      */
     public ReloadResult reload() {
-        return reload.reload();
+        return reloads.reload();
     }
 
     /** Put a (validated) network configuration in force; what {@link #reload()} does after reading the file. */
     public ReloadResult applyNetwork(NetworkConfig next, WeftConfig whole) {
-        return reload.apply(next, whole);
+        return reloads.applyNetwork(next, whole);
     }
 
     /** A service by type (switches, topology, hosts; those apps provide), as apps get it from their context. */

@@ -225,7 +225,9 @@ public final class ControllerCommand {
         try {
             Controller.Builder builder = Controller.builder(run.settings());
             // In a cluster, switches start as slaves here until ZooKeeper makes this instance master.
-            run.cluster().ifPresent(c -> builder.switchesStartAsSlaves().extension(new dev.weft.cluster.ClusterExtension(c)));
+            java.util.Optional<dev.weft.cluster.ClusterExtension> cluster = run.cluster()
+                    .map(dev.weft.cluster.ClusterExtension::new);
+            cluster.ifPresent(c -> builder.switchesStartAsSlaves().extension(c));
             // The console first: the API's server serves its routes, and stops before it.
             java.util.Optional<Console> console = run.console().map(Console::new);
             console.ifPresent(builder::extension);
@@ -235,6 +237,7 @@ public final class ControllerCommand {
             List<RouteSource> routes = new ArrayList<>();
             console.ifPresent(routes::add);
             routes.add(new dev.weft.ovsdb.AlertRoutes(ovsdb));
+            cluster.ifPresent(c -> routes.add(new dev.weft.cluster.ClusterRoutes(c)));
             run.rest().ifPresent(r -> builder.extension(new RestEndpoint(r, routes)));
             controller = builder.start();
         } catch (ConfigException e) {

@@ -93,6 +93,10 @@ final class ScaleBenchCommand {
             nets = positive(cl, "networks-per-tenant", cl.hasOption("routers") ? 2 : 1);
             moves = positive(cl, "moves", 200);
             seed = Long.parseLong(cl.getOptionValue("seed", "1"));
+            if (cl.hasOption("routers") && tenants > ScaleBenchSite.MAX_ROUTED_TENANTS) {
+                throw new IllegalArgumentException("--routers: at most " + ScaleBenchSite.MAX_ROUTED_TENANTS
+                        + " tenants (one conntrack zone each on hv0)");
+            }
         } catch (ParseException | IllegalArgumentException e) {
             err.println("weft " + NAME + ": " + e.getMessage());
             return 2;

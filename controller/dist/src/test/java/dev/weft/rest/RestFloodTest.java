@@ -45,6 +45,7 @@ class RestFloodTest {
     @Test
     void aSwitchConnectsAndAClientIsAnsweredDuringASlowClientFlood(@TempDir Path dir) throws Exception {
         List<Socket> flood = new ArrayList<>();
+        int threads;
         try (RestFabric f = new RestFabric(dir, RestFabric.YAML, false)) {
             RestServer server = f.controller.extension(RestEndpoint.class).orElseThrow().server();
             RestLimits limits = RestLimits.DEFAULTS;
@@ -57,6 +58,7 @@ class RestFloodTest {
             long quietHandshake = timeHandshake(f, "hv1", "00:00:00:00:00:00:00:a1");
 
             long fdsBefore = openFds();
+            int threadsBefore = Thread.activeCount();
             for (int a = 0; a < ADDRESSES; a++) {
                 InetAddress from = InetAddress.getByName("127.0.0." + (2 + a));
                 for (int i = 0; i < PER_ADDRESS; i++) {
@@ -77,6 +79,8 @@ class RestFloodTest {
             long serverFds = openFds() - fdsBefore - attempts;
             assertTrue(serverFds <= held + 16, "the controller holds " + serverFds + " more descriptors for "
                     + attempts + " connections (at most " + held + " are kept)");
+            threads = Thread.activeCount() - threadsBefore;
+            assertTrue(threads <= 2, "a connection costs no thread: " + threads + " more during the flood");
 
             // During the flood: a switch connects, and another client is answered.
             long floodHandshake = timeHandshake(f, "hv2", "00:00:00:00:00:00:00:a2");
@@ -102,9 +106,9 @@ class RestFloodTest {
             assertEquals(held, cutOff);
             awaitTrue(() -> server.openConnections() <= 1);
             System.out.printf("REST flood: %d connections from %d addresses, %d kept (%d refused at once, %d cut off "
-                            + "at header-timeout %d s); controller fds +%d during the flood; GET %.2f ms (quiet %.2f, "
+                            + "at header-timeout %d s); controller fds +%d, threads +%d during the flood; GET %.2f ms (quiet %.2f, "
                             + "x%.1f); switch handshake %.1f ms (quiet %.1f, x%.1f)%n", attempts, ADDRESSES, held,
-                    refused, cutOff, limits.headerTimeout().toSeconds(), serverFds, floodGet / 1e6, quietGet / 1e6,
+                    refused, cutOff, limits.headerTimeout().toSeconds(), serverFds, threads, floodGet / 1e6, quietGet / 1e6,
                     (double) floodGet / quietGet, floodHandshake / 1e6, quietHandshake / 1e6,
                     (double) floodHandshake / quietHandshake);
         } finally {

@@ -311,6 +311,9 @@ class OvsdbOnOvsTest {
     // Two rounds of three moves: four moves within 10 s is flapping (the mobility app damps it).
     List<String> hops = List.of("hv1", "hv2", "hv3", "hv1", "hv2", "hv3");
     List<Double> ovsdbLead = new ArrayList<>();
+    List<Testbed.Migration> moves = new ArrayList<>();
+    String ip = tb.vm("initech-b").ip();
+    BackgroundPing ping = tb.startPing("initech-a", ip, Duration.ofMillis(10), Duration.ofSeconds(120));
     Instant roundStart = Instant.now();
     for (int i = 0; i < hops.size(); i++) {
       String to = hops.get(i);
@@ -320,7 +323,7 @@ class OvsdbOnOvsTest {
       }
       ovsdbSeen.remove(to + "/tap-initech-b");
       portStatusSeen.remove(to + "/tap-initech-b");
-      tb.migrate("initech-b", to);
+      moves.add(tb.migrate("initech-b", to));
       String key = to + "/tap-initech-b";
       until(() -> ovsdbSeen.containsKey(key) && portStatusSeen.containsKey(key), Duration.ofSeconds(30),
           "both reports of " + key);
@@ -330,8 +333,18 @@ class OvsdbOnOvsTest {
       PingStats p = tb.ping("initech-a", "192.168.7.2", 3, 100, Duration.ofSeconds(5));
       assertTrue(p.received() > 0, "initech-a reaches initech-b on " + to + ": " + p.raw());
     }
+    PingTrace trace = ping.stop();
+    // Per move: from the port's reappearance (add-port done) to the first answered 10 ms ping.
+    List<Double> firstReply = new ArrayList<>();
+    for (Testbed.Migration m : moves) {
+      Instant up = m.started().plusNanos((long) (m.movedMs() * 1e6));
+      trace.firstAnsweredAfter(up).ifPresent(p -> firstReply.add(Math.round((Duration.between(up, p.sentAt())
+          .toNanos() / 1e6 + p.rttMs()) * 10) / 10.0));
+    }
     System.out.printf("[ovs] iface-id VM moved %d times; PORT_STATUS arrival minus OVSDB report, ms: %s%n",
         ovsdbLead.size(), ovsdbLead);
+    System.out.printf("[ovs] first reply to initech-a's 10 ms ping after the port reappeared, ms: %s (%s)%n",
+        firstReply, trace);
   }
 
   /** Each setting broken by hand on a real bridge: alerted, repaired by Weft, cleared; timings. */

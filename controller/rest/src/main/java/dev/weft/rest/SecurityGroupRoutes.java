@@ -30,7 +30,7 @@ final class SecurityGroupRoutes {
         api.get("/tenants/{tenant}/security-groups/{group}", "one security group",
                 r -> RestApi.now(group(api.config(), group(api.config(), r.param("tenant"), r.param("group")))));
         api.post("/tenants/{tenant}/security-groups", "add a security group to a tenant", r -> {
-            JsonNode body = r.jsonObject(RestApi.JSON);
+            JsonNode body = api.body(r);
             String t = r.param("tenant");
             String name = RestApi.name(body);
             return api.write(() -> api.added("security group", ConfigEditor.Edit.add(List.of(RestApi.tenantStep(t)),

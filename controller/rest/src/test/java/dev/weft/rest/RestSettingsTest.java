@@ -124,4 +124,14 @@ class RestSettingsTest {
             assertEquals(bad[1], e.getMessage());
         }
     }
+
+    @Test
+    void theExamplePublicApiConfigIsWhatItSays() throws Exception {
+        var cfg = ConfigLoader.load(java.nio.file.Path.of("../../examples/rest/public-api.yaml"));
+        RestSettings s = RestSettings.with(Optional.empty(), cfg.rest(), cfg.source(),
+                Map.of("WEFT_API_TOKEN", "tok-example")).orElseThrow();
+        assertTrue(s.tokenRequired(), "0.0.0.0 needs the token");
+        assertEquals(new RestLimits(128, 8, java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(15),
+                java.time.Duration.ofSeconds(30), 262144, 200), s.limits());
+    }
 }

@@ -99,7 +99,7 @@ public final class HostTracker implements HostService, AutoCloseable {
     private Disposition packetIn(PacketIn e) {
         Ethernet f = e.frame();
         MacAddress src = f.src();
-        if (src.isMulticast() || src.getLong() == 0) {
+        if (Ethernet.isGroup(src) || src.getLong() == 0) {
             return Disposition.CONTINUE;
         }
         PortRole role = topology.current().role(e.sw().id(), e.inPort());

@@ -106,6 +106,7 @@ class TenantConfigTest {
             "mac: \"02:00:00:00:00:02\"|mac: \"02:00:00:00:00:01\"|20|MAC 02:00:00:00:00:01 is used twice in network acme/web",
             "mac: \"02:00:00:00:00:02\"|mac: \"02:00:00:00:zz\"|20|is not a MAC address",
             "mac: \"02:00:00:00:00:02\"|mac: \"01:00:5e:00:00:01\"|20|cannot be a port's address (it is multicast)",
+            "mac: \"02:00:00:00:00:02\"|mac: \"ff:ff:ff:ff:ff:ff\"|20|cannot be a port's address (it is broadcast)",
             "ips: [10.0.1.12]|ips: [10.0.2.12]|21|10.0.2.12 is outside the network's subnet 10.0.1.0/24",
             "ips: [10.0.1.12]|ips: [10.0.1.11]|21|10.0.1.11 is already port 'web1' in network acme/web",
             "ips: [10.0.1.12]|ips: [10.0.1.300]|21|'10.0.1.300' is not an IPv4 address",

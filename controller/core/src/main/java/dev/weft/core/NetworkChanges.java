@@ -1,49 +1,30 @@
 package dev.weft.core;
 
 import dev.weft.api.tenant.NetworkConfig;
-import dev.weft.core.config.ConfigException;
-import dev.weft.core.config.ConfigLoader;
 import dev.weft.core.config.ReloadResult;
 import dev.weft.core.config.WeftConfig;
 import dev.weft.core.tenant.ConfigDiff;
 import dev.weft.core.tenant.TenantManager;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Puts a new network configuration in force while the {@link Controller} runs: re-reads the config
- * file (an invalid one is rejected and the running networks stay), tells what changed, and hands
- * the networks to the {@link TenantManager} only when something did. Controller and app settings
- * take effect at the next start.
+ * What putting a network configuration in force does (after {@link ConfigReloads} read and ordered
+ * it): tells what changed (logical networks, transport nodes, external networks, security groups)
+ * and hands the networks to the {@link TenantManager} only when something did. Controller and app
+ * settings take effect at the next start; a change to them is logged.
  */
-final class NetworkReload {
-    private static final Logger log = LoggerFactory.getLogger(NetworkReload.class);
+final class NetworkChanges {
+    private static final Logger log = LoggerFactory.getLogger(NetworkChanges.class);
 
     private final ControllerSettings settings;
     private final TenantManager tenants;
 
-    NetworkReload(ControllerSettings settings, TenantManager tenants) {
+    NetworkChanges(ControllerSettings settings, TenantManager tenants) {
         this.settings = settings;
         this.tenants = tenants;
-    }
-
-    synchronized ReloadResult reload() {
-        Path file = settings.configFile().orElse(null);
-        if (file == null) {
-            return new ReloadResult(ReloadResult.Outcome.REJECTED, "no config file to reload (start with --config FILE)",
-                    Set.of());
-        }
-        WeftConfig next;
-        try {
-            next = ConfigLoader.load(file);
-        } catch (ConfigException e) {
-            log.error("config reload rejected, the running configuration stays: {}", e.getMessage());
-            return new ReloadResult(ReloadResult.Outcome.REJECTED, e.getMessage(), Set.of());
-        }
-        return apply(next.network(), next);
     }
 
     synchronized ReloadResult apply(NetworkConfig next, WeftConfig whole) {
