@@ -201,6 +201,11 @@ final class PolicyCompiler implements NetworkFlowsKeeper.Compiler {
         }
 
         static Set<Integer> zones(dev.weft.api.tenant.NetworkConfig c, DatapathId dpid) {
+            // Only a gateway node has routers' zones: most nodes are none (and scanning every
+            // tenant's routers per port made a full compilation quadratic).
+            if (c.externalNetworks().stream().noneMatch(x -> x.dpid().equals(dpid))) {
+                return Set.of();
+            }
             Set<Integer> out = new HashSet<>();
             for (var r : c.routers()) {
                 if (r.gateway().isPresent() && !r.ports().isEmpty()

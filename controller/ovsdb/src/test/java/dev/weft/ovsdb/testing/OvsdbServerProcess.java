@@ -64,15 +64,22 @@ public final class OvsdbServerProcess implements AutoCloseable {
     }
 
     public static OvsdbServerProcess start(boolean tcp) throws IOException, InterruptedException {
+        return start(tcp ? List.of("--remote=ptcp:0:127.0.0.1") : List.of());
+    }
+
+    /**
+     * With more remotes or options (e.g. {@code --remote=pssl:0:127.0.0.1} and its keys); a
+     * {@code 127.0.0.1} port it listens on is {@link #tcpPort()}.
+     */
+    public static OvsdbServerProcess start(List<String> extra) throws IOException, InterruptedException {
         assumeInstalled();
+        boolean tcp = extra.stream().anyMatch(a -> a.contains(":0:127.0.0.1"));
         Path dir = Files.createTempDirectory("weft-ovsdb-");
         run(List.of("ovsdb-tool", "create", dir.resolve("conf.db").toString(), SCHEMA.toString()));
         List<String> cmd = new ArrayList<>(List.of("/usr/sbin/ovsdb-server", dir.resolve("conf.db").toString(),
                 "--remote=punix:" + dir.resolve("db.sock"), "--unixctl=" + dir.resolve("ovsdb-server.ctl"),
                 "--log-file=" + dir.resolve("ovsdb-server.log"), "-vfile:info"));
-        if (tcp) {
-            cmd.add("--remote=ptcp:0:127.0.0.1");
-        }
+        cmd.addAll(extra);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("stdout.txt").toFile()).start();
         OvsdbServerProcess s = new OvsdbServerProcess(dir, p, 0);
