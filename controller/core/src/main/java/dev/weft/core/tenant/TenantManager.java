@@ -10,7 +10,6 @@ import dev.weft.api.event.SwitchConnected;
 import dev.weft.api.event.SwitchDisconnected;
 import dev.weft.api.event.TransportNodeChanged;
 import dev.weft.api.tenant.Binding;
-import dev.weft.api.tenant.ExternalNetwork;
 import dev.weft.api.tenant.LocationControl;
 import dev.weft.api.tenant.LogicalPort;
 import dev.weft.api.tenant.NetworkConfig;
@@ -32,7 +31,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -54,6 +52,9 @@ import java.util.concurrent.CompletableFuture;
  * locations (with fail-secure it keeps forwarding); when it reconnects, its port list is compared
  * with what was known, and what changed is reported. Any other switch is forgotten when it goes:
  * what is kept is bounded by the configuration, not by how many datapath ids ever connected.
+ *
+ * <p>Its parts: {@link PortLocator} (the locations and who decides them) and {@link TransportPorts}
+ * (tunnel and uplink ports of the transport nodes).
  */
 public final class TenantManager implements TenantService {
     private static final Logger log = LoggerFactory.getLogger(TenantManager.class);
@@ -62,19 +63,11 @@ public final class TenantManager implements TenantService {
     private final Lane control;
     private final EventBus bus;
     private final Clock clock;
-    private final Control locationControl = new Control();
-    /** True once an app decides where interface- and MAC-bound ports are. */
-    private volatile boolean delegated;
+    private final PortLocator locator;
+    private final TransportPorts transport = new TransportPorts();
 
-    // Published snapshots (read from any thread).
+    // Published snapshot (read from any thread).
     private volatile NetworkConfig config = NetworkConfig.empty();
-    private volatile LocationMap locations = LocationMap.EMPTY;
-    /** Written on the control lane, one node at a time; read from any thread. */
-    private final Map<DatapathId, Map<String, OFPort>> tunnels = new java.util.concurrent.ConcurrentHashMap<>();
-    /** The node's flow-based tunnel port ({@code vx-flow}), where it has one; like {@link #tunnels}. */
-    private final Map<DatapathId, OFPort> flowTunnels = new java.util.concurrent.ConcurrentHashMap<>();
-    /** External network name → its uplink port on its gateway node; published as a snapshot. */
-    private volatile Map<String, OFPort> uplinks = Map.of();
 
     // Control-lane state: what each switch last told us, by port name.
     private final Map<DatapathId, Map<String, OFPort>> portsBySwitch = new HashMap<>();
@@ -94,6 +87,7 @@ public final class TenantManager implements TenantService {
         this.control = control;
         this.bus = bus;
         this.clock = clock;
+        this.locator = new PortLocator(control, bus, () -> config);
     }
 
     /**
@@ -114,12 +108,12 @@ public final class TenantManager implements TenantService {
 
     /** The service an app uses to decide locations itself. */
     public LocationControl locationControl() {
-        return locationControl;
+        return locator.locationControl();
     }
 
     /** Whether an app decides the locations of interface- and MAC-bound ports. */
     public boolean delegated() {
-        return delegated;
+        return locator.delegated();
     }
 
     /** Watch switches: runs before the apps (negative chain order). */
@@ -175,22 +169,22 @@ public final class TenantManager implements TenantService {
 
     @Override
     public Map<String, PortLocation> locations() {
-        return locations;
+        return locator.locations();
     }
 
     @Override
     public Optional<PortLocation> location(String portName) {
-        return Optional.ofNullable(locations.get(portName));
+        return Optional.ofNullable(locator.locations().get(portName));
     }
 
     /** The tunnel ports of a transport node, by remote node name (from its {@code vx-} ports). */
     public Map<String, OFPort> tunnelPorts(DatapathId dpid) {
-        return tunnels.getOrDefault(dpid, Map.of());
+        return transport.tunnelPorts(dpid);
     }
 
     @Override
     public Optional<OFPort> flowTunnelPort(DatapathId dpid) {
-        return Optional.ofNullable(flowTunnels.get(dpid));
+        return transport.flowTunnelPort(dpid);
     }
 
     /**
@@ -227,27 +221,7 @@ public final class TenantManager implements TenantService {
 
     @Override
     public Map<String, OFPort> uplinkPorts() {
-        return uplinks;
-    }
-
-    /** Every external network's uplink from what the gateway nodes reported; true when that changed. */
-    private boolean recomputeUplinks() {
-        Map<String, OFPort> m = new HashMap<>();
-        for (ExternalNetwork x : config.externalNetworks()) {
-            OFPort p = portsBySwitch.getOrDefault(x.dpid(), Map.of()).get(x.uplink());
-            if (p != null) {
-                m.put(x.name(), p);
-            }
-        }
-        if (m.equals(uplinks)) {
-            return false;
-        }
-        uplinks = Map.copyOf(m);
-        return true;
-    }
-
-    private boolean isUplink(DatapathId dpid, String name) {
-        return config.externalNetworks().stream().anyMatch(x -> x.dpid().equals(dpid) && x.uplink().equals(name));
+        return transport.uplinks();
     }
 
     /** Put a new (validated) configuration in force. Any thread; applied on the control lane. */
@@ -263,11 +237,11 @@ public final class TenantManager implements TenantService {
         staticPorts = next.ports().stream().filter(p -> p.binding() instanceof Binding.Static).toList();
         // Ports that no longer exist, or are recognised differently now, are no longer anywhere
         // (the networks they were in changed, so they are recompiled anyway).
-        locations = locations.without(name -> next.port(name)
+        locator.forget(name -> next.port(name)
                 .map(p -> !p.binding().equals(prev.port(name).map(LogicalPort::binding).orElse(null)))
                 .orElse(true));
-        recomputeTunnels();
-        recomputeUplinks();
+        transport.recomputeTunnels(next, portsBySwitch);
+        transport.recomputeUplinks(next, portsBySwitch);
         ifaceIds.keySet().removeIf(d -> next.node(d).isEmpty());
         log.info("config in force: {} ({} network(s) changed{})", next, changed.size(),
                 nodesChanged ? ", transport nodes changed" : "");
@@ -329,9 +303,9 @@ public final class TenantManager implements TenantService {
             }
         }
         locateStatic(dpid, seen.cause());
-        recomputeUplinks();
+        transport.recomputeUplinks(config, portsBySwitch);
         config.node(dpid).ifPresent(n -> {
-            recomputeTunnels(n);
+            transport.recomputeTunnels(config, n, portsBySwitch.get(dpid));
             bus.dispatch(new TransportNodeChanged(n, tunnelPorts(dpid)));
         });
         checkAllReported();
@@ -347,10 +321,10 @@ public final class TenantManager implements TenantService {
         } else if (no.equals(ports.put(name, no))) {
             return; // a modification (link state): nothing that locates anything changed
         }
-        if (name.startsWith(TUNNEL_PREFIX) || isUplink(dpid, name)) {
+        if (name.startsWith(TUNNEL_PREFIX) || TransportPorts.isUplink(config, dpid, name)) {
             config.node(dpid).ifPresent(n -> {
-                recomputeTunnels(n);
-                recomputeUplinks();
+                transport.recomputeTunnels(config, n, ports);
+                transport.recomputeUplinks(config, portsBySwitch);
                 bus.dispatch(new TransportNodeChanged(n, tunnelPorts(dpid)));
             });
             return;
@@ -363,9 +337,9 @@ public final class TenantManager implements TenantService {
             if (p.binding() instanceof Binding.Static s && s.dpid().equals(dpid) && s.port().equals(no)) {
                 PortLocation here = new PortLocation(dpid, no);
                 if (!gone) {
-                    relocate(p, here, what);
-                } else if (here.equals(locations.get(p.name()))) {
-                    relocate(p, null, what);
+                    locator.relocate(p, here, what);
+                } else if (here.equals(locator.locations().get(p.name()))) {
+                    locator.relocate(p, null, what);
                 }
             }
         }
@@ -390,11 +364,11 @@ public final class TenantManager implements TenantService {
     /** A logical port's interface appeared or went: say so, and locate it unless an app decides. */
     private void report(LogicalPort lp, PortLocation here, boolean present, Seen seen) {
         bus.dispatch(new InterfaceChanged(lp, here, present, seen.cause(), seen.at(), seen.nanos()));
-        if (!delegated) {
+        if (!locator.delegated()) {
             if (present) {
-                relocate(lp, here, seen.cause());
-            } else if (here.equals(locations.get(lp.name()))) {
-                relocate(lp, null, seen.cause());
+                locator.relocate(lp, here, seen.cause());
+            } else if (here.equals(locator.locations().get(lp.name()))) {
+                locator.relocate(lp, null, seen.cause());
             }
         }
     }
@@ -402,7 +376,7 @@ public final class TenantManager implements TenantService {
     private void locateStatic(DatapathId dpid, String cause) {
         for (LogicalPort p : staticPorts) {
             if (p.binding() instanceof Binding.Static s && s.dpid().equals(dpid)) {
-                relocate(p, new PortLocation(dpid, s.port()), cause);
+                locator.relocate(p, new PortLocation(dpid, s.port()), cause);
             }
         }
     }
@@ -419,80 +393,5 @@ public final class TenantManager implements TenantService {
         log.warn("{} has a port named like logical port {}'s interface, but is not a transport node; ignored",
                 dpid, p.name());
         return false;
-    }
-
-    private void relocate(LogicalPort p, PortLocation to, String cause) {
-        PortLocation from = locations.get(p.name());
-        if (Objects.equals(from, to)) {
-            return;
-        }
-        locations = locations.with(p.name(), to);
-        log.info("logical port {} ({}/{}) {}: {}", p.name(), p.tenant(), p.network(),
-                to == null ? "gone from " + from : from == null ? "at " + to : "moved " + from + " -> " + to, cause);
-        bus.dispatch(new LogicalPortLocated(p, Optional.ofNullable(to), Optional.ofNullable(from), cause));
-    }
-
-    /** Every node's tunnel ports (after a configuration change: the set of nodes may differ). */
-    private void recomputeTunnels() {
-        tunnels.keySet().removeIf(d -> config.node(d).isEmpty());
-        flowTunnels.keySet().removeIf(d -> config.node(d).isEmpty());
-        for (TransportNode n : config.transportNodes()) {
-            recomputeTunnels(n);
-        }
-    }
-
-    /** One node's tunnel ports (its switch connected, or one of its vx- ports changed). */
-    private void recomputeTunnels(TransportNode n) {
-        Map<String, OFPort> ports = portsBySwitch.get(n.dpid());
-        if (ports == null) {
-            tunnels.remove(n.dpid());
-            flowTunnels.remove(n.dpid());
-            return;
-        }
-        // A vx-<remote> port reaches that remote; the flow-based vx-flow port reaches the others.
-        OFPort flow = ports.get(TransportNode.FLOW_TUNNEL_PORT);
-        Map<String, OFPort> byRemote = new HashMap<>();
-        if (flow != null) {
-            config.transportNodes().stream().filter(r -> !r.name().equals(n.name()))
-                    .forEach(r -> byRemote.put(r.name(), flow));
-            flowTunnels.put(n.dpid(), flow);
-        } else {
-            flowTunnels.remove(n.dpid());
-        }
-        for (var e : ports.entrySet()) {
-            String name = e.getKey();
-            if (name.startsWith(TUNNEL_PREFIX)) {
-                String remote = name.substring(TUNNEL_PREFIX.length());
-                if (!remote.equals(n.name()) && config.node(remote).isPresent()) {
-                    byRemote.put(remote, e.getValue());
-                }
-            }
-        }
-        tunnels.put(n.dpid(), Map.copyOf(byRemote));
-    }
-
-    private final class Control implements LocationControl {
-        @Override
-        public void takeOver() {
-            if (!delegated) {
-                delegated = true;
-                log.info("logical ports bound by interface or MAC are located by an app from now on");
-            }
-        }
-
-        @Override
-        public void locate(LogicalPort port, Optional<PortLocation> to, String cause) {
-            if (!control.inLane()) {
-                throw new IllegalStateException("locate() runs on the control lane only");
-            }
-            LogicalPort current = config.port(port.name())
-                    .orElseThrow(() -> new IllegalArgumentException("no logical port " + port.name()));
-            to.ifPresent(l -> {
-                if (config.node(l.dpid()).isEmpty() && !(current.binding() instanceof Binding.Static)) {
-                    throw new IllegalArgumentException(l.dpid() + " is not a transport node");
-                }
-            });
-            relocate(current, to.orElse(null), cause);
-        }
     }
 }
