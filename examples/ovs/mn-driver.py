@@ -8,6 +8,11 @@ with exactly one JSON object per line on stdout.  Everything else (Mininet's own
 stderr.
 
     mn-driver.py --topo tree,2 --protocols OpenFlow13 --port 6653 [--prefix wab12]
+    mn-driver.py --custom examples/fabric/leafspine.py --topo leafspine ...
+
+A custom topology file is what `mn --custom` reads (a `topos` dictionary); its switches may set
+`protocols` (e.g. one switch OpenFlow10 only) and `tables=N` (only the first N flow tables take
+entries: flow_limit=0 on the others, like table-poor hardware).
 
 Every bridge and root-namespace interface the session creates starts with PREFIX (default: a
 random one), so sessions never collide with each other or with a plain `mn`.  The topology is
@@ -26,7 +31,15 @@ Commands (one per line; arguments split like a POSIX shell):
                                   dump-tables dump-groups dump-group-stats dump-meters
     connected                     per switch: is its bridge connected to its controller?
     link A B up|down              bring the link(s) between nodes A and B up or down
+    ping-start H1 H2 [INTERVAL_S [COUNT]]  start ping -i INTERVAL -c COUNT from H1 to H2 in the
+                                  background (default 0.01 s, 1000); replies with its id
+    ping-wait ID [TIMEOUT_S]      wait for that ping to end: packets sent and received
+    send-raw H HEX [COUNT]        send an Ethernet frame (hex) out of host H's interface as it is
+    capture-start H               capture ARP/IPv4/VLAN frames arriving at host H; replies with an id
+    capture-stop ID               stop that capture: how many frames, the first 500 (tcpdump -e)
     ovs-vsctl ARGS..              one read-only ovs-vsctl command (show, list, get, find, list-br, ...)
+    send-frames H1 H2 [REPEAT [KINDS]]  from host H1, odd frames (odd-frames.py: IP protocols 0-255, truncated
+                                  and lying headers, VLAN stacks, ...) addressed to H2 or broadcast
     quit                          tear down and exit (reply is sent after teardown)
 
 Replies: {"seq": N, "ok": true, "cmd": "...", ...} or {"seq": N, "ok": false, "error": "..."}
@@ -250,14 +263,25 @@ class SessionLock(object):
 # Topology
 # ---------------------------------------------------------------------------------------------
 
-def build_topology(spec, prefix):
-    """Mininet's built-in topology `spec` with every switch renamed PREFIX+name (hosts keep
-    their names: they live in their own network namespaces).  Returns (topo, {logical: bridge})."""
+def load_custom(path):
+    """The `topos` dictionary of a Mininet custom topology file (what `mn --custom FILE` reads)."""
+    scope = {'__file__': path, '__name__': 'custom'}
+    with open(path) as f:
+        exec(compile(f.read(), path, 'exec'), scope)
+    return scope.get('topos', {})
+
+
+def build_topology(spec, prefix, custom=None):
+    """Mininet's built-in topology `spec` (or one of the `custom` file's) with every switch renamed
+    PREFIX+name (hosts keep their names: they live in their own network namespaces).  Returns
+    (topo, {logical: bridge})."""
     from mininet.topo import Topo, SingleSwitchTopo, LinearTopo, MinimalTopo
     from mininet.topolib import TreeTopo, TorusTopo
     from mininet.util import buildTopo
     topos = {'minimal': MinimalTopo, 'single': SingleSwitchTopo, 'linear': LinearTopo,
              'tree': TreeTopo, 'torus': TorusTopo}
+    if custom:
+        topos.update(load_custom(custom))
     orig = buildTopo(topos, spec)
     names = {n: (prefix + n if orig.isSwitch(n) else n) for n in orig.nodes()}
 
@@ -385,7 +409,7 @@ class Session(object):
 
         prefix = self.prefix
         t0 = time.time()
-        topo, self.bridges = build_topology(self.args.topo, prefix)
+        topo, self.bridges = build_topology(self.args.topo, prefix, self.args.custom)
         self.vswitchd_log = VswitchdLog.open()
         self.logical = {b: s for s, b in self.bridges.items()}
         self.lock.record({'prefix': prefix, 'pid': os.getpid(), 'topo': self.args.topo,
@@ -421,6 +445,20 @@ class Session(object):
                           'bridges': sorted(self.bridges.values()), 'pids': pids})
         t1 = time.time()
         self.net.start()
+        # Switches the topology gives "tables=N": only their first N tables may hold entries
+        # (flow_limit=0 on the others), as on table-poor hardware. The bridge is then reconnected
+        # to its controller, so that the controller meets it as it is (as hardware boots with its
+        # table layout) and not as it was for the moment before.
+        for n in topo.switches():
+            tables = topo.nodeInfo(n).get('tables')
+            if tables:
+                ids = range(int(tables), 254)
+                vsctl('--', '--id=@ft', 'create', 'Flow_Table', 'flow_limit=0', 'overflow_policy=refuse',
+                      '--', 'set', 'bridge', n, 'flow_tables={%s}' % ','.join('%d=@ft' % i for i in ids))
+                targets = vsctl('get-controller', n).split()
+                if targets:
+                    vsctl('del-controller', n)
+                    vsctl('set-controller', n, *targets)
         t2 = time.time()
         info = self.nodes()
         info['prefix'] = prefix
@@ -503,6 +541,78 @@ class Session(object):
         r['elapsed_ms'] = int((time.time() - t) * 1000)
         return r
 
+    def cmd_ping_start(self, a, b, interval='0.01', count='1000'):
+        """Start `ping -i INTERVAL -c COUNT` from host A to host B in the background; returns its id."""
+        if not 0.001 <= float(interval) <= 10 or not 1 <= int(count) <= 100000:
+            raise ValueError('interval 0.001..10 s, count 1..100000')
+        src, dst = self.node(a), self.node(b)
+        proc = src.popen(['ping', '-n', '-i', interval, '-c', count, '-W', '1', dst.IP()],
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        self.pings = getattr(self, 'pings', {})
+        pid = proc.pid
+        self.pings[str(pid)] = proc
+        return {'id': str(pid), 'from': a, 'to': b}
+
+    def cmd_capture_start(self, host):
+        """Capture the ARP and IPv4 frames that arrive at HOST from now on (tcpdump -Q in; not the
+        controller's LLDP probes, nor the IPv6 that the switch-side veth in the root namespace sends
+        of its own).  Replies once tcpdump listens, with the capture's id."""
+        h = self.node(host)
+        proc = h.popen(['tcpdump', '-l', '-n', '-e', '-Q', 'in', '-i', h.defaultIntf().name,
+                        'arp', 'or', 'ip', 'or', 'vlan'],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            line = proc.stderr.readline().decode('utf-8', 'replace')
+            if 'listening on' in line or not line:
+                break
+        self.captures = getattr(self, 'captures', {})
+        self.captures[str(proc.pid)] = proc
+        return {'id': str(proc.pid), 'host': host}
+
+    def cmd_capture_stop(self, capture_id):
+        """Stop a capture: the frames it saw (count, and the first 500 as tcpdump prints them)."""
+        proc = getattr(self, 'captures', {}).pop(capture_id, None)
+        if proc is None:
+            raise ValueError('no capture %s' % capture_id)
+        time.sleep(0.2)  # what tcpdump has read but not yet printed
+        proc.terminate()
+        try:
+            out, _ = proc.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            out, _ = proc.communicate()
+        lines = [l for l in out.decode('utf-8', 'replace').splitlines() if l.strip()]
+        return {'frames': len(lines), 'lines': lines[:500]}
+
+    def cmd_send_raw(self, host, frame_hex, count='1'):
+        """Send an Ethernet frame (hex) COUNT times out of HOST's first interface, as it is: what a
+        misbehaving server can send (spoofed addresses, VLAN tags)."""
+        frame = bytes.fromhex(frame_hex)
+        if not 14 <= len(frame) <= 1514 or not 1 <= int(count) <= 100:
+            raise ValueError('a frame of 14..1514 bytes, sent 1..100 times')
+        h = self.node(host)
+        code = ('import socket,sys; s=socket.socket(socket.AF_PACKET, socket.SOCK_RAW); '
+                's.bind((sys.argv[1], 0)); f=bytes.fromhex(sys.argv[2]); '
+                '[s.send(f) for _ in range(int(sys.argv[3]))]')
+        out = h.cmd('python3', '-c', shlex.quote(code), h.defaultIntf().name, frame_hex, str(int(count)))
+        return {'host': host, 'sent': int(count), 'output': out.strip()}
+
+    def cmd_ping_wait(self, ping_id, timeout='120'):
+        """Wait for a background ping to finish: packets sent and received, its summary."""
+        proc = getattr(self, 'pings', {}).pop(ping_id, None)
+        if proc is None:
+            raise ValueError('no background ping %s' % ping_id)
+        try:
+            out, _ = proc.communicate(timeout=float(timeout))
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            out, _ = proc.communicate()
+        out = out.decode('utf-8', 'replace')
+        m = re.search(r'(\d+) packets transmitted, (\d+) received', out)
+        sent, received = (int(m.group(1)), int(m.group(2))) if m else (0, 0)
+        return {'sent': sent, 'received': received, 'summary': out.strip().splitlines()[-2:]}
+
     def _ofctl(self, sub, sw, *rest):
         if sub not in READONLY_OFCTL:
             raise ValueError('ovs-ofctl %s is not allowed (read-only: %s)'
@@ -573,6 +683,24 @@ class Session(object):
     def cmd_nodes(self):
         return self.nodes()
 
+    def cmd_send_frames(self, a, b, repeat='1', only=''):
+        if not 1 <= int(repeat) <= 20:
+            raise ValueError('repeat must be 1..20')
+        ha, hb = self.node(a), self.node(b)
+        if ha in self.net.switches or hb in self.net.switches:
+            raise ValueError('send-frames needs two hosts')
+        script = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'odd-frames.py')
+        out = ha.cmd('timeout 60 %s %s --iface %s --src-mac %s --src-ip %s --dst-mac %s --dst-ip %s --repeat %d --only %s'
+                     % (sys.executable, shlex.quote(script), ha.defaultIntf().name, ha.MAC(), ha.IP(),
+                        hb.MAC(), hb.IP(), int(repeat), shlex.quote(only)))
+        lines = [l for l in out.splitlines() if l.startswith('{')]
+        if not lines:
+            raise ValueError('odd-frames.py failed: %s' % out.strip()[-500:])
+        result = json.loads(lines[-1])
+        result['from'] = a
+        result['to'] = b
+        return result
+
     def dispatch(self, words):
         name = words[0]
         fn = getattr(self, 'cmd_' + name.replace('-', '_'), None)
@@ -595,6 +723,8 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     p.add_argument('--topo', default='tree,2', help="Mininet topology: tree,D[,F] linear,N "
                    "single,N torus,X,Y minimal (default tree,2)")
+    p.add_argument('--custom', default=None,
+                   help='a Mininet custom topology file (its `topos` may be named by --topo)')
     p.add_argument('--protocols', default='OpenFlow13',
                    help='OpenFlow versions, e.g. OpenFlow13 or OpenFlow10,OpenFlow13')
     p.add_argument('--port', type=int, default=6653, help='controller TCP port on --controller-ip')

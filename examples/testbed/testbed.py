@@ -23,7 +23,9 @@ A VM's default route is its network's router port, when a router of the config j
 network; `up --dhcp VM` leaves the VM without address and route, for `dhcp VM` to get them.
 Every `external-networks` entry gets an "outside" namespace (PREFIX-x-NAME) behind the uplink of
 its gateway node: the outside router, with the network's gateway address (and gateway-mac) on
-its interface up0, and OUTSIDE_HOST on its loopback as a host beyond it.
+its interface up0, and OUTSIDE_HOST on its loopback as a host beyond it.  Every `vlan-gateways` entry gets one too
+(a legacy host: the highest address of its network's subnet on up0), on an access port of the
+gateway's VLAN of a bridge brv-NAME in the gateway node, trunked into br-int at the gateway's port.
 
 `--controller tcp:mgmt:PORT` means the management network's controller address (reported as
 `controller_ip`, 10.78.N.254 where N is the first free /24 in 10.78.0.0/16, normally 0).  The
@@ -63,6 +65,7 @@ SCHEMA = '/usr/share/openvswitch/vswitch.ovsschema'
 CMD_TIMEOUT = 15          # seconds, for every single command we run
 LOCK_TIMEOUT = 60         # seconds to wait for another operation on the same testbed
 KILL_GRACE = 3.0          # seconds between SIGTERM and SIGKILL
+OVSDB_PORT = 6640         # --bridge weft: each hypervisor's OVSDB on its management address
 UNDERLAY_MTU = 1600       # room for VXLAN's 50 bytes around 1500-byte VM frames
 MGMT_NET = ipaddress.ip_network('10.78.0.0/16')
 RESERVED_IFNAMES = {'lo', 'br-int', 'br-phy', 'mgmt0', 'ul0', 'ovs-netdev', 'ovs-system', 'eth0'}
@@ -227,6 +230,12 @@ def parse_config(path):
                                                                pname or '[%d]' % pi)
                 binding = port.get('binding') or {}
                 iface = binding.get('interface') if isinstance(binding, dict) else None
+                iface_id = None
+                if iface is None and isinstance(binding, dict) and binding.get('iface-id') is True:
+                    # Bound by external_ids:iface-id = the port's name; the interface's own
+                    # name is the hypervisor's business (libvirt's vnetN, OpenStack's tapXXX).
+                    iface_id = pname
+                    iface = 'tap-' + re.sub(r'[^A-Za-z0-9_.-]', '', pname)[:IFNAMSIZ_MAX - 4]
                 if iface is None:
                     skipped.append(pname)
                     continue
@@ -249,7 +258,7 @@ def parse_config(path):
                                           else (24 if a.version == 4 else 64)))
                 vms.append({'name': pname, 'tenant': tname, 'network': nname,
                             'segment': net.get('segment'), 'interface': iface,
-                            'mac': _mac(port.get('mac'), where), 'ips': ips,
+                            'mac': _mac(port.get('mac'), where), 'ips': ips, 'iface_id': iface_id,
                             'gateway': gateways.get(nname)})
     names = [v['name'] for v in vms]
     dup = sorted({n for n in names if names.count(n) > 1})
@@ -286,6 +295,35 @@ def parse_config(path):
         outs.append({'name': name, 'node': node, 'uplink': uplink,
                      'address': '%s/%d' % (gw, subnet.prefixlen),
                      'mac': _mac(x['gateway-mac'], where) if x.get('gateway-mac') else None})
+    # vlan-gateways: a "legacy" namespace (address: the highest host address of the network's
+    # subnet) on an access port of VLAN N of an Open vSwitch bridge brv-NAME in the gateway node
+    # (standing for the legacy segment's switch; no 802.1q module needed), whose trunk is a patch
+    # port into br-int at the gateway's port number.
+    subnets = {}
+    for t in data.get('tenants') or []:
+        for n in (t or {}).get('networks') or []:
+            if n and n.get('subnet'):
+                subnets['%s/%s' % (t.get('name'), n.get('name'))] = n.get('subnet')
+    for gi, g in enumerate(data.get('vlan-gateways') or []):
+        where = '%s: vlan-gateways[%d]' % (path, gi)
+        if not isinstance(g, dict):
+            raise TestbedError('%s: must be a mapping' % where)
+        name = str(g.get('name', ''))
+        if not re.match(r'^[a-z0-9][a-z0-9-]{0,7}$', name):
+            raise TestbedError('%s: VLAN gateway name %r: the testbed wants at most 8 of a-z, 0-9, "-" '
+                               '(it names a namespace after it)' % (where, name))
+        node = str(g.get('node', ''))
+        if node not in {h['name'] for h in hvs}:
+            raise TestbedError('%s: node %r is not a transport node' % (where, node))
+        subnet = subnets.get(str(g.get('network', '')))
+        if subnet is None:
+            raise TestbedError('%s: network %r has no subnet to give the VLAN host an address'
+                               % (where, g.get('network')))
+        net = ipaddress.ip_network(str(subnet), strict=False)
+        outs.append({'name': name, 'node': node, 'uplink': 'vh-' + name,
+                     'address': '%s/%d' % (net.broadcast_address - 1, net.prefixlen),
+                     'mac': '02:76:00:00:00:%02x' % (gi + 1), 'vlan': int(g.get('vlan')),
+                     'ofport': int(g.get('port'))})
     return hvs, vms, skipped, outs
 
 
@@ -550,6 +588,7 @@ def start_ovs(ns, d):
     db = os.path.join(d, 'conf.db')
     run(['ovsdb-tool', 'create', db, SCHEMA], env=env)
     run(['ip', 'netns', 'exec', ns, 'ovsdb-server', db, '--remote=punix:%s/db.sock' % d,
+         '--remote=db:Open_vSwitch,Open_vSwitch,manager_options',
          '--pidfile=%s/ovsdb-server.pid' % d, '--detach', '--no-chdir',
          '--log-file=%s/ovsdb-server.log' % d, '-vconsole:off'], env=env)
     vsctl(d, '--no-wait', 'init')
@@ -560,11 +599,26 @@ def start_ovs(ns, d):
     return {'ovsdb_ms': t_db, 'total_ms': ms(t0)}
 
 
-def configure_hv(state, hv, vm_ifaces):
+def configure_hv(state, hv, vm_ifaces, vlan_hosts=()):
     """One ovs-vsctl transaction: br-phy with the underlay port, br-int with tunnels, VM ports
     and the controller.  Waits until ovs-vswitchd has applied it."""
     d = hv['dir']
     t0 = time.monotonic()
+    if state.get('bridge') == 'weft':
+        # Weft builds br-int through this OVSDB (the README's recipe): only the underlay here,
+        # and the OVSDB listening on the management network.
+        vsctl(d, '--', 'add-br', 'br-phy',
+              '--', 'set', 'bridge', 'br-phy', 'datapath_type=netdev', 'fail-mode=standalone',
+              'other-config:disable-in-band=true', 'other-config:hwaddr=%s' % hv['phy_mac'],
+              '--', 'set', 'interface', 'br-phy', 'mtu_request=%d' % UNDERLAY_MTU,
+              '--', 'add-port', 'br-phy', 'ul0',
+              '--', 'set-manager', 'ptcp:%d:%s' % (OVSDB_PORT, hv['mgmt_ip']))
+        ns = hv['namespace']
+        run(['ip', '-n', ns, 'addr', 'add', '%s/%d' % (hv['tunnel_ip'], state['underlay_prefixlen']),
+             'dev', 'br-phy'])
+        run(['ip', '-n', ns, 'link', 'set', 'br-phy', 'up'])
+        ofctl(d, 'add-flow', 'br-phy', 'actions=NORMAL')
+        return ms(t0)
     args = ['--', 'add-br', 'br-phy',
             '--', 'set', 'bridge', 'br-phy', 'datapath_type=netdev', 'fail-mode=standalone',
             'other-config:disable-in-band=true',
@@ -583,7 +637,16 @@ def configure_hv(state, hv, vm_ifaces):
         args += ['--', 'add-port', 'br-int', port, '--', 'set', 'interface', port, 'type=vxlan',
                  'options:remote_ip=%s' % other['tunnel_ip'], 'options:key=flow']
     for iface in vm_ifaces:
-        args += ['--', 'add-port', 'br-int', iface]
+        args += ['--', 'add-port', 'br-int', iface] + iface_id_args(state, iface)
+    for o in vlan_hosts:
+        br, trunk, gw = 'brv-' + o['name'], 'vt-' + o['name'], 'vg-' + o['name']
+        args += ['--', 'add-br', br, '--', 'set', 'bridge', br, 'datapath_type=netdev',
+                 'fail-mode=standalone', 'other-config:disable-in-band=true',
+                 '--', 'add-port', br, o['uplink'], '--', 'set', 'port', o['uplink'], 'tag=%d' % o['vlan'],
+                 '--', 'add-port', br, trunk, '--', 'set', 'interface', trunk, 'type=patch',
+                 'options:peer=' + gw,
+                 '--', 'add-port', 'br-int', gw, '--', 'set', 'interface', gw, 'type=patch',
+                 'options:peer=' + trunk, 'ofport_request=%d' % o['ofport']]
     args += controller_args(state['controller'])
     vsctl(d, *args)
     ns = hv['namespace']
@@ -592,6 +655,44 @@ def configure_hv(state, hv, vm_ifaces):
     run(['ip', '-n', ns, 'link', 'set', 'br-phy', 'up'])
     ofctl(d, 'add-flow', 'br-phy', 'actions=NORMAL')
     return ms(t0)
+
+
+def iface_id_args(state, iface):
+    """external_ids:iface-id for a VM bound by iface-id (what libvirt and OpenStack set)."""
+    for v in state['vms']:
+        if v['interface'] == iface and v.get('iface_id'):
+            return ['--', 'set', 'interface', iface, 'external_ids:iface-id=%s' % v['iface_id']]
+    return []
+
+
+def cmd_plug(args):
+    """--bridge weft: wait until Weft has built each hypervisor's br-int, then plug its VMs in."""
+    state = load_state(args.prefix)
+    if state.get('bridge') != 'weft':
+        raise TestbedError('plug is for testbeds made with up --bridge weft (the others plug at up)')
+    t_all = time.monotonic()
+    deadline = time.monotonic() + args.timeout
+    done = {}
+    for hv in state['hypervisors']:
+        d = hv['dir']
+        while subprocess.run(['ovs-vsctl', '--db=unix:%s/db.sock' % d, 'br-exists', 'br-int'],
+                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL, env=ovs_env(d), timeout=CMD_TIMEOUT).returncode != 0:
+            if time.monotonic() > deadline:
+                raise TestbedError('%s: no br-int after %d s: is Weft running, with this hypervisor\'s '
+                                   'ovsdb (tcp:%s:%d) in its config?' % (hv['name'], args.timeout,
+                                                                          hv['mgmt_ip'], OVSDB_PORT))
+            time.sleep(0.05)
+        t0 = time.monotonic()
+        vsctl_args = []
+        for v in state['vms']:
+            if v['hypervisor'] == hv['name']:
+                vsctl_args += ['--', '--may-exist', 'add-port', 'br-int', v['interface']] + \
+                    iface_id_args(state, v['interface'])
+        if vsctl_args:
+            vsctl(d, *vsctl_args)
+        done[hv['name']] = ms(t0)
+    return {'plugged_ms': done, 'total_ms': ms(t_all)}
 
 
 def controller_args(target):
@@ -800,7 +901,7 @@ def cmd_up(args):
                 'creator': process_record(os.getpid()),
                 'owner': process_record(args.owner_pid) if args.owner_pid else None,
                 'max_lifetime_s': args.max_lifetime, 'created_at': time.time(),
-                'watchdog': None, 'skipped_ports': skipped,
+                'watchdog': None, 'skipped_ports': skipped, 'bridge': args.bridge,
                 'hypervisors': [{
                     'name': h['name'], 'namespace': names['hv_ns'][h['name']],
                     'dpid': h['dpid'], 'tunnel_ip': h['tunnel_ip'],
@@ -868,8 +969,12 @@ def cmd_up(args):
             run(['ip', 'link', 'add', o['uplink'], 'netns', hns, 'type', 'veth', 'peer',
                  'name', 'up0'] + mac + ['netns', ons])
             tx_checksum_off(ons, 'up0')
-            ip_batch(ons, ['link set lo up', 'addr add %s/32 dev lo' % OUTSIDE_HOST,
-                           'addr add %s dev up0' % o['address'], 'link set up0 up'])
+            if o.get('vlan'):
+                # a VLAN gateway's legacy host: untagged on its access port
+                ip_batch(ons, ['link set lo up', 'addr add %s dev up0' % o['address'], 'link set up0 up'])
+            else:
+                ip_batch(ons, ['link set lo up', 'addr add %s/32 dev lo' % OUTSIDE_HOST,
+                               'addr add %s dev up0' % o['address'], 'link set up0 up'])
             ip_batch(hns, ['link set %s up' % o['uplink']])
         timings['vms'] = ms(t0)
         # Open vSwitch: one ovsdb-server + ovs-vswitchd per hypervisor, started in parallel
@@ -884,7 +989,8 @@ def cmd_up(args):
             futures = {hv['name']: pool.submit(
                 configure_hv, state, hv,
                 [v['interface'] for v in state['vms'] if v['hypervisor'] == hv['name']]
-                + [o['uplink'] for o in state['outsides'] if o['node'] == hv['name']])
+                + [o['uplink'] for o in state['outsides'] if o['node'] == hv['name'] and not o.get('vlan')],
+                [o for o in state['outsides'] if o['node'] == hv['name'] and o.get('vlan')])
                 for hv in state['hypervisors']}
             timings['bridges_per_hv'] = {n: f.result() for n, f in futures.items()}
         timings['bridges'] = ms(t0)
@@ -1257,7 +1363,7 @@ def cmd_migrate(args):
                           dst['namespace']]))
         step('link up', lambda: run(['ip', '-n', dst['namespace'], 'link', 'set', iface, 'up']))
         step('add-port %s to %s br-int' % (iface, dst['name']),
-             lambda: vsctl(dst['dir'], 'add-port', 'br-int', iface))
+             lambda: vsctl(dst['dir'], 'add-port', 'br-int', iface, *iface_id_args(state, iface)))
         vm['hypervisor'] = dst['name']
         save_state(state)
         moved_ms = ms(t_all)
@@ -1385,6 +1491,11 @@ def cmd_status(args):
         hs['ports'] = ports_of(h['dir']) if alive['ovsdb-server'] else []
         rc = rconn_states(h['dir'])
         target = 'br-int<->%s' % state['controller']
+        if state.get('bridge') == 'weft' and alive['ovsdb-server']:
+            # Weft set the target (ovsdb: controller-targets): read it from the bridge.
+            got = run(['ovs-vsctl', '--db=unix:%s/db.sock' % h['dir'], '--timeout=5', 'get-controller',
+                       'br-int'], check=False, env=ovs_env(h['dir'])).split()
+            target = 'br-int<->%s' % (got[0] if got else state['controller'])
         hs['controller_state'] = rc.get(target, 'unknown')
         hs['connected'] = hs['controller_state'] == 'connected'
     s['up'] = True
@@ -1419,7 +1530,13 @@ def main(argv=None):
     up.add_argument('--owner-pid', type=int, help='tear down when this process exits')
     up.add_argument('--max-lifetime', type=int, help='tear down after this many seconds')
     up.add_argument('--save-logs-on-failure', metavar='DIR')
+    up.add_argument('--bridge', choices=('testbed', 'weft'), default='testbed',
+                    help='who builds br-int: the testbed (default), or Weft through each '
+                    'hypervisor\'s OVSDB (ptcp:6640 on its management address; then `plug`)')
     common(up)
+    pl = sub.add_parser('plug', help='--bridge weft: wait for Weft\'s br-int, plug the VMs in')
+    pl.add_argument('--timeout', type=int, default=60, help='seconds to wait for br-int (60)')
+    common(pl)
     down = sub.add_parser('down', help='tear a testbed down (idempotent)')
     common(down)
     down.add_argument('--all', action='store_true', help='every testbed of this machine')
@@ -1476,6 +1593,8 @@ def main(argv=None):
             result = cmd_dhcp(args)
         elif args.command == 'controller':
             result = cmd_controller(args)
+        elif args.command == 'plug':
+            result = cmd_plug(args)
         elif args.command == 'exec':
             return cmd_exec(args)
         elif args.command == 'status':

@@ -60,7 +60,8 @@ public record ConsoleSettings(Duration statsInterval, Duration usageResolution, 
                     c.usageResolution() != null ? c.usageResolution() : DEFAULTS.usageResolution(),
                     c.usageRetention() != null ? c.usageRetention() : DEFAULTS.usageRetention()));
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(source, "console: " + e.getMessage());
+            String key = e.getMessage().split(" ", 2)[0];
+            throw dev.weft.core.config.ConfigLoader.error(source, "/console/" + key, "console: " + e.getMessage());
         }
     }
 }

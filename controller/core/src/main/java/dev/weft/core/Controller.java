@@ -15,8 +15,6 @@ import dev.weft.api.tenant.LocationControl;
 import dev.weft.api.tenant.NetworkConfig;
 import dev.weft.api.tenant.TenantService;
 import dev.weft.api.topology.TopologyService;
-import dev.weft.core.app.AppCatalog;
-import dev.weft.core.app.AppCookies;
 import dev.weft.core.app.AppLoadException;
 import dev.weft.core.app.DefaultAppContext;
 import dev.weft.core.config.ConfigException;
@@ -36,7 +34,6 @@ import dev.weft.core.openflow.SwitchManager;
 import dev.weft.api.state.StateStore;
 import dev.weft.core.state.FileStateStore;
 import dev.weft.core.state.MemoryStateStore;
-import dev.weft.core.tenant.ConfigDiff;
 import dev.weft.core.tenant.TenantManager;
 import dev.weft.core.topology.LinkProbes;
 import dev.weft.core.topology.TopologyManager;
@@ -44,14 +41,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -66,7 +61,8 @@ import java.util.function.Consumer;
  *
  * <p>Switches reach it over OpenFlow connections, or in process ({@link #attach(Switch)}): the
  * test harness and the migration bench use the very same services and apps with switches that
- * live in memory.
+ * live in memory. The apps are run by {@link AppRunner}; a reload goes through {@link ConfigReloads} and
+ * {@link NetworkChanges}.
  */
 public final class Controller implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Controller.class);
@@ -83,13 +79,11 @@ public final class Controller implements AutoCloseable {
     private final HostTracker hosts;
     private final StateStore state;
     private final Map<Class<?>, Object> services = new ConcurrentHashMap<>();
-    private final List<App> started = new ArrayList<>();
-    private final List<AppHandle> handles = new ArrayList<>();
+    private final AppRunner apps;
+    private final ConfigReloads reloads;
     private final List<Extension> extensions = new ArrayList<>();
-    private final Map<String, AppCookie> cookies = new ConcurrentHashMap<>();
     /** Extensions' observers: first in every chain, before the core's own subscribers. */
     private final AppHandle observers = new AppHandle("observers", -1000);
-    private AppCatalog catalog;
     private OpenFlowServer server;
     private List<InetSocketAddress> bound = List.of();
 
@@ -180,14 +174,21 @@ public final class Controller implements AutoCloseable {
         this.dispatcher = new Dispatcher(s.dispatchThreads());
         this.timers = b.timers != null ? b.timers : Timers.thread("weft-timer");
         this.switches = new SwitchManager(dispatcher, bus, s.requestTimeout(), s.takeoverProbe());
-        if (b.slaves) {
-            switches.startAsSlaves();
-        }
         this.tenants = new TenantManager(dispatcher.control(), bus, s.clock());
+        this.reloads = new ConfigReloads(s.configFile(), () -> tenants.config(), new NetworkChanges(s, tenants)::apply);
         this.reconciler = new Reconciler(dispatcher.control(), bus, s.flowAuditInterval());
         tenants.subscribe();
         reconciler.start();
         reconciler.holdUntil(tenants.allNodesReported(), s.startupHold());
+        if (b.slaves) {
+            switches.startAsSlaves();
+            // A new master reads the switch's flows and adopts them: what it computed while a slave never got there.
+            switches.onChange((dpid, role) -> {
+                if (role == dev.weft.core.openflow.SwitchRole.MASTER) {
+                    reconciler.resync(dpid);
+                }
+            });
+        }
         // Core services subscribe before any app, at negative places in the chain: discovery
         // consumes LLDP, host tracking learns from packet-ins, both before apps see them.
         this.topology = new TopologyManager(s.topology(), dispatcher.control(), bus, switches, s.clock(), timers,
@@ -208,15 +209,9 @@ public final class Controller implements AutoCloseable {
             this.hosts = null;
         }
         services.putAll(b.overrides);
+        this.apps = new AppRunner(s, bus, switches, timers, services, dispatcher.control());
         try {
-            if (b.apps != null) {
-                startApps(b.apps.stream().map(a -> new AppCatalog.Entry(a, "given")).toList(),
-                        b.apps.stream().map(App::name).toList());
-            } else {
-                catalog = AppCatalog.discover(Controller.class.getClassLoader(), s.plugins());
-                checkAppConfig(catalog);
-                startApps(catalog.select(settings.apps()), settings.apps());
-            }
+            apps.start(b.apps);
             tenants.apply(s.network());
             if (b.listen) {
                 server = new OpenFlowServer(new OpenFlowServer.Options(s.versions(), s.handshakeTimeout(),
@@ -242,38 +237,7 @@ public final class Controller implements AutoCloseable {
         try {
             return s.switchTls().map(dev.weft.core.tls.PemTls::serverContext);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(s.configSource(), "controller.tls: " + e.getMessage());
-        }
-    }
-
-    private void checkAppConfig(AppCatalog cat) {
-        for (String configured : settings.appConfig().keySet()) {
-            if (!settings.apps().contains(configured) && cat.get(configured).isEmpty()) {
-                throw new ConfigException(settings.configSource(), "apps." + configured
-                        + " configures an app that does not exist; available: " + String.join(", ", cat.names()));
-            }
-        }
-    }
-
-    private void startApps(List<AppCatalog.Entry> selected, List<String> names) {
-        cookies.putAll(AppCookies.assign(names));
-        for (int i = 0; i < selected.size(); i++) {
-            App app = selected.get(i).app();
-            AppHandle h = new AppHandle(app.name(), i);
-            var ctx = new DefaultAppContext(h, bus, switches, settings.appConfig().get(app.name()),
-                    settings.configSource(), cookies.get(app.name()), settings.clock(), timers, services,
-                    dispatcher.control());
-            try {
-                app.start(ctx);
-            } catch (AppLoadException | ConfigException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new AppLoadException("app '" + app.name() + "' failed to start: " + e.getMessage(), e);
-            }
-            started.add(app);
-            handles.add(h);
-            log.info("app '{}' started ({}, cookie id {})", app.name(), selected.get(i).source(),
-                    cookies.get(app.name()).appId());
+            throw ConfigLoader.error(s.configSource(), "/controller/tls", "controller.tls: " + e.getMessage());
         }
     }
 
@@ -314,22 +278,7 @@ public final class Controller implements AutoCloseable {
      * in turn). For in-process switches, whose tasks run inline, the controller is then at rest.
      */
     public void awaitControlLaneIdle() {
-        CompletableFuture<Void> idle = new CompletableFuture<>();
-        Lane control = dispatcher.control();
-        // Checked on the lane itself: when this task runs nothing else does, so an empty queue
-        // then means rest (checked from outside, a task just taken off the queue would be missed).
-        Runnable check = new Runnable() {
-            @Override
-            public void run() {
-                if (control.pendingTasks() > 0) {
-                    control.execute(this);
-                } else {
-                    idle.complete(null);
-                }
-            }
-        };
-        control.execute(check);
-        idle.join();
+        dispatcher.control().awaitIdle();
     }
 
     /**
@@ -351,7 +300,7 @@ public final class Controller implements AutoCloseable {
 
     /** The cookie of an app (its flow entries' owner), by name. */
     public Optional<AppCookie> cookie(String app) {
-        return Optional.ofNullable(cookies.get(app));
+        return apps.cookie(app);
     }
 
     /**
@@ -396,43 +345,17 @@ public final class Controller implements AutoCloseable {
      * Re-read the config file and put its tenants and transport nodes in force. The new file is
      * validated first: if it is invalid, the error is logged and returned, and the running
      * networks are untouched. Only the logical networks that changed are recomputed. Controller
-     * settings and app settings take effect at the next start (a change to them is logged).
+     * settings and app settings take effect at the next start (a change to them is logged). See
+     * {@link ConfigReloads}: a file without a tenants: section does not remove every tenant, and a
+     * slow file holds nobody else.
      */
-    public synchronized ReloadResult reload() {
-        Path file = settings.configFile().orElse(null);
-        if (file == null) {
-            return new ReloadResult(ReloadResult.Outcome.REJECTED, "no config file to reload (start with --config FILE)",
-                    Set.of());
-        }
-        WeftConfig next;
-        try {
-            next = ConfigLoader.load(file);
-        } catch (ConfigException e) {
-            log.error("config reload rejected, the running configuration stays: {}", e.getMessage());
-            return new ReloadResult(ReloadResult.Outcome.REJECTED, e.getMessage(), Set.of());
-        }
-        return applyNetwork(next.network(), next);
+    public ReloadResult reload() {
+        return reloads.reload();
     }
 
     /** Put a (validated) network configuration in force; what {@link #reload()} does after reading the file. */
-    public synchronized ReloadResult applyNetwork(NetworkConfig next, WeftConfig whole) {
-        NetworkConfig current = tenants.config();
-        Set<Integer> changed = ConfigDiff.changedSegments(current, next);
-        boolean nodes = !current.transportNodes().equals(next.transportNodes());
-        if (whole != null && (!whole.controller().equals(settings.controllerSection())
-                || !whole.apps().equals(settings.appConfig()))) {
-            log.warn("controller or app settings in {} changed; they take effect at the next start", whole.source());
-        }
-        boolean externals = !current.externalNetworks().equals(next.externalNetworks());
-        if (changed.isEmpty() && !nodes && !externals) {
-            log.info("config reloaded: no change to tenants or transport nodes");
-            return new ReloadResult(ReloadResult.Outcome.UNCHANGED, "no change", Set.of());
-        }
-        tenants.apply(next);
-        String msg = changed.size() + " logical network(s) changed" + (nodes ? ", transport nodes changed" : "")
-                + (externals ? ", external networks changed" : "");
-        log.info("config reloaded: {}", msg);
-        return new ReloadResult(ReloadResult.Outcome.APPLIED, msg, changed);
+    public ReloadResult applyNetwork(NetworkConfig next, WeftConfig whole) {
+        return reloads.applyNetwork(next, whole);
     }
 
     /** A service by type (switches, topology, hosts; those apps provide), as apps get it from their context. */
@@ -447,7 +370,7 @@ public final class Controller implements AutoCloseable {
     }
 
     public List<AppHandle> apps() {
-        return List.copyOf(handles);
+        return apps.handles();
     }
 
     public ControllerSettings settings() {
@@ -474,31 +397,16 @@ public final class Controller implements AutoCloseable {
         if (server != null) {
             server.close();
         }
-        stopApps();
+        apps.stop();
         topology.close();
         if (hosts != null) {
             hosts.close();
         }
         timers.close();
         dispatcher.close();
-        if (catalog != null) {
-            catalog.close();
-        }
+        apps.closeCatalog();
         if (state instanceof FileStateStore f) {
             f.close(); // last: what the apps wrote while stopping is written too
         }
-    }
-
-    private void stopApps() {
-        List<App> reverse = new ArrayList<>(started);
-        Collections.reverse(reverse);
-        for (App a : reverse) {
-            try {
-                a.stop();
-            } catch (RuntimeException e) {
-                log.warn("app '{}' failed to stop cleanly", a.name(), e);
-            }
-        }
-        started.clear();
     }
 }

@@ -1,7 +1,7 @@
 package dev.weft.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.weft.core.config.ConfigException;
+import dev.weft.core.config.ConfigLoader;
 import dev.weft.core.config.ControllerSection;
 import dev.weft.core.config.WeftConfig;
 import dev.weft.core.openflow.DatapathPin;
@@ -185,17 +185,29 @@ public record ControllerSettings(
         public Builder config(WeftConfig cfg) {
             ControllerSection c = cfg.controller();
             String src = cfg.source();
-            try {
-                if (c.listen() != null) {
-                    listenAddresses(c.listen().stream().map(ControllerSettings::parseListenAddress).toList());
+            if (c.listen() != null) {
+                List<ListenAddress> ls = new ArrayList<>();
+                for (int i = 0; i < c.listen().size(); i++) {
+                    try {
+                        ls.add(parseListenAddress(c.listen().get(i)));
+                    } catch (IllegalArgumentException e) {
+                        throw ConfigLoader.error(src, "/controller/listen/" + i, "controller.listen[" + i + "]: "
+                                + e.getMessage());
+                    }
                 }
-                if (c.openflowVersions() != null) {
-                    Set<OFVersion> vs = EnumSet.noneOf(OFVersion.class);
-                    c.openflowVersions().forEach(v -> vs.add(parseVersion(v)));
-                    versions(vs);
+                listenAddresses(ls);
+            }
+            if (c.openflowVersions() != null) {
+                Set<OFVersion> vs = EnumSet.noneOf(OFVersion.class);
+                for (int i = 0; i < c.openflowVersions().size(); i++) {
+                    try {
+                        vs.add(parseVersion(c.openflowVersions().get(i)));
+                    } catch (IllegalArgumentException e) {
+                        throw ConfigLoader.error(src, "/controller/openflow-versions/" + i,
+                                "controller.openflow-versions[" + i + "]: " + e.getMessage());
+                    }
                 }
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException(src, "controller: " + e.getMessage());
+                versions(vs);
             }
             if (c.apps() != null) {
                 apps(c.apps());
@@ -238,7 +250,8 @@ public record ControllerSettings(
                 try {
                     topology(topology.with(cfg.topology()));
                 } catch (IllegalArgumentException e) {
-                    throw new ConfigException(src, "topology: " + e.getMessage());
+                    String key = e.getMessage().split("[ (]", 2)[0]; // the messages start with the key
+                    throw ConfigLoader.error(src, "/topology/" + key, "topology: " + e.getMessage());
                 }
             }
             configSource = src;
@@ -280,7 +293,7 @@ public record ControllerSettings(
         private void tls(dev.weft.core.config.TlsSection t, String src) {
             String at = "controller.tls";
             if (t.privateKey() == null || t.certificate() == null || t.caCertificate() == null) {
-                throw new ConfigException(src, at + " needs private-key, certificate and ca-certificate (PEM files, "
+                throw ConfigLoader.error(src, "/controller/tls", at + " needs private-key, certificate and ca-certificate (PEM files, "
                         + "as ovs-pki makes them)");
             }
             switchTls(new PemTls(Path.of(t.privateKey()), Path.of(t.certificate()), Optional.of(Path.of(t.caCertificate()))));
@@ -290,13 +303,13 @@ public record ControllerSettings(
                 var p = given.get(i);
                 String pat = at + ".pins[" + i + "]";
                 if (p == null || p.datapathId() == null) {
-                    throw new ConfigException(src, pat + " needs datapath-id");
+                    throw ConfigLoader.error(src, "/controller/tls/pins/" + i, pat + " needs datapath-id");
                 }
                 try {
                     ps.add(new DatapathPin(parseDatapathId(p.datapathId()), Optional.ofNullable(p.subjectCn()),
                             Optional.ofNullable(p.sha256())));
                 } catch (IllegalArgumentException e) {
-                    throw new ConfigException(src, pat + ": " + e.getMessage());
+                    throw ConfigLoader.error(src, "/controller/tls/pins/" + i, pat + ": " + e.getMessage());
                 }
             }
             pins(ps);

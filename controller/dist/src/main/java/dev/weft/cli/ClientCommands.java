@@ -29,9 +29,11 @@ final class ClientCommands {
         SUMMARIES.put("switches", "connected switches (a client of the controller's REST API)");
         SUMMARIES.put("hosts", "hosts the controller has seen");
         SUMMARIES.put("tenants", "tenants, networks and logical ports with where each port is now");
+        SUMMARIES.put("security-groups", "each tenant's security groups: their rules and member ports");
         SUMMARIES.put("migrations", "recent VM migrations, newest first");
         SUMMARIES.put("reload", "make the controller re-read its config file");
         SUMMARIES.put("usage", "what each tenant sent, received and had dropped over a time range (for billing)");
+        SUMMARIES.put("alerts", "configuration alerts of the hypervisors (in force; --cleared: those cleared lately)");
     }
 
     private static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -57,6 +59,13 @@ final class ClientCommands {
         if (name.equals("migrations")) {
             o.addOption(Option.builder("n").longOpt("limit").hasArg().argName("N")
                     .desc("at most this many (default 20)").build());
+        }
+        if (name.equals("security-groups")) {
+            o.addOption(Option.builder().longOpt("tenant").hasArg().argName("NAME").desc("only this tenant").build());
+        }
+        if (name.equals("alerts")) {
+            o.addOption(Option.builder().longOpt("cleared").desc("also those cleared lately, with how long they lasted")
+                    .build());
         }
         if (name.equals("usage")) {
             o.addOption(Option.builder().longOpt("from").hasArg().argName("TIME")
@@ -95,9 +104,11 @@ final class ClientCommands {
             case "switches" -> ClientCommands::switches;
             case "hosts" -> ClientCommands::hosts;
             case "tenants" -> ClientCommands::tenants;
+            case "security-groups" -> ClientCommands::securityGroups;
             case "migrations" -> ClientCommands::migrations;
             case "reload" -> ClientCommands::reload;
             case "usage" -> ClientCommands::usage;
+            case "alerts" -> ClientCommands::alerts;
             default -> throw new IllegalArgumentException(name);
         };
         try {
@@ -195,6 +206,38 @@ final class ClientCommands {
         t.print(out);
     }
 
+    private static void securityGroups(ApiClient api, boolean json, CommandLine cl, PrintStream out)
+            throws ApiClient.Failure {
+        List<String> names = new ArrayList<>();
+        if (cl.hasOption("tenant")) {
+            names.add(cl.getOptionValue("tenant"));
+        } else {
+            api.get("/api/v1/tenants").forEach(t -> names.add(t.path("name").asText()));
+        }
+        com.fasterxml.jackson.databind.node.ArrayNode all = PRETTY.createArrayNode();
+        for (String tenant : names) {
+            api.get("/api/v1/tenants/" + tenant + "/security-groups").forEach(all::add);
+        }
+        if (json(json, all, out)) {
+            return;
+        }
+        Table t = new Table("TENANT", "GROUP", "RULE", "MEMBERS");
+        for (JsonNode g : all) {
+            List<String> members = new ArrayList<>();
+            g.path("members").forEach(m -> members.add(m.asText()));
+            String who = members.isEmpty() ? "-" : String.join(",", members);
+            if (g.path("rules").isEmpty()) {
+                t.row(g.path("tenant").asText(), g.path("name").asText(), "(no rules: nothing in)", who);
+            }
+            boolean first = true;
+            for (JsonNode r : g.path("rules")) {
+                t.row(g.path("tenant").asText(), g.path("name").asText(), r.path("text").asText(), first ? who : "");
+                first = false;
+            }
+        }
+        t.print(out);
+    }
+
     private static void migrations(ApiClient api, boolean json, CommandLine cl, PrintStream out)
             throws ApiClient.Failure {
         int limit = Integer.parseInt(cl.getOptionValue("limit", "20"));
@@ -214,6 +257,37 @@ final class ClientCommands {
             return;
         }
         t.print(out);
+    }
+
+    private static void alerts(ApiClient api, boolean json, CommandLine cl, PrintStream out) throws ApiClient.Failure {
+        JsonNode all = api.get("/api/v1/alerts");
+        if (json(json, all, out)) {
+            return;
+        }
+        Table t = new Table("NODE", "ALERT", "ABOUT", "SINCE", "WEFT REPAIRS", "WHAT");
+        for (JsonNode a : all.path("alerts")) {
+            t.row(a.path("node").asText(), a.path("kind").asText(), a.path("subject").asText(),
+                    a.path("raised-at").asText(), a.path("repaired-by-weft").asBoolean() ? "yes" : "no",
+                    a.path("message").asText());
+        }
+        if (t.isEmpty()) {
+            out.println("no alerts");
+        } else {
+            t.print(out);
+        }
+        if (cl.hasOption("cleared")) {
+            Table c = new Table("NODE", "ALERT", "ABOUT", "RAISED", "LASTED");
+            for (JsonNode a : all.path("cleared")) {
+                c.row(a.path("node").asText(), a.path("kind").asText(), a.path("subject").asText(),
+                        a.path("raised-at").asText(), a.path("lasted-ms").asText() + " ms");
+            }
+            out.println();
+            if (c.isEmpty()) {
+                out.println("none cleared lately");
+            } else {
+                c.print(out);
+            }
+        }
     }
 
     private static void usage(ApiClient api, boolean json, CommandLine cl, PrintStream out) throws ApiClient.Failure {

@@ -48,7 +48,18 @@ public final class ControllerCommand {
     }
 
     public record Run(ControllerSettings settings, java.util.Optional<RestSettings> rest,
-                      java.util.Optional<ConsoleSettings> console, String logLevel) implements Request {
+                      java.util.Optional<ConsoleSettings> console, String logLevel,
+                      dev.weft.ovsdb.OvsdbSettings ovsdb,
+                      java.util.Optional<dev.weft.cluster.ClusterSettings> cluster) implements Request {
+        public Run(ControllerSettings settings, java.util.Optional<RestSettings> rest,
+                   java.util.Optional<ConsoleSettings> console, String logLevel) {
+            this(settings, rest, console, logLevel, dev.weft.ovsdb.OvsdbSettings.defaults());
+        }
+
+        public Run(ControllerSettings settings, java.util.Optional<RestSettings> rest,
+                   java.util.Optional<ConsoleSettings> console, String logLevel, dev.weft.ovsdb.OvsdbSettings ovsdb) {
+            this(settings, rest, console, logLevel, ovsdb, java.util.Optional.empty());
+        }
     }
 
     private ControllerCommand() {
@@ -101,6 +112,8 @@ public final class ControllerCommand {
         // The command runs the API by default (the config file's rest: section and --rest change it).
         java.util.Optional<RestSettings> rest = java.util.Optional.of(RestSettings.defaults());
         java.util.Optional<ConsoleSettings> console = java.util.Optional.of(ConsoleSettings.DEFAULTS);
+        dev.weft.ovsdb.OvsdbSettings ovsdb = dev.weft.ovsdb.OvsdbSettings.defaults();
+        java.util.Optional<dev.weft.cluster.ClusterSettings> cluster = java.util.Optional.empty();
         if (cl.hasOption("config")) {
             Path file = Path.of(cl.getOptionValue("config"));
             WeftConfig cfg = ConfigLoader.load(file);
@@ -109,6 +122,8 @@ public final class ControllerCommand {
                 rest = RestSettings.with(rest, cfg.rest(), cfg.source(), System.getenv());
             }
             console = ConsoleSettings.of(cfg.console(), cfg.source());
+            ovsdb = dev.weft.ovsdb.OvsdbSettings.of(cfg.ovsdb(), cfg.source());
+            cluster = dev.weft.cluster.ClusterSettings.of(cfg.cluster(), cfg.source());
         }
         String logLevel = null;
         try {
@@ -154,7 +169,7 @@ public final class ControllerCommand {
                 logLevel = cl.getOptionValue("log-level");
                 LogLevels.check(logLevel);
             }
-            return new Run(b.build(), rest, console, logLevel);
+            return new Run(b.build(), rest, console, logLevel, ovsdb, cluster);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -209,11 +224,21 @@ public final class ControllerCommand {
         Controller controller;
         try {
             Controller.Builder builder = Controller.builder(run.settings());
+            // In a cluster, switches start as slaves here until ZooKeeper makes this instance master.
+            java.util.Optional<dev.weft.cluster.ClusterExtension> cluster = run.cluster()
+                    .map(dev.weft.cluster.ClusterExtension::new);
+            cluster.ifPresent(c -> builder.switchesStartAsSlaves().extension(c));
             // The console first: the API's server serves its routes, and stops before it.
             java.util.Optional<Console> console = run.console().map(Console::new);
             console.ifPresent(builder::extension);
-            run.rest().ifPresent(r -> builder.extension(new RestEndpoint(r, console.<List<RouteSource>>map(List::of)
-                    .orElse(List.of()))));
+            // The hypervisors' Open vSwitch (nodes with ovsdb:) and the alerts, always.
+            dev.weft.ovsdb.OvsdbExtension ovsdb = new dev.weft.ovsdb.OvsdbExtension(run.ovsdb());
+            builder.extension(ovsdb);
+            List<RouteSource> routes = new ArrayList<>();
+            console.ifPresent(routes::add);
+            routes.add(new dev.weft.ovsdb.AlertRoutes(ovsdb));
+            cluster.ifPresent(c -> routes.add(new dev.weft.cluster.ClusterRoutes(c)));
+            run.rest().ifPresent(r -> builder.extension(new RestEndpoint(r, routes)));
             controller = builder.start();
         } catch (ConfigException e) {
             err.println("weft " + NAME + ": " + e.getMessage());

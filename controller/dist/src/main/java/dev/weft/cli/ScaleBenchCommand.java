@@ -69,6 +69,8 @@ final class ScaleBenchCommand {
         o.addOption(Option.builder().longOpt("networks-per-tenant").hasArg().desc("default 1 (2 with --routers)").build());
         o.addOption(Option.builder().longOpt("routers").desc("a router per tenant on all its networks, with DHCP on "
                 + "them and a gateway (source NAT) through one external network on hv0").build());
+        o.addOption(Option.builder().longOpt("security-groups").hasArg().argName("G")
+                .desc("then compile G security groups of 10 rules (each port in one) and time membership changes").build());
         o.addOption(Option.builder().longOpt("moves").hasArg().desc("single-port moves to time (default 200)").build());
         o.addOption(Option.builder().longOpt("seed").hasArg().desc("random seed (default 1)").build());
         o.addOption(Option.builder().longOpt("migrations").hasArg()
@@ -93,6 +95,10 @@ final class ScaleBenchCommand {
             nets = positive(cl, "networks-per-tenant", cl.hasOption("routers") ? 2 : 1);
             moves = positive(cl, "moves", 200);
             seed = Long.parseLong(cl.getOptionValue("seed", "1"));
+            if (cl.hasOption("routers") && tenants > ScaleBenchSite.MAX_ROUTED_TENANTS) {
+                throw new IllegalArgumentException("--routers: at most " + ScaleBenchSite.MAX_ROUTED_TENANTS
+                        + " tenants (one conntrack zone each on hv0)");
+            }
         } catch (ParseException | IllegalArgumentException e) {
             err.println("weft " + NAME + ": " + e.getMessage());
             return 2;
@@ -190,6 +196,10 @@ final class ScaleBenchCommand {
         // Keep the results reachable until the heap was measured.
         if (desired.isEmpty() || tables.isEmpty()) {
             out.println("(empty)");
+        }
+        if (cl.hasOption("security-groups")) {
+            desired.clear();
+            SecurityGroupBench.run(site, Integer.parseInt(cl.getOptionValue("security-groups")), moves, seed, out);
         }
         int migrations = Integer.parseInt(cl.getOptionValue("migrations", "0"));
         return migrations > 0 ? MigrationBench.report(site, migrations, seed, out, err) : 0;

@@ -28,6 +28,8 @@ import java.util.Optional;
  */
 final class ScaleBenchSite {
     static final String EXTERNAL = "public";
+    /** One conntrack zone per router on hv0, from the last 16 bits of its gateway address (0 and 0xffff unused). */
+    static final int MAX_ROUTED_TENANTS = 0xfffe;
 
     private ScaleBenchSite() {
     }
@@ -38,8 +40,9 @@ final class ScaleBenchSite {
         IPv4AddressWithMask outside = IPv4AddressWithMask.of("100.64.0.0/10");
         ExternalNetwork x = new ExternalNetwork(EXTERNAL, gw.name(), gw.dpid(), "uplink0", outside,
                 IPv4Address.of("100.64.0.1"), Optional.of(MacAddress.of("02:00:64:40:00:01")));
-        if (c.tenants().size() > 0xfffe) {
-            throw new IllegalArgumentException("--routers: at most 65534 tenants (one conntrack zone each on hv0)");
+        if (c.tenants().size() > MAX_ROUTED_TENANTS) {
+            throw new IllegalArgumentException("--routers: at most " + MAX_ROUTED_TENANTS
+                    + " tenants (one conntrack zone each on hv0)");
         }
         List<Tenant> tenants = new ArrayList<>();
         int t = 0;

@@ -51,6 +51,15 @@ class ControllerCommandTest {
         assertTrue(err().contains("w.yaml:3:") && err().contains("unknown key 'nonsense'"), err());
     }
 
+    /** The README's example, as written: a timer that would break every switch stops the start at its line. */
+    @Test
+    void aTimerOutOfRangeIsExitCode2WithTheReadmeLine(@TempDir Path dir) throws Exception {
+        Path f = Files.writeString(dir.resolve("weft.yaml"), "controller:\n  echo-interval: 0s\n");
+        assertEquals(2, run("--config", f.toString(), "--listen", "127.0.0.1:0", "--rest", "off"));
+        assertEquals("weft controller: " + f + ":2:3: controller.echo-interval: 0ms is out of range: it must be from "
+                + "100ms to 10m (how often an idle switch is sent an echo request)", err().strip());
+    }
+
     @Test
     void unknownAppIsExitCode1() {
         assertEquals(1, run("--apps", "nope", "--listen", "127.0.0.1:0"));

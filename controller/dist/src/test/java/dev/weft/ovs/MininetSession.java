@@ -43,7 +43,8 @@ public final class MininetSession implements AutoCloseable {
 
   /** Session options; {@link #of(String, String, int)} gives the defaults. */
   public record Options(String topo, String protocols, int controllerPort, String failMode,
-      String prefix, Duration startTimeout, Duration commandTimeout, Duration maxLifetime) {
+      String prefix, Duration startTimeout, Duration commandTimeout, Duration maxLifetime,
+      String custom) {
 
     public Options {
       Objects.requireNonNull(topo);
@@ -63,32 +64,38 @@ public final class MininetSession implements AutoCloseable {
      */
     public static Options of(String topo, String protocols, int controllerPort) {
       return new Options(topo, protocols, controllerPort, "secure", randomPrefix(),
-          Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofMinutes(30));
+          Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofMinutes(30), null);
+    }
+
+    /** Topologies from a Mininet custom file ({@code mn --custom FILE}); {@link #topo} names one. */
+    public Options withCustom(Path file) {
+      return new Options(topo, protocols, controllerPort, failMode, prefix, startTimeout,
+          commandTimeout, maxLifetime, file.toString());
     }
 
     public Options withFailMode(String mode) {
       return new Options(topo, protocols, controllerPort, mode, prefix, startTimeout,
-          commandTimeout, maxLifetime);
+          commandTimeout, maxLifetime, custom);
     }
 
     public Options withPrefix(String p) {
       return new Options(topo, protocols, controllerPort, failMode, p, startTimeout,
-          commandTimeout, maxLifetime);
+          commandTimeout, maxLifetime, custom);
     }
 
     public Options withStartTimeout(Duration d) {
       return new Options(topo, protocols, controllerPort, failMode, prefix, d, commandTimeout,
-          maxLifetime);
+          maxLifetime, custom);
     }
 
     public Options withCommandTimeout(Duration d) {
       return new Options(topo, protocols, controllerPort, failMode, prefix, startTimeout, d,
-          maxLifetime);
+          maxLifetime, custom);
     }
 
     public Options withMaxLifetime(Duration d) {
       return new Options(topo, protocols, controllerPort, failMode, prefix, startTimeout,
-          commandTimeout, d);
+          commandTimeout, d, custom);
     }
   }
 
@@ -112,11 +119,14 @@ public final class MininetSession implements AutoCloseable {
     this.log = OvsEnvironment.logDir().resolve("mn-" + options.prefix() + ".log");
     Path driver = OvsEnvironment.driverScript()
         .orElseThrow(() -> new IOException("cannot find " + OvsEnvironment.DRIVER));
-    List<String> cmd = List.of(OvsEnvironment.python(), "-u", driver.toString(),
-        "--topo", options.topo(), "--protocols", options.protocols(),
+    List<String> cmd = new java.util.ArrayList<>(List.of(OvsEnvironment.python(), "-u",
+        driver.toString(), "--topo", options.topo(), "--protocols", options.protocols(),
         "--port", Integer.toString(options.controllerPort()), "--fail-mode", options.failMode(),
         "--prefix", options.prefix(),
-        "--max-lifetime", Long.toString(Math.max(1, options.maxLifetime().toSeconds())));
+        "--max-lifetime", Long.toString(Math.max(1, options.maxLifetime().toSeconds()))));
+    if (options.custom() != null) {
+      cmd.addAll(List.of("--custom", options.custom()));
+    }
     this.process = new ProcessBuilder(cmd)
         .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .start();

@@ -105,7 +105,7 @@ public final class Testbed implements AutoCloseable {
    */
   public record Options(Path config, String controller, Map<String, String> placement,
       String prefix, String mgmtNet, Duration upTimeout, Duration commandTimeout,
-      Duration maxLifetime, List<String> dhcp) {
+      Duration maxLifetime, List<String> dhcp, boolean weftBridge) {
     public Options {
       Objects.requireNonNull(config);
       Objects.requireNonNull(controller);
@@ -118,31 +118,40 @@ public final class Testbed implements AutoCloseable {
 
     public static Options of(Path config, String controller, Map<String, String> placement) {
       return new Options(config, controller, placement, randomPrefix(), null,
-          Duration.ofSeconds(90), Duration.ofSeconds(30), Duration.ofMinutes(30), List.of());
+          Duration.ofSeconds(90), Duration.ofSeconds(30), Duration.ofMinutes(30), List.of(), false);
     }
 
     public Options withPrefix(String p) {
       return new Options(config, controller, placement, p, mgmtNet, upTimeout, commandTimeout,
-          maxLifetime, dhcp);
+          maxLifetime, dhcp, weftBridge);
+    }
+
+    /**
+     * Weft builds each br-int through the hypervisor's OVSDB (ptcp:6640 on its management
+     * address); the VMs are plugged in by {@link Testbed#plug()} once it has.
+     */
+    public Options withWeftBridge() {
+      return new Options(config, controller, placement, prefix, mgmtNet, upTimeout, commandTimeout,
+          maxLifetime, dhcp, true);
     }
 
     /** The management network (an IPv4 /24 or larger); default: the first free /24 in
      * 10.78.0.0/16. */
     public Options withMgmtNet(String net) {
       return new Options(config, controller, placement, prefix, net, upTimeout, commandTimeout,
-          maxLifetime, dhcp);
+          maxLifetime, dhcp, weftBridge);
     }
 
     /** The script's watchdog tears the testbed down after this long, whatever happens. */
     public Options withMaxLifetime(Duration d) {
       return new Options(config, controller, placement, prefix, mgmtNet, upTimeout,
-          commandTimeout, d, dhcp);
+          commandTimeout, d, dhcp, weftBridge);
     }
 
     /** These VMs start without address and route: {@link Testbed#dhcp} gets them. */
     public Options withDhcp(String... vms) {
       return new Options(config, controller, placement, prefix, mgmtNet, upTimeout,
-          commandTimeout, maxLifetime, List.of(vms));
+          commandTimeout, maxLifetime, List.of(vms), weftBridge);
     }
   }
 
@@ -201,6 +210,9 @@ public final class Testbed implements AutoCloseable {
     options.dhcp().forEach(vm -> args.addAll(List.of("--dhcp", vm)));
     if (options.mgmtNet() != null) {
       args.addAll(List.of("--mgmt-net", options.mgmtNet()));
+    }
+    if (options.weftBridge()) {
+      args.addAll(List.of("--bridge", "weft"));
     }
     long t0 = System.nanoTime();
     JsonNode s = script(options.upTimeout(), args);
@@ -542,6 +554,12 @@ public final class Testbed implements AutoCloseable {
    */
   public void connectController() {
     setController(controller());
+  }
+
+  /** {@code up --bridge weft}: waits (bounded) until Weft built every br-int, then plugs the VMs in. */
+  public JsonNode plug(Duration timeout) {
+    return script(timeout.plusSeconds(30), List.of("plug", "--prefix", prefix(), "--json", "--timeout",
+        Long.toString(timeout.toSeconds())));
   }
 
   /**

@@ -154,10 +154,10 @@ final class ConfigEditor {
 
     private String read() {
         try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            throw new ApiException(io.netty.handler.codec.http.HttpResponseStatus.INTERNAL_SERVER_ERROR, "config-file",
-                    "cannot read the config file " + file + ": " + e.getMessage(), null);
+            return ConfigLoader.read(file); // bounded: a file over the limit is refused unread
+        } catch (ConfigException e) {
+            throw ApiException.conflict("the config file cannot be read, so it cannot be changed: " + e.getMessage(),
+                    null);
         }
     }
 

@@ -39,7 +39,7 @@ public final class RestEndpoint implements Extension {
     @Override
     public void start(Controller controller) {
         ExecutorService writer = RestServer.newWriter();
-        RestApi api = new RestApi(controller, controller::service, writer);
+        RestApi api = new RestApi(controller, controller::service, writer, settings.limits().maxEntriesPerRequest());
         List<Route> routes = new ArrayList<>(api.routes());
         Set<String> taken = new HashSet<>();
         routes.forEach(r -> taken.add(r.method() + " " + r.path()));
@@ -64,6 +64,14 @@ public final class RestEndpoint implements Extension {
             throw new IllegalStateException("the REST API is not started");
         }
         return server.address();
+    }
+
+    /** The server (tests look at its connection counts). */
+    RestServer server() {
+        if (server == null) {
+            throw new IllegalStateException("the REST API is not started");
+        }
+        return server;
     }
 
     @Override

@@ -1,13 +1,9 @@
 package dev.weft.rest;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -17,13 +13,10 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,21 +26,19 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** Authenticates, routes, runs the handler and writes its reply (or the error) as JSON. */
+/** Routes a whole request (already admitted by {@link EarlyGate}), runs the handler and writes its reply (or the error) as JSON. */
 final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(RestHandler.class);
     /** A reply that depends on switches or the control lane comes within this, or 504. */
     static final long REPLY_TIMEOUT_S = 30;
 
     private final List<Route> routes;
-    private final RestSettings settings;
-    private final ObjectMapper json;
+    private final Refusals replies;
     private final RequestObserver observer;
 
-    RestHandler(List<Route> routes, RestSettings settings, ObjectMapper json, RequestObserver observer) {
+    RestHandler(List<Route> routes, Refusals replies, RequestObserver observer) {
         this.routes = routes;
-        this.settings = settings;
-        this.json = json;
+        this.replies = replies;
         this.observer = observer;
     }
 
@@ -56,18 +47,16 @@ final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         long start = System.nanoTime();
         boolean keepAlive = HttpUtil.isKeepAlive(req);
         String method = req.method().name();
-        QueryStringDecoder uri = new QueryStringDecoder(req.uri());
-        String path = uri.path();
+        String path = RequestTarget.lenientPath(req.uri());
         CompletableFuture<Reply> reply;
         String[] template = {RequestObserver.UNMATCHED};
         try {
             if (!req.decoderResult().isSuccess()) {
                 throw ApiException.badRequest("malformed HTTP request");
             }
-            if (!OpenPaths.isOpen(method, path)) {
-                authenticate(req);
-            }
-            reply = route(method, path, uri.parameters(), ByteBufUtil.getBytes(req.content()), template);
+            // The token was checked by EarlyGate as soon as the headers were in.
+            RequestTarget target = RequestTarget.parse(req.uri());
+            reply = route(method, target, ByteBufUtil.getBytes(req.content()), template);
         } catch (ApiException e) {
             reply = CompletableFuture.completedFuture(Reply.error(e));
         } catch (RuntimeException e) {
@@ -105,28 +94,10 @@ final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 "internal error: " + t, null));
     }
 
-    /** The token rule; the token itself is never logged nor echoed. */
-    private void authenticate(FullHttpRequest req) {
-        if (!settings.tokenRequired()) {
-            return;
-        }
-        String h = req.headers().get(HttpHeaderNames.AUTHORIZATION);
-        if (h == null || !h.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw new ApiException(HttpResponseStatus.UNAUTHORIZED, "unauthorized",
-                    "this API needs a bearer token (Authorization: Bearer TOKEN)", null);
-        }
-        String presented = h.substring(7).trim();
-        if (settings.token().map(t -> !t.matches(presented)).orElse(true)) {
-            throw new ApiException(HttpResponseStatus.UNAUTHORIZED, "unauthorized", "wrong token", null);
-        }
-    }
-
-    private CompletableFuture<Reply> route(String method, String path, Map<String, List<String>> query, byte[] body,
-                                           String[] template) {
-        List<String> segments = segments(path);
+    private CompletableFuture<Reply> route(String method, RequestTarget target, byte[] body, String[] template) {
         TreeSet<String> allowed = new TreeSet<>();
         for (Route r : routes) {
-            Optional<Map<String, String>> params = r.match(segments);
+            Optional<Map<String, String>> params = r.match(target.segments());
             if (params.isEmpty()) {
                 continue;
             }
@@ -135,26 +106,15 @@ final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 continue;
             }
             template[0] = r.path();
-            return r.handler().handle(new Request(method, path, params.get(), query, body));
+            return r.handler().handle(new Request(method, target.path(), params.get(), target.query(), body));
         }
         if (!allowed.isEmpty()) {
             throw new ApiException(HttpResponseStatus.METHOD_NOT_ALLOWED, "method-not-allowed",
-                    method + " is not allowed on " + path + " (allowed: " + String.join(", ", allowed) + ")", null);
+                    method + " is not allowed on " + target.path() + " (allowed: " + String.join(", ", allowed) + ")",
+                    null);
         }
-        throw ApiException.notFound("no such resource: " + path + " (the API is described at /api/v1/openapi.json)");
-    }
-
-    /** Percent-decoded path segments, without a trailing slash. */
-    static List<String> segments(String path) {
-        String p = path.startsWith("/") ? path.substring(1) : path;
-        if (p.endsWith("/")) {
-            p = p.substring(0, p.length() - 1);
-        }
-        List<String> out = new ArrayList<>();
-        for (String s : p.split("/", -1)) {
-            out.add(QueryStringDecoder.decodeComponent(s));
-        }
-        return out;
+        throw ApiException.notFound("no such resource: " + target.path()
+                + " (the API is described at /api/v1/openapi.json)");
     }
 
     private void write(ChannelHandlerContext ctx, Reply r, boolean keepAlive) {
@@ -162,25 +122,7 @@ final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             streamEvents(ctx, r, ev.stream());
             return;
         }
-        FullHttpResponse res;
-        if (r.output() instanceof Reply.Bytes b) {
-            res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, r.status(), Unpooled.wrappedBuffer(b.bytes()));
-            res.headers().set(HttpHeaderNames.CONTENT_TYPE, b.contentType());
-        } else {
-            byte[] bytes;
-            try {
-                bytes = json.writeValueAsBytes(r.body());
-            } catch (JsonProcessingException e) {
-                bytes = ("{\"error\":\"internal\",\"message\":\"cannot write the answer\"}")
-                        .getBytes(StandardCharsets.UTF_8);
-            }
-            res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, r.status(),
-                    Unpooled.wrappedBuffer(bytes, new byte[]{'\n'}));
-            res.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
-        }
-        res.headers().set(HttpHeaderNames.CONTENT_LENGTH, res.content().readableBytes());
-        res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
-        r.headers().forEach((k, v) -> res.headers().set(k, v));
+        FullHttpResponse res = replies.response(r);
         if (keepAlive) {
             res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             ctx.writeAndFlush(res);

@@ -1,5 +1,7 @@
 package dev.weft.rest;
 
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -11,7 +13,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -32,14 +34,16 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RestServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RestServer.class);
-    /** Request bodies larger than this are refused (413): tenant entries are small. */
-    static final int MAX_BODY = 1 << 20;
+    /** The longest request line and the most header bytes a request may have (414, 431 beyond). */
+    static final int MAX_INITIAL_LINE = 8192;
+    static final int MAX_HEADER_BYTES = 16384;
 
     private final EventLoopGroup group;
     private final ExecutorService writer;
     private final Channel channel;
     private final InetSocketAddress address;
     private final List<Route> routes;
+    private final ConnectionLimiter limiter;
 
     /**
      * Bind and serve {@code routes} (see {@link RestApi}). Throws {@link IllegalStateException}
@@ -55,6 +59,8 @@ public final class RestServer implements AutoCloseable {
         this.writer = writer;
         this.group = new NioEventLoopGroup(1, new DefaultThreadFactory("weft-http", true));
         ObjectMapper json = mapper();
+        Refusals refusals = new Refusals(json);
+        RestLimits limits = settings.limits();
         io.netty.handler.ssl.SslContext tls;
         try {
             tls = settings.tls().map(dev.weft.core.tls.PemTls::serverContext).orElse(null);
@@ -63,19 +69,29 @@ public final class RestServer implements AutoCloseable {
             writer.shutdownNow();
             throw new IllegalStateException("the REST API cannot serve HTTPS: " + e.getMessage(), e);
         }
+        this.limiter = new ConnectionLimiter(limits, tls == null);
         try {
             ServerBootstrap b = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            // The order matters: a refused connection costs no TLS handshake; the
+                            // deadlines see the first byte of a request, then its decoded parts.
+                            ch.pipeline().addLast("limit", limiter);
                             if (tls != null) {
                                 ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
                             }
-                            ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, 120))
-                                    .addLast("http", new HttpServerCodec())
-                                    .addLast("aggregate", new HttpObjectAggregator(MAX_BODY))
-                                    .addLast("api", new RestHandler(RestServer.this.routes, settings, json, observer));
+                            RequestDeadlines deadlines = new RequestDeadlines(limits, refusals);
+                            ch.pipeline().addLast("first-byte", deadlines.bytes())
+                                    .addLast("idle", new IdleStateHandler(0, 0, 120))
+                                    .addLast("http", new HttpServerCodec(new HttpDecoderConfig()
+                                            .setMaxInitialLineLength(MAX_INITIAL_LINE)
+                                            .setMaxHeaderSize(MAX_HEADER_BYTES)))
+                                    .addLast("deadlines", deadlines.messages())
+                                    .addLast("gate", new EarlyGate(settings, refusals))
+                                    .addLast("aggregate", new BoundedAggregator(limits.maxBodyBytes(), refusals))
+                                    .addLast("api", new RestHandler(RestServer.this.routes, refusals, observer));
                         }
                     });
             this.channel = b.bind(settings.listen()).syncUninterruptibly().channel();
@@ -91,9 +107,16 @@ public final class RestServer implements AutoCloseable {
                 settings.tokenRequired() ? "bearer token required" : "no token: loopback only");
     }
 
-    /** The JSON conventions of the API: indented (people read it with curl too). */
+    /**
+     * The JSON conventions of the API: indented (people read it with curl too); read strictly: a
+     * key given twice, or anything after the value, is an error (never "the last one wins").
+     */
     public static ObjectMapper mapper() {
-        return JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+        return JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT)
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+                .build();
     }
 
     /** A single thread for writes to the config file: they run one at a time, in arrival order. */
@@ -107,6 +130,16 @@ public final class RestServer implements AutoCloseable {
 
     public List<Route> routes() {
         return routes;
+    }
+
+    /** Connections open now (admitted or being refused). */
+    int openConnections() {
+        return limiter.open();
+    }
+
+    /** Connections refused for a limit since the start. */
+    long refusedConnections() {
+        return limiter.refused();
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.weft.rest;
 
 import dev.weft.core.ControllerSettings;
-import dev.weft.core.config.ConfigException;
 import dev.weft.core.config.RestSection;
 
 import java.io.IOException;
@@ -23,7 +22,7 @@ import java.util.Optional;
  * on loopback too. The token comes from a file or an environment variable, never from a default.
  */
 public record RestSettings(InetSocketAddress listen, Optional<ApiToken> token, boolean requireToken,
-                           Optional<dev.weft.core.tls.PemTls> tls) {
+                           Optional<dev.weft.core.tls.PemTls> tls, RestLimits limits) {
     public static final int DEFAULT_PORT = 8080;
     public static final InetSocketAddress DEFAULT_LISTEN = new InetSocketAddress(InetAddress.getLoopbackAddress(),
             DEFAULT_PORT);
@@ -33,8 +32,20 @@ public record RestSettings(InetSocketAddress listen, Optional<ApiToken> token, b
         this(listen, token, requireToken, Optional.empty());
     }
 
+    /** With the default limits. */
+    public RestSettings(InetSocketAddress listen, Optional<ApiToken> token, boolean requireToken,
+                        Optional<dev.weft.core.tls.PemTls> tls) {
+        this(listen, token, requireToken, tls, RestLimits.DEFAULTS);
+    }
+
+    /** The same settings with other limits. */
+    public RestSettings withLimits(RestLimits l) {
+        return new RestSettings(listen, token, requireToken, tls, l);
+    }
+
     public RestSettings {
         Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(listen, "listen");
         Objects.requireNonNull(token, "token");
         if (token.isEmpty() && needsToken(listen, requireToken)) {
@@ -77,9 +88,11 @@ public record RestSettings(InetSocketAddress listen, Optional<ApiToken> token, b
             return Optional.empty();
         }
         RestSettings b = base.orElseGet(RestSettings::defaults);
+        String at = "/rest/listen"; // the value an error is about, for its line
         try {
             InetSocketAddress listen = c.listen() == null ? b.listen() : parseListen(c.listen());
             Optional<ApiToken> token = b.token();
+            at = c.tokenFile() != null ? "/rest/token-file" : "/rest/token-env";
             if (c.tokenFile() != null && c.tokenEnv() != null) {
                 throw new IllegalArgumentException("give token-file or token-env, not both");
             }
@@ -94,6 +107,7 @@ public record RestSettings(InetSocketAddress listen, Optional<ApiToken> token, b
                 token = Optional.of(ApiToken.of(v.trim()));
             }
             boolean require = c.requireToken() != null ? c.requireToken() : b.requireToken();
+            at = "/rest/private-key";
             Optional<dev.weft.core.tls.PemTls> tls = b.tls();
             if ((c.privateKey() == null) != (c.certificate() == null)) {
                 throw new IllegalArgumentException("HTTPS needs both private-key and certificate");
@@ -102,9 +116,10 @@ public record RestSettings(InetSocketAddress listen, Optional<ApiToken> token, b
                 tls = Optional.of(new dev.weft.core.tls.PemTls(Path.of(c.privateKey()), Path.of(c.certificate()),
                         Optional.empty()));
             }
-            return Optional.of(new RestSettings(listen, token, require, tls));
+            at = c.listen() != null ? "/rest/listen" : c.requireToken() != null ? "/rest/require-token" : "/rest";
+            return Optional.of(new RestSettings(listen, token, require, tls, b.limits().with(c.limits())));
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(source, "rest: " + e.getMessage());
+            throw dev.weft.core.config.ConfigLoader.error(source, at, "rest: " + e.getMessage());
         }
     }
 

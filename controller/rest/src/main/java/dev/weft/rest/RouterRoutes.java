@@ -22,7 +22,7 @@ final class RouterRoutes {
         api.get("/tenants/{tenant}/routers/{router}", "one logical router",
                 r -> RestApi.now(RouterViews.router(router(api.config(), r.param("tenant"), r.param("router")))));
         api.post("/tenants/{tenant}/routers", "add a logical router to a tenant", r -> {
-            JsonNode body = r.jsonObject(RestApi.JSON);
+            JsonNode body = api.body(r);
             String t = r.param("tenant");
             String name = RestApi.name(body);
             return api.write(() -> api.added("router", ConfigEditor.Edit.add(List.of(RestApi.tenantStep(t)), "routers",
@@ -38,7 +38,7 @@ final class RouterRoutes {
         api.get("/external-networks", "external networks: gateway node, uplink, subnet, outside router",
                 r -> RestApi.now(RouterViews.externals(api.config())));
         api.post("/external-networks", "add an external network", r -> {
-            JsonNode body = r.jsonObject(RestApi.JSON);
+            JsonNode body = api.body(r);
             String name = RestApi.name(body);
             return api.write(() -> api.added("external-network", ConfigEditor.Edit.add(List.of(), "external-networks",
                             "external network", body), o -> RouterViews.external(external(o, name)),

@@ -165,6 +165,10 @@ final class Views {
         ArrayNode nets = o.putArray("networks");
         t.networks().forEach(n -> nets.add(network(n, where, cfg, false)));
         o.set("routers", RouterViews.routers(t));
+        if (!t.securityGroups().isEmpty()) {
+            ArrayNode groups = o.putArray("security-groups");
+            t.securityGroups().forEach(g -> groups.add(g.name()));
+        }
         return o;
     }
 
@@ -194,6 +198,7 @@ final class Views {
         ArrayNode ips = o.putArray("ips");
         p.ips().stream().map(IPv4Address::toString).forEach(ips::add);
         o.set("binding", binding(p.binding(), cfg));
+        SecurityGroupRoutes.policy(p, o);
         o.set("location", optionalLocation(Optional.ofNullable(where.get(p.name())), cfg));
         return o;
     }
@@ -204,6 +209,8 @@ final class Views {
             o.put("interface", i.name());
         } else if (b instanceof Binding.ByMac) {
             o.put("by-mac", true);
+        } else if (b instanceof Binding.IfaceId) {
+            o.put("iface-id", true);
         } else if (b instanceof Binding.Static s) {
             o.put("switch", cfg.node(s.dpid()).map(TransportNode::name).orElse(s.dpid().toString()));
             o.put("port", s.port().getPortNumber());
@@ -216,6 +223,7 @@ final class Views {
         o.put("name", n.name());
         o.put("datapath-id", n.dpid().toString());
         o.put("tunnel-ip", n.tunnelIp().toString());
+        n.ovsdb().ifPresent(a -> o.put("ovsdb", a));
         o.put("connected", connected);
         ObjectNode t = o.putObject("tunnels");
         tunnels.entrySet().stream().sorted(Map.Entry.comparingByKey())

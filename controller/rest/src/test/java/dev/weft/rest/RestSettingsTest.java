@@ -84,7 +84,7 @@ class RestSettingsTest {
                   tokn-file: /etc/weft/token
                 """, "weft.yaml"));
         assertTrue(e.getMessage().startsWith("weft.yaml:3:3: unknown key 'tokn-file' in rest; known keys: certificate, "
-                + "enabled, listen, private-key, require-token, token-env, token-file"), e.getMessage());
+                + "enabled, limits, listen, private-key, require-token, token-env, token-file"), e.getMessage());
         var cfg = ConfigLoader.parse("rest:\n  enabled: false\n", "weft.yaml");
         assertTrue(RestSettings.with(Optional.of(RestSettings.defaults()), cfg.rest(), cfg.source(), Map.of()).isEmpty());
         var moved = ConfigLoader.parse("rest:\n  listen: 9000\n", "weft.yaml");
@@ -94,5 +94,44 @@ class RestSettingsTest {
                 ConfigLoader.parse("rest:\n  listen: 0.0.0.0:8080\n", "weft.yaml").rest(), "weft.yaml", Map.of()));
         assertTrue(open.getMessage().startsWith("weft.yaml: rest: the REST API would listen on 0.0.0.0:8080"),
                 open.getMessage());
+    }
+
+    @Test
+    void limitsComeFromTheFileWithTheirRangesCheckedAtTheirLine() {
+        var cfg = ConfigLoader.parse("""
+                rest:
+                  limits:
+                    max-connections: 100
+                    header-timeout: 2s
+                    max-body-bytes: 65536
+                """, "weft.yaml");
+        RestLimits l = RestSettings.with(Optional.empty(), cfg.rest(), cfg.source(), Map.of()).orElseThrow().limits();
+        assertEquals(new RestLimits(100, RestLimits.DEFAULTS.maxConnectionsPerClient(), java.time.Duration.ofSeconds(2),
+                RestLimits.DEFAULTS.requestTimeout(), RestLimits.DEFAULTS.idleTimeout(), 65536,
+                RestLimits.DEFAULTS.maxEntriesPerRequest()), l);
+        assertEquals(RestLimits.DEFAULTS, RestSettings.defaults().limits());
+        for (String[] bad : new String[][]{
+                {"header-timeout: 0s", "weft.yaml:3:5: rest.limits.header-timeout: 0ms is out of range: it must be "
+                        + "from 100ms to 5m (from connecting (or a request's first byte) to its last header line)"},
+                {"max-connections: 0", "weft.yaml:3:5: rest.limits.max-connections: 0 is out of range: it must be "
+                        + "from 1 to 10000 (open connections to the API in all)"},
+                {"request-timeout: 5s", "weft.yaml:3:5: rest.limits.request-timeout: request-timeout (5s) must be at "
+                        + "least header-timeout (10s): the headers are part of the request"},
+                {"max-body-bytes: 10", "weft.yaml:3:5: rest.limits.max-body-bytes: 10 is out of range: it must be "
+                        + "from 1024 to 67108864 (the largest request body)"}}) {
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> ConfigLoader.parse("rest:\n  limits:\n    " + bad[0] + "\n", "weft.yaml"), bad[0]);
+            assertEquals(bad[1], e.getMessage());
+        }
+    }
+
+    @Test
+    void theExamplePublicApiConfigIsWhatItSays() throws Exception {
+        var cfg = ConfigLoader.load(java.nio.file.Path.of("../../examples/rest/public-api.yaml"));
+        RestSettings s = RestSettings.with(Optional.empty(), cfg.rest(), cfg.source(),
+                Map.of("WEFT_API_TOKEN", "tok-example")).orElseThrow();
+        assertTrue(s.tokenRequired(), "0.0.0.0 needs the token");
+        assertEquals(new RestLimits(128, 8, java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(15),
+                java.time.Duration.ofSeconds(30), 262144, 200), s.limits());
     }
 }

@@ -1,6 +1,7 @@
 package dev.weft.sim.cli;
 
 import dev.weft.sim.net.SimNetwork;
+import dev.weft.sim.net.SimNetworkBuilder;
 import dev.weft.sim.net.Topology;
 import dev.weft.sim.net.TopologyFile;
 import java.io.BufferedReader;
@@ -64,7 +65,7 @@ public final class SimMain {
             pw.flush();
             return OK;
         }
-        SimNetwork.Builder b = SimNetwork.builder();
+        SimNetworkBuilder b = SimNetwork.builder();
         try {
             b.controller(address(cl.getOptionValue("controller", "127.0.0.1:6653")));
             b.topology(topology(cl));

@@ -58,6 +58,7 @@ final class ActionValidator {
         long metadata = 0;
         long metadataMask = 0;
         int gotoTable = -1;
+        long meter = Program.NO_METER;
         Set<OFInstructionType> seen = EnumSet.noneOf(OFInstructionType.class);
         for (OFInstruction i : instructions) {
             if (!seen.add(i.getType())) {
@@ -87,13 +88,19 @@ final class ActionValidator {
                                         + (dp.tableCount() - 1) + ", only forward)");
                     }
                 }
-                case METER -> throw new OfErrorException(OFErrorType.BAD_INSTRUCTION,
-                        OFBadInstructionCode.UNSUP_INST, "meters are not supported");
+                case METER -> {
+                    meter = ((org.projectfloodlight.openflow.protocol.instruction.OFInstructionMeter) i).getMeterId();
+                    if (!dp.meters.exists(meter)) {
+                        throw new OfErrorException(OFErrorType.METER_MOD_FAILED,
+                                org.projectfloodlight.openflow.protocol.OFMeterModFailedCode.UNKNOWN_METER,
+                                "meter " + meter + " does not exist");
+                    }
+                }
                 default -> throw new OfErrorException(OFErrorType.BAD_INSTRUCTION,
                         OFBadInstructionCode.UNKNOWN_INST, "instruction " + i.getType() + " is not supported");
             }
         }
-        return new Program(apply, clear, write, metadata & metadataMask, metadataMask, gotoTable);
+        return new Program(apply, clear, write, metadata & metadataMask, metadataMask, gotoTable, meter);
     }
 
     /**
@@ -147,6 +154,9 @@ final class ActionValidator {
 
     /** The Open vSwitch extensions the simulator implements (weft-ovs-ext); others are refused as OVS would a stranger's. */
     private void experimenter(OFAction a) throws OfErrorException {
+        if (a instanceof dev.weft.ovsext.NxCtClear) {
+            return;
+        }
         if (a instanceof NxCt ct) {
             if (ct.table().isPresent() && ct.table().get().getValue() >= dp.tableCount()) {
                 throw new OfErrorException(OFErrorType.BAD_ACTION, OFBadActionCode.BAD_ARGUMENT,

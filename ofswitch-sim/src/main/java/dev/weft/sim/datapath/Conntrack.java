@@ -15,8 +15,12 @@ import org.projectfloodlight.openflow.protocol.action.OFAction;
  * ports), recorded by {@code commit}, with their source or destination translation
  * ({@code nat(src=A)}, {@code nat(dst=A)}: one address, ports kept); a packet of a recorded
  * connection, either way, is translated as recorded whenever the ct action has a {@code nat}.
- * Other packets are tracked as new and not translated. No expiry, no port clash resolution, no
- * helpers, no ct_state fields: what a test of NAT needs, and nothing that pretends more.
+ * Other packets are tracked as new and not translated. The packet it returns carries the state
+ * as Open vSwitch's {@code ct_state} and {@code ct_zone} say it: {@code +trk+new} for a
+ * connection not recorded (a TCP packet that is not a SYN is {@code +trk+inv}: the userspace
+ * tracker picks up no connection in the middle), {@code +trk+est} for a recorded one
+ * ({@code +rpl} in the reply direction), {@code +trk+inv} for what it cannot track (not IPv4 TCP,
+ * UDP or ICMP echo). No expiry, no port clash resolution, no helpers, no related connections.
  */
 final class Conntrack {
     /** A direction of a connection: zone, protocol, addresses and ports (echo id for ICMP). */
@@ -43,10 +47,18 @@ final class Conntrack {
      * Runs {@code ct} on {@code p}: returns the packet as the tracker leaves it (translated when it
      * should be), which the caller continues in the ct's table; the original is untouched.
      */
+    static final int NEW = 0x01;
+    static final int EST = 0x02;
+    static final int RPL = 0x08;
+    static final int INV = 0x10;
+    static final int TRK = 0x20;
+
     Packet apply(NxCt ct, Packet p) {
         Packet q = p.copy();
+        q.ctZone = ct.zone();
         Tuple t = tuple(p, ct.zone());
         if (t == null) {
+            q.ctState = TRK | INV;
             return q;
         }
         NxNat nat = null;
@@ -56,6 +68,11 @@ final class Conntrack {
             }
         }
         Entry e = table.get(t);
+        if (e == null && t.proto() == EtherTypes.PROTO_TCP && !opensConnection(p)) {
+            q.ctState = TRK | INV;
+            return q;
+        }
+        q.ctState = e == null ? TRK | NEW : TRK | EST | (e.isReply() ? RPL : 0);
         if (e == null && ct.commit()) {
             Tuple translated = t;
             if (nat != null && nat.kind() == NxNat.Kind.SRC && nat.ipMin().isPresent()) {
@@ -86,6 +103,17 @@ final class Conntrack {
             }
         }
         return q;
+    }
+
+    /** A TCP SYN without ACK: what may start a connection. */
+    private static boolean opensConnection(Packet p) {
+        int l4 = p.headers().l4Offset();
+        byte[] b = p.bytes();
+        if (l4 < 0 || b.length < l4 + 14) {
+            return false;
+        }
+        int flags = b[l4 + 13] & 0xff;
+        return (flags & 0x02) != 0 && (flags & 0x10) == 0;
     }
 
     /** The packet's tuple in {@code zone}, or null when it is not IPv4 TCP, UDP or an ICMP echo. */

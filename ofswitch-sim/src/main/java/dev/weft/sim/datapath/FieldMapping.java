@@ -56,6 +56,8 @@ final class FieldMapping {
         map(MatchField.ARP_TPA, Field.ARP_TPA);
         map(MatchField.ARP_SHA, Field.ARP_SHA);
         map(MatchField.ARP_THA, Field.ARP_THA);
+        map(MatchField.CONN_TRACKING_STATE, Field.CT_STATE);
+        map(MatchField.CONN_TRACKING_ZONE, Field.CT_ZONE);
     }
 
     private FieldMapping() {
@@ -107,6 +109,10 @@ final class FieldMapping {
             return c.getCode();
         } else if (v instanceof ArpOpcode o) {
             return o.getOpcode();
+        } else if (v instanceof org.projectfloodlight.openflow.types.U32 u) {
+            return u.getValue();
+        } else if (v instanceof org.projectfloodlight.openflow.types.U16 u) {
+            return u.getValue();
         }
         throw new IllegalArgumentException("unsupported value type " + v.getClass().getSimpleName());
     }

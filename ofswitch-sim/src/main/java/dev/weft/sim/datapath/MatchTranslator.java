@@ -27,7 +27,7 @@ final class MatchTranslator {
     private static final Set<Field> MASKABLE = EnumSet.of(Field.METADATA, Field.TUNNEL_ID, Field.TUNNEL_IPV4_SRC,
             Field.TUNNEL_IPV4_DST, Field.ETH_DST, Field.ETH_SRC, Field.VLAN_VID, Field.IPV4_SRC, Field.IPV4_DST,
             Field.ARP_SPA, Field.ARP_TPA, Field.ARP_SHA, Field.ARP_THA, Field.TCP_SRC, Field.TCP_DST,
-            Field.UDP_SRC, Field.UDP_DST);
+            Field.UDP_SRC, Field.UDP_DST, Field.CT_STATE);
 
     private MatchTranslator() {
     }
@@ -70,7 +70,9 @@ final class MatchTranslator {
                 throw new OfErrorException(OFErrorType.BAD_MATCH, OFBadMatchCode.DUP_FIELD,
                         "match field " + mf.getName() + " appears twice");
             }
-            if (!mf.arePrerequisitesOK(match)) {
+            // Open vSwitch's tunnel fields describe the outer header: no prerequisite on the frame
+            // (Loxi declares eth_type=IPv4 for tunnel_ipv4_src/dst; Open vSwitch accepts them alone).
+            if (!mf.arePrerequisitesOK(match) && f != Field.TUNNEL_IPV4_SRC && f != Field.TUNNEL_IPV4_DST) {
                 throw new OfErrorException(OFErrorType.BAD_MATCH, OFBadMatchCode.BAD_PREREQ,
                         "match field " + mf.getName() + " lacks its prerequisites");
             }

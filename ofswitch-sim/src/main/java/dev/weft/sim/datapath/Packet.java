@@ -13,6 +13,9 @@ final class Packet implements FieldSource {
     long tunnelId;
     long tunnelSrc;
     long tunnelDst;
+    /** Connection tracking: state bits as Open vSwitch's ct_state, and the zone (0 until ct). */
+    int ctState;
+    int ctZone;
     final long trace;
     final int hops;
     /** Set when an action ended the packet's processing (a TTL that ran out). */
@@ -36,6 +39,8 @@ final class Packet implements FieldSource {
         this.tunnelId = o.tunnelId;
         this.tunnelSrc = o.tunnelSrc;
         this.tunnelDst = o.tunnelDst;
+        this.ctState = o.ctState;
+        this.ctZone = o.ctZone;
         this.trace = o.trace;
         this.hops = o.hops;
     }
@@ -80,6 +85,8 @@ final class Packet implements FieldSource {
             case TUNNEL_ID -> tunnelId;
             case TUNNEL_IPV4_SRC -> tunnelSrc;
             case TUNNEL_IPV4_DST -> tunnelDst;
+            case CT_STATE -> ctState & 0xffffffffL;
+            case CT_ZONE -> ctZone;
             default -> headers().get(f);
         };
     }

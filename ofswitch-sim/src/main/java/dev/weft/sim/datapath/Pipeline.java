@@ -61,6 +61,9 @@ final class Pipeline {
             }
             e.hit(p.bytes().length, dp.now());
             Program prog = e.program;
+            if (prog.meter() != Program.NO_METER && !dp.meters.admit(prog.meter(), p.bytes().length, dp.now())) {
+                return; // over the meter's rate: its drop band
+            }
             Origin origin = new Origin(table, e.cookie, e.isTableMiss(), false);
             run(prog.apply(), p, origin);
             if (p.halted) {
@@ -121,6 +124,11 @@ final class Pipeline {
 
     /** Open vSwitch's extension actions (validated when installed: only these get here). */
     private void experimenter(OFAction a, Packet p) {
+        if (a instanceof dev.weft.ovsext.NxCtClear) {
+            p.ctState = 0;
+            p.ctZone = 0;
+            return;
+        }
         if (a instanceof NxCt ct) {
             Packet tracked = conntrack.apply(ct, p);
             // ct(table=T): the tracked (maybe translated) packet continues in T; the original goes on

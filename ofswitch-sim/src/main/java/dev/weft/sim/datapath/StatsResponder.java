@@ -74,6 +74,13 @@ final class StatsResponder {
                     .setTypes((1L << OFGroupType.ALL.ordinal()) | (1L << 2))
                     .setCapabilities(Set.of()).setMaxGroupsAll(65536).setMaxGroupsIndirect(65536)
                     .setActionsAll(1L).setActionsIndirect(1L).build());
+            case METER_FEATURES -> dp.env().toController(f.buildMeterFeaturesStatsReply().setXid(xid)
+                    .setFeatures(f.buildMeterFeatures().setMaxMeter(65536)
+                            .setBandTypes(1L << 1).setCapabilities((1L << 0) | (1L << 1) | (1L << 2) | (1L << 3))
+                            .setMaxBands((short) 1).setMaxColor((short) 0).build()).build());
+            case METER -> dp.env().toController(f.buildMeterStatsReply().setXid(xid)
+                    .setEntries(dp.meters.stats(f, ((org.projectfloodlight.openflow.protocol.OFMeterStatsRequest) req)
+                            .getMeterId(), dp.now())).build());
             case QUEUE -> dp.env().toController(f.buildQueueStatsReply().setXid(xid).setEntries(List.of()).build());
             default -> throw new OfErrorException(OFErrorType.BAD_REQUEST, OFBadRequestCode.BAD_STAT,
                     "multipart type " + req.getStatsType() + " is not supported");

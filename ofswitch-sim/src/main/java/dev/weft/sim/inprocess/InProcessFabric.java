@@ -47,6 +47,12 @@ public final class InProcessFabric {
         return add(new InProcessSwitch(name, dpid));
     }
 
+    /** An OpenFlow 1.3 switch (8 tables) whose clock is {@code ticker} (meters read it). */
+    public InProcessSwitch addSwitch(String name, DatapathId dpid, com.google.common.base.Ticker ticker) {
+        return add(new InProcessSwitch(name, DatapathConfig.of(dpid).withBuffers(0).withStrictOutputPorts(false),
+                OFVersion.OF_13, ticker));
+    }
+
     /** Adds a switch of another version or table count (hardware that offers less). */
     public InProcessSwitch addSwitch(String name, DatapathConfig config, OFVersion version) {
         return add(new InProcessSwitch(name, config.withBuffers(0).withStrictOutputPorts(false), version));
@@ -89,6 +95,37 @@ public final class InProcessFabric {
     }
 
     private record TunnelEnd(Place far) {
+    }
+
+    /**
+     * A flow-based tunnel port (Open vSwitch VXLAN with {@code remote_ip=flow}) of a switch whose
+     * underlay address is {@code endpoint}: a frame output there with tunnel destination X arrives
+     * at the flow-based port of the switch whose endpoint is X (lost if none), with this switch's
+     * endpoint as its tunnel source.
+     */
+    public InProcessFabric flowTunnel(String switchName, OFPort port, long endpoint) {
+        Place at = plug(switchName, port, "vx-flow");
+        FlowEnd end = new FlowEnd(at, endpoint);
+        if (flowEnds.putIfAbsent(endpoint, end) != null) {
+            throw new IllegalArgumentException("endpoint " + endpoint + " is in use");
+        }
+        wiring.put(at, end);
+        return this;
+    }
+
+    private record FlowEnd(Place at, long endpoint) {
+    }
+
+    private final Map<Long, FlowEnd> flowEnds = new java.util.HashMap<>();
+
+    /**
+     * A frame arrives on the flow-based tunnel port {@code port} of {@code switchName} with tunnel
+     * id {@code tunnelId} from underlay address {@code source} (anyone who can send VXLAN to it).
+     */
+    public Reach sendFromFlowTunnel(String switchName, OFPort port, long tunnelId, long source, byte[] frame) {
+        Object end = wiring.get(new Place(switchName, port));
+        long dst = end instanceof FlowEnd f ? f.endpoint() : 0;
+        return follow(new Place(switchName, port), Frame.of(frame).withTunnel(tunnelId, source, dst));
     }
 
     /**
@@ -176,9 +213,17 @@ public final class InProcessFabric {
                 Object behind = wiring.get(exit);
                 List<Reach.Hop> path = new ArrayList<>(c.path());
                 path.add(new Reach.Hop(sw.name(), c.at().port(), out.port(),
-                        behind instanceof TunnelEnd ? out.tunnelId() : 0));
+                        behind instanceof TunnelEnd || behind instanceof FlowEnd ? out.tunnelId() : 0));
                 if (behind instanceof String host) {
                     reach.arrived(host, out.frame(), path);
+                } else if (behind instanceof FlowEnd f) {
+                    FlowEnd far = flowEnds.get(out.tunnelDst());
+                    if (far == null) {
+                        reach.lost(exit);
+                    } else {
+                        queue.add(new Copy(far.at(), Frame.of(out.frame()).withTunnel(out.tunnelId(), f.endpoint(),
+                                out.tunnelDst()), List.copyOf(path)));
+                    }
                 } else if (behind instanceof CableEnd cable) {
                     queue.add(new Copy(cable.far(), Frame.of(out.frame()), List.copyOf(path)));
                 } else if (behind instanceof TunnelEnd t) {

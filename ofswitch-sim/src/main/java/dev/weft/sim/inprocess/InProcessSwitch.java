@@ -45,8 +45,13 @@ public final class InProcessSwitch {
     }
 
     public InProcessSwitch(String name, DatapathConfig config, OFVersion version) {
+        this(name, config, version, Ticker.systemTicker());
+    }
+
+    /** With a clock of the test's choosing (meters and flow durations read it). */
+    public InProcessSwitch(String name, DatapathConfig config, OFVersion version, Ticker ticker) {
         this.name = name;
-        this.dp = new Datapath(config, version, Ticker.systemTicker(), env);
+        this.dp = new Datapath(config, version, ticker, env);
         dp.watchPipeline(v -> env.visits.add(v));
     }
 

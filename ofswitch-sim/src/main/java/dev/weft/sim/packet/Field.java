@@ -11,7 +11,9 @@ public enum Field {
     IP_DSCP(6), IP_ECN(2), IP_PROTO(8), IPV4_SRC(32), IPV4_DST(32),
     TCP_SRC(16), TCP_DST(16), UDP_SRC(16), UDP_DST(16), SCTP_SRC(16), SCTP_DST(16),
     ICMPV4_TYPE(8), ICMPV4_CODE(8),
-    ARP_OP(16), ARP_SPA(32), ARP_TPA(32), ARP_SHA(48), ARP_THA(48);
+    ARP_OP(16), ARP_SPA(32), ARP_TPA(32), ARP_SHA(48), ARP_THA(48),
+    /** Open vSwitch's connection-tracking state and zone (NXM_NX_CT_STATE, NXM_NX_CT_ZONE), set by ct. */
+    CT_STATE(32), CT_ZONE(16);
 
     private final int bits;
     private final long fullMask;
@@ -32,6 +34,6 @@ public enum Field {
     /** True for fields that live in the pipeline's metadata rather than in the frame's bytes. */
     public boolean isPipelineField() {
         return this == IN_PORT || this == IN_PHY_PORT || this == METADATA || this == TUNNEL_ID
-                || this == TUNNEL_IPV4_SRC || this == TUNNEL_IPV4_DST;
+                || this == TUNNEL_IPV4_SRC || this == TUNNEL_IPV4_DST || this == CT_STATE || this == CT_ZONE;
     }
 }

@@ -154,6 +154,29 @@ public final class FrameBuilder {
         return ipv4(EtherTypes.PROTO_UDP, u);
     }
 
+    /** TCP flag bits, for {@link #tcp}. */
+    public static final int FIN = 0x01;
+    public static final int SYN = 0x02;
+    public static final int RST = 0x04;
+    public static final int ACK = 0x10;
+
+    /** A TCP segment without payload (header only, window 65535, checksum filled in). */
+    public byte[] tcp(int srcPort, int dstPort, int flags) {
+        IPv4Address from = need(srcIp, "the sender's IP: from(mac, ip)");
+        IPv4Address target = need(dstIp, "the receiver's IP: to(mac, ip)");
+        byte[] t = new byte[20];
+        Bytes.put16(t, 0, srcPort);
+        Bytes.put16(t, 2, dstPort);
+        t[12] = 0x50;
+        t[13] = (byte) flags;
+        Bytes.put16(t, 14, 0xffff);
+        long pseudo = ((from.getInt() >>> 16) & 0xffff) + (from.getInt() & 0xffff)
+                + ((target.getInt() >>> 16) & 0xffff) + (target.getInt() & 0xffff)
+                + EtherTypes.PROTO_TCP + t.length;
+        Bytes.put16(t, 16, Checksums.fold(Checksums.sum(t, 0, t.length, pseudo)));
+        return ipv4(EtherTypes.PROTO_TCP, t);
+    }
+
     // ---- bytes ------------------------------------------------------------------------------
 
     private byte[] icmpEcho(int type, int id, int seq, byte[] payload) {

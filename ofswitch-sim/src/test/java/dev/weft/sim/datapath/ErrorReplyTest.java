@@ -124,7 +124,7 @@ class ErrorReplyTest {
         OFMessage v10 = OFFactories.getFactory(OFVersion.OF_10).buildBarrierRequest().setXid(26).build();
         OFErrorMsg version = reject(v10);
         assertEquals(OFBadRequestCode.BAD_VERSION, ((OFBadRequestErrorMsg) version).getCode());
-        OFErrorMsg meters = reject(f.buildMeterFeaturesStatsRequest().setXid(27).build());
+        OFErrorMsg meters = reject(f.buildMeterConfigStatsRequest().setXid(27).build());
         assertEquals(OFBadRequestCode.BAD_STAT, ((OFBadRequestErrorMsg) meters).getCode());
         OFErrorMsg notARequest = reject(f.buildFeaturesReply().setXid(28).build());
         assertEquals(OFBadRequestCode.BAD_TYPE, ((OFBadRequestErrorMsg) notARequest).getCode());

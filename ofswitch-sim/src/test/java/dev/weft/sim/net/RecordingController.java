@@ -12,7 +12,7 @@ import org.projectfloodlight.openflow.protocol.match.MatchField;
 import org.projectfloodlight.openflow.types.OFPort;
 
 /**
- * An in-process controller for {@link SimNetwork.Builder#directController}: records what every
+ * An in-process controller for {@link SimNetworkBuilder#directController}: records what every
  * switch sends and, in flood mode, answers each packet-in with a PACKET_OUT to FLOOD (a hub).
  */
 final class RecordingController implements BiConsumer<String, OFMessage> {

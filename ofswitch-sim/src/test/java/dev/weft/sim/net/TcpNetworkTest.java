@@ -34,7 +34,7 @@ class TcpNetworkTest {
     private static final ConnectionConfig FAST = new ConnectionConfig(Duration.ofMillis(20), Duration.ofMillis(200),
             Duration.ofSeconds(5));
 
-    private static SimNetwork.Builder net(TestController ctl, String topo) {
+    private static SimNetworkBuilder net(TestController ctl, String topo) {
         return SimNetwork.builder().controller("127.0.0.1", ctl.port()).topology(Topology.parse(topo)).connection(FAST);
     }
 

@@ -3,6 +3,7 @@ package dev.weft.apps.fabric;
 import dev.weft.api.App;
 import dev.weft.api.AppContext;
 import dev.weft.api.Disposition;
+import dev.weft.api.Switch;
 import dev.weft.api.event.ConfigChanged;
 import dev.weft.api.event.LinkAdded;
 import dev.weft.api.event.LinkRemoved;
@@ -19,6 +20,7 @@ import dev.weft.api.tenant.TenantService;
 import dev.weft.api.topology.PortRole;
 import dev.weft.api.topology.TopologyService;
 import dev.weft.apps.tenantpipeline.PuntLimiter;
+import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.projectfloodlight.openflow.types.MacAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,9 +58,25 @@ public final class Fabric implements App {
         TopologyService topology = ctx.service(TopologyService.class)
                 .orElseThrow(() -> new IllegalStateException("the fabric needs the topology service"));
         keeper = new FabricKeeper(ctx, settings, flows, tenants, topology);
+        ctx.provide(Fabric.class, this);
         PuntLimiter limiter = new PuntLimiter(ctx.clock(), settings.puntRate(), settings.puntRate());
         ctx.on(SwitchConnected.class, e -> {
-            ctx.defer(() -> keeper.connected(e.sw()));
+            Switch sw = e.sw();
+            if (sw.version().compareTo(OFVersion.OF_13) < 0 || sw.features().getNTables() < 2
+                    || !keeper.isFabric(sw.id())) {
+                ctx.defer(() -> keeper.connected(sw, sw.features().getNTables()));
+            } else {
+                // How many tables can hold entries (hardware, or a bridge with flow_limit=0 on
+                // its tables, may report 254 tables of which one is usable).
+                sw.requestStats(sw.factory().buildTableFeaturesStatsRequest().build()).whenComplete((parts, t) -> {
+                    int tables = t != null ? sw.features().getNTables() : TableCount.usable(parts);
+                    if (t != null) {
+                        log.info("{} did not answer TABLE_FEATURES ({}); going by its {} tables", sw.id(),
+                                t.getMessage(), sw.features().getNTables());
+                    }
+                    ctx.defer(() -> keeper.connected(sw, tables));
+                });
+            }
             return Disposition.CONTINUE;
         });
         ctx.on(SwitchDisconnected.class, e -> {

@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
@@ -63,6 +64,12 @@ public final class FabricCompiler {
     static final int LLDP = 1000;
     static final int ALLOW = 200;
     static final int PORT_DROP = 100;
+    /** A VLAN port's side claiming a fabric server's MAC. */
+    static final int IMPERSONATION = 220;
+    /** Single-table: a known source to a destination the fabric does not know, towards the VLAN port. */
+    static final int UNKNOWN_SINGLE = 150;
+    /** Multi-table: a destination the fabric does not know, towards the VLAN port. */
+    static final int UNKNOWN = 1;
     static final int MAC_PUNT = 50;
     static final int DEFAULT_DROP = 0;
     static final EthType LLDP_TYPE = EthType.of(0x88cc);
@@ -95,6 +102,7 @@ public final class FabricCompiler {
         for (SegmentTree t : trees) {
             t.members().forEach((d, l) -> l.forEach(m -> memberPorts.computeIfAbsent(d, k -> new LinkedHashSet<>())
                     .add(m.ofPort())));
+            t.vlanPort().ifPresent(v -> memberPorts.computeIfAbsent(v.dpid(), k -> new LinkedHashSet<>()).add(v.port()));
         }
         List<FlowSpec> common = new ArrayList<>();
         common.add(FlowSpec.of(CLASSIFY, LLDP, apply(TO_CONTROLLER), X.ethType(LLDP_TYPE)));
@@ -131,6 +139,16 @@ public final class FabricCompiler {
                         X.ethSrc(m.port().mac()))));
             }
         }
+        Optional<VlanPort> vp = tree.vlanPort().filter(v -> v.dpid().equals(s));
+        if (vp.isPresent()) {
+            OFOxm<?> in = X.inPort(vp.get().port());
+            OFOxm<?> tag = vlan(vp.get().vlan());
+            tree.allMembers().forEach(m -> flows.add(FlowSpec.of(CLASSIFY, IMPERSONATION, List.of(), in, tag,
+                    X.ethSrc(m.port().mac()))));
+            flows.add(FlowSpec.of(CLASSIFY, ALLOW, List.of(OF.instructions().applyActions(List.of(OF.actions().popVlan())),
+                    OF.instructions().writeMetadata(metadata(seg, false), METADATA_MASK),
+                    OF.instructions().gotoTable(FORWARD)), in, tag));
+        }
         List<OFInstruction> fromLink = List.of(OF.instructions().applyActions(List.of(OF.actions().popVlan())),
                 OF.instructions().writeMetadata(metadata(seg, true), METADATA_MASK), OF.instructions().gotoTable(FORWARD));
         for (Link l : tree.linksFrom(s)) {
@@ -149,6 +167,10 @@ public final class FabricCompiler {
             if (a != null) {
                 flows.add(FlowSpec.of(FORWARD, ALLOW, apply(a), inSegment, X.ethDst(q.port().mac())));
             }
+        }
+        List<OFAction> unknown = towardVlan(tree, tags, s, false);
+        if (unknown != null) {
+            flows.add(FlowSpec.of(FORWARD, UNKNOWN, apply(unknown), inSegment));
         }
         OFOxm<?> group = X.ethDstMasked(GROUP_BIT, GROUP_BIT);
         for (OFPort in : ingressPorts(tree, s)) {
@@ -181,6 +203,10 @@ public final class FabricCompiler {
                     }
                     flows.add(FlowSpec.of(CLASSIFY, ALLOW, apply(flood(tree, tags, s, m.ofPort(), false)),
                             concat(from, BROADCAST)));
+                    List<OFAction> unknown = towardVlan(tree, tags, s, false);
+                    if (unknown != null) {
+                        flows.add(FlowSpec.of(CLASSIFY, UNKNOWN_SINGLE, apply(unknown), from));
+                    }
                 }
             }
             for (Link l : tree.linksFrom(s)) {
@@ -200,6 +226,26 @@ public final class FabricCompiler {
                     }
                 }
                 flows.add(FlowSpec.of(CLASSIFY, ALLOW, apply(flood(tree, tags, s, l.src().port(), true)),
+                        in, tag, BROADCAST));
+                boolean vlanBehind = tree.vlanPort().map(v -> !v.dpid().equals(s)
+                        && tree.toward(s, v.dpid()).map(l::equals).orElse(true)).orElse(true);
+                List<OFAction> unknown = towardVlan(tree, tags, s, true);
+                if (!vlanBehind && unknown != null) {
+                    flows.add(FlowSpec.of(CLASSIFY, UNKNOWN_SINGLE, apply(unknown), in, tag));
+                }
+            }
+            Optional<VlanPort> vp = tree.vlanPort().filter(v -> v.dpid().equals(s));
+            if (vp.isPresent()) {
+                OFOxm<?> in = X.inPort(vp.get().port());
+                OFOxm<?> tag = vlan(vp.get().vlan());
+                for (Member q : tree.allMembers()) {
+                    flows.add(FlowSpec.of(CLASSIFY, IMPERSONATION, List.of(), in, tag, X.ethSrc(q.port().mac())));
+                    List<OFAction> a = toward(tree, tags, s, q, true);
+                    if (a != null) {
+                        flows.add(FlowSpec.of(CLASSIFY, ALLOW, apply(a), in, tag, X.ethDst(q.port().mac())));
+                    }
+                }
+                flows.add(FlowSpec.of(CLASSIFY, ALLOW, apply(flood(tree, tags, s, vp.get().port(), true)),
                         in, tag, BROADCAST));
             }
             return flows;
@@ -239,7 +285,21 @@ public final class FabricCompiler {
         return t.isEmpty() ? null : egress(tagged, List.of(), List.of(new Hop(l.get().src().port(), t.getAsInt())));
     }
 
-    /** Broadcast from ingress port {@code in} of {@code s}: every other member port and tree link. */
+    /** Actions that take a frame at {@code s} out of the segment's VLAN port; null when it has none or cannot. */
+    private static List<OFAction> towardVlan(SegmentTree tree, LinkTags tags, DatapathId s, boolean tagged) {
+        if (tree.vlanPort().isEmpty()) {
+            return null;
+        }
+        VlanPort v = tree.vlanPort().get();
+        if (v.dpid().equals(s)) {
+            return egress(tagged, List.of(), List.of(new Hop(v.port(), v.vlan())));
+        }
+        var l = tree.toward(s, v.dpid());
+        OptionalInt t = l.isEmpty() ? OptionalInt.empty() : tags.tag(l.get(), tree.segment());
+        return t.isEmpty() ? null : egress(tagged, List.of(), List.of(new Hop(l.get().src().port(), t.getAsInt())));
+    }
+
+    /** Broadcast from ingress port {@code in} of {@code s}: every other member port, tree link and VLAN port. */
     private static List<OFAction> flood(SegmentTree tree, LinkTags tags, DatapathId s, OFPort in, boolean tagged) {
         Set<OFPort> edges = new LinkedHashSet<>();
         for (Member m : tree.membersAt(s)) {
@@ -254,6 +314,8 @@ public final class FabricCompiler {
                 hops.add(new Hop(l.src().port(), t.getAsInt()));
             }
         }
+        tree.vlanPort().filter(v -> v.dpid().equals(s) && !v.port().equals(in))
+                .ifPresent(v -> hops.add(new Hop(v.port(), v.vlan())));
         return egress(tagged, List.copyOf(edges), hops);
     }
 
@@ -287,6 +349,7 @@ public final class FabricCompiler {
         Set<OFPort> in = new LinkedHashSet<>();
         tree.membersAt(s).forEach(m -> in.add(m.ofPort()));
         tree.linksFrom(s).forEach(l -> in.add(l.src().port()));
+        tree.vlanPort().filter(v -> v.dpid().equals(s)).ifPresent(v -> in.add(v.port()));
         return in;
     }
 

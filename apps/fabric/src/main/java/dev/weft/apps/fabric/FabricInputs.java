@@ -17,12 +17,18 @@ import java.util.Optional;
  * switch absent from {@code targets} is no fabric switch: transport nodes, other apps' switches).
  */
 public record FabricInputs(NetworkConfig config, Map<String, PortLocation> locations, Topology topology,
-                           Map<DatapathId, Target> targets) {
+                           Map<DatapathId, Target> targets, java.util.List<VlanPort> vlanPorts) {
     public FabricInputs {
         Objects.requireNonNull(config, "config");
         locations = Map.copyOf(locations);
         Objects.requireNonNull(topology, "topology");
         targets = Map.copyOf(targets);
+        vlanPorts = java.util.List.copyOf(vlanPorts);
+    }
+
+    public FabricInputs(NetworkConfig config, Map<String, PortLocation> locations, Topology topology,
+                        Map<DatapathId, Target> targets) {
+        this(config, locations, topology, targets, java.util.List.of());
     }
 
     public boolean isFabric(DatapathId dpid) {

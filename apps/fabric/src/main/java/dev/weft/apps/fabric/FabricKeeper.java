@@ -67,14 +67,14 @@ final class FabricKeeper {
         return targets.containsKey(dpid);
     }
 
-    void connected(Switch sw) {
-        if (!isFabric(sw.id())) {
+    /** A switch connected; {@code tables}: how many of its tables can hold entries. */
+    void connected(Switch sw, int tables) {
+        if (!isFabric(sw.id()) || !sw.isConnected()) {
             return;
         }
-        Target t = Target.of(sw.version(), sw.features().getNTables(), settings.singleTableSwitches().contains(sw.id()));
+        Target t = Target.of(sw.version(), tables, settings.singleTableSwitches().contains(sw.id()));
         targets.put(sw.id(), t);
-        log.info("{} fabric switch, OpenFlow {}, {} table(s): compiled {}", sw.id(), sw.version(),
-                sw.features().getNTables(), t);
+        log.info("{} fabric switch, OpenFlow {}, {} usable table(s): compiled {}", sw.id(), sw.version(), tables, t);
         if (t == Target.SINGLE_TABLE_OF10) {
             of10.connected(sw);
         }
@@ -102,12 +102,13 @@ final class FabricKeeper {
         macLocations.keySet().removeIf(n -> tenants.config().port(n)
                 .map(p -> !(p.binding() instanceof dev.weft.api.tenant.Binding.ByMac)).orElse(true));
         locs.putAll(macLocations);
-        FabricInputs in = new FabricInputs(tenants.config(), locs, topology.current(), targets);
+        FabricInputs in = new FabricInputs(tenants.config(), locs, topology.current(), targets,
+                settings.vlanPorts(tenants.config()));
         lastInputs = in;
         List<SegmentTree> trees = new ArrayList<>();
         for (LogicalNetwork n : in.config().networks()) {
             SegmentTree t = SegmentTree.of(n, in);
-            if (!t.members().isEmpty()) {
+            if (!t.isEmpty()) {
                 trees.add(t);
             }
         }

@@ -36,16 +36,19 @@ public final class SegmentTree {
 
     private final LogicalNetwork network;
     private final Map<DatapathId, List<Member>> members;
+    /** Where the segment continues outside the fabric (at most one). */
+    private final Optional<VlanPort> vlanPort;
     private final Map<DatapathId, List<Link>> out;
     /** dst switch → (switch → the tree link leaving it towards dst). */
     private final Map<DatapathId, Map<DatapathId, Link>> toward = new HashMap<>();
 
-    private SegmentTree(LogicalNetwork network, Map<DatapathId, List<Member>> members,
+    private SegmentTree(LogicalNetwork network, Map<DatapathId, List<Member>> members, Optional<VlanPort> vlanPort,
                         Map<DatapathId, List<Link>> out) {
         this.network = network;
         this.members = members;
+        this.vlanPort = vlanPort;
         this.out = out;
-        for (DatapathId d : members.keySet()) {
+        for (DatapathId d : anchors(members, vlanPort)) {
             Map<DatapathId, Link> next = new HashMap<>();
             ArrayDeque<DatapathId> queue = new ArrayDeque<>(List.of(d));
             Set<DatapathId> seen = new HashSet<>(List.of(d));
@@ -74,9 +77,11 @@ public final class SegmentTree {
             members.computeIfAbsent(at.get().dpid(), d -> new ArrayList<>())
                     .add(new Member(p, at.get().dpid(), at.get().port()));
         }
+        Optional<VlanPort> vlan = in.vlanPorts().stream().filter(v -> v.segment() == net.segment()
+                && in.isFabric(v.dpid()) && in.topology().contains(v.dpid())).findFirst();
         Map<DatapathId, Set<Link>> out = new TreeMap<>();
         List<DatapathId> roots = new ArrayList<>();
-        for (DatapathId m : members.keySet()) {
+        for (DatapathId m : anchors(members, vlan)) {
             List<Link> path = null;
             for (DatapathId r : roots) {
                 Optional<List<Link>> p = in.topology().path(m, r);
@@ -96,7 +101,24 @@ public final class SegmentTree {
         }
         Map<DatapathId, List<Link>> frozen = new TreeMap<>();
         out.forEach((d, s) -> frozen.put(d, List.copyOf(s)));
-        return new SegmentTree(net, members, frozen);
+        return new SegmentTree(net, members, vlan, frozen);
+    }
+
+    /** The switches the tree joins: those with members, and the VLAN port's. */
+    private static Set<DatapathId> anchors(Map<DatapathId, List<Member>> members, Optional<VlanPort> vlan) {
+        Set<DatapathId> s = new TreeSet<>(members.keySet());
+        vlan.ifPresent(v -> s.add(v.dpid()));
+        return s;
+    }
+
+    /** Where the segment continues outside the fabric, tagged, if it does. */
+    public Optional<VlanPort> vlanPort() {
+        return vlanPort;
+    }
+
+    /** Whether the segment has anything on the fabric. */
+    public boolean isEmpty() {
+        return members.isEmpty() && vlanPort.isEmpty();
     }
 
     public LogicalNetwork network() {
@@ -125,7 +147,7 @@ public final class SegmentTree {
 
     /** Every switch the segment needs entries on: member switches and the transit switches of its tree. */
     public Set<DatapathId> switches() {
-        Set<DatapathId> s = new TreeSet<>(members.keySet());
+        Set<DatapathId> s = anchors(members, vlanPort);
         s.addAll(out.keySet());
         return s;
     }

@@ -155,12 +155,12 @@ public final class Forwarding implements App {
 
     private Disposition packetIn(PacketIn e) {
         Ethernet frame = e.frame();
-        if (frame.src().isMulticast()) {
+        if (Ethernet.isGroup(frame.src())) {
             drops.increment();
             return Disposition.STOP; // never a valid source
         }
         Topology t = topology.current();
-        if (!frame.dst().isMulticast()) {
+        if (!Ethernet.isGroup(frame.dst())) {
             VlanVid vlan = frame.vlan().orElse(VlanVid.ZERO);
             Optional<Host> dst = hosts.get(frame.dst(), vlan);
             if (dst.isPresent() && attached(t, dst.get().location())) {

@@ -116,6 +116,22 @@ class ForwardingTest {
         assertEquals(2, app.floods());
     }
 
+    /**
+     * A frame from ff:ff:ff:ff:ff:ff (Loxi's isMulticast() is false for broadcast) made the host
+     * tracker place "host" ff:ff:ff:ff:ff:ff behind its port, and every broadcast then went there
+     * alone (found on real Open vSwitch: OddFramesOnMininetTest).
+     */
+    @Test
+    void aBroadcastSourceIsDroppedAndBroadcastsStillFollowTheTree() {
+        assertEquals(Disposition.STOP, h.packetIn(s[1], 1, Frames.from(MacAddress.BROADCAST, IP1).to(H3, IP3)
+                .echoRequest(1, 1)));
+        assertTrue(s[1].sent().isEmpty(), s[1].sent().toString());
+        h.packetIn(s[1], 1, Frames.from(H1, IP1).arpRequest(IP3));
+        assertEquals(Set.of(2, 3), outputs(s[1].sent(OFPacketOut.class).get(0).getActions()),
+                "flooded on the tree, not sent to where ff:ff:ff:ff:ff:ff came from");
+        assertTrue(s[1].sent(OFFlowAdd.class).isEmpty());
+    }
+
     @Test
     void pendingPortsAreNeitherFloodedNorFloodedFrom() {
         topo.set(TopologySnapshot.builder().addPort(SwitchPort.of(1, 1), true).addPort(SwitchPort.of(1, 2), false)

@@ -112,8 +112,12 @@ public final class IsolationCompiler implements NetworkFlowsKeeper.Compiler {
                     continue;
                 }
                 TransportNode remote = view.config().node(there).orElseThrow();
-                view.tunnel(here, remote).ifPresent(t -> out.get(here).add(
-                        FlowSpec.of(INGRESS, ALLOW, fromTunnel, x.inPort(t), tunnelId)));
+                // A flow-based port takes VXLAN from any address: only the remote's own is let in.
+                view.tunnelTo(here, remote).ifPresent(t -> {
+                    List<OFOxm<?>> m = new ArrayList<>(TenantPipeline.fromTunnel(t));
+                    m.add(tunnelId);
+                    out.get(here).add(FlowSpec.of(INGRESS, ALLOW, fromTunnel, m.toArray(OFOxm<?>[]::new)));
+                });
             }
         }
         return out;

@@ -238,8 +238,9 @@ class IsolationCompilerTest {
             FlowSpec deny = l.stream().filter(f -> f.table().equals(TenantPipeline.INGRESS)).findFirst().orElseThrow();
             assertEquals(0, deny.priority());
             assertTrue(deny.fields().isEmpty() && deny.instructions().isEmpty(), "match all, drop");
-            // A stage whose app is absent hands packets on: ingress ACL -> ARP -> L3 -> L2.
-            for (TableId stage : List.of(TenantPipeline.EGRESS_ACL, TenantPipeline.ARP, TenantPipeline.L3)) {
+            // A stage whose app is absent hands packets on: egress ACL -> ARP -> L3 -> ingress ACL -> L2.
+            for (TableId stage : List.of(TenantPipeline.EGRESS_ACL, TenantPipeline.ARP, TenantPipeline.L3,
+                    TenantPipeline.INGRESS_ACL)) {
                 FlowSpec pass = l.stream().filter(f -> f.table().equals(stage)).findFirst().orElseThrow();
                 assertTrue(pass.priority() == 0 && pass.fields().isEmpty(), stage + ": match all, lowest");
                 assertEquals(List.of(TenantPipeline.OF.instructions().gotoTable(TenantPipeline.next(stage))),
@@ -252,7 +253,7 @@ class IsolationCompilerTest {
         LogicalNetwork n = net(5001, a);
         PipelineModel m = model(view(List.of(n), Map.of("a", new PortLocation(HV1.dpid(), OFPort.of(7))), true));
         Reach r = m.send("a", Frames.from(a.mac(), a.ips().get(0)).arpRequest(SOMEONE));
-        assertEquals(List.of(0, 1, 2, 3, 4), r.steps().get(0).outcome().visits().stream().map(TableVisit::table)
+        assertEquals(TenantPipeline.STAGES.stream().map(t -> (int) t.getValue()).toList(), r.steps().get(0).outcome().visits().stream().map(TableVisit::table)
                 .toList(), r.toString());
         assertFalse(admitted(r).isEmpty());
         // Without the last stage's probe, what gets there matches nothing and is dropped.

@@ -86,7 +86,7 @@ public final class LearningSwitch implements App {
         Switch sw = e.sw();
         Ethernet frame = e.frame();
         MacAddress src = frame.src();
-        if (src.isMulticast()) {
+        if (Ethernet.isGroup(src)) {
             return Disposition.STOP; // a source address is never a group address: malformed or hostile
         }
         MacTable table = table(sw);
@@ -97,7 +97,7 @@ public final class LearningSwitch implements App {
             deleteFlowsTo(sw, src);
         }
         MacAddress dst = frame.dst();
-        OFPort out = dst.isMulticast() ? null : table.lookup(dst);
+        OFPort out = Ethernet.isGroup(dst) ? null : table.lookup(dst);
         if (log.isTraceEnabled()) {
             log.trace("{} packet-in {} -> {} type {} in {} buffer {}: {}", sw.id(), src, dst, frame.ethType(), in,
                     e.bufferId(), out == null ? "flood" : out.equals(in) ? "drop" : "to " + out);

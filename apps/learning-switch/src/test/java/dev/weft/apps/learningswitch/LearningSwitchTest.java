@@ -160,6 +160,24 @@ class LearningSwitchTest {
         assertTrue(sw.sent().isEmpty());
     }
 
+    /**
+     * Found on real Open vSwitch (OddFramesOnMininetTest): a host that sent one frame from
+     * ff:ff:ff:ff:ff:ff was learned as the broadcast address (Loxi's isMulticast() is false for
+     * broadcast), and every broadcast of the switch (ARP) then went to that host alone.
+     */
+    @ParameterizedTest
+    @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13"})
+    void aBroadcastSourceIsNotLearnedAndBroadcastsStillFlood(OFVersion v) throws Exception {
+        setUp(v);
+        harness.packetIn(sw, 3, Frames.from(MacAddress.BROADCAST).to(B).ethernet(0x0800, new byte[20]));
+        assertEquals(0, app.learned(sw.id()));
+        assertTrue(sw.sent().isEmpty(), sw.sent().toString());
+        harness.packetIn(sw, 1, Frames.from(A, IP_A).arpRequest(IP_B));
+        assertEquals(1, sw.sent(OFPacketOut.class).stream().filter(po -> out(po).equals(OFPort.FLOOD)).count(),
+                "the ARP request is flooded: " + sw.sent());
+        assertTrue(sw.sent(OFFlowAdd.class).isEmpty(), "no entry for ff:ff:ff:ff:ff:ff: " + sw.sent());
+    }
+
     @ParameterizedTest
     @EnumSource(value = OFVersion.class, names = {"OF_13"})
     void macTableIsBoundedAgainstSourceAddressFloods(OFVersion v) throws Exception {

@@ -13,8 +13,6 @@ import dev.weft.api.event.PacketIn;
 import dev.weft.api.event.PortStatusChanged;
 import dev.weft.api.event.SwitchConnected;
 import dev.weft.api.flow.FlowService;
-import dev.weft.api.flow.SyncReport;
-import dev.weft.api.state.Journal;
 import dev.weft.api.state.StateStore;
 import dev.weft.api.tenant.Migration;
 import dev.weft.apps.mobility.api.MobilityService;
@@ -41,13 +39,11 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 /**
@@ -61,7 +57,9 @@ import java.util.stream.Collectors;
  * <p>Hosts without a binding (learning-switch and forwarding worlds) are followed by the core's
  * host tracker and their apps; their moves are kept in the history too.
  *
- * <p>State of the tracker lives on the control lane; packet-ins are hopped there.
+ * <p>State of the tracker lives on the control lane; packet-ins are hopped there. This class takes
+ * the inputs and carries out the tracker's decisions; {@link Migrations} measures and records what
+ * follows a move, {@link Traps} and {@link PortCounterKeeper} do what their names say.
  */
 public final class Mobility implements App, MobilityService {
     public static final String NAME = "mobility";
@@ -79,7 +77,7 @@ public final class Mobility implements App, MobilityService {
     private PortCounterKeeper counters;
     private Traps traps;
     private NodeNames names;
-    private final AtomicLong sequence = new AtomicLong();
+    private Migrations migrations;
 
     // Read on switch lanes (packet-ins), written on the control lane.
     private volatile Map<MacAddress, LogicalPort> byMac = Map.of();
@@ -87,7 +85,6 @@ public final class Mobility implements App, MobilityService {
     private final Map<PortLocation, Long> lastHop = new ConcurrentHashMap<>();
 
     // Control lane.
-    private final Map<String, CompletableFuture<SyncReport>> detached = new HashMap<>();
     /** The frame that announced a port, sent on through the new location's pipeline once it is in place. */
     private final Map<String, PacketIn> replays = new HashMap<>();
 
@@ -104,11 +101,11 @@ public final class Mobility implements App, MobilityService {
         this.names = new NodeNames(tenants);
         this.tracker = new PortTracker(cfg.flapMoves(), cfg.flapWindow(), cfg.flapHold(), names::where);
         StateStore state = ctx.service(StateStore.class).orElse(null);
-        this.history = new MigrationHistory(cfg.history(), open(state, "migrations"));
-        sequence.set(history.lastSequence());
+        this.history = new MigrationHistory(cfg.history(), Journals.open(state, "migrations"));
         this.control = ctx.service(LocationControl.class).orElse(null);
         this.flows = ctx.service(FlowService.class).orElse(null);
-        this.counters = new PortCounterKeeper(ctx, tenants, open(state, "port-counters"));
+        this.migrations = new Migrations(ctx, flows, tenants, history, names);
+        this.counters = new PortCounterKeeper(ctx, tenants, Journals.open(state, "port-counters"));
         this.traps = new Traps(flows);
         if (tenants != null && control != null) {
             control.takeOver();
@@ -126,7 +123,7 @@ public final class Mobility implements App, MobilityService {
             ctx.on(SwitchConnected.class, this::switchConnected);
         }
         ctx.on(HostMoved.class, e -> {
-            hostMoved(e);
+            migrations.hostMoved(e);
             return Disposition.CONTINUE;
         });
         ctx.provide(MobilityService.class, this);
@@ -136,32 +133,6 @@ public final class Mobility implements App, MobilityService {
         log.info("mobility on: {} moves within {} ms damp a port for {} ms; history of {}",
                 cfg.flapMoves() == 0 ? "no damping," : cfg.flapMoves(), cfg.flapWindow().toMillis(),
                 cfg.flapHold().toMillis(), cfg.history());
-    }
-
-    /** A journal of the store, or one that keeps nothing (an app test without a store). */
-    private static Journal open(StateStore state, String name) {
-        if (state != null) {
-            return state.open(name);
-        }
-        return new Journal() {
-            @Override
-            public List<String> records() {
-                return List.of();
-            }
-
-            @Override
-            public void append(String record) {
-            }
-
-            @Override
-            public void replace(List<String> records) {
-            }
-
-            @Override
-            public CompletableFuture<Void> written() {
-                return CompletableFuture.completedFuture(null);
-            }
-        };
     }
 
     @Override
@@ -289,18 +260,6 @@ public final class Mobility implements App, MobilityService {
         }
     }
 
-    private void hostMoved(HostMoved e) {
-        DatapathId dpid = e.host().location().dpid();
-        if (tenants != null && tenants.config().node(dpid).isPresent()) {
-            return; // a hypervisor: its VMs are logical ports, followed above
-        }
-        PortLocation from = new PortLocation(e.previous().dpid(), e.previous().port());
-        PortLocation to = new PortLocation(dpid, e.host().location().port());
-        history.add(new Migration(sequence.incrementAndGet(), Migration.Kind.HOST, e.host().mac().toString(), "",
-                e.host().mac(), Optional.of(from), to, "host seen at " + to, ctx.clock().instant(),
-                Optional.empty(), Optional.empty(), Map.of(), Set.of()));
-    }
-
     // ---- decisions ------------------------------------------------------------------------------
 
     /** Control lane. */
@@ -331,64 +290,7 @@ public final class Mobility implements App, MobilityService {
         // Read the counters of the place it leaves before its entries are deleted there.
         l.from().ifPresent(at -> counters.capture(p, at));
         control.locate(p, l.to(), l.seen().cause());
-        PacketIn replay = replays.remove(p.name());
-        if (flows == null) {
-            return;
-        }
-        if (l.isMigration()) {
-            long seq = sequence.incrementAndGet();
-            CompletableFuture<SyncReport> before = detached.remove(p.name());
-            // Deferred: the tenant apps have queued their recompilation of this network; this runs
-            // after it, so the report covers what they declared.
-            ctx.defer(() -> flows.syncReport().whenComplete((r, t) -> ctx.defer(() -> {
-                finish(seq, l, r, before);
-                replay(replay);
-            })));
-        } else if (replay != null) {
-            ctx.defer(() -> flows.syncReport().whenComplete((r, t) -> replay(replay)));
-        } else if (l.to().isEmpty() && l.from().isPresent()) {
-            CompletableFuture<SyncReport> gone = new CompletableFuture<>();
-            detached.put(p.name(), gone);
-            ctx.defer(() -> flows.syncReport().whenComplete((r, t) -> gone.complete(r == null ? SyncReport.EMPTY : r)));
-        } else {
-            detached.remove(p.name());
-        }
-    }
-
-    private void finish(long seq, PortTracker.Locate l, SyncReport r, CompletableFuture<SyncReport> before) {
-        long now = System.nanoTime();
-        SyncReport report = r == null ? SyncReport.EMPTY : r;
-        Duration took = Duration.ofNanos(Math.max(0, report.lastConfirmedNanos(now) - l.seen().nanos()));
-        Duration mine = Duration.ofNanos(Math.max(0, (report.sentNanos() == 0 ? now : report.sentNanos())
-                - l.seen().nanos()));
-        Map<DatapathId, Integer> mods = new HashMap<>(report.flowMods());
-        SyncReport detach = before == null ? null : before.getNow(null);
-        if (detach != null) {
-            detach.flowMods().forEach((d, n) -> mods.merge(d, n, Integer::sum));
-        }
-        LogicalPort p = l.port();
-        Migration m = new Migration(seq, Migration.Kind.LOGICAL_PORT, p.name(), p.tenant() + "/" + p.network(),
-                p.mac(), l.last(), l.to().orElseThrow(), l.seen().cause(), l.seen().at(), Optional.of(took),
-                Optional.of(mine), mods,
-                r == null ? Set.copyOf(mods.keySet()) : report.failed());
-        history.add(m);
-        log.info("migration {}: {} ({}) {} -> {} ({}): converged in {} ms (controller {} ms); flow-mods {}{}", seq,
-                p.name(), m.network(), names.where(l.last().orElseThrow()), names.where(m.to()), m.cause(),
-                String.format(Locale.ROOT, "%.2f", took.toNanos() / 1e6),
-                String.format(Locale.ROOT, "%.2f", mine.toNanos() / 1e6), names.flowMods(mods),
-                m.unconfirmed().isEmpty() ? "" : "; not confirmed by " + names.nodes(m.unconfirmed()));
-        ctx.publish(new LogicalPortMoved(m));
-    }
-
-    /**
-     * The frame that showed where the VM is (its gratuitous ARP, RARP or first frame) was taken
-     * to the controller; now that its new location is programmed, it goes on as if it had just
-     * arrived there (OFPP_TABLE), so the VM loses nothing by having announced itself.
-     */
-    private void replay(PacketIn e) {
-        if (e != null && e.sw().isConnected()) {
-            e.packetOut(List.of(e.sw().factory().actions().output(OFPort.TABLE, 0xffff))).ifPresent(e.sw()::send);
-        }
+        migrations.located(l, replays.remove(p.name()));
     }
 
     private void refreshTraps(int seg) {

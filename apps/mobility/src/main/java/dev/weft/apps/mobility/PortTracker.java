@@ -91,7 +91,7 @@ final class PortTracker {
         }
 
         boolean byInterface() {
-            return port.binding() instanceof Binding.Interface;
+            return port.binding() instanceof Binding.Interface || port.binding() instanceof Binding.IfaceId;
         }
     }
 

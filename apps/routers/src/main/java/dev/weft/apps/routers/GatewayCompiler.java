@@ -34,7 +34,6 @@ import java.util.Map;
 import java.util.Optional;
 
 import static dev.weft.apps.tenantpipeline.TenantPipeline.INGRESS;
-import static dev.weft.apps.tenantpipeline.TenantPipeline.L2;
 import static dev.weft.apps.tenantpipeline.TenantPipeline.L3;
 import static dev.weft.apps.tenantpipeline.TenantPipeline.L3_ROUTE_BASE;
 import static dev.weft.apps.tenantpipeline.TenantPipeline.METADATA_MASK;
@@ -88,10 +87,12 @@ final class GatewayCompiler {
      * {@link #network} has it): into the tunnel to the gateway node, once that tunnel is known.
      */
     static Optional<List<OFInstruction>> outbound(Way w, RouterPort from, DatapathId here, FabricView view) {
-        return view.tunnel(here, w.node()).map(t -> List.of(OF.instructions().applyActions(List.of(
-                OF.actions().decNwTtl(),
-                OF.actions().setField(OF.oxms().tunnelId(U64.of(from.segment()))),
-                OF.actions().output(t, 0)))));
+        return view.tunnelTo(here, w.node()).map(t -> {
+            List<OFAction> a = new ArrayList<>(List.of(OF.actions().decNwTtl(),
+                    OF.actions().setField(OF.oxms().tunnelId(U64.of(from.segment())))));
+            a.addAll(TenantPipeline.intoTunnel(t));
+            return List.of(OF.instructions().applyActions(a));
+        });
     }
 
     /** The gateway node's entries for network N of router R (translations out, its ports in). */
@@ -134,7 +135,7 @@ final class GatewayCompiler {
             List<OFInstruction> into = List.of(OF.instructions().applyActions(List.of(OF.actions().decNwTtl(),
                             OF.actions().setField(x.ethSrc(mine.mac())), OF.actions().setField(x.ethDst(p.mac())),
                             OF.actions().setField(x.metadata(OFMetadata.of(metadata(net.segment(), false)))))),
-                    OF.instructions().gotoTable(L2));
+                    OF.instructions().gotoTable(TenantPipeline.next(L3)));
             for (IPv4Address ip : p.ips()) {
                 flows.add(FlowSpec.of(L3, AFTER_CT, into, arrived, ipv4, x.ipv4Dst(ip)));
             }

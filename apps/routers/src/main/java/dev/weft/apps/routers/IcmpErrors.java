@@ -59,7 +59,7 @@ final class IcmpErrors {
         NetworkConfig c = tenants.config();
         Optional<RouterPort> rp = c.router(seg).flatMap(r -> r.port(seg));
         Ethernet f = e.frame();
-        if (rp.isEmpty() || f.ipv4().isEmpty() || !f.dst().equals(rp.get().mac()) || f.src().isMulticast()) {
+        if (rp.isEmpty() || f.ipv4().isEmpty() || !f.dst().equals(rp.get().mac()) || Ethernet.isGroup(f.src())) {
             ignored.increment();
             return Disposition.STOP;
         }

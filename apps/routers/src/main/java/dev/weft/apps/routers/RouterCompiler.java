@@ -31,7 +31,6 @@ import java.util.Map;
 import java.util.Optional;
 
 import static dev.weft.apps.tenantpipeline.TenantPipeline.ARP;
-import static dev.weft.apps.tenantpipeline.TenantPipeline.L2;
 import static dev.weft.apps.tenantpipeline.TenantPipeline.L3;
 import static dev.weft.apps.tenantpipeline.TenantPipeline.L3_ROUTER_ANSWER;
 import static dev.weft.apps.tenantpipeline.TenantPipeline.L3_ROUTER_OWN;
@@ -169,14 +168,14 @@ public final class RouterCompiler implements NetworkFlowsKeeper.Compiler {
 
     /**
      * Routed into a network on this hypervisor: TTL first (so that a packet whose TTL runs out
-     * reaches the controller as it was sent), then the MACs, then that network's L2 stage.
+     * reaches the controller as it was sent), then the MACs, then that network's ingress ACL and L2 stages.
      */
     static List<OFInstruction> routeInto(RouterPort to, MacAddress dst) {
         OFOxms x = OF.oxms();
         return List.of(OF.instructions().applyActions(List.of(OF.actions().decNwTtl(),
                         OF.actions().setField(x.ethSrc(to.mac())), OF.actions().setField(x.ethDst(dst)))),
                 OF.instructions().writeMetadata(metadata(to.segment(), false), METADATA_MASK),
-                OF.instructions().gotoTable(L2));
+                OF.instructions().gotoTable(TenantPipeline.next(L3)));
     }
 
     /** ARP for the router's address on the network, and ping of any of its addresses, for one local VM. */

@@ -6,6 +6,8 @@ import dev.weft.api.tenant.LogicalNetwork;
 import dev.weft.api.tenant.LogicalPort;
 import dev.weft.apps.tenantpipeline.NetworkFlowsKeeper;
 import dev.weft.apps.tenantpipeline.Presence;
+import dev.weft.apps.tenantpipeline.TenantPipeline;
+import dev.weft.api.tenant.TransportNode;
 import dev.weft.api.tenant.PortLocation;
 import org.projectfloodlight.openflow.protocol.action.OFAction;
 import org.projectfloodlight.openflow.protocol.instruction.OFInstruction;
@@ -64,11 +66,16 @@ public final class L2Compiler implements NetworkFlowsKeeper.Compiler {
                 byHost.computeIfAbsent(at.get().dpid(), d -> new ArrayList<>()).add(new Located(p, at.get().port()));
             }
         }
+        // A node that bridges the network to a VLAN is one more host to flood to (the gateway
+        // app sends what arrives there out of its VLAN port).
+        view.config().vlanGateways(seg).forEach(g -> byHost.putIfAbsent(g.dpid(), new ArrayList<>()));
         Map<DatapathId, List<FlowSpec>> out = new HashMap<>();
         OFOxms x = OF.oxms();
         // Shared within this compile: many entries carry the same instructions or match fields.
         Map<OFPort, List<OFInstruction>> toPort = new HashMap<>();
-        Map<OFPort, List<OFInstruction>> toTunnel = new HashMap<>();
+        // By port and remote endpoint: a flow-based port is shared by all remotes (each with its
+        // tun_dst), and one port number means different tunnels on different hypervisors.
+        Map<FabricView.Tunnel, List<OFInstruction>> toTunnel = new HashMap<>();
         OFAction setTunnelId = OF.actions().setField(x.tunnelId(U64.of(seg)));
         OFOxm<?> anyOrigin = x.metadataMasked(OFMetadata.of(metadata(seg, false)), OFMetadata.of(SEGMENT_MATCH_MASK));
         OFOxm<?> localOrigin = x.metadataMasked(OFMetadata.of(metadata(seg, false)), OFMetadata.of(METADATA_MASK));
@@ -102,8 +109,9 @@ public final class L2Compiler implements NetworkFlowsKeeper.Compiler {
             List<OFAction> floodRemote = new ArrayList<>();
             for (var there : byHost.entrySet()) {
                 boolean isHere = there.getKey().equals(here);
-                Optional<OFPort> tunnel = isHere ? Optional.empty()
-                        : view.config().node(there.getKey()).flatMap(n -> view.tunnel(here, n));
+                Optional<TransportNode> remote = view.config().node(there.getKey());
+                Optional<FabricView.Tunnel> tunnel = isHere ? Optional.empty()
+                        : remote.flatMap(n -> view.tunnelTo(here, n));
                 if (!isHere && tunnel.isEmpty()) {
                     continue; // this hypervisor has not reported its tunnel there yet
                 }
@@ -115,12 +123,12 @@ public final class L2Compiler implements NetworkFlowsKeeper.Compiler {
                         floodLocal.add(OF.actions().output(q.ofPort(), 0));
                     } else {
                         flows.add(FlowSpec.of(L2, UNICAST, toTunnel.computeIfAbsent(tunnel.get(),
-                                        p -> apply(List.of(setTunnelId, OF.actions().output(p, 0)))),
+                                        t -> apply(withTunnelId(setTunnelId, t))),
                                 localOrigin, dstOf.get(q.port())));
                     }
                 }
                 if (!isHere) {
-                    floodRemote.add(OF.actions().output(tunnel.get(), 0));
+                    floodRemote.addAll(TenantPipeline.intoTunnel(tunnel.get()));
                 }
             }
             // Broadcast and multicast: local ports, plus one copy per remote hypervisor when sent here.
@@ -141,18 +149,26 @@ public final class L2Compiler implements NetworkFlowsKeeper.Compiler {
             }
             List<FlowSpec> flows = new ArrayList<>();
             for (var there : byHost.entrySet()) {
-                Optional<OFPort> tunnel = view.config().node(there.getKey()).flatMap(n -> view.tunnel(here, n));
+                Optional<TransportNode> remote = view.config().node(there.getKey());
+                Optional<FabricView.Tunnel> tunnel = remote.flatMap(n -> view.tunnelTo(here, n));
                 if (tunnel.isEmpty()) {
                     continue;
                 }
                 for (Located q : there.getValue()) {
                     flows.add(FlowSpec.of(L2, UNICAST, toTunnel.computeIfAbsent(tunnel.get(),
-                            p -> apply(List.of(setTunnelId, OF.actions().output(p, 0)))), localOrigin, dstOf.get(q.port())));
+                            t -> apply(withTunnelId(setTunnelId, t))), localOrigin, dstOf.get(q.port())));
                 }
             }
             out.put(here, flows);
         }
         return out;
+    }
+
+    private static List<OFAction> withTunnelId(OFAction setTunnelId, FabricView.Tunnel t) {
+        List<OFAction> a = new ArrayList<>();
+        a.add(setTunnelId);
+        a.addAll(TenantPipeline.intoTunnel(t));
+        return a;
     }
 
     /** The fields and actions of ARP answers that depend only on the asker, built once per asker. */

@@ -37,6 +37,15 @@ public final class NetworkFlowsKeeper {
         /** One network's flows, per switch (switches that need none may be left out). */
         Map<DatapathId, List<FlowSpec>> network(LogicalNetwork network, FabricView view);
 
+        /**
+         * Networks to recompile after a configuration change besides those whose own definition
+         * changed (e.g. the networks of ports whose security groups name a group that gained a
+         * member elsewhere).
+         */
+        default Set<Integer> alsoChanged(ConfigChanged change) {
+            return Set.of();
+        }
+
         /** Flows that belong to no network (scope 0), per switch. */
         default Map<DatapathId, List<FlowSpec>> base(FabricView view) {
             return Map.of();
@@ -75,6 +84,7 @@ public final class NetworkFlowsKeeper {
                 e.current().networks().forEach(n -> k.dirty.add(n.segment()));
             }
             k.dirty.addAll(e.changedSegments());
+            k.dirty.addAll(k.compiler.alsoChanged(e));
             k.baseDirty = true;
             k.schedule();
             return Disposition.CONTINUE;
@@ -143,10 +153,12 @@ public final class NetworkFlowsKeeper {
     public FabricView view() {
         NetworkConfig c = tenants.config();
         Map<DatapathId, Map<String, OFPort>> t = new HashMap<>();
+        Map<DatapathId, OFPort> flow = new HashMap<>();
         for (TransportNode n : c.transportNodes()) {
             t.put(n.dpid(), tenants.tunnelPorts(n.dpid()));
+            tenants.flowTunnelPort(n.dpid()).ifPresent(p -> flow.put(n.dpid(), p));
         }
-        return new FabricView(c, tenants.locations(), t, tenants.uplinkPorts());
+        return new FabricView(c, tenants.locations(), t, tenants.uplinkPorts(), flow);
     }
 
     private void recompile() {
@@ -192,6 +204,25 @@ public final class NetworkFlowsKeeper {
             }
         }
         dirty.clear();
+    }
+
+    /**
+     * Recompile every network deployed on, or with ports at, {@code dpid} (something the compiler
+     * depends on changed there, e.g. what the switch supports). Call on the control lane.
+     */
+    public void touch(DatapathId dpid) {
+        dirty.addAll(deployedAt.getOrDefault(dpid, Set.of()));
+        dirty.addAll(locatedAt.getOrDefault(dpid, Map.of()).keySet());
+        schedule();
+    }
+
+    /**
+     * Recompile one network in the next pass: for an app whose compiler reads state of its own
+     * that changed (e.g. MACs it learned). Control lane only.
+     */
+    public void markDirty(int segment) {
+        dirty.add(segment);
+        schedule();
     }
 
     /** How many recompile passes ran (for tests: events are coalesced). */

@@ -20,7 +20,10 @@ public final class Presence {
     private Presence() {
     }
 
-    /** Transport nodes where the network has located ports, in port order. */
+    /**
+     * Transport nodes where the network has located ports, in port order, then those that bridge
+     * it to a VLAN ({@link dev.weft.api.tenant.VlanGateway}): they carry it like a host.
+     */
     public static Set<DatapathId> hosts(LogicalNetwork net, FabricView view) {
         Set<DatapathId> out = new LinkedHashSet<>();
         for (LogicalPort p : net.ports()) {
@@ -29,6 +32,7 @@ public final class Presence {
                 out.add(at.get().dpid());
             }
         }
+        view.config().vlanGateways(net.segment()).forEach(g -> out.add(g.dpid()));
         return out;
     }
 

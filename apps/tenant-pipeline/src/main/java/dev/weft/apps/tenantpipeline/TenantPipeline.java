@@ -21,9 +21,15 @@ import java.util.List;
  *  table 2  ARP         (tenant-networks) ARP requests from local VMs for known addresses answered
  *                                          in place (and a router's own addresses)
  *  table 3  L3          (routers)         routing between a tenant's networks, DHCP, NAT
- *  table 4  L2          (tenant-networks) (network, MAC) → local port or tunnel; broadcast → local
+ *  table 4  INGRESS_ACL (security groups) what a VM may receive, by (network, destination MAC),
+ *                                          on the hypervisor where it is (stateful)
+ *  table 5  L2          (tenant-networks) (network, MAC) → local port or tunnel; broadcast → local
  *                                          ports + one copy per remote hypervisor; else drop
  * </pre>
+ * The ingress ACL comes after L3 so that routed packets are checked with the destination they
+ * were routed to (their new network and MAC), and before L2 so that L2 stays the one stage that
+ * outputs. A packet for a VM on another hypervisor passes it here and is checked there, when it
+ * arrives from the tunnel.
  * Metadata bits 0..23 carry the segment id; bit 24 says the packet came from a tunnel (so it is
  * never sent into a tunnel again); bit 25 says it is a DHCP request from a VM that has no address
  * yet (source 0.0.0.0): only the DHCP responder in the L3 stage takes it, L2 forwards nothing
@@ -44,10 +50,11 @@ public final class TenantPipeline {
     public static final TableId EGRESS_ACL = TableId.of(1);
     public static final TableId ARP = TableId.of(2);
     public static final TableId L3 = TableId.of(3);
-    public static final TableId L2 = TableId.of(4);
+    public static final TableId INGRESS_ACL = TableId.of(4);
+    public static final TableId L2 = TableId.of(5);
 
     /** Every stage, in the order a packet goes through them. */
-    public static final List<TableId> STAGES = List.of(INGRESS, EGRESS_ACL, ARP, L3, L2);
+    public static final List<TableId> STAGES = List.of(INGRESS, EGRESS_ACL, ARP, L3, INGRESS_ACL, L2);
 
     /** The stage after {@code stage}: where a packet goes when this stage has nothing to say. */
     public static TableId next(TableId stage) {
@@ -106,5 +113,24 @@ public final class TenantPipeline {
     /** The metadata of a packet on the gateway node after the connection tracker of the router with {@code zone}. */
     public static U64 gateway(int zone, boolean outward) {
         return U64.of(GATEWAY | (outward ? OUTWARD : 0) | (zone & 0xffff));
+    }
+
+    /**
+     * The actions that send a packet (its tunnel id set) into {@code t}: a flow-based tunnel port
+     * needs the remote endpoint first ({@code tun_dst}, Open vSwitch's NXM_NX_TUN_IPV4_DST).
+     */
+    public static List<org.projectfloodlight.openflow.protocol.action.OFAction> intoTunnel(
+            dev.weft.api.tenant.FabricView.Tunnel t) {
+        var out = OF.actions().output(t.port(), 0);
+        return t.flowRemote().map(ip -> List.of(OF.actions().setField(OF.oxms().tunnelIpv4Dst(ip)), out))
+                .orElse(List.of(out));
+    }
+
+    /** Matches what arrives from {@code t}: its port and, for a flow-based one, the remote's address. */
+    public static List<org.projectfloodlight.openflow.protocol.oxm.OFOxm<?>> fromTunnel(
+            dev.weft.api.tenant.FabricView.Tunnel t) {
+        var in = OF.oxms().inPort(t.port());
+        return t.flowRemote().<List<org.projectfloodlight.openflow.protocol.oxm.OFOxm<?>>>map(
+                ip -> List.of(in, OF.oxms().tunnelIpv4Src(ip))).orElse(List.of(in));
     }
 }

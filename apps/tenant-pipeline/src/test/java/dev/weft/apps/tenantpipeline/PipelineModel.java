@@ -14,6 +14,7 @@ import org.projectfloodlight.openflow.protocol.OFPacketIn;
 import org.projectfloodlight.openflow.protocol.match.MatchField;
 import org.projectfloodlight.openflow.types.DatapathId;
 import org.projectfloodlight.openflow.types.OFMetadata;
+import org.projectfloodlight.openflow.types.IPv4Address;
 import org.projectfloodlight.openflow.types.OFPort;
 
 import java.util.ArrayList;
@@ -41,11 +42,22 @@ public final class PipelineModel {
     private final Map<DatapathId, String> names = new HashMap<>();
 
     private PipelineModel(FabricView view, List<NetworkFlowsKeeper.Compiler> compilers) {
+        this(view, null, Map.of(), compilers);
+    }
+
+    private PipelineModel(FabricView view, com.google.common.base.Ticker ticker,
+                          Map<DatapathId, List<org.projectfloodlight.openflow.protocol.OFMessage>> setup,
+                          List<NetworkFlowsKeeper.Compiler> compilers) {
         this.view = view;
         for (TransportNode n : view.config().transportNodes()) {
-            fabric.addSwitch(n.name(), n.dpid());
+            if (ticker == null) {
+                fabric.addSwitch(n.name(), n.dpid());
+            } else {
+                fabric.addSwitch(n.name(), n.dpid(), ticker);
+            }
             names.put(n.dpid(), n.name());
         }
+        setup.forEach((dpid, msgs) -> fabric.switchNamed(names.get(dpid)).apply(msgs));
         for (LogicalPort p : view.config().ports()) {
             Optional<PortLocation> at = view.location(p);
             if (at.isPresent() && names.containsKey(at.get().dpid())) {
@@ -73,6 +85,16 @@ public final class PipelineModel {
         return new PipelineModel(view, List.of(compilers));
     }
 
+    /**
+     * As {@link #of}, on switches whose clock is {@code ticker}, each first given its {@code setup}
+     * messages (meters, say: what an app sends besides its flow entries).
+     */
+    public static PipelineModel of(FabricView view, com.google.common.base.Ticker ticker,
+                                   Map<DatapathId, List<org.projectfloodlight.openflow.protocol.OFMessage>> setup,
+                                   NetworkFlowsKeeper.Compiler... compilers) {
+        return new PipelineModel(view, ticker, setup, List.of(compilers));
+    }
+
     /** A spec as the flow programmer sends it (cookies aside). */
     public static OFFlowAdd flowAdd(FlowSpec spec) {
         return TenantPipeline.OF.buildFlowAdd().setTableId(spec.table()).setPriority(spec.priority())
@@ -81,9 +103,12 @@ public final class PipelineModel {
 
     /** Both ends of each tunnel the view knows; a tunnel port only one end reported leads nowhere. */
     private void joinTunnels() {
+        // Flow-based ports: one per node, reaching every other node's by its tunnel IP.
+        view.flowTunnels().forEach((dpid, port) -> view.config().node(dpid).ifPresent(n ->
+                fabric.flowTunnel(n.name(), port, n.tunnelIp().getInt() & 0xffffffffL)));
         view.tunnels().forEach((dpid, ports) -> {
             TransportNode here = view.config().node(dpid).orElse(null);
-            if (here == null) {
+            if (here == null || view.flowTunnels().containsKey(dpid)) {
                 return;
             }
             ports.forEach((remoteName, port) -> {
@@ -116,6 +141,17 @@ public final class PipelineModel {
         OFPort port = view.tunnel(n.dpid(), r).orElseThrow(
                 () -> new IllegalArgumentException(node + " has no tunnel to " + remote + " in this view"));
         return fabric.sendFromTunnel(node, port, tunnelId, frame);
+    }
+
+    /**
+     * A frame arrives at {@code node}'s flow-based tunnel port with tunnel id {@code tunnelId} from
+     * underlay address {@code source} (a hypervisor's, or anyone's who can reach the port).
+     */
+    public Reach fromFlowTunnel(String node, IPv4Address source, long tunnelId, byte[] frame) {
+        TransportNode n = view.config().node(node).orElseThrow();
+        OFPort port = Optional.ofNullable(view.flowTunnels().get(n.dpid())).orElseThrow(
+                () -> new IllegalArgumentException(node + " has no flow-based tunnel port in this view"));
+        return fabric.sendFromFlowTunnel(node, port, tunnelId, source.getInt() & 0xffffffffL, frame);
     }
 
     /** A frame arrives at {@code node} on {@code port} from a tunnel the view does not know. */

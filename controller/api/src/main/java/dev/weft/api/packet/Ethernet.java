@@ -98,7 +98,17 @@ public record Ethernet(MacAddress dst, MacAddress src, Optional<VlanVid> vlan, E
 
     /** Broadcast or multicast destination (the group bit is set). */
     public boolean isMulticast() {
-        return dst.isMulticast();
+        return isGroup(dst);
+    }
+
+    /**
+     * Whether {@code mac} is a group address, broadcast included (the I/G bit, the lowest bit of
+     * the first byte). Loxi's {@code MacAddress.isMulticast()} is false for broadcast: a source
+     * check with it let a host send from ff:ff:ff:ff:ff:ff, and a learning switch then sent every
+     * broadcast of its switch (ARP) to that host's port alone.
+     */
+    public static boolean isGroup(MacAddress mac) {
+        return (mac.getLong() & 0x0100_0000_0000L) != 0;
     }
 
     static long readMac(byte[] b, int off) {

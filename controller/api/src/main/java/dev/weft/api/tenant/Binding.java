@@ -18,6 +18,15 @@ public sealed interface Binding {
         }
     }
 
+    /**
+     * By the {@code external_ids:iface-id} of the VM's interface, equal to the logical port's name
+     * (the convention of libvirt, OpenStack and OVN): the hypervisor's OVSDB reports it, so only
+     * transport nodes whose OVSDB Weft reaches can locate such a port. The interface's name does
+     * not matter.
+     */
+    record IfaceId() implements Binding {
+    }
+
     /** By source MAC: the port is wherever its MAC address shows up (only where it is unique). */
     record ByMac() implements Binding {
     }

@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A VM's vNIC on a logical network: its identity (name, MAC, IPs) apart from where it is.
- * Names are unique across all tenants.
+ * A VM's vNIC on a logical network: its identity (name, MAC, IPs) and policy (security groups,
+ * rate limits) apart from where it is. Names are unique across all tenants.
  */
 public record LogicalPort(String name, String tenant, String network, int segment, MacAddress mac,
-                          List<IPv4Address> ips, Binding binding) {
+                          List<IPv4Address> ips, Binding binding, PortPolicy policy) {
     public LogicalPort {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(tenant, "tenant");
@@ -19,5 +19,12 @@ public record LogicalPort(String name, String tenant, String network, int segmen
         Objects.requireNonNull(mac, "mac");
         ips = List.copyOf(ips);
         Objects.requireNonNull(binding, "binding");
+        Objects.requireNonNull(policy, "policy");
+    }
+
+    /** A port without policy (no security groups, no rate limits). */
+    public LogicalPort(String name, String tenant, String network, int segment, MacAddress mac,
+                       List<IPv4Address> ips, Binding binding) {
+        this(name, tenant, network, segment, mac, ips, binding, PortPolicy.NONE);
     }
 }

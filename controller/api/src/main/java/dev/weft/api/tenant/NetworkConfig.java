@@ -2,7 +2,9 @@ package dev.weft.api.tenant;
 
 import org.projectfloodlight.openflow.types.DatapathId;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +20,7 @@ public final class NetworkConfig {
     private final List<TransportNode> transportNodes;
     private final List<Tenant> tenants;
     private final List<ExternalNetwork> externalNetworks;
+    private final List<VlanGateway> vlanGateways;
     private final Map<Integer, LogicalRouter> routerBySegment = new LinkedHashMap<>();
     private final Map<String, ExternalNetwork> externalByName = new LinkedHashMap<>();
     private final Map<Integer, LogicalNetwork> bySegment = new LinkedHashMap<>();
@@ -25,6 +28,10 @@ public final class NetworkConfig {
     private final Map<String, LogicalPort> portsByInterface = new LinkedHashMap<>();
     private final Map<DatapathId, TransportNode> nodesByDpid = new LinkedHashMap<>();
     private final Map<String, TransportNode> nodesByName = new LinkedHashMap<>();
+    /** Security groups by "tenant/name", their member ports, and the groups whose rules name each as remote. */
+    private final Map<String, SecurityGroup> groups = new LinkedHashMap<>();
+    private final Map<String, List<LogicalPort>> members = new HashMap<>();
+    private final Map<String, List<SecurityGroup>> referrers = new HashMap<>();
 
     public NetworkConfig(List<TransportNode> transportNodes, List<Tenant> tenants) {
         this(transportNodes, tenants, List.of());
@@ -32,6 +39,12 @@ public final class NetworkConfig {
 
     public NetworkConfig(List<TransportNode> transportNodes, List<Tenant> tenants,
                          List<ExternalNetwork> externalNetworks) {
+        this(transportNodes, tenants, externalNetworks, List.of());
+    }
+
+    public NetworkConfig(List<TransportNode> transportNodes, List<Tenant> tenants,
+                         List<ExternalNetwork> externalNetworks, List<VlanGateway> vlanGateways) {
+        this.vlanGateways = List.copyOf(vlanGateways);
         this.transportNodes = List.copyOf(transportNodes);
         this.tenants = List.copyOf(tenants);
         this.externalNetworks = List.copyOf(externalNetworks);
@@ -43,9 +56,23 @@ public final class NetworkConfig {
             nodesByName.put(n.name(), n);
         }
         for (Tenant t : this.tenants) {
+            for (SecurityGroup g : t.securityGroups()) {
+                groups.put(g.qualifiedName(), g);
+                for (SecurityRule r : g.rules()) {
+                    r.remoteGroup().ifPresent(rg -> {
+                        List<SecurityGroup> l = referrers.computeIfAbsent(t.name() + "/" + rg, k -> new ArrayList<>());
+                        if (!l.contains(g)) {
+                            l.add(g);
+                        }
+                    });
+                }
+            }
             for (LogicalNetwork net : t.networks()) {
                 bySegment.put(net.segment(), net);
                 for (LogicalPort p : net.ports()) {
+                    for (String g : p.policy().securityGroups()) {
+                        members.computeIfAbsent(t.name() + "/" + g, k -> new ArrayList<>()).add(p);
+                    }
                     portsByName.put(p.name(), p);
                     if (p.binding() instanceof Binding.Interface i) {
                         portsByInterface.put(i.name(), p);
@@ -102,6 +129,16 @@ public final class NetworkConfig {
         return externalNetworks;
     }
 
+    /** The L2 gateways to VLANs on physical ports. */
+    public List<VlanGateway> vlanGateways() {
+        return vlanGateways;
+    }
+
+    /** The L2 gateways of one logical network. */
+    public List<VlanGateway> vlanGateways(int segment) {
+        return vlanGateways.stream().filter(g -> g.segment() == segment).toList();
+    }
+
     public Optional<ExternalNetwork> externalNetwork(String name) {
         return Optional.ofNullable(externalByName.get(name));
     }
@@ -135,6 +172,26 @@ public final class NetworkConfig {
                 .map(ExternalNetwork::dpid);
     }
 
+    /** A tenant's security group by name. */
+    public Optional<SecurityGroup> securityGroup(String tenant, String name) {
+        return Optional.ofNullable(groups.get(tenant + "/" + name));
+    }
+
+    /** Every tenant's security groups. */
+    public Collection<SecurityGroup> securityGroups() {
+        return groups.values();
+    }
+
+    /** The ports that list a tenant's group (in config order). */
+    public List<LogicalPort> members(String tenant, String group) {
+        return members.getOrDefault(tenant + "/" + group, List.of());
+    }
+
+    /** The groups of the same tenant with a rule whose remote is {@code group}. */
+    public List<SecurityGroup> referrers(String tenant, String group) {
+        return referrers.getOrDefault(tenant + "/" + group, List.of());
+    }
+
     public Optional<TransportNode> node(DatapathId dpid) {
         return Optional.ofNullable(nodesByDpid.get(dpid));
     }
@@ -146,12 +203,13 @@ public final class NetworkConfig {
     @Override
     public boolean equals(Object o) {
         return o instanceof NetworkConfig c && c.transportNodes.equals(transportNodes) && c.tenants.equals(tenants)
-                && c.externalNetworks.equals(externalNetworks);
+                && c.externalNetworks.equals(externalNetworks) && c.vlanGateways.equals(vlanGateways);
     }
 
     @Override
     public int hashCode() {
-        return 31 * (31 * transportNodes.hashCode() + tenants.hashCode()) + externalNetworks.hashCode();
+        return 31 * (31 * (31 * transportNodes.hashCode() + tenants.hashCode()) + externalNetworks.hashCode())
+                + vlanGateways.hashCode();
     }
 
     @Override
@@ -159,6 +217,7 @@ public final class NetworkConfig {
         return "NetworkConfig(" + transportNodes.size() + " transport nodes, " + tenants.size() + " tenants, "
                 + bySegment.size() + " networks, " + portsByName.size() + " ports"
                 + (routerBySegment.isEmpty() ? "" : ", " + routers().size() + " routers")
-                + (externalNetworks.isEmpty() ? "" : ", " + externalNetworks.size() + " external networks") + ")";
+                + (externalNetworks.isEmpty() ? "" : ", " + externalNetworks.size() + " external networks")
+                + (vlanGateways.isEmpty() ? "" : ", " + vlanGateways.size() + " VLAN gateways") + ")";
     }
 }

@@ -16,8 +16,21 @@ public interface TenantService {
 
     Optional<PortLocation> location(String portName);
 
-    /** A transport node's tunnel ports, by remote node name (empty until its switch connects). */
+    /**
+     * A transport node's tunnel ports, by remote node name (empty until its switch connects): its
+     * {@code vx-<remote>} port, or else its flow-based {@code vx-flow} port.
+     */
     Map<String, org.projectfloodlight.openflow.types.OFPort> tunnelPorts(org.projectfloodlight.openflow.types.DatapathId dpid);
+
+    /**
+     * The node's flow-based tunnel port ({@code vx-flow}: VXLAN with {@code remote_ip=flow}), when
+     * it has one: a packet sent there must name its remote hypervisor ({@code tun_dst}), and one
+     * received there is from the hypervisor its {@code tun_src} says.
+     */
+    default Optional<org.projectfloodlight.openflow.types.OFPort> flowTunnelPort(
+            org.projectfloodlight.openflow.types.DatapathId dpid) {
+        return Optional.empty();
+    }
 
     /**
      * The uplink port of each external network, by its name, on its gateway node (absent until

@@ -24,6 +24,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -69,19 +70,71 @@ public final class ConfigLoader {
         return MAPPER;
     }
 
+    /**
+     * The largest config file read (3 MiB, SnakeYAML's own limit): a bigger one is refused before
+     * a byte of it is parsed. The largest line: one value longer than this is no configuration, and
+     * a single huge scalar is what makes YAML parsing slow (a 1 MB line takes seconds).
+     */
+    public static final int MAX_FILE_BYTES = 3 << 20;
+    public static final int MAX_LINE_CHARS = 64 << 10;
+    private static final java.util.regex.Pattern TENANTS_KEY =
+            java.util.regex.Pattern.compile("(?m)^[\"']?tenants[\"']?[ \t]*:");
+
     public static WeftConfig load(Path file) {
-        String text;
+        return parse(read(file), file.toString());
+    }
+
+    /**
+     * The text of a config file, refused with a one-line error when it is larger than
+     * {@link #MAX_FILE_BYTES} (told by its size, before it is read) or not UTF-8 (at the line and
+     * column of the first bad byte).
+     */
+    public static String read(Path file) {
+        String source = file.toString();
+        byte[] bytes;
         try {
-            text = Files.readString(file);
+            long size = Files.size(file);
+            if (size > MAX_FILE_BYTES) {
+                throw tooLarge(source, size);
+            }
+            try (java.io.InputStream in = Files.newInputStream(file)) {
+                bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+            }
         } catch (NoSuchFileException e) {
-            throw new ConfigException(file.toString(), "no such file");
+            throw new ConfigException(source, "no such file");
         } catch (IOException e) {
-            throw new ConfigException(file.toString(), "cannot read: " + e.getMessage());
+            throw new ConfigException(source, "cannot read: " + e.getMessage());
         }
-        return parse(text, file.toString());
+        if (bytes.length > MAX_FILE_BYTES) {
+            throw tooLarge(source, bytes.length); // it grew while being read
+        }
+        java.nio.charset.CharsetDecoder utf8 = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length);
+        java.nio.charset.CoderResult r = utf8.decode(in, out, true);
+        if (r.isError()) {
+            out.flip();
+            String before = out.toString();
+            int line = 1 + (int) before.chars().filter(c -> c == '\n').count();
+            int col = before.length() - before.lastIndexOf('\n');
+            throw new ConfigException(source, line, col, "not UTF-8 text (byte " + in.position() + " of the file)");
+        }
+        out.flip();
+        return out.toString();
+    }
+
+    private static ConfigException tooLarge(String source, long size) {
+        return new ConfigException(source, "the file is " + size + " bytes; a config file may have at most "
+                + MAX_FILE_BYTES + " (3 MiB): it was not read");
     }
 
     public static WeftConfig parse(String yaml, String source) {
+        if (yaml.length() > MAX_FILE_BYTES) {
+            throw tooLarge(source, yaml.length());
+        }
+        checkLines(yaml, source);
         if (yaml.isBlank()) {
             return new WeftConfig(source, null, null);
         }
@@ -92,16 +145,70 @@ public final class ConfigLoader {
         }
     }
 
+    /** Refuse a line over {@link #MAX_LINE_CHARS} at its place, before the YAML parser spends seconds on it. */
+    private static void checkLines(String yaml, String source) {
+        int line = 1;
+        int start = 0;
+        for (int i = 0; i <= yaml.length(); i++) {
+            if (i == yaml.length() || yaml.charAt(i) == '\n') {
+                if (i - start > MAX_LINE_CHARS) {
+                    throw new ConfigException(source, line, MAX_LINE_CHARS + 1, "this line is " + (i - start)
+                            + " characters long; a line may have at most " + MAX_LINE_CHARS
+                            + " (write a long list one item a line)");
+                }
+                line++;
+                start = i + 1;
+            }
+        }
+    }
+
+    /**
+     * Whether the text has a top-level {@code tenants:} key (even {@code tenants: []}): a file
+     * that says nothing about tenants is not taken as "remove them all" on reload.
+     */
+    public static boolean declaresTenants(String yaml) {
+        return TENANTS_KEY.matcher(yaml).find();
+    }
+
+    /**
+     * An error about the value at {@code pointer} (e.g. {@code /controller/listen}) of the file
+     * {@code source}, at its line and column when the file can be read (errors found after
+     * loading, when the text is no longer at hand).
+     */
+    public static ConfigException error(String source, String pointer, String problem) {
+        try {
+            Path p = Path.of(source);
+            if (Files.isRegularFile(p) && Files.size(p) <= MAX_FILE_BYTES) {
+                String text = Files.readString(p);
+                for (String at = pointer; !at.isEmpty(); at = at.substring(0, at.lastIndexOf('/'))) {
+                    Optional<JsonLocation> loc = YamlLocator.find(text, com.fasterxml.jackson.core.JsonPointer.compile(at));
+                    if (loc.isPresent()) {
+                        return new ConfigException(source, loc.get().getLineNr(), loc.get().getColumnNr(), problem);
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // no place then: the message stands on its own
+        }
+        return new ConfigException(source, problem);
+    }
+
     /** Bind one app's section to its config type, with the same strictness as the file. */
     public static <T> T bind(String source, String path, JsonNode node, Class<T> type) {
         try {
             JsonNode n = node == null || node.isNull() ? MAPPER.createObjectNode() : node;
             return MAPPER.treeToValue(n, type);
         } catch (JsonProcessingException | IllegalArgumentException e) {
+            // The section is a tree by now (no lines): the place is found again in the file.
+            String at = "/" + path.replace('.', '/');
             if (e instanceof JsonProcessingException jpe) {
-                throw explain(source, jpe, path, null);
+                ConfigException ce = explain(source, jpe, path, null);
+                if (jpe instanceof JsonMappingException jme && !jme.getPath().isEmpty()) {
+                    at += pointer(jme).toString();
+                }
+                throw ce.line() > 0 ? ce : error(source, at, ce.problem());
             }
-            throw new ConfigException(source, path + ": " + e.getMessage());
+            throw error(source, at, path + ": " + e.getMessage());
         }
     }
 
@@ -109,12 +216,15 @@ public final class ConfigLoader {
     private record FileShape(ControllerSection controller, java.util.Map<String, JsonNode> apps,
                              java.util.List<TenantDocs.Node> transportNodes,
                              java.util.List<TenantDocs.External> externalNetworks,
+                             java.util.List<TenantDocs.VlanGateway> vlanGateways,
                              java.util.List<TenantDocs.Tenant> tenants, TopologySection topology, RestSection rest,
-                             ConsoleSection console) {
+                             ConsoleSection console, OvsdbSection ovsdb, ClusterSection cluster) {
         WeftConfig toConfig(String source, String yaml) {
+            ConfigRanges.check(new ConfigPlaces(source, yaml), controller, rest);
             return new WeftConfig(source, controller, apps,
-                    TenantValidator.validate(source, yaml, transportNodes, externalNetworks, tenants), topology, rest,
-                    console);
+                    TenantValidator.validate(source, yaml, transportNodes, externalNetworks, tenants, vlanGateways),
+                    topology, rest,
+                    console, ovsdb, cluster);
         }
     }
 

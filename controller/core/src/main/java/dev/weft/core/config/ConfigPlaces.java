@@ -2,6 +2,7 @@ package dev.weft.core.config;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonPointer;
+import dev.weft.api.packet.Ethernet;
 import org.projectfloodlight.openflow.types.DatapathId;
 import org.projectfloodlight.openflow.types.IPv4Address;
 import org.projectfloodlight.openflow.types.IPv4AddressWithMask;
@@ -91,8 +92,8 @@ final class ConfigPlaces {
         } catch (IllegalArgumentException e) {
             throw error(at, "'" + text + "' is not a MAC address (e.g. 02:00:0a:00:01:0b)");
         }
-        if (m.isMulticast() || m.equals(MacAddress.NONE)) {
-            throw error(at, m + " cannot be a port's address (it is " + (m.isMulticast() ? "multicast" : "zero") + ")");
+        if (Ethernet.isGroup(m) || m.equals(MacAddress.NONE)) {
+            throw error(at, m + " cannot be a port's address (it is " + (m.isBroadcast() ? "broadcast" : Ethernet.isGroup(m) ? "multicast" : "zero") + ")");
         }
         return m;
     }

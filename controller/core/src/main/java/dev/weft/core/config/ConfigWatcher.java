@@ -8,17 +8,23 @@ import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Calls {@code onChange} when the config file changes (editors write files in several steps:
- * changes are debounced). SIGHUP is the launcher's ({@code weft controller}).
+ * Calls {@code onChange} when the config file changes. Editors write a file in several steps (and
+ * many save by writing a new file and renaming it over the old one: a delete and a create of the
+ * name), so a change is acted on once the file has been quiet for {@value #SETTLE_MS} ms, and at
+ * the latest {@value #MAX_SETTLE_MS} ms after its first event. Only the file's own events count:
+ * other files written in the same folder (a log beside the config) neither trigger a reload nor
+ * delay one. SIGHUP is the launcher's ({@code weft controller}).
  */
 public final class ConfigWatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ConfigWatcher.class);
-    private static final long DEBOUNCE_MS = 250;
+    static final long SETTLE_MS = 250;
+    static final long MAX_SETTLE_MS = 2_000;
 
     private final WatchService watch;
     private final Thread thread;
@@ -34,26 +40,45 @@ public final class ConfigWatcher implements AutoCloseable {
         thread.start();
     }
 
+    /** Whether a key's events touch the file (an overflow may have: it counts too). */
+    private static boolean touches(WatchKey key, Path name) {
+        boolean ours = false;
+        for (WatchEvent<?> e : key.pollEvents()) {
+            ours |= e.kind() == StandardWatchEventKinds.OVERFLOW || name.equals(e.context());
+        }
+        key.reset();
+        return ours;
+    }
+
     private void loop(Path name, Runnable onChange) {
         try {
             while (true) {
-                WatchKey key = watch.take();
-                boolean ours = key.pollEvents().stream().anyMatch(e -> name.equals(e.context()));
-                key.reset();
-                if (!ours) {
+                if (!touches(watch.take(), name)) {
                     continue;
                 }
-                // Swallow the burst of events one save makes.
+                long first = System.nanoTime();
+                long last = first;
                 while (true) {
-                    WatchKey more = watch.poll(DEBOUNCE_MS, TimeUnit.MILLISECONDS);
+                    long now = System.nanoTime();
+                    long wait = Math.min(last + TimeUnit.MILLISECONDS.toNanos(SETTLE_MS),
+                            first + TimeUnit.MILLISECONDS.toNanos(MAX_SETTLE_MS)) - now;
+                    if (wait <= 0) {
+                        break;
+                    }
+                    WatchKey more = watch.poll(wait, TimeUnit.NANOSECONDS);
                     if (more == null) {
                         break;
                     }
-                    more.pollEvents();
-                    more.reset();
+                    if (touches(more, name)) {
+                        last = System.nanoTime();
+                    }
                 }
                 log.info("config file changed; reloading");
-                onChange.run();
+                try {
+                    onChange.run();
+                } catch (RuntimeException e) {
+                    log.error("config reload failed; still watching", e);
+                }
             }
         } catch (InterruptedException | ClosedWatchServiceException e) {
             // closing

@@ -140,7 +140,8 @@ final class DhcpResolver {
             }
             IPv4Address ip = IPv4Address.of((int) next++);
             net.ips.put(ip, p.name());
-            out.add(new LogicalPort(p.name(), p.tenant(), p.network(), p.segment(), p.mac(), List.of(ip), p.binding()));
+            out.add(new LogicalPort(p.name(), p.tenant(), p.network(), p.segment(), p.mac(), List.of(ip), p.binding(),
+                    p.policy()));
         }
         return out;
     }

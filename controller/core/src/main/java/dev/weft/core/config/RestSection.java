@@ -1,5 +1,7 @@
 package dev.weft.core.config;
 
+import java.time.Duration;
+
 /**
  * The {@code rest:} section of the config file: the northbound HTTP API. Every key is optional.
  * See {@link dev.weft.rest.RestSettings} for the meaning and the defaults.
@@ -11,11 +13,35 @@ package dev.weft.core.config;
  * @param requireToken require the token even on a loopback address
  * @param privateKey   with {@code certificate}: serve HTTPS with this PEM key (as ovs-pki makes them)
  * @param certificate  the PEM certificate for {@code privateKey}
+ * @param limits       what one client may take of the server (connections, time, body size)
  */
 public record RestSection(Boolean enabled, String listen, String tokenFile, String tokenEnv, Boolean requireToken,
-                          String privateKey, String certificate) {
+                          String privateKey, String certificate, Limits limits) {
     /** Plain HTTP. */
     public RestSection(Boolean enabled, String listen, String tokenFile, String tokenEnv, Boolean requireToken) {
-        this(enabled, listen, tokenFile, tokenEnv, requireToken, null, null);
+        this(enabled, listen, tokenFile, tokenEnv, requireToken, null, null, null);
+    }
+
+    /** With the default limits. */
+    public RestSection(Boolean enabled, String listen, String tokenFile, String tokenEnv, Boolean requireToken,
+                       String privateKey, String certificate) {
+        this(enabled, listen, tokenFile, tokenEnv, requireToken, privateKey, certificate, null);
+    }
+
+    /**
+     * {@code rest: limits:}; every key optional (null: the default). Ranges are checked by the
+     * loader ({@link ConfigRanges}), with the line of the value.
+     *
+     * @param maxConnections          open connections in all
+     * @param maxConnectionsPerClient open connections from one client address
+     * @param headerTimeout           from connecting (or the first byte of a request) to its last header line
+     * @param requestTimeout          from the first byte of a request to the end of its body
+     * @param idleTimeout             how long a keep-alive connection may wait for its next request
+     * @param maxBodyBytes            the largest request body
+     * @param maxEntriesPerRequest    how many entries (networks, ports, ...) one request may add
+     */
+    public record Limits(Integer maxConnections, Integer maxConnectionsPerClient, Duration headerTimeout,
+                         Duration requestTimeout, Duration idleTimeout, Integer maxBodyBytes,
+                         Integer maxEntriesPerRequest) {
     }
 }

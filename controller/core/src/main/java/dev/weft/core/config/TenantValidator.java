@@ -44,8 +44,20 @@ final class TenantValidator {
 
     static NetworkConfig validate(String source, String yaml, List<TenantDocs.Node> nodes,
                                   List<TenantDocs.External> externals, List<TenantDocs.Tenant> tenants) {
-        return new TenantValidator(source, yaml).run(nodes == null ? List.of() : nodes,
+        return validate(source, yaml, nodes, externals, tenants, null);
+    }
+
+    static NetworkConfig validate(String source, String yaml, List<TenantDocs.Node> nodes,
+                                  List<TenantDocs.External> externals, List<TenantDocs.Tenant> tenants,
+                                  List<TenantDocs.VlanGateway> vlanGateways) {
+        TenantValidator v = new TenantValidator(source, yaml);
+        NetworkConfig c = v.run(nodes == null ? List.of() : nodes,
                 externals == null ? List.of() : externals, tenants == null ? List.of() : tenants);
+        if (vlanGateways == null || vlanGateways.isEmpty()) {
+            return c;
+        }
+        return new NetworkConfig(c.transportNodes(), c.tenants(), c.externalNetworks(),
+                new VlanGatewayValidator(v.at, c).run(vlanGateways));
     }
 
     /** A network as read, before DHCP gave out addresses and routers were attached. */
@@ -97,6 +109,8 @@ final class TenantValidator {
             if (!tenantNames.add(tname)) {
                 throw at.clash(tat + "/name", "tenant '" + tname + "' is defined twice");
             }
+            SecurityGroupValidator policies = new SecurityGroupValidator(at, tname);
+            List<dev.weft.api.tenant.SecurityGroup> groups = policies.groups(td.securityGroups(), tat);
             List<Draft> drafts = new ArrayList<>();
             Set<String> netNames = new HashSet<>();
             List<TenantDocs.Network> netDocs = td.networks() == null ? List.of() : td.networks();
@@ -127,7 +141,7 @@ final class TenantValidator {
                 List<TenantDocs.Port> portDocs = nd.ports() == null ? List.of() : nd.ports();
                 for (int p = 0; p < portDocs.size(); p++) {
                     draft.ports.add(port(draft, portDocs.get(p), nat + "/ports/" + p, nodes, portNames, interfaces,
-                            macBound));
+                            macBound, policies));
                 }
                 drafts.add(draft);
             }
@@ -138,7 +152,7 @@ final class TenantValidator {
             for (Draft d : drafts) {
                 networks.add(new DhcpResolver(at, d, Optional.ofNullable(attached.get(d.segment))).resolve());
             }
-            tenants.add(new Tenant(tname, networks, routers.routers(routerDocs, tat, networks)));
+            tenants.add(new Tenant(tname, networks, routers.routers(routerDocs, tat, networks), groups));
         }
         return new NetworkConfig(nodes, tenants, externals);
     }
@@ -159,6 +173,10 @@ final class TenantValidator {
                 throw at.error(nat + "/name", "'" + name + "' is not a usable node name (letters, digits, '-', '_', '.'; at most "
                         + (MAX_IFACE - 3) + " characters, since its tunnel ports are named vx-" + name + ")");
             }
+            if (name.equals("flow")) {
+                throw at.error(nat + "/name", "'flow' is reserved (the flow-based tunnel port is named "
+                        + TransportNode.FLOW_TUNNEL_PORT + "); name the node otherwise");
+            }
             if (nodeNames.putIfAbsent(name, nat) != null) {
                 throw at.clash(nat + "/name", "transport node '" + name + "' is defined twice");
             }
@@ -172,14 +190,19 @@ final class TenantValidator {
             if (other != null) {
                 throw at.clash(nat + "/tunnel-ip", "tunnel ip " + tep + " is already transport node '" + other + "'");
             }
-            nodes.add(new TransportNode(name, dpid, tep));
+            java.util.Optional<String> ovsdb = java.util.Optional.ofNullable(d.ovsdb()).map(String::trim);
+            if (ovsdb.isPresent() && !ovsdb.get().matches("(tcp|ssl):(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9_.-]+)(:\\d{1,5})?|unix:/.+")) {
+                throw at.error(nat + "/ovsdb", "'" + d.ovsdb() + "' is not an OVSDB address; expected tcp:HOST[:PORT], "
+                        + "ssl:HOST[:PORT] or unix:/PATH (what ovs-vsctl set-manager ptcp:PORT or pssl:PORT opens)");
+            }
+            nodes.add(new TransportNode(name, dpid, tep, ovsdb));
         }
         return nodes;
     }
 
     private LogicalPort port(Draft net, TenantDocs.Port pd, String pat, List<TransportNode> nodes,
                              Map<String, String> portNames, Map<String, String> interfaces,
-                             Map<MacAddress, String> macBound) {
+                             Map<MacAddress, String> macBound, SecurityGroupValidator policies) {
         if (pd == null) {
             throw at.error(pat, "empty entry");
         }
@@ -208,19 +231,23 @@ final class TenantValidator {
             ips.add(ip);
         }
         Binding binding = binding(pd.binding(), pat + "/binding", nodes, pname, mac, interfaces, macBound);
-        return new LogicalPort(pname, net.tenant, net.name, net.segment, mac, ips, binding);
+        return new LogicalPort(pname, net.tenant, net.name, net.segment, mac, ips, binding, policies.policy(pd, pat));
     }
 
     private Binding binding(TenantDocs.Binding b, String bat, List<TransportNode> nodes, String port, MacAddress mac,
                             Map<String, String> interfaces, Map<MacAddress, String> macBound) {
         if (b == null) {
             throw at.error(bat.substring(0, bat.lastIndexOf('/')), "binding is required: { interface: NAME }, "
-                    + "{ by-mac: true } or { switch: NODE, port: N }");
+                    + "{ iface-id: true }, { by-mac: true } or { switch: NODE, port: N }");
         }
         int forms = (b.iface() != null ? 1 : 0) + (Boolean.TRUE.equals(b.byMac()) ? 1 : 0)
-                + (b.sw() != null || b.port() != null ? 1 : 0);
+                + (b.sw() != null || b.port() != null ? 1 : 0) + (Boolean.TRUE.equals(b.ifaceId()) ? 1 : 0);
         if (forms != 1) {
-            throw at.error(bat, "give exactly one of: interface, by-mac, or switch + port");
+            throw at.error(bat, "give exactly one of: interface, iface-id, by-mac, or switch + port");
+        }
+        if (Boolean.TRUE.equals(b.ifaceId())) {
+            // The port's name is the iface-id: unique like every port name.
+            return new Binding.IfaceId();
         }
         if (b.iface() != null) {
             String name = interfaceName(b.iface(), bat + "/interface");

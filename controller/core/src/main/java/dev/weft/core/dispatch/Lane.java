@@ -54,6 +54,28 @@ public final class Lane {
         return loop instanceof io.netty.util.concurrent.SingleThreadEventExecutor s ? s.pendingTasks() : 0;
     }
 
+    /**
+     * Waits until the lane has nothing left to do (what was queued, and what that queued in turn).
+     * Call it from another thread.
+     */
+    public void awaitIdle() {
+        java.util.concurrent.CompletableFuture<Void> idle = new java.util.concurrent.CompletableFuture<>();
+        // Checked on the lane itself: when this task runs nothing else does, so an empty queue
+        // then means rest (checked from outside, a task just taken off the queue would be missed).
+        Runnable check = new Runnable() {
+            @Override
+            public void run() {
+                if (pendingTasks() > 0) {
+                    execute(this);
+                } else {
+                    idle.complete(null);
+                }
+            }
+        };
+        execute(check);
+        idle.join();
+    }
+
     /** Run a task on this lane; output it produces is flushed when it returns. */
     public void execute(Runnable task) {
         loop.execute(() -> run(task));

@@ -323,6 +323,21 @@ public final class Reconciler {
         readFlows(s, ++s.generation, "connect");
     }
 
+    /**
+     * Read a switch's entries again and reconcile against what is there, as at connect: what an
+     * instance of a cluster does when it becomes master of a switch (while it was a slave, nothing
+     * it decided reached the switch). Adopts what is right; sends only what differs.
+     */
+    public void resync(DatapathId dpid) {
+        control.execute(() -> {
+            SwitchState s = states.get(dpid);
+            if (s != null && s.sw != null) {
+                s.synced = false;
+                readFlows(s, ++s.generation, "mastership");
+            }
+        });
+    }
+
     private void readFlows(SwitchState s, long gen, String why) {
         Switch sw = s.sw;
         programmer.read(sw, managedApps::contains).whenComplete((actual, t) -> control.execute(() -> {

@@ -48,6 +48,8 @@ public final class HostTracker implements HostService, AutoCloseable {
     private final TopologyService topology;
     private final EventBus bus;
     private final Clock clock;
+    /** Control lane only: moves and flaps are logged at most 20 per 10 s (hosts decide how many there are). */
+    private final LogBudget moveLog = new LogBudget(20, 10_000);
     private final dev.weft.core.dispatch.Timers timer;
     private final HostTable table;
     private final AppHandle handle = new AppHandle("core.hosts", CHAIN_ORDER);
@@ -86,20 +88,30 @@ public final class HostTracker implements HostService, AutoCloseable {
 
     private void deliver(NetworkEvent ev) {
         if (ev instanceof HostFlapping f) {
-            log.warn("host {} is flapping (now also seen at {}): kept at {} until {}", f.host().mac(), f.seenAt(),
-                    f.host().location(), f.dampedUntil());
+            if (moveLog.take(clock.millis())) {
+                log.warn("host {} is flapping (now also seen at {}): kept at {} until {}{}", f.host().mac(), f.seenAt(),
+                        f.host().location(), f.dampedUntil(), notLogged());
+            }
         } else if (ev instanceof HostMoved m) {
-            log.info("host {} moved from {} to {}", m.host().mac(), m.previous(), m.host().location());
+            if (moveLog.take(clock.millis())) {
+                log.info("host {} moved from {} to {}{}", m.host().mac(), m.previous(), m.host().location(),
+                        notLogged());
+            }
         } else {
             log.debug("{}", ev);
         }
         bus.dispatch(ev);
     }
 
+    private String notLogged() {
+        long n = moveLog.skippedBefore();
+        return n == 0 ? "" : " (" + n + " more moves or flaps not logged before this one)";
+    }
+
     private Disposition packetIn(PacketIn e) {
         Ethernet f = e.frame();
         MacAddress src = f.src();
-        if (src.isMulticast() || src.getLong() == 0) {
+        if (Ethernet.isGroup(src) || src.getLong() == 0) {
             return Disposition.CONTINUE;
         }
         PortRole role = topology.current().role(e.sw().id(), e.inPort());

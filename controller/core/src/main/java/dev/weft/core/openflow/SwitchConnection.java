@@ -1,40 +1,21 @@
 package dev.weft.core.openflow;
 
-import com.google.common.collect.ImmutableMap;
-import dev.weft.api.ErrorText;
 import dev.weft.api.Switch;
 import dev.weft.api.SwitchDisconnectedException;
-import dev.weft.api.SwitchErrorException;
-import dev.weft.api.event.ErrorReceived;
-import dev.weft.api.event.FlowRemoved;
-import dev.weft.api.event.PacketIn;
-import dev.weft.api.event.PortStatusChanged;
 import dev.weft.api.event.SwitchConnected;
 import dev.weft.api.event.SwitchDisconnected;
-import dev.weft.api.packet.Ethernet;
 import dev.weft.core.dispatch.EventBus;
 import dev.weft.core.dispatch.Lane;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.util.concurrent.ScheduledFuture;
 import org.projectfloodlight.openflow.protocol.OFBarrierReply;
-import org.projectfloodlight.openflow.protocol.OFErrorMsg;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFFeaturesReply;
-import org.projectfloodlight.openflow.protocol.OFFlowRemoved;
 import org.projectfloodlight.openflow.protocol.OFMessage;
-import org.projectfloodlight.openflow.protocol.OFPacketIn;
-import org.projectfloodlight.openflow.protocol.OFPacketOut;
 import org.projectfloodlight.openflow.protocol.OFPortDesc;
-import org.projectfloodlight.openflow.protocol.OFPortReason;
-import org.projectfloodlight.openflow.protocol.OFPortStatus;
 import org.projectfloodlight.openflow.protocol.OFRequest;
 import org.projectfloodlight.openflow.protocol.OFStatsReply;
-import org.projectfloodlight.openflow.protocol.OFStatsReplyFlags;
 import org.projectfloodlight.openflow.protocol.OFStatsRequest;
-import org.projectfloodlight.openflow.protocol.OFType;
 import org.projectfloodlight.openflow.protocol.OFVersion;
-import org.projectfloodlight.openflow.protocol.match.MatchField;
 import org.projectfloodlight.openflow.types.DatapathId;
 import org.projectfloodlight.openflow.types.OFPort;
 import org.slf4j.Logger;
@@ -45,33 +26,20 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
- * A live switch. Its mutable state (outbox, pending requests, recent messages) belongs to its
- * dispatch lane and is touched only there; what other threads read (ports, connected) is
- * published through volatile fields.
- *
- * <p>Output: messages sent on the lane are encoded straight into one buffer per task and written
- * with one flush when the task ends; an xid of 0 is replaced in the encoded bytes, so no message
- * is rebuilt.
+ * A live switch. Its mutable state belongs to its dispatch lane and is touched only there; what
+ * other threads read (ports, connected) is published through volatile fields. It turns what the
+ * switch sends into events and keeps the connection's life (announce, takeover, close); its
+ * parts: {@link SwitchOutput} (encoding and flushing what we send), {@link PendingRequests}
+ * (replies matched to requests by xid) and {@link ConnectionRole} (master/slave, and what a slave
+ * holds back).
  */
-final class SwitchConnection implements Switch, Lane.Flushable {
+final class SwitchConnection implements Switch {
     private static final Logger log = LoggerFactory.getLogger(SwitchConnection.class);
-    /**
-     * The most parts one multipart reply may have. Open vSwitch fills parts up to 64 KB, so this
-     * reads flow tables of about a million entries; a reply with more is abandoned.
-     */
-    static final int MAX_MULTIPART_PARTS = 4_096;
-    /** PACKET_OUTs carrying more packet data than this are not kept for naming errors. */
-    private static final int RING_MAX_DATA = 256;
-
     private final Channel channel;
     private final Lane lane;
     private final EventBus bus;
@@ -84,44 +52,24 @@ final class SwitchConnection implements Switch, Lane.Flushable {
     private final SocketAddress remote;
     private final Duration requestTimeout;
 
-    private volatile ImmutableMap<OFPort, OFPortDesc> ports;
+    private final SwitchPorts ports;
     private volatile boolean connected = true;
-    /** Our role on this connection (written on the lane). */
-    private volatile SwitchRole role;
-    /** Lane: bumped by every role request; only the latest one's answer sets the role. */
-    private int roleRequests;
-    /** Lane-written: messages a slave did not send, and packet-ins/flow-removeds it did not pass on. */
-    private volatile long gatedOut;
-    private volatile long gatedIn;
+    private final ConnectionRole role;
     /** Lane: whether apps were told about this connection (a refused newcomer never is). */
     private boolean announced;
 
     // Lane-thread state.
-    private ByteBuf out;
-    private final Map<Long, Pending<?>> pending = new HashMap<>();
-    private final SentRing sent = new SentRing(1024);
     private final SwitchCounters counters = new SwitchCounters();
-    private int nextXid = 0x4000_0000;
+    private final SwitchOutput output;
+    private final PendingRequests pending;
+    private final SwitchInput input;
     /** Non-null while a takeover waits for the old connection to be gone: input is held here. */
     private List<OFMessage> held;
-
-    private static final class Pending<R> {
-        final CompletableFuture<R> future;
-        final OFMessage request;
-        final List<OFStatsReply> parts;
-        ScheduledFuture<?> timeout;
-
-        Pending(CompletableFuture<R> future, OFMessage request, boolean multipart) {
-            this.future = future;
-            this.request = request;
-            this.parts = multipart ? new ArrayList<>() : null;
-        }
-    }
 
     SwitchConnection(Channel channel, Lane lane, EventBus bus, SwitchManager manager, HandshakeResult r,
                      Duration requestTimeout, SwitchRole initialRole) {
         this.channel = channel;
-        this.role = initialRole;
+        this.role = new ConnectionRole(this, manager, initialRole);
         this.lane = lane;
         this.bus = bus;
         this.manager = manager;
@@ -132,10 +80,10 @@ final class SwitchConnection implements Switch, Lane.Flushable {
         this.since = r.connectedAt();
         this.remote = channel.remoteAddress();
         this.requestTimeout = requestTimeout;
-        var b = ImmutableMap.<OFPort, OFPortDesc>builder();
-        r.ports().forEach(p -> b.put(p.getPortNo(), p));
-        this.ports = b.buildKeepingLast();
-        r.sent().forEach(m -> sent.put(m.getXid(), m));
+        this.ports = new SwitchPorts(r.ports());
+        this.output = new SwitchOutput(channel, lane, id, version, counters, r.sent());
+        this.pending = new PendingRequests(id, lane, this::faults);
+        this.input = new SwitchInput(this, bus, ports, pending, role, output, counters);
     }
 
     // ---- Switch -------------------------------------------------------------------------
@@ -162,22 +110,17 @@ final class SwitchConnection implements Switch, Lane.Flushable {
 
     @Override
     public Collection<OFPortDesc> ports() {
-        return ports.values();
+        return ports.all();
     }
 
     @Override
     public Optional<OFPortDesc> port(OFPort number) {
-        return Optional.ofNullable(ports.get(number));
+        return ports.get(number);
     }
 
     @Override
     public Optional<OFPortDesc> port(String name) {
-        for (OFPortDesc p : ports.values()) {
-            if (p.getName().equals(name)) {
-                return Optional.of(p);
-            }
-        }
-        return Optional.empty();
+        return ports.named(name);
     }
 
     @Override
@@ -215,14 +158,14 @@ final class SwitchConnection implements Switch, Lane.Flushable {
             throw new IllegalArgumentException("multipart request " + request.getType() + ": use requestStats()");
         }
         CompletableFuture<R> f = new CompletableFuture<>();
-        onLane(() -> startRequest(new Pending<>(f, request, false), timeout));
+        onLane(() -> startRequest(f, request, false, timeout));
         return f;
     }
 
     @Override
     public <R extends OFStatsReply> CompletableFuture<List<R>> requestStats(OFStatsRequest<R> request) {
         CompletableFuture<List<R>> f = new CompletableFuture<>();
-        onLane(() -> startRequest(new Pending<>(f, request, true), requestTimeout));
+        onLane(() -> startRequest(f, request, true, requestTimeout));
         return f;
     }
 
@@ -236,7 +179,8 @@ final class SwitchConnection implements Switch, Lane.Flushable {
         lane.execute(task);
     }
 
-    private void onLane(Runnable r) {
+    /** Runs {@code r} now when on the lane, else queues it there. */
+    void onLane(Runnable r) {
         if (lane.inLane()) {
             r.run();
         } else {
@@ -246,91 +190,32 @@ final class SwitchConnection implements Switch, Lane.Flushable {
 
     // ---- output (lane thread) -----------------------------------------------------------------
 
-    /** Encode a message into this task's output; returns the xid it was sent with, or -1. */
+    /** Lane: encodes a message into this task's output; returns the xid it was sent with, or -1. */
     private long enqueue(OFMessage m) {
-        if (!connected) {
+        if (!connected || role.holdsBack(m)) {
             return -1;
         }
-        if (!role.writes() && SlaveGate.changesSwitch(m)) {
-            gatedOut++;
-            log.debug("{} is a slave here: {} not sent", id, m.getType());
-            return -1;
-        }
-        if (m.getVersion() != version) {
-            throw new IllegalArgumentException(id + " speaks OpenFlow " + version + "; refusing to send a "
-                    + m.getVersion() + " " + m.getType() + " (build messages with sw.factory())");
-        }
-        if (out == null) {
-            out = channel.alloc().ioBuffer(256);
-            lane.markDirty(this);
-        }
-        int start = out.writerIndex();
-        try {
-            m.writeTo(out);
-        } catch (RuntimeException e) {
-            out.writerIndex(start);
-            throw new IllegalArgumentException(id + " cannot encode " + m.getType() + ": " + e.getMessage(), e);
-        }
-        if (m.getType() == OFType.FLOW_MOD) {
-            counters.flowMod();
-        }
-        long xid = m.getXid();
-        if (xid == 0) {
-            xid = nextXid();
-            out.setInt(start + 4, (int) xid);
-        }
-        if (!(m instanceof OFPacketOut po) || po.getData().length <= RING_MAX_DATA) {
-            sent.put(xid, m); // not large packet data: the ring would keep up to 1,024 of them alive
-        }
-        return xid;
+        return output.write(m);
     }
 
-    private long nextXid() {
-        nextXid++;
-        if (nextXid == 0) {
-            nextXid = 1;
-        }
-        return nextXid & 0xffff_ffffL;
-    }
-
-    @Override
-    public void flush() {
-        ByteBuf b = out;
-        out = null;
-        if (b == null) {
-            return;
-        }
-        if (connected && channel.isActive()) {
-            channel.writeAndFlush(b, channel.voidPromise());
-        } else {
-            b.release();
-        }
-    }
-
-    private <R> void startRequest(Pending<R> p, Duration timeout) {
+    private <R> void startRequest(CompletableFuture<R> f, OFMessage request, boolean multipart, Duration timeout) {
         if (!connected) {
-            p.future.completeExceptionally(new SwitchDisconnectedException(id));
+            f.completeExceptionally(new SwitchDisconnectedException(id));
             return;
         }
         long xid;
         try {
-            xid = enqueue(p.request);
+            xid = enqueue(request);
         } catch (RuntimeException e) {
-            p.future.completeExceptionally(e);
+            f.completeExceptionally(e);
             return;
         }
         if (xid < 0) {
-            p.future.completeExceptionally(new IllegalStateException(id + ": this instance is a slave of the switch; "
-                    + p.request.getType() + " not sent"));
+            f.completeExceptionally(new IllegalStateException(id + ": this instance is a slave of the switch; "
+                    + request.getType() + " not sent"));
             return;
         }
-        pending.put(xid, p);
-        p.timeout = lane.schedule(() -> {
-            if (pending.remove(xid, p)) {
-                p.future.completeExceptionally(new TimeoutException(id + " did not answer " + p.request.getType()
-                        + " xid " + xid + " within " + timeout.toMillis() + " ms"));
-            }
-        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        pending.add(xid, f, request, multipart, timeout);
     }
 
     // ---- input -----------------------------------------------------------------------------
@@ -400,130 +285,11 @@ final class SwitchConnection implements Switch, Lane.Flushable {
     }
 
     private void handle(OFMessage m) {
-        try {
-            dispatch(m);
-        } catch (RuntimeException e) {
-            // Our bug, or Loxi's, on what a switch sent: lose this message, keep the switch.
-            faults().record(PeerFault.UNEXPECTED, m.getType() + " xid " + m.getXid() + " could not be handled: " + e);
-            log.debug("{} handling {} failed", id, m.getType(), e);
-        }
+        input.handle(m);
     }
 
-    private void dispatch(OFMessage m) {
-        if (!pending.isEmpty() && completePending(m)) {
-            return;
-        }
-        switch (m.getType()) {
-            case PACKET_IN -> {
-                if (role.writes()) {
-                    packetIn((OFPacketIn) m);
-                } else {
-                    gatedIn++; // the master answers it
-                }
-            }
-            case PORT_STATUS -> portStatus((OFPortStatus) m);
-            case FLOW_REMOVED -> {
-                if (role.writes()) {
-                    bus.dispatch(new FlowRemoved(this, (OFFlowRemoved) m));
-                } else {
-                    gatedIn++;
-                }
-            }
-            case ERROR -> error((OFErrorMsg) m, null);
-            case STATS_REPLY -> faults().record(PeerFault.UNEXPECTED, "a " + m.getType() + " nobody asked for, xid "
-                    + m.getXid());
-            default -> log.debug("{} unsolicited {} xid {} ignored", id, m.getType(), m.getXid());
-        }
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private boolean completePending(OFMessage m) {
-        long xid = m.getXid();
-        Pending p = pending.get(xid);
-        if (p == null) {
-            return false;
-        }
-        if (m instanceof OFErrorMsg e) {
-            pending.remove(xid);
-            p.timeout.cancel(false);
-            p.future.completeExceptionally(new SwitchErrorException(id, e, p.request));
-            error(e, p.request);
-            return true;
-        }
-        if (p.parts != null) {
-            if (!(m instanceof OFStatsReply sr)) {
-                return false;
-            }
-            if (p.parts.size() >= MAX_MULTIPART_PARTS) {
-                // A reply that never ends must not take all our memory: fail the request; later
-                // parts with this xid are unsolicited and ignored.
-                pending.remove(xid);
-                p.timeout.cancel(false);
-                faults().record(PeerFault.MULTIPART_TOO_LARGE, p.request.getType() + " xid " + xid + ": more than "
-                        + MAX_MULTIPART_PARTS + " parts");
-                p.future.completeExceptionally(new IllegalStateException(id + " answered " + p.request.getType()
-                        + " xid " + xid + " with more than " + MAX_MULTIPART_PARTS + " parts; request abandoned"));
-                return true;
-            }
-            p.parts.add(sr);
-            if (!sr.getFlags().contains(OFStatsReplyFlags.REPLY_MORE)) {
-                pending.remove(xid);
-                p.timeout.cancel(false);
-                p.future.complete(List.copyOf(p.parts));
-            }
-            return true;
-        }
-        pending.remove(xid);
-        p.timeout.cancel(false);
-        p.future.complete(m);
-        return true;
-    }
-
-    private void packetIn(OFPacketIn pi) {
-        counters.packetIn();
-        Optional<Ethernet> frame = Ethernet.parse(pi.getData());
-        if (frame.isEmpty()) {
-            faults().record(PeerFault.PACKET_IN_DROPPED, pi.getData().length + " bytes of data, not an Ethernet frame");
-            return;
-        }
-        OFPort in = version == OFVersion.OF_10 || version == OFVersion.OF_11
-                ? pi.getInPort() : pi.getMatch().get(MatchField.IN_PORT);
-        if (in == null) {
-            faults().record(PeerFault.PACKET_IN_DROPPED, "no in_port in its match");
-            return;
-        }
-        Ethernet eth = frame.get();
-        if (eth.unparsed().isPresent()) {
-            // Still given to the apps: they see what did parse (addresses, VLAN, EtherType).
-            faults().record(PeerFault.UNPARSED_FRAME, eth.unparsed().get() + " (EtherType " + eth.ethType() + ")");
-        }
-        bus.dispatch(new PacketIn(this, pi, in, eth));
-    }
-
-    private PeerFaults faults() {
+    PeerFaults faults() {
         return PeerFaults.of(channel);
-    }
-
-    private void portStatus(OFPortStatus ps) {
-        OFPortDesc desc = ps.getDesc();
-        OFPortDesc previous = ports.get(desc.getPortNo());
-        Map<OFPort, OFPortDesc> next = new HashMap<>(ports);
-        if (ps.getReason() == OFPortReason.DELETE) {
-            next.remove(desc.getPortNo());
-        } else {
-            next.put(desc.getPortNo(), desc);
-        }
-        ports = ImmutableMap.copyOf(next);
-        log.debug("{} port {} {} ({})", id, desc.getPortNo(), ps.getReason(), desc.getName());
-        bus.dispatch(new PortStatusChanged(this, ps.getReason(), desc, Optional.ofNullable(previous)));
-    }
-
-    private void error(OFErrorMsg e, OFMessage request) {
-        counters.error();
-        OFMessage req = request != null ? request : sent.get(e.getXid());
-        log.warn("{} error {} for {} xid {}", id, ErrorText.describe(e),
-                req == null ? "an unknown request" : req.getType(), e.getXid());
-        bus.dispatch(new ErrorReceived(this, e, Optional.ofNullable(req)));
     }
 
     /** Whether the connection is reading (false while backpressure holds it). */
@@ -534,16 +300,16 @@ final class SwitchConnection implements Switch, Lane.Flushable {
     // ---- roles ---------------------------------------------------------------------------------
 
     SwitchRole role() {
-        return role;
+        return role.get();
     }
 
     /** Messages not sent because this connection is a slave, and packet-ins/flow-removeds not passed on. */
     long gatedOut() {
-        return gatedOut;
+        return role.gatedOut();
     }
 
     long gatedIn() {
-        return gatedIn;
+        return role.gatedIn();
     }
 
     /** Any thread: see {@link SwitchRoles#request}. */
@@ -554,42 +320,9 @@ final class SwitchConnection implements Switch, Lane.Flushable {
                 f.completeExceptionally(new SwitchDisconnectedException(id));
                 return;
             }
-            int seq = ++roleRequests;
-            if (!want.writes()) {
-                setRole(SwitchRole.SLAVE, "slave requested, generation " + generation); // stop writing first
-            }
-            CompletableFuture<? extends OFMessage> reply = version == OFVersion.OF_10
-                    ? request(factory.buildNiciraControllerRoleRequest().setRole(want.nicira()).build())
-                    : request(factory.buildRoleRequest().setRole(want.wire())
-                            .setGenerationId(org.projectfloodlight.openflow.types.U64.of(generation)).build());
-            reply.whenComplete((r, t) -> onLane(() -> {
-                if (t != null) {
-                    if (seq == roleRequests) {
-                        setRole(SwitchRole.SLAVE, "role request (" + want + ", generation " + generation
-                                + ") failed: " + t.getMessage());
-                    }
-                    f.completeExceptionally(t);
-                    return;
-                }
-                SwitchRole got = r instanceof org.projectfloodlight.openflow.protocol.OFRoleReply rr
-                        ? SwitchRole.of(rr.getRole())
-                        : SwitchRole.of(((org.projectfloodlight.openflow.protocol.OFNiciraControllerRoleReply) r).getRole());
-                if (seq == roleRequests) {
-                    setRole(got, "switch confirmed, generation " + generation);
-                }
-                f.complete(got);
-            }));
+            role.request(want, generation, f);
         });
         return f;
-    }
-
-    private void setRole(SwitchRole next, String why) {
-        if (role == next) {
-            return;
-        }
-        role = next;
-        log.info("{} role {}: {}", id, next, why);
-        manager.roleChanged(this, next);
     }
 
     // ---- closing -------------------------------------------------------------------------------
@@ -634,17 +367,8 @@ final class SwitchConnection implements Switch, Lane.Flushable {
             return;
         }
         connected = false;
-        if (out != null) {
-            out.release();
-            out = null;
-        }
-        for (Pending<?> p : pending.values()) {
-            if (p.timeout != null) {
-                p.timeout.cancel(false);
-            }
-            p.future.completeExceptionally(new SwitchDisconnectedException(id));
-        }
-        pending.clear();
+        output.discard();
+        pending.failAll();
         manager.unregister(this);
         if (!announced) {
             log.debug("{} connection from {} closed before it was announced: {}", id, remote, reason);

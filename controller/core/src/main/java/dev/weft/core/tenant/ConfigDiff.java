@@ -34,6 +34,16 @@ public final class ConfigDiff {
         }
         routersChanged(before, after, changed);
         routersChanged(after, before, changed);
+        for (var g : before.vlanGateways()) {
+            if (!after.vlanGateways().contains(g)) {
+                changed.add(g.segment());
+            }
+        }
+        for (var g : after.vlanGateways()) {
+            if (!before.vlanGateways().contains(g)) {
+                changed.add(g.segment());
+            }
+        }
         return changed;
     }
 

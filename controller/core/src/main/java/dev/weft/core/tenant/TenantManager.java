@@ -10,7 +10,6 @@ import dev.weft.api.event.SwitchConnected;
 import dev.weft.api.event.SwitchDisconnected;
 import dev.weft.api.event.TransportNodeChanged;
 import dev.weft.api.tenant.Binding;
-import dev.weft.api.tenant.ExternalNetwork;
 import dev.weft.api.tenant.LocationControl;
 import dev.weft.api.tenant.LogicalPort;
 import dev.weft.api.tenant.NetworkConfig;
@@ -32,7 +31,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -54,6 +52,9 @@ import java.util.concurrent.CompletableFuture;
  * locations (with fail-secure it keeps forwarding); when it reconnects, its port list is compared
  * with what was known, and what changed is reported. Any other switch is forgotten when it goes:
  * what is kept is bounded by the configuration, not by how many datapath ids ever connected.
+ *
+ * <p>Its parts: {@link PortLocator} (the locations and who decides them) and {@link TransportPorts}
+ * (tunnel and uplink ports of the transport nodes).
  */
 public final class TenantManager implements TenantService {
     private static final Logger log = LoggerFactory.getLogger(TenantManager.class);
@@ -62,22 +63,18 @@ public final class TenantManager implements TenantService {
     private final Lane control;
     private final EventBus bus;
     private final Clock clock;
-    private final Control locationControl = new Control();
-    /** True once an app decides where interface- and MAC-bound ports are. */
-    private volatile boolean delegated;
+    private final PortLocator locator;
+    private final TransportPorts transport = new TransportPorts();
 
-    // Published snapshots (read from any thread).
+    // Published snapshot (read from any thread).
     private volatile NetworkConfig config = NetworkConfig.empty();
-    private volatile LocationMap locations = LocationMap.EMPTY;
-    /** Written on the control lane, one node at a time; read from any thread. */
-    private final Map<DatapathId, Map<String, OFPort>> tunnels = new java.util.concurrent.ConcurrentHashMap<>();
-    /** External network name → its uplink port on its gateway node; published as a snapshot. */
-    private volatile Map<String, OFPort> uplinks = Map.of();
 
     // Control-lane state: what each switch last told us, by port name.
     private final Map<DatapathId, Map<String, OFPort>> portsBySwitch = new HashMap<>();
     /** The connection each connected switch has now (a takeover replaces it). */
     private final Map<DatapathId, Switch> connected = new HashMap<>();
+    /** Where each node's OVSDB says interfaces with an iface-id are: dpid → iface-id → OpenFlow port. */
+    private final Map<DatapathId, Map<String, OFPort>> ifaceIds = new HashMap<>();
     /** The ports of the configuration bound statically (few; not worth a scan of every port). */
     private List<LogicalPort> staticPorts = List.of();
     private final CompletableFuture<Void> allNodesReported = new CompletableFuture<>();
@@ -90,6 +87,7 @@ public final class TenantManager implements TenantService {
         this.control = control;
         this.bus = bus;
         this.clock = clock;
+        this.locator = new PortLocator(control, bus, () -> config);
     }
 
     /**
@@ -110,12 +108,12 @@ public final class TenantManager implements TenantService {
 
     /** The service an app uses to decide locations itself. */
     public LocationControl locationControl() {
-        return locationControl;
+        return locator.locationControl();
     }
 
     /** Whether an app decides the locations of interface- and MAC-bound ports. */
     public boolean delegated() {
-        return delegated;
+        return locator.delegated();
     }
 
     /** Watch switches: runs before the apps (negative chain order). */
@@ -147,7 +145,7 @@ public final class TenantManager implements TenantService {
             DatapathId dpid = e.sw().id();
             OFPortDesc p = e.port();
             boolean gone = e.reason() == OFPortReason.DELETE;
-            control.execute(() -> portChanged(dpid, p.getName(), p.getPortNo(), gone, at, nanos));
+            control.execute(() -> portChanged(dpid, p.getName(), p.getPortNo(), gone, at, nanos, ""));
             return Disposition.CONTINUE;
         });
     }
@@ -171,42 +169,59 @@ public final class TenantManager implements TenantService {
 
     @Override
     public Map<String, PortLocation> locations() {
-        return locations;
+        return locator.locations();
     }
 
     @Override
     public Optional<PortLocation> location(String portName) {
-        return Optional.ofNullable(locations.get(portName));
+        return Optional.ofNullable(locator.locations().get(portName));
     }
 
     /** The tunnel ports of a transport node, by remote node name (from its {@code vx-} ports). */
     public Map<String, OFPort> tunnelPorts(DatapathId dpid) {
-        return tunnels.getOrDefault(dpid, Map.of());
+        return transport.tunnelPorts(dpid);
+    }
+
+    @Override
+    public Optional<OFPort> flowTunnelPort(DatapathId dpid) {
+        return transport.flowTunnelPort(dpid);
+    }
+
+    /**
+     * What a transport node's OVSDB reported (any thread): the interface {@code name}, with
+     * {@code external_ids:iface-id} {@code ifaceId} if it has one, has OpenFlow port {@code ofport}
+     * now ({@code present}) or no longer. By name it counts as PORT_STATUS does, while the switch
+     * is connected (whichever of the two arrives first moves the port; the other changes nothing);
+     * by iface-id it locates the ports bound {@code { iface-id: true }}.
+     */
+    public void interfaceReported(DatapathId dpid, String name, Optional<String> ifaceId, OFPort ofport,
+                                  boolean present, Instant at, long nanos) {
+        control.execute(() -> {
+            if (config.node(dpid).isEmpty()) {
+                return;
+            }
+            if (connected.containsKey(dpid)) {
+                portChanged(dpid, name, ofport, !present, at, nanos, " (OVSDB)");
+            }
+            ifaceId.ifPresent(id -> {
+                Map<String, OFPort> m = ifaceIds.computeIfAbsent(dpid, d -> new HashMap<>());
+                if (present ? ofport.equals(m.put(id, ofport)) : !m.remove(id, ofport)) {
+                    return; // nothing new
+                }
+                boundById(dpid, id, ofport, present, new Seen("interface " + name + " (iface-id " + id + ")"
+                        + (present ? " added on " : " deleted on ") + nodeName(dpid) + " (OVSDB)", at, nanos));
+            });
+        });
+    }
+
+    private void boundById(DatapathId dpid, String id, OFPort no, boolean present, Seen seen) {
+        config.port(id).filter(p -> p.binding() instanceof Binding.IfaceId)
+                .ifPresent(lp -> report(lp, new PortLocation(dpid, no), present, seen));
     }
 
     @Override
     public Map<String, OFPort> uplinkPorts() {
-        return uplinks;
-    }
-
-    /** Every external network's uplink from what the gateway nodes reported; true when that changed. */
-    private boolean recomputeUplinks() {
-        Map<String, OFPort> m = new HashMap<>();
-        for (ExternalNetwork x : config.externalNetworks()) {
-            OFPort p = portsBySwitch.getOrDefault(x.dpid(), Map.of()).get(x.uplink());
-            if (p != null) {
-                m.put(x.name(), p);
-            }
-        }
-        if (m.equals(uplinks)) {
-            return false;
-        }
-        uplinks = Map.copyOf(m);
-        return true;
-    }
-
-    private boolean isUplink(DatapathId dpid, String name) {
-        return config.externalNetworks().stream().anyMatch(x -> x.dpid().equals(dpid) && x.uplink().equals(name));
+        return transport.uplinks();
     }
 
     /** Put a new (validated) configuration in force. Any thread; applied on the control lane. */
@@ -222,11 +237,12 @@ public final class TenantManager implements TenantService {
         staticPorts = next.ports().stream().filter(p -> p.binding() instanceof Binding.Static).toList();
         // Ports that no longer exist, or are recognised differently now, are no longer anywhere
         // (the networks they were in changed, so they are recompiled anyway).
-        locations = locations.without(name -> next.port(name)
+        locator.forget(name -> next.port(name)
                 .map(p -> !p.binding().equals(prev.port(name).map(LogicalPort::binding).orElse(null)))
                 .orElse(true));
-        recomputeTunnels();
-        recomputeUplinks();
+        transport.recomputeTunnels(next, portsBySwitch);
+        transport.recomputeUplinks(next, portsBySwitch);
+        ifaceIds.keySet().removeIf(d -> next.node(d).isEmpty());
         log.info("config in force: {} ({} network(s) changed{})", next, changed.size(),
                 nodesChanged ? ", transport nodes changed" : "");
         bus.dispatch(new ConfigChanged(prev, next, changed, nodesChanged));
@@ -239,6 +255,7 @@ public final class TenantManager implements TenantService {
             }
             locateStatic(e.getKey(), seen.cause());
         }
+        ifaceIds.forEach((d, m) -> m.forEach((id, no) -> boundById(d, id, no, true, seen)));
         for (TransportNode n : next.transportNodes()) {
             if (!prev.transportNodes().contains(n) && portsBySwitch.containsKey(n.dpid())) {
                 bus.dispatch(new TransportNodeChanged(n, tunnelPorts(n.dpid())));
@@ -286,15 +303,15 @@ public final class TenantManager implements TenantService {
             }
         }
         locateStatic(dpid, seen.cause());
-        recomputeUplinks();
+        transport.recomputeUplinks(config, portsBySwitch);
         config.node(dpid).ifPresent(n -> {
-            recomputeTunnels(n);
+            transport.recomputeTunnels(config, n, portsBySwitch.get(dpid));
             bus.dispatch(new TransportNodeChanged(n, tunnelPorts(dpid)));
         });
         checkAllReported();
     }
 
-    private void portChanged(DatapathId dpid, String name, OFPort no, boolean gone, Instant at, long nanos) {
+    private void portChanged(DatapathId dpid, String name, OFPort no, boolean gone, Instant at, long nanos, String via) {
         Map<String, OFPort> ports = portsBySwitch.computeIfAbsent(dpid, d -> new HashMap<>());
         if (gone) {
             if (!no.equals(ports.get(name))) {
@@ -304,15 +321,15 @@ public final class TenantManager implements TenantService {
         } else if (no.equals(ports.put(name, no))) {
             return; // a modification (link state): nothing that locates anything changed
         }
-        if (name.startsWith(TUNNEL_PREFIX) || isUplink(dpid, name)) {
+        if (name.startsWith(TUNNEL_PREFIX) || TransportPorts.isUplink(config, dpid, name)) {
             config.node(dpid).ifPresent(n -> {
-                recomputeTunnels(n);
-                recomputeUplinks();
+                transport.recomputeTunnels(config, n, ports);
+                transport.recomputeUplinks(config, portsBySwitch);
                 bus.dispatch(new TransportNodeChanged(n, tunnelPorts(dpid)));
             });
             return;
         }
-        String what = "port " + name + (gone ? " deleted on " : " added on ") + nodeName(dpid);
+        String what = "port " + name + (gone ? " deleted on " : " added on ") + nodeName(dpid) + via;
         if (bound(dpid, name, no, !gone, new Seen(what, at, nanos))) {
             return;
         }
@@ -320,9 +337,9 @@ public final class TenantManager implements TenantService {
             if (p.binding() instanceof Binding.Static s && s.dpid().equals(dpid) && s.port().equals(no)) {
                 PortLocation here = new PortLocation(dpid, no);
                 if (!gone) {
-                    relocate(p, here, what);
-                } else if (here.equals(locations.get(p.name()))) {
-                    relocate(p, null, what);
+                    locator.relocate(p, here, what);
+                } else if (here.equals(locator.locations().get(p.name()))) {
+                    locator.relocate(p, null, what);
                 }
             }
         }
@@ -340,22 +357,26 @@ public final class TenantManager implements TenantService {
         if (lp.isEmpty() || !bindable(dpid, lp.get())) {
             return lp.isPresent();
         }
-        PortLocation here = new PortLocation(dpid, no);
-        bus.dispatch(new InterfaceChanged(lp.get(), here, present, seen.cause(), seen.at(), seen.nanos()));
-        if (!delegated) {
+        report(lp.get(), new PortLocation(dpid, no), present, seen);
+        return true;
+    }
+
+    /** A logical port's interface appeared or went: say so, and locate it unless an app decides. */
+    private void report(LogicalPort lp, PortLocation here, boolean present, Seen seen) {
+        bus.dispatch(new InterfaceChanged(lp, here, present, seen.cause(), seen.at(), seen.nanos()));
+        if (!locator.delegated()) {
             if (present) {
-                relocate(lp.get(), here, seen.cause());
-            } else if (here.equals(locations.get(lp.get().name()))) {
-                relocate(lp.get(), null, seen.cause());
+                locator.relocate(lp, here, seen.cause());
+            } else if (here.equals(locator.locations().get(lp.name()))) {
+                locator.relocate(lp, null, seen.cause());
             }
         }
-        return true;
     }
 
     private void locateStatic(DatapathId dpid, String cause) {
         for (LogicalPort p : staticPorts) {
             if (p.binding() instanceof Binding.Static s && s.dpid().equals(dpid)) {
-                relocate(p, new PortLocation(dpid, s.port()), cause);
+                locator.relocate(p, new PortLocation(dpid, s.port()), cause);
             }
         }
     }
@@ -372,69 +393,5 @@ public final class TenantManager implements TenantService {
         log.warn("{} has a port named like logical port {}'s interface, but is not a transport node; ignored",
                 dpid, p.name());
         return false;
-    }
-
-    private void relocate(LogicalPort p, PortLocation to, String cause) {
-        PortLocation from = locations.get(p.name());
-        if (Objects.equals(from, to)) {
-            return;
-        }
-        locations = locations.with(p.name(), to);
-        log.info("logical port {} ({}/{}) {}: {}", p.name(), p.tenant(), p.network(),
-                to == null ? "gone from " + from : from == null ? "at " + to : "moved " + from + " -> " + to, cause);
-        bus.dispatch(new LogicalPortLocated(p, Optional.ofNullable(to), Optional.ofNullable(from), cause));
-    }
-
-    /** Every node's tunnel ports (after a configuration change: the set of nodes may differ). */
-    private void recomputeTunnels() {
-        tunnels.keySet().removeIf(d -> config.node(d).isEmpty());
-        for (TransportNode n : config.transportNodes()) {
-            recomputeTunnels(n);
-        }
-    }
-
-    /** One node's tunnel ports (its switch connected, or one of its vx- ports changed). */
-    private void recomputeTunnels(TransportNode n) {
-        Map<String, OFPort> ports = portsBySwitch.get(n.dpid());
-        if (ports == null) {
-            tunnels.remove(n.dpid());
-            return;
-        }
-        Map<String, OFPort> byRemote = new HashMap<>();
-        for (var e : ports.entrySet()) {
-            String name = e.getKey();
-            if (name.startsWith(TUNNEL_PREFIX)) {
-                String remote = name.substring(TUNNEL_PREFIX.length());
-                if (!remote.equals(n.name()) && config.node(remote).isPresent()) {
-                    byRemote.put(remote, e.getValue());
-                }
-            }
-        }
-        tunnels.put(n.dpid(), Map.copyOf(byRemote));
-    }
-
-    private final class Control implements LocationControl {
-        @Override
-        public void takeOver() {
-            if (!delegated) {
-                delegated = true;
-                log.info("logical ports bound by interface or MAC are located by an app from now on");
-            }
-        }
-
-        @Override
-        public void locate(LogicalPort port, Optional<PortLocation> to, String cause) {
-            if (!control.inLane()) {
-                throw new IllegalStateException("locate() runs on the control lane only");
-            }
-            LogicalPort current = config.port(port.name())
-                    .orElseThrow(() -> new IllegalArgumentException("no logical port " + port.name()));
-            to.ifPresent(l -> {
-                if (config.node(l.dpid()).isEmpty() && !(current.binding() instanceof Binding.Static)) {
-                    throw new IllegalArgumentException(l.dpid() + " is not a transport node");
-                }
-            });
-            relocate(current, to.orElse(null), cause);
-        }
     }
 }

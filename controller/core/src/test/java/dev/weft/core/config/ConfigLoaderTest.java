@@ -38,9 +38,10 @@ class ConfigLoaderTest {
                   learning-switch:
                     idle-timeout: 30s
                 """;
-        var ex = assertThrows(IllegalArgumentException.class,
-                () -> ControllerSettings.builder().config(ConfigLoader.parse(yaml, "weft.yaml")).build());
-        assertTrue(ex.getMessage().contains("echo timeout"), ex.getMessage());
+        // Refused when the file is read, at the value's line and column.
+        var ex = assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml, "weft.yaml"));
+        assertEquals("weft.yaml:7:3: controller.echo-timeout: echo-timeout (500ms) must be at least echo-interval (2s): "
+                + "a switch is dropped only after it missed an echo", ex.getMessage());
         var s = ControllerSettings.builder()
                 .config(ConfigLoader.parse(yaml.replace("500ms", "6s"), "weft.yaml")).build();
         assertEquals(2, s.listen().size());

@@ -4,6 +4,7 @@ import dev.weft.api.tenant.Binding;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,6 +72,25 @@ class TenantConfigTest {
     }
 
     @Test
+    void aNodeNamesItsOvsdbAndAPortBindsByIfaceId() {
+        String yaml = GOOD.replace("tunnel-ip: 10.77.0.2", "tunnel-ip: 10.77.0.2\n    ovsdb: tcp:10.0.0.5:6640")
+                .replace("binding: { interface: vm-g1 }", "binding: { iface-id: true }");
+        var c = ConfigLoader.parse(yaml, "weft.yaml").network();
+        assertEquals(java.util.Optional.of("tcp:10.0.0.5:6640"), c.node("hv2").orElseThrow().ovsdb());
+        assertEquals(java.util.Optional.empty(), c.node("hv1").orElseThrow().ovsdb());
+        assertInstanceOf(Binding.IfaceId.class, c.port("g1").orElseThrow().binding());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ptcp:6640", "tcp:hv2 6640", "unix:relative.sock", "10.0.0.5:6640"})
+    void aBadOvsdbAddressNamesItsLine(String address) {
+        ConfigException e = fails(GOOD.replace("tunnel-ip: 10.77.0.2", "tunnel-ip: 10.77.0.2\n    ovsdb: " + address));
+        assertTrue(e.getMessage().contains("'" + address + "' is not an OVSDB address; expected tcp:HOST[:PORT]"),
+                e.getMessage());
+        assertEquals(8, e.line(), e.getMessage());
+    }
+
+    @Test
     void theExampleConfigParses() throws Exception {
         var c = ConfigLoader.load(Path.of("../../examples/tenants/three-tenants.yaml")).network();
         assertEquals(3, c.transportNodes().size());
@@ -86,6 +106,7 @@ class TenantConfigTest {
             "mac: \"02:00:00:00:00:02\"|mac: \"02:00:00:00:00:01\"|20|MAC 02:00:00:00:00:01 is used twice in network acme/web",
             "mac: \"02:00:00:00:00:02\"|mac: \"02:00:00:00:zz\"|20|is not a MAC address",
             "mac: \"02:00:00:00:00:02\"|mac: \"01:00:5e:00:00:01\"|20|cannot be a port's address (it is multicast)",
+            "mac: \"02:00:00:00:00:02\"|mac: \"ff:ff:ff:ff:ff:ff\"|20|cannot be a port's address (it is broadcast)",
             "ips: [10.0.1.12]|ips: [10.0.2.12]|21|10.0.2.12 is outside the network's subnet 10.0.1.0/24",
             "ips: [10.0.1.12]|ips: [10.0.1.11]|21|10.0.1.11 is already port 'web1' in network acme/web",
             "ips: [10.0.1.12]|ips: [10.0.1.300]|21|'10.0.1.300' is not an IPv4 address",
@@ -98,7 +119,9 @@ class TenantConfigTest {
             "name: hv2|name: hypervisor-num-two|5|is not a usable node name",
             "subnet: 10.0.1.0/24|subnet: ten|13|'ten' is not an IPv4 subnet",
             "binding: { switch: hv2, port: 7 }|binding: { switch: hv2 }|26|a static binding needs both switch and port",
-            "binding: { by-mac: true }|binding: { by-mac: true, interface: x }|22|give exactly one of: interface, by-mac, or switch + port",
+            "binding: { by-mac: true }|binding: { by-mac: true, interface: x }|22|give exactly one of: interface, iface-id, by-mac, or switch + port",
+            "binding: { by-mac: true }|binding: { iface-id: true, interface: x }|22|give exactly one of: interface, iface-id, by-mac, or switch + port",
+            "name: hv2|name: flow|5|'flow' is reserved (the flow-based tunnel port is named vx-flow)",
     })
     void eachProblemNamesItsLine(String from, String to, int line, String message) {
         String yaml = GOOD.replace(from, to);

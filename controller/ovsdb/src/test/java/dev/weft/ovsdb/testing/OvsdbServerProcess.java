@@ -27,13 +27,29 @@ public final class OvsdbServerProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("127\\.0\\.0\\.1: listening on port (\\d+)");
 
     private final Path dir;
-    private final Process process;
+    private Process process;
     private final int tcpPort;
 
     private OvsdbServerProcess(Path dir, Process process, int tcpPort) {
         this.dir = dir;
         this.process = process;
         this.tcpPort = tcpPort;
+    }
+
+    /** Start the server again (after {@link #kill()}) on the same database and socket. */
+    public void restart() throws IOException, InterruptedException {
+        Files.deleteIfExists(socket());
+        process = new ProcessBuilder(List.of("/usr/sbin/ovsdb-server", dir.resolve("conf.db").toString(),
+                "--remote=punix:" + socket(), "--unixctl=" + dir.resolve("ovsdb-server.ctl"),
+                "--log-file=" + dir.resolve("ovsdb-server.log"), "-vfile:info")).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("stdout.txt").toFile())).start();
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        while (!Files.exists(socket())) {
+            if (!process.isAlive() || Instant.now().isAfter(deadline)) {
+                throw new IOException("ovsdb-server did not restart: " + log());
+            }
+            Thread.sleep(10); // polling for the socket file, bounded by the deadline
+        }
     }
 
     /** Skip (or fail in CI) unless Open vSwitch's database tools are installed. */
@@ -48,15 +64,22 @@ public final class OvsdbServerProcess implements AutoCloseable {
     }
 
     public static OvsdbServerProcess start(boolean tcp) throws IOException, InterruptedException {
+        return start(tcp ? List.of("--remote=ptcp:0:127.0.0.1") : List.of());
+    }
+
+    /**
+     * With more remotes or options (e.g. {@code --remote=pssl:0:127.0.0.1} and its keys); a
+     * {@code 127.0.0.1} port it listens on is {@link #tcpPort()}.
+     */
+    public static OvsdbServerProcess start(List<String> extra) throws IOException, InterruptedException {
         assumeInstalled();
+        boolean tcp = extra.stream().anyMatch(a -> a.contains(":0:127.0.0.1"));
         Path dir = Files.createTempDirectory("weft-ovsdb-");
         run(List.of("ovsdb-tool", "create", dir.resolve("conf.db").toString(), SCHEMA.toString()));
         List<String> cmd = new ArrayList<>(List.of("/usr/sbin/ovsdb-server", dir.resolve("conf.db").toString(),
                 "--remote=punix:" + dir.resolve("db.sock"), "--unixctl=" + dir.resolve("ovsdb-server.ctl"),
                 "--log-file=" + dir.resolve("ovsdb-server.log"), "-vfile:info"));
-        if (tcp) {
-            cmd.add("--remote=ptcp:0:127.0.0.1");
-        }
+        cmd.addAll(extra);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("stdout.txt").toFile()).start();
         OvsdbServerProcess s = new OvsdbServerProcess(dir, p, 0);

@@ -1,0 +1,129 @@
+package dev.weft.apps.mobility;
+
+import dev.weft.api.AppContext;
+import dev.weft.api.event.HostMoved;
+import dev.weft.api.event.LogicalPortMoved;
+import dev.weft.api.event.PacketIn;
+import dev.weft.api.flow.FlowService;
+import dev.weft.api.flow.SyncReport;
+import dev.weft.api.tenant.LogicalPort;
+import dev.weft.api.tenant.Migration;
+import dev.weft.api.tenant.PortLocation;
+import dev.weft.api.tenant.TenantService;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import org.projectfloodlight.openflow.types.DatapathId;
+import org.projectfloodlight.openflow.types.OFPort;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What follows a location the {@link PortTracker} decided (control lane): once the flows of the new
+ * place are confirmed ({@link FlowService#syncReport}), the migration is measured from the message
+ * that revealed it to the last barrier reply, kept in the {@link MigrationHistory}, logged in one
+ * line and published as {@link LogicalPortMoved}; the frame that announced the VM goes on through
+ * the new place. Moves of hosts without a binding are kept in the history as they are seen.
+ */
+final class Migrations {
+    private static final Logger log = LoggerFactory.getLogger(Migrations.class);
+
+    private final AppContext ctx;
+    private final FlowService flows;
+    private final TenantService tenants;
+    private final MigrationHistory history;
+    private final NodeNames names;
+    private final AtomicLong sequence = new AtomicLong();
+    /** Ports that left their place: the report of their entries' removal, counted in the next move. */
+    private final Map<String, CompletableFuture<SyncReport>> detached = new HashMap<>();
+
+    Migrations(AppContext ctx, FlowService flows, TenantService tenants, MigrationHistory history, NodeNames names) {
+        this.ctx = ctx;
+        this.flows = flows;
+        this.tenants = tenants;
+        this.history = history;
+        this.names = names;
+        sequence.set(history.lastSequence());
+    }
+
+    /** Control lane: the core has relocated {@code l}'s port; {@code replay} is the frame that showed it, or null. */
+    void located(PortTracker.Locate l, PacketIn replay) {
+        if (flows == null) {
+            return;
+        }
+        LogicalPort p = l.port();
+        if (l.isMigration()) {
+            long seq = sequence.incrementAndGet();
+            CompletableFuture<SyncReport> before = detached.remove(p.name());
+            // Deferred: the tenant apps have queued their recompilation of this network; this runs
+            // after it, so the report covers what they declared.
+            ctx.defer(() -> flows.syncReport().whenComplete((r, t) -> ctx.defer(() -> {
+                finish(seq, l, r, before);
+                replay(replay);
+            })));
+        } else if (replay != null) {
+            ctx.defer(() -> flows.syncReport().whenComplete((r, t) -> replay(replay)));
+        } else if (l.to().isEmpty() && l.from().isPresent()) {
+            CompletableFuture<SyncReport> gone = new CompletableFuture<>();
+            detached.put(p.name(), gone);
+            ctx.defer(() -> flows.syncReport().whenComplete((r, t) -> gone.complete(r == null ? SyncReport.EMPTY : r)));
+        } else {
+            detached.remove(p.name());
+        }
+    }
+
+    private void finish(long seq, PortTracker.Locate l, SyncReport r, CompletableFuture<SyncReport> before) {
+        long now = System.nanoTime();
+        SyncReport report = r == null ? SyncReport.EMPTY : r;
+        Duration took = Duration.ofNanos(Math.max(0, report.lastConfirmedNanos(now) - l.seen().nanos()));
+        Duration mine = Duration.ofNanos(Math.max(0, (report.sentNanos() == 0 ? now : report.sentNanos())
+                - l.seen().nanos()));
+        Map<DatapathId, Integer> mods = new HashMap<>(report.flowMods());
+        SyncReport detach = before == null ? null : before.getNow(null);
+        if (detach != null) {
+            detach.flowMods().forEach((d, n) -> mods.merge(d, n, Integer::sum));
+        }
+        LogicalPort p = l.port();
+        Migration m = new Migration(seq, Migration.Kind.LOGICAL_PORT, p.name(), p.tenant() + "/" + p.network(),
+                p.mac(), l.last(), l.to().orElseThrow(), l.seen().cause(), l.seen().at(), Optional.of(took),
+                Optional.of(mine), mods,
+                r == null ? Set.copyOf(mods.keySet()) : report.failed());
+        history.add(m);
+        log.info("migration {}: {} ({}) {} -> {} ({}): converged in {} ms (controller {} ms); flow-mods {}{}", seq,
+                p.name(), m.network(), names.where(l.last().orElseThrow()), names.where(m.to()), m.cause(),
+                String.format(Locale.ROOT, "%.2f", took.toNanos() / 1e6),
+                String.format(Locale.ROOT, "%.2f", mine.toNanos() / 1e6), names.flowMods(mods),
+                m.unconfirmed().isEmpty() ? "" : "; not confirmed by " + names.nodes(m.unconfirmed()));
+        ctx.publish(new LogicalPortMoved(m));
+    }
+
+    /**
+     * The frame that showed where the VM is (its gratuitous ARP, RARP or first frame) was taken
+     * to the controller; now that its new location is programmed, it goes on as if it had just
+     * arrived there (OFPP_TABLE), so the VM loses nothing by having announced itself.
+     */
+    private void replay(PacketIn e) {
+        if (e != null && e.sw().isConnected()) {
+            e.packetOut(List.of(e.sw().factory().actions().output(OFPort.TABLE, 0xffff))).ifPresent(e.sw()::send);
+        }
+    }
+
+    /** A host without a binding moved (learning-switch and forwarding worlds): kept in the history. */
+    void hostMoved(HostMoved e) {
+        DatapathId dpid = e.host().location().dpid();
+        if (tenants != null && tenants.config().node(dpid).isPresent()) {
+            return; // a hypervisor: its VMs are logical ports, followed by the tracker
+        }
+        PortLocation from = new PortLocation(e.previous().dpid(), e.previous().port());
+        PortLocation to = new PortLocation(dpid, e.host().location().port());
+        history.add(new Migration(sequence.incrementAndGet(), Migration.Kind.HOST, e.host().mac().toString(), "",
+                e.host().mac(), Optional.of(from), to, "host seen at " + to, ctx.clock().instant(),
+                Optional.empty(), Optional.empty(), Map.of(), Set.of()));
+    }
+}

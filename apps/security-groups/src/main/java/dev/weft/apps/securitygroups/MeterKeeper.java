@@ -1,0 +1,140 @@
+package dev.weft.apps.securitygroups;
+
+import dev.weft.api.Switch;
+import dev.weft.api.SwitchService;
+import dev.weft.api.tenant.FabricView;
+import dev.weft.api.tenant.LogicalPort;
+import dev.weft.api.tenant.PortLocation;
+import dev.weft.api.tenant.RateLimit;
+import org.projectfloodlight.openflow.protocol.OFMeterFlags;
+import org.projectfloodlight.openflow.protocol.OFMeterMod;
+import org.projectfloodlight.openflow.protocol.OFMeterModCommand;
+import org.projectfloodlight.openflow.protocol.meterband.OFMeterBand;
+import org.projectfloodlight.openflow.types.DatapathId;
+
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import static dev.weft.apps.tenantpipeline.TenantPipeline.OF;
+
+/**
+ * The OpenFlow meters of rate-limited ports, per hypervisor: a drop band at the port's kbps
+ * (burst: its burst-kb) for everything it sends, and one at its broadcast packet rate. Meters are
+ * not flow entries, so they are kept here: what each switch should have is computed from the same
+ * snapshot as the flows, and the difference sent (ADD, MODIFY, DELETE) before the flows that use
+ * them. When a switch (re)connects every meter it should have is sent as ADD then MODIFY (an ADD
+ * of a meter it kept answers METER_EXISTS, which is harmless; the MODIFY makes it current). Runs on
+ * the control lane.
+ */
+final class MeterKeeper {
+    /** One meter as configured: rate and burst in kbps/kb, or in packets per second. */
+    record Meter(long id, boolean packets, long rate, long burst) {
+    }
+
+    private final SwitchService switches;
+    private final Map<DatapathId, Map<Long, Meter>> sent = new HashMap<>();
+    private long meterMods;
+
+    MeterKeeper(SwitchService switches) {
+        this.switches = switches;
+    }
+
+    /** Every meter each hypervisor should have, from a snapshot. */
+    static Map<DatapathId, Map<Long, Meter>> desired(FabricView view, Zones zones, PolicyCompiler compiler,
+                                                     java.util.function.Predicate<DatapathId> metered) {
+        Map<DatapathId, Map<Long, Meter>> out = new HashMap<>();
+        for (LogicalPort p : view.config().ports()) {
+            Optional<PortLocation> at = view.location(p);
+            if (at.isEmpty() || view.config().node(at.get().dpid()).isEmpty() || !metered.test(at.get().dpid())) {
+                continue;
+            }
+            RateLimit r = compiler.limits(p);
+            if (r.isNone()) {
+                continue;
+            }
+            DatapathId dpid = at.get().dpid();
+            int zone = zones.assign(dpid, p.name(), PolicyCompiler.Reserved.zones(view.config(), dpid));
+            Map<Long, Meter> m = out.computeIfAbsent(dpid, d -> new HashMap<>());
+            if (r.kbps() > 0) {
+                long id = Zones.bandwidthMeter(zone);
+                m.put(id, new Meter(id, false, r.kbps(), r.burstKb() > 0 ? r.burstKb() : Math.max(1, r.kbps() / 10)));
+            }
+            if (r.broadcastPps() > 0) {
+                long id = Zones.broadcastMeter(zone);
+                m.put(id, new Meter(id, true, r.broadcastPps(), Math.max(1, r.broadcastPps() / 10)));
+            }
+        }
+        return out;
+    }
+
+    /** Sends what differs from what was sent (to connected switches). */
+    void sync(Map<DatapathId, Map<Long, Meter>> want) {
+        Set<DatapathId> all = new HashSet<>(want.keySet());
+        all.addAll(sent.keySet());
+        for (DatapathId dpid : all) {
+            Optional<Switch> sw = switches.get(dpid);
+            if (sw.isEmpty()) {
+                continue;
+            }
+            Map<Long, Meter> w = want.getOrDefault(dpid, Map.of());
+            Map<Long, Meter> had = sent.computeIfAbsent(dpid, d -> new HashMap<>());
+            for (Meter m : w.values()) {
+                Meter h = had.get(m.id());
+                if (h == null) {
+                    send(sw.get(), OFMeterModCommand.ADD, m);
+                } else if (!h.equals(m)) {
+                    send(sw.get(), OFMeterModCommand.MODIFY, m);
+                }
+            }
+            for (Meter h : List.copyOf(had.values())) {
+                if (!w.containsKey(h.id())) {
+                    send(sw.get(), OFMeterModCommand.DELETE, h);
+                }
+            }
+            had.clear();
+            had.putAll(w);
+        }
+    }
+
+    /** A switch (re)connected: send it every meter it should have. */
+    void connected(DatapathId dpid, Map<DatapathId, Map<Long, Meter>> want) {
+        sent.remove(dpid);
+        Optional<Switch> sw = switches.get(dpid);
+        Map<Long, Meter> w = want.getOrDefault(dpid, Map.of());
+        if (sw.isEmpty()) {
+            return;
+        }
+        for (Meter m : w.values()) {
+            send(sw.get(), OFMeterModCommand.ADD, m);
+            send(sw.get(), OFMeterModCommand.MODIFY, m);
+        }
+        sent.put(dpid, new HashMap<>(w));
+    }
+
+    void disconnected(DatapathId dpid) {
+        sent.remove(dpid);
+    }
+
+    /** How many meter-mods were sent (for tests and the API). */
+    long meterMods() {
+        return meterMods;
+    }
+
+    static OFMeterMod meterMod(OFMeterModCommand command, Meter m) {
+        EnumSet<OFMeterFlags> flags = EnumSet.of(m.packets() ? OFMeterFlags.PKTPS : OFMeterFlags.KBPS,
+                OFMeterFlags.BURST, OFMeterFlags.STATS);
+        List<OFMeterBand> bands = command == OFMeterModCommand.DELETE ? List.of()
+                : List.of(OF.meterBands().buildDrop().setRate(m.rate()).setBurstSize(m.burst()).build());
+        return OF.buildMeterMod().setCommand(command).setMeterId(m.id()).setFlags(flags).setMeters(bands).build();
+    }
+
+    private void send(Switch sw, OFMeterModCommand command, Meter m) {
+        meterMods++;
+        sw.send(meterMod(command, m));
+    }
+}

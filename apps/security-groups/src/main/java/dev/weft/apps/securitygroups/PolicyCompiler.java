@@ -1,0 +1,219 @@
+package dev.weft.apps.securitygroups;
+
+import dev.weft.api.flow.FlowSpec;
+import dev.weft.api.tenant.FabricView;
+import dev.weft.api.tenant.LogicalNetwork;
+import dev.weft.api.tenant.LogicalPort;
+import dev.weft.api.tenant.PortLocation;
+import dev.weft.api.tenant.RateLimit;
+import dev.weft.api.tenant.SecurityGroup;
+import dev.weft.api.tenant.SecurityRule;
+import dev.weft.apps.tenantpipeline.NetworkFlowsKeeper;
+import dev.weft.apps.tenantpipeline.TenantPipeline;
+import dev.weft.ovsext.CtState;
+import dev.weft.ovsext.NxCt;
+import dev.weft.ovsext.NxCtClear;
+import org.projectfloodlight.openflow.protocol.instruction.OFInstruction;
+import org.projectfloodlight.openflow.protocol.oxm.OFOxm;
+import org.projectfloodlight.openflow.protocol.oxm.OFOxms;
+import org.projectfloodlight.openflow.types.DatapathId;
+import org.projectfloodlight.openflow.types.EthType;
+import org.projectfloodlight.openflow.types.OFMetadata;
+import org.projectfloodlight.openflow.types.U16;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+
+import static dev.weft.apps.tenantpipeline.TenantPipeline.EGRESS_ACL;
+import static dev.weft.apps.tenantpipeline.TenantPipeline.GROUP_BIT;
+import static dev.weft.apps.tenantpipeline.TenantPipeline.INGRESS_ACL;
+import static dev.weft.apps.tenantpipeline.TenantPipeline.OF;
+import static dev.weft.apps.tenantpipeline.TenantPipeline.SEGMENT_MATCH_MASK;
+import static dev.weft.apps.tenantpipeline.TenantPipeline.metadata;
+
+/**
+ * The two ACL stages of the tenant pipeline for one logical network, on the hypervisor where
+ * each of its ports with policy is (so a port's policy goes wherever it goes):
+ * <ul>
+ *   <li>Egress (from the port, by in_port): what it broadcasts or multicasts goes through its
+ *       broadcast meter; the rest through its bandwidth meter. With security groups, IPv4 is
+ *       tracked in the port's zone; established and related packets pass, a new connection that an
+ *       egress rule allows (any, when its groups have no egress rule) is committed and passes,
+ *       anything else is dropped. Non-IP (ARP: port security already checked it) passes.</li>
+ *   <li>Ingress (to the port, by network and destination MAC, after L3): IPv4 not yet tracked in
+ *       the port's zone is (after ct_clear: it may come tracked from another port's zone) tracked
+ *       there; established and related pass; new connections that an ingress rule allows are
+ *       committed and pass; the rest is dropped (default deny). Non-IP passes.</li>
+ * </ul>
+ * Broadcast and multicast are rate-limited, not filtered by security groups. A port without
+ * groups is not filtered at all, as before security groups existed. Pure, given the port zones.
+ */
+final class PolicyCompiler implements NetworkFlowsKeeper.Compiler {
+    static final int BROADCAST = 400;
+    static final int UNTRACKED = 300;
+    static final int ESTABLISHED = 290;
+    static final int ALLOWED = 200;
+    static final int DENIED = 150;
+    static final int TRACK = 100;
+    static final int OTHER = 50;
+
+    private static final OFOxm<?> IPV4 = OF.oxms().ethType(EthType.IPv4);
+    private static final OFOxm<?> GROUP_DST = OF.oxms().ethDstMasked(GROUP_BIT, GROUP_BIT);
+    private static final OFOxm<?> NOT_TRACKED = CtState.match("-trk");
+    private static final OFOxm<?> EST = CtState.match("+trk+est-inv");
+    private static final OFOxm<?> REL = CtState.match("+trk+rel-inv");
+    private static final OFOxm<?> NEW = CtState.match("+trk+new-inv");
+    private static final OFOxm<?> TRACKED = CtState.match("+trk");
+
+    private final Zones zones;
+    private final Predicate<DatapathId> metered;
+    /** Broadcast packet-rate limit of ports that set none (0: none). */
+    private final long defaultBroadcastPps;
+
+    PolicyCompiler(Zones zones, Predicate<DatapathId> metered, long defaultBroadcastPps) {
+        this.zones = zones;
+        this.metered = metered;
+        this.defaultBroadcastPps = defaultBroadcastPps;
+    }
+
+    /** The limits a port gets: its own, with the default broadcast limit when it sets none. */
+    RateLimit limits(LogicalPort p) {
+        RateLimit r = p.policy().rateLimit();
+        return r.broadcastPps() == 0 && defaultBroadcastPps > 0
+                ? new RateLimit(r.kbps(), r.burstKb(), defaultBroadcastPps) : r;
+    }
+
+    /** True when the port needs entries of this app (groups, or limits). */
+    boolean hasPolicy(LogicalPort p) {
+        return p.policy().filtered() || !limits(p).isNone();
+    }
+
+    @Override
+    public Map<DatapathId, List<FlowSpec>> network(LogicalNetwork net, FabricView view) {
+        Map<DatapathId, List<FlowSpec>> out = new HashMap<>();
+        for (LogicalPort p : net.ports()) {
+            Optional<PortLocation> at = view.location(p);
+            if (at.isEmpty() || view.config().node(at.get().dpid()).isEmpty() || !hasPolicy(p)) {
+                continue;
+            }
+            DatapathId dpid = at.get().dpid();
+            int zone = zones.assign(dpid, p.name(), Reserved.zones(view.config(), dpid));
+            List<FlowSpec> flows = out.computeIfAbsent(dpid, d -> new ArrayList<>());
+            port(p, at.get(), zone, metered.test(dpid), view, flows);
+        }
+        return out;
+    }
+
+    private void port(LogicalPort p, PortLocation at, int zone, boolean meters, FabricView view, List<FlowSpec> flows) {
+        OFOxms x = OF.oxms();
+        OFOxm<?> in = x.inPort(at.port());
+        RateLimit limit = limits(p);
+        OFInstruction bw = meters && limit.kbps() > 0 ? OF.instructions().meter(Zones.bandwidthMeter(zone)) : null;
+        OFInstruction bc = meters && limit.broadcastPps() > 0 ? OF.instructions().meter(Zones.broadcastMeter(zone))
+                : null;
+        OFInstruction next = OF.instructions().gotoTable(TenantPipeline.next(EGRESS_ACL));
+        if (bc != null || p.policy().filtered()) {
+            flows.add(FlowSpec.of(EGRESS_ACL, BROADCAST, with(bc, next), in, GROUP_DST));
+        }
+        if (bw != null || p.policy().filtered()) {
+            flows.add(FlowSpec.of(EGRESS_ACL, OTHER, with(bw, next), in));
+        }
+        if (!p.policy().filtered()) {
+            return;
+        }
+        OFOxm<?> ctZone = x.connTrackingZone(U16.of(zone));
+        // Egress: track, then decide.
+        flows.add(FlowSpec.of(EGRESS_ACL, UNTRACKED, with(bw, apply(NxCt.track(zone, EGRESS_ACL))), in, IPV4,
+                NOT_TRACKED));
+        flows.add(FlowSpec.of(EGRESS_ACL, ESTABLISHED, List.of(next), in, IPV4, EST, ctZone));
+        flows.add(FlowSpec.of(EGRESS_ACL, ESTABLISHED, List.of(next), in, IPV4, REL, ctZone));
+        List<OFInstruction> commitOut = List.of(apply(NxCt.commit(zone)), next);
+        Set<List<OFOxm<?>>> egress = matches(p, SecurityRule.Direction.EGRESS, view);
+        for (List<OFOxm<?>> m : egress) {
+            flows.add(spec(EGRESS_ACL, ALLOWED, commitOut, m, in, IPV4, NEW, ctZone));
+        }
+        flows.add(FlowSpec.of(EGRESS_ACL, DENIED, List.of(), in, IPV4));
+        // Ingress: by (network, destination MAC), wherever the packet comes from.
+        OFOxm<?> net = x.metadataMasked(OFMetadata.of(metadata(p.segment(), false)), OFMetadata.of(SEGMENT_MATCH_MASK));
+        OFOxm<?> dst = x.ethDst(p.mac());
+        OFInstruction toL2 = OF.instructions().gotoTable(TenantPipeline.next(INGRESS_ACL));
+        flows.add(FlowSpec.of(INGRESS_ACL, TRACK, List.of(apply(NxCtClear.INSTANCE, NxCt.track(zone, INGRESS_ACL))),
+                net, dst, IPV4));
+        flows.add(FlowSpec.of(INGRESS_ACL, ESTABLISHED, List.of(toL2), net, dst, IPV4, EST, ctZone));
+        flows.add(FlowSpec.of(INGRESS_ACL, ESTABLISHED, List.of(toL2), net, dst, IPV4, REL, ctZone));
+        List<OFInstruction> commitIn = List.of(apply(NxCt.commit(zone)), toL2);
+        for (List<OFOxm<?>> m : matches(p, SecurityRule.Direction.INGRESS, view)) {
+            flows.add(spec(INGRESS_ACL, ALLOWED, commitIn, m, net, dst, IPV4, NEW, ctZone));
+        }
+        flows.add(FlowSpec.of(INGRESS_ACL, DENIED, List.of(), net, dst, IPV4, TRACKED, ctZone));
+    }
+
+    /**
+     * The rule matches of the port's groups in one direction, without duplicates. Egress with no
+     * egress rule in any of its groups: one empty match (anything).
+     */
+    static Set<List<OFOxm<?>>> matches(LogicalPort p, SecurityRule.Direction d, FabricView view) {
+        Set<List<OFOxm<?>>> out = new LinkedHashSet<>();
+        boolean any = false;
+        for (String g : p.policy().securityGroups()) {
+            Optional<SecurityGroup> group = view.config().securityGroup(p.tenant(), g);
+            if (group.isEmpty()) {
+                continue;
+            }
+            for (SecurityRule r : group.get().rules()) {
+                if (r.direction() == d) {
+                    any = true;
+                    out.addAll(RuleMatches.of(r, p.tenant(), view.config()));
+                }
+            }
+        }
+        if (!any && d == SecurityRule.Direction.EGRESS) {
+            out.add(List.of());
+        }
+        return out;
+    }
+
+    private static FlowSpec spec(org.projectfloodlight.openflow.types.TableId t, int prio, List<OFInstruction> ins,
+                                 List<OFOxm<?>> rule, OFOxm<?>... base) {
+        List<OFOxm<?>> f = new ArrayList<>(List.of(base));
+        f.addAll(rule);
+        return new FlowSpec(t, prio, f, ins);
+    }
+
+    private static List<OFInstruction> with(OFInstruction meter, OFInstruction then) {
+        return meter == null ? List.of(then) : List.of(meter, then);
+    }
+
+    private static OFInstruction apply(org.projectfloodlight.openflow.protocol.action.OFAction... actions) {
+        return OF.instructions().applyActions(List.of(actions));
+    }
+
+    /** Zones a port must not take on a node: those of routers whose way out is there. */
+    static final class Reserved {
+        private Reserved() {
+        }
+
+        static Set<Integer> zones(dev.weft.api.tenant.NetworkConfig c, DatapathId dpid) {
+            // Only a gateway node has routers' zones: most nodes are none (and scanning every
+            // tenant's routers per port made a full compilation quadratic).
+            if (c.externalNetworks().stream().noneMatch(x -> x.dpid().equals(dpid))) {
+                return Set.of();
+            }
+            Set<Integer> out = new HashSet<>();
+            for (var r : c.routers()) {
+                if (r.gateway().isPresent() && !r.ports().isEmpty()
+                        && c.gatewayNode(r.ports().get(0).segment()).filter(dpid::equals).isPresent()) {
+                    out.add(r.gateway().get().zone());
+                }
+            }
+            return out;
+        }
+    }
+}

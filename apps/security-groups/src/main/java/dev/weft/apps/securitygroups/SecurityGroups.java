@@ -1,0 +1,148 @@
+package dev.weft.apps.securitygroups;
+
+import dev.weft.api.App;
+import dev.weft.api.AppContext;
+import dev.weft.api.Disposition;
+import dev.weft.api.SwitchService;
+import dev.weft.api.event.ConfigChanged;
+import dev.weft.api.event.LogicalPortLocated;
+import dev.weft.api.event.SwitchConnected;
+import dev.weft.api.event.SwitchDisconnected;
+import dev.weft.api.event.TransportNodeChanged;
+import dev.weft.api.tenant.TenantService;
+import dev.weft.apps.tenantpipeline.NetworkFlowsKeeper;
+import org.projectfloodlight.openflow.protocol.OFMeterFeaturesStatsReply;
+import org.projectfloodlight.openflow.protocol.OFVersion;
+import org.projectfloodlight.openflow.types.DatapathId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Security groups and rate limits: the egress and ingress ACL stages of the tenant pipeline
+ * (stateful, Open vSwitch connection tracking in a zone per port) and OpenFlow meters per port,
+ * compiled per logical network like isolation, so a VM's policy is recompiled with its
+ * forwarding when it moves. A switch that has no meters gets the ACLs without the limits (and a
+ * warning in the log).
+ */
+public final class SecurityGroups implements App {
+    public static final String NAME = "security-groups";
+    private static final Logger log = LoggerFactory.getLogger(SecurityGroups.class);
+
+    private final Zones zones = new Zones();
+    /** Hypervisors that said they have no meters. */
+    private final Set<DatapathId> unmetered = ConcurrentHashMap.newKeySet();
+    private NetworkFlowsKeeper keeper;
+    private MeterKeeper meters;
+    private PolicyCompiler compiler;
+    private boolean meterSyncScheduled;
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public void start(AppContext ctx) {
+        SecurityGroupsConfig cfg = ctx.config(SecurityGroupsConfig.class);
+        SwitchService switches = ctx.service(SwitchService.class)
+                .orElseThrow(() -> new IllegalStateException("this controller has no switch service"));
+        ctx.service(TenantService.class).orElseThrow(() -> new IllegalStateException("no tenant service"));
+        compiler = new PolicyCompiler(zones, d -> !unmetered.contains(d), cfg.defaultBroadcastPps());
+        meters = new MeterKeeper(switches);
+        // Meters first: these handlers run before the keeper's (subscribed after), and so does
+        // their deferred pass, so a meter exists before an entry that uses it is sent.
+        ctx.on(LogicalPortLocated.class, e -> {
+            e.previous().ifPresent(p -> {
+                if (e.location().isEmpty() || !e.location().get().dpid().equals(p.dpid())) {
+                    zones.release(p.dpid(), e.port().name());
+                }
+            });
+            scheduleMeters(ctx);
+            return Disposition.CONTINUE;
+        });
+        ctx.on(ConfigChanged.class, e -> {
+            scheduleMeters(ctx);
+            return Disposition.CONTINUE;
+        });
+        ctx.on(TransportNodeChanged.class, e -> {
+            scheduleMeters(ctx);
+            return Disposition.CONTINUE;
+        });
+        ctx.on(SwitchConnected.class, e -> {
+            DatapathId dpid = e.sw().id();
+            if (e.sw().version().compareTo(OFVersion.OF_13) >= 0) {
+                e.sw().requestStats(e.sw().factory().meterFeaturesStatsRequest(Set.of()))
+                        .whenComplete((r, err) -> ctx.defer(() -> meterFeatures(dpid, r, err)));
+            }
+            ctx.defer(() -> meters.connected(dpid, desiredMeters()));
+            return Disposition.CONTINUE;
+        });
+        ctx.on(SwitchDisconnected.class, e -> {
+            DatapathId dpid = e.sw().id();
+            ctx.defer(() -> meters.disconnected(dpid));
+            return Disposition.CONTINUE;
+        });
+        keeper = NetworkFlowsKeeper.start(ctx, new NetworkFlowsKeeper.Compiler() {
+            @Override
+            public java.util.Map<DatapathId, java.util.List<dev.weft.api.flow.FlowSpec>> network(
+                    dev.weft.api.tenant.LogicalNetwork network, dev.weft.api.tenant.FabricView view) {
+                return compiler.network(network, view);
+            }
+
+            @Override
+            public Set<Integer> alsoChanged(ConfigChanged change) {
+                return Affected.of(change.previous(), change.current(), change.changedSegments());
+            }
+        });
+    }
+
+    private void meterFeatures(DatapathId dpid, java.util.List<OFMeterFeaturesStatsReply> r, Throwable err) {
+        boolean none = err != null || r.isEmpty() || r.get(0).getFeatures().getMaxMeter() == 0;
+        boolean changed = none ? unmetered.add(dpid) : unmetered.remove(dpid);
+        if (none && changed) {
+            log.warn("{} has no OpenFlow meters ({}): rate limits are not enforced there", dpid,
+                    err != null ? err.getMessage() : "max_meter 0");
+        }
+        if (changed) {
+            keeper.touch(dpid);
+            meters.sync(desiredMeters());
+        }
+    }
+
+    private void scheduleMeters(AppContext ctx) {
+        if (!meterSyncScheduled) {
+            meterSyncScheduled = true;
+            ctx.defer(() -> {
+                meterSyncScheduled = false;
+                meters.sync(desiredMeters());
+            });
+        }
+    }
+
+    private java.util.Map<DatapathId, java.util.Map<Long, MeterKeeper.Meter>> desiredMeters() {
+        return MeterKeeper.desired(keeper.view(), zones, compiler, d -> !unmetered.contains(d));
+    }
+
+    /** This app's compiler as a pure function with its own zones (for benchmarks: meters everywhere). */
+    public static NetworkFlowsKeeper.Compiler compiler(long defaultBroadcastPps) {
+        return new PolicyCompiler(new Zones(), d -> true, defaultBroadcastPps);
+    }
+
+    /** The networks a configuration change reaches through security groups (see {@link Affected}). */
+    public static Set<Integer> affected(dev.weft.api.tenant.NetworkConfig before, dev.weft.api.tenant.NetworkConfig after,
+                                        Set<Integer> changed) {
+        return Affected.of(before, after, changed);
+    }
+
+    /** For diagnostics and tests: recompilation passes, and meter-mods sent. */
+    public long passes() {
+        return keeper == null ? 0 : keeper.passes();
+    }
+
+    public long meterMods() {
+        return meters == null ? 0 : meters.meterMods();
+    }
+}

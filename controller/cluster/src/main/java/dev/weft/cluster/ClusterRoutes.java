@@ -1,0 +1,87 @@
+package dev.weft.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.weft.core.Controller;
+import dev.weft.rest.Reply;
+import dev.weft.rest.Route;
+import dev.weft.rest.RouteSource;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * {@code GET /api/v1/cluster}: this instance, the cluster's members, and for each switch connected
+ * here who claims it, who is master (with the generation id) and this instance's role. Answered
+ * from what the cluster extension last saw; nothing waits on ZooKeeper.
+ */
+public final class ClusterRoutes implements RouteSource {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final ClusterExtension cluster;
+
+    public ClusterRoutes(ClusterExtension cluster) {
+        this.cluster = cluster;
+    }
+
+    @Override
+    public List<Route> routes(Controller controller) {
+        return List.of(new Route("GET", "/api/v1/cluster",
+                "this instance, the cluster's members, and the master of each switch connected here",
+                q -> CompletableFuture.completedFuture(Reply.ok(body()))));
+    }
+
+    ObjectNode body() {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("instance", cluster.settings().instance());
+        o.put("advertise", cluster.settings().advertise());
+        o.put("zookeeper", cluster.zookeeperState());
+        ArrayNode members = o.putArray("members");
+        cluster.members().forEach((id, addr) -> members.addObject().put("instance", id).put("advertise", addr));
+        ArrayNode switches = o.putArray("switches");
+        for (ClusterExtension.SwitchView v : cluster.switches()) {
+            ObjectNode n = switches.addObject();
+            n.put("dpid", v.dpid().toString());
+            n.put("master", v.master());
+            n.put("generation", v.generation());
+            ArrayNode c = n.putArray("claimants");
+            v.claimants().forEach(c::add);
+            cluster.role(v.dpid()).ifPresent(r -> n.put("role", r.name().toLowerCase(java.util.Locale.ROOT)));
+        }
+        return o;
+    }
+
+    @Override
+    public Optional<JsonNode> openApi() {
+        ObjectNode doc = JSON.createObjectNode();
+        ObjectNode get = doc.putObject("paths").putObject("/api/v1/cluster").putObject("get");
+        get.put("summary", "this instance, the cluster's members, and the master of each switch connected here");
+        get.put("operationId", "cluster");
+        ObjectNode ok = get.putObject("responses").putObject("200");
+        ok.put("description", "the cluster as this instance sees it");
+        ok.putObject("content").putObject("application/json").putObject("schema").put("$ref",
+                "#/components/schemas/Cluster");
+        ObjectNode schemas = doc.putObject("components").putObject("schemas");
+        ObjectNode cl = schemas.putObject("Cluster");
+        cl.put("type", "object");
+        ObjectNode props = cl.putObject("properties");
+        for (String k : List.of("instance", "advertise", "zookeeper")) {
+            props.putObject(k).put("type", "string");
+        }
+        ObjectNode member = props.putObject("members").put("type", "array").putObject("items");
+        member.put("type", "object");
+        member.putObject("properties").putObject("instance").put("type", "string");
+        ((ObjectNode) member.get("properties")).putObject("advertise").put("type", "string");
+        ObjectNode sw = props.putObject("switches").put("type", "array").putObject("items");
+        sw.put("type", "object");
+        ObjectNode sp = sw.putObject("properties");
+        for (String k : List.of("dpid", "master", "role")) {
+            sp.putObject(k).put("type", "string");
+        }
+        sp.putObject("generation").put("type", "integer");
+        sp.putObject("claimants").put("type", "array").putObject("items").put("type", "string");
+        return Optional.of(doc);
+    }
+}

@@ -1,0 +1,109 @@
+package dev.weft.core.openflow;
+
+import dev.weft.core.dispatch.Lane;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import java.util.List;
+import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFPacketOut;
+import org.projectfloodlight.openflow.protocol.OFType;
+import org.projectfloodlight.openflow.protocol.OFVersion;
+import org.projectfloodlight.openflow.types.DatapathId;
+
+/**
+ * What a {@link SwitchConnection} writes, on its lane: messages are encoded straight into one
+ * buffer per lane task and written with one flush when the task ends; an xid of 0 is replaced in
+ * the encoded bytes, so no message is rebuilt. What was sent is kept by xid (a {@link SentRing}) so
+ * that an error from the switch can name the request it refused.
+ */
+final class SwitchOutput implements Lane.Flushable {
+    /** PACKET_OUTs carrying more packet data than this are not kept for naming errors. */
+    private static final int RING_MAX_DATA = 256;
+
+    private final Channel channel;
+    private final Lane lane;
+    private final DatapathId id;
+    private final OFVersion version;
+    private final SwitchCounters counters;
+    private final SentRing sent = new SentRing(1024);
+    private ByteBuf out;
+    private int nextXid = 0x4000_0000;
+    private boolean discarded;
+
+    SwitchOutput(Channel channel, Lane lane, DatapathId id, OFVersion version, SwitchCounters counters,
+                 List<OFMessage> sentInHandshake) {
+        this.channel = channel;
+        this.lane = lane;
+        this.id = id;
+        this.version = version;
+        this.counters = counters;
+        sentInHandshake.forEach(m -> sent.put(m.getXid(), m));
+    }
+
+    /** Encodes a message into this task's output; returns the xid it was sent with. */
+    long write(OFMessage m) {
+        if (m.getVersion() != version) {
+            throw new IllegalArgumentException(id + " speaks OpenFlow " + version + "; refusing to send a "
+                    + m.getVersion() + " " + m.getType() + " (build messages with sw.factory())");
+        }
+        if (out == null) {
+            out = channel.alloc().ioBuffer(256);
+            lane.markDirty(this);
+        }
+        int start = out.writerIndex();
+        try {
+            m.writeTo(out);
+        } catch (RuntimeException e) {
+            out.writerIndex(start);
+            throw new IllegalArgumentException(id + " cannot encode " + m.getType() + ": " + e.getMessage(), e);
+        }
+        if (m.getType() == OFType.FLOW_MOD) {
+            counters.flowMod();
+        }
+        long xid = m.getXid();
+        if (xid == 0) {
+            xid = nextXid();
+            out.setInt(start + 4, (int) xid);
+        }
+        if (!(m instanceof OFPacketOut po) || po.getData().length <= RING_MAX_DATA) {
+            sent.put(xid, m); // not large packet data: the ring would keep up to 1,024 of them alive
+        }
+        return xid;
+    }
+
+    private long nextXid() {
+        nextXid++;
+        if (nextXid == 0) {
+            nextXid = 1;
+        }
+        return nextXid & 0xffff_ffffL;
+    }
+
+    /** A recent message sent with this xid, or null. */
+    OFMessage sent(long xid) {
+        return sent.get(xid);
+    }
+
+    @Override
+    public void flush() {
+        ByteBuf b = out;
+        out = null;
+        if (b == null) {
+            return;
+        }
+        if (!discarded && channel.isActive()) {
+            channel.writeAndFlush(b, channel.voidPromise());
+        } else {
+            b.release();
+        }
+    }
+
+    /** The connection is gone: what was not flushed is dropped, and so is anything flushed later. */
+    void discard() {
+        discarded = true;
+        if (out != null) {
+            out.release();
+            out = null;
+        }
+    }
+}

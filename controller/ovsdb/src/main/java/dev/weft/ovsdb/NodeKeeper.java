@@ -1,0 +1,276 @@
+package dev.weft.ovsdb;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.weft.api.tenant.NetworkConfig;
+import dev.weft.ovsdb.rpc.OvsdbAddress;
+import dev.weft.ovsdb.rpc.OvsdbClient;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Keeps one hypervisor's integration bridge as it must be, through its OVSDB: connects (and
+ * reconnects, backing off to 10 s), monitors the tables of {@link Replica}, and after every change
+ * checks ({@link Checks}, into the {@link AlertBook}), reports the bridge's interfaces (name,
+ * OpenFlow port, iface-id) to the tenant service, and repairs what Weft owns with one transaction
+ * ({@link BridgePlan}). Everything runs on one event loop: no locks.
+ */
+final class NodeKeeper {
+    private static final Logger log = LoggerFactory.getLogger(NodeKeeper.class);
+    private static final long MAX_BACKOFF_MS = 10_000;
+
+    /** Where the bridge's interfaces are told (the tenant service, in the controller). */
+    interface InterfaceSink {
+        void reported(Want want, String name, Optional<String> ifaceId, int ofport, boolean present, long nanos);
+    }
+
+    /** An interface of the integration bridge as last reported. */
+    private record Iface(int ofport, Optional<String> ifaceId) {
+    }
+
+    private final EventLoopGroup group;
+    private final EventLoop loop;
+    private final OvsdbAddress address;
+    private final OvsdbClient.Options options;
+    private final AlertBook alerts;
+    private final Supplier<NetworkConfig> config;
+    private final InterfaceSink sink;
+    private final String scope;
+    private Want want;
+    private final Replica db = new Replica();
+    private Map<String, Iface> reported = new HashMap<>();
+    private OvsdbClient client;
+    private boolean closed;
+    private boolean inFlight;
+    private boolean dirty;
+    private String lastPlan = "";
+    private long backoff = 250;
+    private ScheduledFuture<?> retry;
+    private List<Alert> extra = List.of();
+    private int transactions;
+
+    NodeKeeper(EventLoopGroup group, EventLoop loop, OvsdbAddress address, OvsdbClient.Options options, Want want,
+               AlertBook alerts, Supplier<NetworkConfig> config, InterfaceSink sink) {
+        this.group = group;
+        this.loop = loop;
+        this.address = address;
+        this.options = options;
+        this.want = want;
+        this.alerts = alerts;
+        this.config = config;
+        this.sink = sink;
+        this.scope = "ovsdb:" + want.node().name();
+    }
+
+    String node() {
+        return want.node().name();
+    }
+
+    OvsdbAddress address() {
+        return address;
+    }
+
+    void start() {
+        loop.execute(this::connect);
+    }
+
+    /** The wish changed (other nodes joined or left): repair accordingly. On the loop. */
+    void want(Want w) {
+        loop.execute(() -> {
+            want = w;
+            converge();
+        });
+    }
+
+    /** Transactions sent so far (for tests and the log). */
+    int transactions() {
+        return transactions;
+    }
+
+    private void connect() {
+        if (closed) {
+            return;
+        }
+        OvsdbClient.connect(address, options, group).whenCompleteAsync((c, e) -> {
+            if (closed) {
+                if (c != null) {
+                    c.close();
+                }
+                return;
+            }
+            if (e != null) {
+                unreachable(rootMessage(e));
+                return;
+            }
+            client = c;
+            c.closed().whenCompleteAsync((why, x) -> lost(c, why), loop);
+            c.monitor("Open_vSwitch", "weft", Replica.monitorRequest(), this::update).whenCompleteAsync((initial, x) -> {
+                if (x != null) {
+                    log.warn("{}: OVSDB {}: cannot monitor: {}", node(), address, rootMessage(x));
+                    c.close();
+                    return;
+                }
+                backoff = 250;
+                log.info("{}: OVSDB {} connected", node(), address);
+                db.clear();
+                db.apply(initial);
+                extra = List.of();
+                converge();
+            }, loop);
+        }, loop);
+    }
+
+    /** A monitor update: on the connection's event loop, which is {@link #loop} (one-thread group). */
+    private void update(JsonNode tableUpdates) {
+        if (!loop.inEventLoop()) {
+            loop.execute(() -> update(tableUpdates));
+            return;
+        }
+        db.apply(tableUpdates);
+        converge();
+    }
+
+    private void lost(OvsdbClient c, String why) {
+        if (c != client) {
+            return;
+        }
+        client = null;
+        inFlight = false;
+        if (!closed) {
+            unreachable(why);
+        }
+    }
+
+    private void unreachable(String why) {
+        alerts.replace(scope, List.of(new Alert(node(), Alert.OVSDB_UNREACHABLE, address.toString(), "cannot reach "
+                + "the OVSDB at " + address + " (" + why + "); the bridge is neither checked nor repaired; retrying",
+                false)));
+        log.warn("{}: OVSDB {} unreachable ({}); retrying in {} ms", node(), address, why, backoff);
+        retry = loop.schedule(this::connect, backoff, TimeUnit.MILLISECONDS);
+        backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+    }
+
+    /** Check, report interfaces, repair. */
+    private void converge() {
+        if (client == null || closed) {
+            return;
+        }
+        long nanos = System.nanoTime();
+        List<Alert> found = new ArrayList<>(Checks.check(db, want, config.get()));
+        found.addAll(extra);
+        alerts.replace(scope, found);
+        reportInterfaces(nanos);
+        if (inFlight) {
+            dirty = true;
+            return;
+        }
+        BridgePlan.Plan plan = BridgePlan.plan(db, want);
+        if (plan.empty()) {
+            lastPlan = "";
+            return;
+        }
+        String text = plan.ops().toString();
+        if (text.equals(lastPlan)) {
+            // The same repair again right after it was applied: someone undoes it; do not spin.
+            inFlight = true;
+            loop.schedule(() -> {
+                inFlight = false;
+                lastPlan = "";
+                converge();
+            }, 1, TimeUnit.SECONDS);
+            return;
+        }
+        lastPlan = text;
+        log.info("{}: repairing {}: {}", node(), want.settings().bridge(), String.join("; ", plan.changes()));
+        inFlight = true;
+        transactions++;
+        OvsdbClient c = client;
+        List<ObjectNode> ops = new ArrayList<>(plan.ops());
+        ops.add(dev.weft.ovsdb.rpc.Ops.comment("weft: " + String.join("; ", plan.changes())));
+        c.transact("Open_vSwitch", ops).whenCompleteAsync((r, e) -> {
+            inFlight = false;
+            if (e != null && c == client) {
+                extra = List.of(new Alert(node(), Alert.TRANSACTION_FAILED, want.settings().bridge(),
+                        "the repair of " + want.settings().bridge() + " failed: " + rootMessage(e) + "; retrying", false));
+                log.warn("{}: OVSDB transaction failed: {}", node(), rootMessage(e));
+                loop.schedule(() -> {
+                    lastPlan = "";
+                    converge();
+                }, 2, TimeUnit.SECONDS);
+                alerts.replace(scope, withExtra());
+                return;
+            }
+            if (!extra.isEmpty()) {
+                extra = List.of();
+                alerts.replace(scope, withExtra());
+            }
+            if (dirty) {
+                dirty = false;
+                converge();
+            }
+        }, loop);
+    }
+
+    private List<Alert> withExtra() {
+        List<Alert> a = new ArrayList<>(Checks.check(db, want, config.get()));
+        a.addAll(extra);
+        return a;
+    }
+
+    /** Tell the tenant service what changed among the bridge's interfaces (VMs' ports; not tunnels). */
+    private void reportInterfaces(long nanos) {
+        Map<String, Iface> now = new HashMap<>();
+        db.bridge(want.settings().bridge()).ifPresent(b -> db.ports(b.getValue()).forEach((name, p) -> {
+            Optional<Integer> of = p.ofport();
+            if (!name.startsWith("vx-") && !name.equals(want.settings().bridge()) && of.isPresent() && of.get() > 0) {
+                now.put(name, new Iface(of.get(), Optional.ofNullable(p.externalIds().get("iface-id"))));
+            }
+        }));
+        for (var e : reported.entrySet()) {
+            Iface n = now.get(e.getKey());
+            if (!e.getValue().equals(n)) {
+                sink.reported(want, e.getKey(), e.getValue().ifaceId(), e.getValue().ofport(), false, nanos);
+            }
+        }
+        for (var e : now.entrySet()) {
+            if (!e.getValue().equals(reported.get(e.getKey()))) {
+                sink.reported(want, e.getKey(), e.getValue().ifaceId(), e.getValue().ofport(), true, nanos);
+            }
+        }
+        reported = now;
+    }
+
+    /** Stop: close the connection, withdraw this node's alerts. */
+    void close() {
+        loop.execute(() -> {
+            closed = true;
+            if (retry != null) {
+                retry.cancel(false);
+            }
+            if (client != null) {
+                client.close();
+                client = null;
+            }
+            alerts.replace(scope, List.of());
+        });
+    }
+
+    static String rootMessage(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+    }
+}
