@@ -64,6 +64,7 @@ public final class ClusterExtension implements Extension {
     private final Map<DatapathId, SwitchView> views = new java.util.concurrent.ConcurrentHashMap<>();
     private PersistentNode member;
     private Controller controller;
+    private ZkSharedConfig shared;
 
     // Worker thread only.
     private final Map<DatapathId, PersistentNode> claims = new HashMap<>();
@@ -110,6 +111,7 @@ public final class ClusterExtension implements Extension {
                         + " within " + wait / 1000 + " s");
             }
             awaitOwnIdFree(wait);
+            zkState = ConnectionState.CONNECTED; // the listener's later events (on the worker) take over
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             client.close();
@@ -118,6 +120,11 @@ public final class ClusterExtension implements Extension {
         member = new PersistentNode(client, CreateMode.EPHEMERAL, false, MEMBERS + "/" + settings.instance(),
                 settings.advertise().getBytes(StandardCharsets.UTF_8));
         member.start();
+        // The tenant config: ZooKeeper's version is put in force here; reloads and API writes go there.
+        shared = new ZkSharedConfig(client, c, settings.root(), 
+                () -> zkState.isConnected() && client.getZookeeperClient().isConnected());
+        shared.start();
+        c.shareConfig(shared);
         cache = CuratorCache.build(client, SWITCHES);
         cache.listenable().addListener((type, before, after) -> {
             DatapathId dpid = dpidOf(after != null ? after : before);
@@ -244,6 +251,9 @@ public final class ClusterExtension implements Extension {
             }
             case CONNECTED, RECONNECTED -> {
                 zkUp = true;
+                if (shared != null) {
+                    shared.resync();
+                }
                 requested.clear();
                 claims.keySet().forEach(this::decide);
             }
@@ -289,6 +299,11 @@ public final class ClusterExtension implements Extension {
     /** The state of this instance's ZooKeeper connection (CONNECTED, SUSPENDED, LOST, ...). */
     public String zookeeperState() {
         return zkState.name();
+    }
+
+    /** The shared config's version in force here (and the last one refused), when started. */
+    Optional<ZkSharedConfig.State> config() {
+        return Optional.ofNullable(shared).map(ZkSharedConfig::state);
     }
 
     /** This instance's role on a switch (empty when it is not connected here). */
@@ -362,6 +377,9 @@ public final class ClusterExtension implements Extension {
         }
         if (cache != null) {
             cache.close();
+        }
+        if (shared != null) {
+            shared.close();
         }
         if (memberCache != null) {
             memberCache.close();

@@ -38,6 +38,14 @@ public final class ClusterRoutes implements RouteSource {
         o.put("instance", cluster.settings().instance());
         o.put("advertise", cluster.settings().advertise());
         o.put("zookeeper", cluster.zookeeperState());
+        cluster.config().ifPresent(st -> {
+            ObjectNode cfg = o.putObject("config");
+            cfg.put("version", st.applied());
+            if (st.rejected() >= 0) {
+                cfg.put("rejected-version", st.rejected());
+                cfg.put("rejection", st.rejection());
+            }
+        });
         ArrayNode members = o.putArray("members");
         cluster.members().forEach((id, addr) -> members.addObject().put("instance", id).put("advertise", addr));
         ArrayNode switches = o.putArray("switches");
@@ -70,6 +78,10 @@ public final class ClusterRoutes implements RouteSource {
         for (String k : List.of("instance", "advertise", "zookeeper")) {
             props.putObject(k).put("type", "string");
         }
+        ObjectNode cfgProps = props.putObject("config").put("type", "object").putObject("properties");
+        cfgProps.putObject("version").put("type", "integer");
+        cfgProps.putObject("rejected-version").put("type", "integer");
+        cfgProps.putObject("rejection").put("type", "string");
         ObjectNode member = props.putObject("members").put("type", "array").putObject("items");
         member.put("type", "object");
         member.putObject("properties").putObject("instance").put("type", "string");
