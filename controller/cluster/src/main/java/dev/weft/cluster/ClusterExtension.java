@@ -65,6 +65,7 @@ public final class ClusterExtension implements Extension {
     private PersistentNode member;
     private Controller controller;
     private ZkSharedConfig shared;
+    private ClusterMobility mobility;
 
     // Worker thread only.
     private final Map<DatapathId, PersistentNode> claims = new HashMap<>();
@@ -135,6 +136,9 @@ public final class ClusterExtension implements Extension {
         cache.start();
         memberCache = CuratorCache.build(client, MEMBERS);
         memberCache.start();
+        mobility = new ClusterMobility(client, c, settings.instance(),
+                () -> zkState.isConnected() && client.getZookeeperClient().isConnected(), () -> members().keySet());
+        mobility.start();
         c.roles().onChange((dpid, role) -> log.debug("{} this instance ({}) is now {}", dpid, settings.instance(), role));
         c.observe(SwitchConnected.class, e -> {
             DatapathId dpid = e.sw().id();
@@ -306,6 +310,11 @@ public final class ClusterExtension implements Extension {
         return Optional.ofNullable(shared).map(ZkSharedConfig::state);
     }
 
+    /** Locations and migrations as every instance publishes them (empty before the start). */
+    Optional<ClusterMobility> mobility() {
+        return Optional.ofNullable(mobility);
+    }
+
     /** This instance's role on a switch (empty when it is not connected here). */
     public Optional<SwitchRole> role(DatapathId dpid) {
         return controller == null ? Optional.empty() : controller.roles().role(dpid);
@@ -380,6 +389,9 @@ public final class ClusterExtension implements Extension {
         }
         if (shared != null) {
             shared.close();
+        }
+        if (mobility != null) {
+            mobility.close();
         }
         if (memberCache != null) {
             memberCache.close();

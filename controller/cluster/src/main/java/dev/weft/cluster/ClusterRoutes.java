@@ -30,7 +30,30 @@ public final class ClusterRoutes implements RouteSource {
     public List<Route> routes(Controller controller) {
         return List.of(new Route("GET", "/api/v1/cluster",
                 "this instance, the cluster's members, and the master of each switch connected here",
-                q -> CompletableFuture.completedFuture(Reply.ok(body()))));
+                q -> CompletableFuture.completedFuture(Reply.ok(body()))),
+                new Route("GET", "/api/v1/cluster/locations",
+                        "every logical port's location, as the master of its switch publishes it",
+                        q -> CompletableFuture.completedFuture(Reply.ok(locations()))),
+                new Route("GET", "/api/v1/cluster/migrations",
+                        "the migrations every instance handled, newest first",
+                        q -> CompletableFuture.completedFuture(Reply.ok(migrations(q.intQuery("limit", 100, 1,
+                                10_000))))));
+    }
+
+    ArrayNode locations() {
+        ArrayNode a = JSON.createArrayNode();
+        cluster.mobility().ifPresent(m -> m.locations().forEach((port, at) -> {
+            ObjectNode o = a.addObject();
+            o.put("port", port);
+            o.setAll(at);
+        }));
+        return a;
+    }
+
+    ArrayNode migrations(int limit) {
+        ArrayNode a = JSON.createArrayNode();
+        cluster.mobility().ifPresent(m -> m.migrations().stream().limit(limit).forEach(a::add));
+        return a;
     }
 
     ObjectNode body() {
@@ -71,6 +94,18 @@ public final class ClusterRoutes implements RouteSource {
         ok.put("description", "the cluster as this instance sees it");
         ok.putObject("content").putObject("application/json").putObject("schema").put("$ref",
                 "#/components/schemas/Cluster");
+        ObjectNode paths = (ObjectNode) doc.get("paths");
+        ObjectNode loc = paths.putObject("/api/v1/cluster/locations").putObject("get");
+        loc.put("summary", "every logical port's location, as the master of its switch publishes it");
+        loc.put("operationId", "clusterLocations");
+        loc.putObject("responses").putObject("200").put("description", "[{port, dpid, ofport, reported-by}]");
+        ObjectNode mig = paths.putObject("/api/v1/cluster/migrations").putObject("get");
+        mig.put("summary", "the migrations every instance handled, newest first");
+        mig.put("operationId", "clusterMigrations");
+        ObjectNode limit = mig.putArray("parameters").addObject();
+        limit.put("name", "limit").put("in", "query").putObject("schema").put("type", "integer");
+        mig.putObject("responses").putObject("200").put("description",
+                "[{instance, sequence, subject, network, mac, from, to, cause, detected-at, convergence-ms, flow-mods}]");
         ObjectNode schemas = doc.putObject("components").putObject("schemas");
         ObjectNode cl = schemas.putObject("Cluster");
         cl.put("type", "object");

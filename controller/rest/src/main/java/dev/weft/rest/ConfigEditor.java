@@ -131,8 +131,8 @@ final class ConfigEditor {
         try {
             ConfigLoader.parse(text, source);
         } catch (ConfigException e) {
-            throw ApiException.conflict("the config is not valid as it is now, so it cannot be changed; fix it "
-                    + "first: " + e.getMessage(), null);
+            throw ApiException.conflict((shared() ? "the shared config" : "the config file") + " is not valid as it is "
+                    + "now, so it cannot be changed; fix it first: " + e.getMessage(), null);
         }
         JsonNode before;
         try {
