@@ -122,7 +122,7 @@ public final class ClusterExtension implements Extension {
                 settings.advertise().getBytes(StandardCharsets.UTF_8));
         member.start();
         // The tenant config: ZooKeeper's version is put in force here; reloads and API writes go there.
-        shared = new ZkSharedConfig(client, c, settings.root(), 
+        shared = new ZkSharedConfig(client, c, settings.root(),
                 () -> zkState.isConnected() && client.getZookeeperClient().isConnected());
         shared.start();
         c.shareConfig(shared);

@@ -112,7 +112,7 @@ class SharedConfigOnZkTest {
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() throws java.io.IOException {
             controller.close();
             if (proxy != null) {
                 proxy.close();
