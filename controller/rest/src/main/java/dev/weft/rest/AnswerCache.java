@@ -68,6 +68,24 @@ final class AnswerCache {
         return b;
     }
 
+    /**
+     * Lets go of the answers nobody is sending (the budget is short); those being sent stay, so
+     * that whoever asks next still shares them.
+     */
+    void dropIdle() {
+        List<Body> idle = new ArrayList<>();
+        synchronized (this) {
+            bodies.values().removeIf(b -> {
+                if (b.heldOnce()) {
+                    idle.add(b);
+                    return true;
+                }
+                return false;
+            });
+        }
+        idle.forEach(Body::release);
+    }
+
     /** Lets go of every answer (those being sent are freed once sent). */
     void clear() {
         List<Body> all;

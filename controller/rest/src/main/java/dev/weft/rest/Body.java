@@ -44,6 +44,13 @@ final class Body {
         }
     }
 
+    /** Whether only one holder has it (for the cache: nobody is sending it). */
+    boolean heldOnce() {
+        synchronized (budget) {
+            return holders == 1;
+        }
+    }
+
     /** One holder fewer; the last one gives the bytes back to the budget (slices in flight keep the memory until written). */
     void release() {
         synchronized (budget) {

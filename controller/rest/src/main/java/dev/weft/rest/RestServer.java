@@ -84,7 +84,7 @@ public final class RestServer implements AutoCloseable {
         }
         this.limiter = new ConnectionLimiter(limits, tls == null);
         this.budget = new OutputBudget(limits.maxOutputBytes());
-        budget.onShortage(answers::clear);
+        budget.onShortage(answers::dropIdle);
         AnswerWriter answerWriter = new AnswerWriter(json, refusals, budget, answers, limits.sendTimeout());
         try {
             ServerBootstrap b = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
