@@ -108,6 +108,7 @@ public final class RestApi {
         tenants.defineWrites();
         RouterRoutes.define(this);
         SecurityGroupRoutes.define(this);
+        FabricRoutes.define(this, services, controller.settings().clock());
     }
 
     // ---- reads -----------------------------------------------------------------------------------
