@@ -609,6 +609,11 @@ class Session(object):
         sent, received = (int(m.group(1)), int(m.group(2))) if m else (0, 0)
         return {'sent': sent, 'received': received, 'raw': out.strip()}
 
+    def cmd_neigh_flush(self, host):
+        """Forget HOST's ARP entries (so that it sends nothing of its own to re-check them)."""
+        out = self.node(host).cmd('ip neigh flush all')
+        return {'host': host, 'output': out.strip()}
+
     def cmd_ping_wait(self, ping_id, timeout='120'):
         """Wait for a background ping to finish: packets sent and received, its summary."""
         proc = getattr(self, 'pings', {}).pop(ping_id, None)
