@@ -106,16 +106,21 @@ final class ZkSharedConfig implements SharedConfig {
         cache.start();
     }
 
-    /** After a reconnection (a partition healed, a new session): catch up with the version written meanwhile. */
-    void resync() {
-        applier.execute(() -> {
-            try {
-                Versioned v = read();
-                apply(v.version(), v.text(), null);
-            } catch (Unavailable e) {
-                log.debug("cluster: resync of the shared config: {}", e.getMessage());
-            }
-        });
+    /**
+     * After a reconnection (a partition healed, a new session): catch up with the version written
+     * meanwhile and wait until it is in force here, before this instance is made master of
+     * anything again (a new master must not push what it computed from an older version).
+     */
+    void catchUp() {
+        try {
+            Versioned v = read();
+            apply(v.version(), v.text(), null);
+            controller.controlLaneDone().get(5, TimeUnit.SECONDS);
+        } catch (Unavailable | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            log.info("cluster: catching up with the shared config: {}", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
