@@ -32,12 +32,14 @@ public final class SecurityGroups implements App {
     private static final Logger log = LoggerFactory.getLogger(SecurityGroups.class);
 
     private final Zones zones = new Zones();
+    private final Grace grace = new Grace();
     /** Hypervisors that said they have no meters. */
     private final Set<DatapathId> unmetered = ConcurrentHashMap.newKeySet();
     private NetworkFlowsKeeper keeper;
     private MeterKeeper meters;
     private PolicyCompiler compiler;
     private boolean meterSyncScheduled;
+    private java.time.Clock clock;
 
     @Override
     public String name() {
@@ -47,10 +49,12 @@ public final class SecurityGroups implements App {
     @Override
     public void start(AppContext ctx) {
         SecurityGroupsConfig cfg = ctx.config(SecurityGroupsConfig.class);
+        clock = ctx.clock();
         SwitchService switches = ctx.service(SwitchService.class)
                 .orElseThrow(() -> new IllegalStateException("this controller has no switch service"));
         ctx.service(TenantService.class).orElseThrow(() -> new IllegalStateException("no tenant service"));
-        compiler = new PolicyCompiler(zones, d -> !unmetered.contains(d), cfg.defaultBroadcastPps());
+        compiler = new PolicyCompiler(zones, grace, d -> !unmetered.contains(d), cfg.defaultBroadcastPps());
+        java.time.Duration graceFor = java.time.Duration.ofSeconds(cfg.migrationGraceSeconds());
         meters = new MeterKeeper(switches);
         // Meters first: these handlers run before the keeper's (subscribed after), and so does
         // their deferred pass, so a meter exists before an entry that uses it is sent.
@@ -58,6 +62,12 @@ public final class SecurityGroups implements App {
             e.previous().ifPresent(p -> {
                 if (e.location().isEmpty() || !e.location().get().dpid().equals(p.dpid())) {
                     zones.release(p.dpid(), e.port().name());
+                }
+                // Moved to another hypervisor: its connections are unknown there. The keeper
+                // recompiles the network for this same event, after this handler.
+                if (!graceFor.isZero() && e.location().isPresent() && !e.location().get().dpid().equals(p.dpid())
+                        && e.port().policy().filtered()) {
+                    grace.start(e.port().name(), e.port().segment(), ctx.clock().instant().plus(graceFor));
                 }
             });
             scheduleMeters(ctx);
@@ -85,6 +95,15 @@ public final class SecurityGroups implements App {
             ctx.defer(() -> meters.disconnected(dpid));
             return Disposition.CONTINUE;
         });
+        if (!graceFor.isZero()) {
+            ctx.schedule(java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(1), () -> {
+                if (!grace.isEmpty()) {
+                    ctx.defer(this::endGrace);
+                }
+            });
+        }
+        ctx.provide(dev.weft.api.tenant.PolicyCounters.class, new CounterReader(() -> keeper.view(), switches, zones,
+                compiler, d -> !unmetered.contains(d)));
         keeper = NetworkFlowsKeeper.start(ctx, new NetworkFlowsKeeper.Compiler() {
             @Override
             public java.util.Map<DatapathId, java.util.List<dev.weft.api.flow.FlowSpec>> network(
@@ -97,6 +116,13 @@ public final class SecurityGroups implements App {
                 return Affected.of(change.previous(), change.current(), change.changedSegments());
             }
         });
+    }
+
+    /** Control lane: recompile the networks of ports whose grace after a move is over. */
+    void endGrace() {
+        for (int segment : grace.expire(clock.instant())) {
+            keeper.markDirty(segment);
+        }
     }
 
     private void meterFeatures(DatapathId dpid, java.util.List<OFMeterFeaturesStatsReply> r, Throwable err) {
