@@ -1,5 +1,7 @@
 package dev.weft.apps.securitygroups;
 
+import org.projectfloodlight.openflow.types.DatapathId;
+
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +22,16 @@ final class Grace {
     }
 
     private final Map<String, Entry> ports = new ConcurrentHashMap<>();
+    /** The hypervisor where each port was last seen (a migration often unplugs it before it reappears). */
+    private final Map<String, DatapathId> lastAt = new ConcurrentHashMap<>();
+
+    DatapathId lastAt(String port) {
+        return lastAt.get(port);
+    }
+
+    void seenAt(String port, DatapathId dpid) {
+        lastAt.put(port, dpid);
+    }
 
     boolean contains(String port) {
         return ports.containsKey(port);

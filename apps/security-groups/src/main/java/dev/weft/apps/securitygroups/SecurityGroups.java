@@ -9,6 +9,7 @@ import dev.weft.api.event.LogicalPortLocated;
 import dev.weft.api.event.SwitchConnected;
 import dev.weft.api.event.SwitchDisconnected;
 import dev.weft.api.event.TransportNodeChanged;
+import dev.weft.api.tenant.PortLocation;
 import dev.weft.api.tenant.TenantService;
 import dev.weft.apps.tenantpipeline.NetworkFlowsKeeper;
 import org.projectfloodlight.openflow.protocol.OFMeterFeaturesStatsReply;
@@ -63,12 +64,16 @@ public final class SecurityGroups implements App {
                 if (e.location().isEmpty() || !e.location().get().dpid().equals(p.dpid())) {
                     zones.release(p.dpid(), e.port().name());
                 }
-                // Moved to another hypervisor: its connections are unknown there. The keeper
-                // recompiles the network for this same event, after this handler.
-                if (!graceFor.isZero() && e.location().isPresent() && !e.location().get().dpid().equals(p.dpid())
-                        && e.port().policy().filtered()) {
+            });
+            // Moved to another hypervisor (directly, or unplugged there and plugged in here, as a
+            // migration usually shows): its connections are unknown here. The keeper recompiles
+            // the network for this same event, after this handler.
+            e.location().ifPresent(now -> {
+                DatapathId was = e.previous().map(PortLocation::dpid).orElse(grace.lastAt(e.port().name()));
+                if (!graceFor.isZero() && was != null && !was.equals(now.dpid()) && e.port().policy().filtered()) {
                     grace.start(e.port().name(), e.port().segment(), ctx.clock().instant().plus(graceFor));
                 }
+                grace.seenAt(e.port().name(), now.dpid());
             });
             scheduleMeters(ctx);
             return Disposition.CONTINUE;
@@ -86,8 +91,15 @@ public final class SecurityGroups implements App {
             if (e.sw().version().compareTo(OFVersion.OF_13) >= 0) {
                 e.sw().requestStats(e.sw().factory().meterFeaturesStatsRequest(Set.of()))
                         .whenComplete((r, err) -> ctx.defer(() -> meterFeatures(dpid, r, err)));
+                // The meters it has, asked now on its lane: before the reconciler's read of its
+                // flows (queued from the control lane), so the meters are sent before any entry
+                // that uses them; a restarted controller adopts them without a meter-mod.
+                e.sw().requestStats(e.sw().factory().buildMeterConfigStatsRequest().setMeterId(0xffffffffL).build())
+                        .whenComplete((r, err) -> ctx.defer(() -> meters.connected(dpid, desiredMeters(),
+                                err == null ? java.util.Optional.of(MeterKeeper.fromConfig(r)) : java.util.Optional.empty())));
+            } else {
+                ctx.defer(() -> meters.connected(dpid, desiredMeters(), java.util.Optional.empty()));
             }
-            ctx.defer(() -> meters.connected(dpid, desiredMeters()));
             return Disposition.CONTINUE;
         });
         ctx.on(SwitchDisconnected.class, e -> {
