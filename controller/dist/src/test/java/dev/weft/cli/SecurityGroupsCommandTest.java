@@ -88,7 +88,7 @@ class SecurityGroupsCommandTest {
             String text = out.toString(StandardCharsets.UTF_8);
             System.out.println(text);
             assertTrue(text.lines().anyMatch(l -> l.startsWith("ingress") && l.contains("web")
-                    && l.contains("ingress tcp 80") && l.matches(".*\\s" + (long) rule(after, "ingress tcp 80") + "\\s+\\d+\\s*$")),
+                    && l.contains("ingress tcp 80") && l.matches(".*\\s" + rule(after, "ingress tcp 80") + "\\s+\\d+\\s*$")),
                     text);
             assertTrue(text.contains("broadcast"), text);
             // A port that does not exist: the API's 404, one line, exit 1.

@@ -140,7 +140,7 @@ final class TcpStream implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws IOException {
     Path stop = dir.resolve("stop");
     if (!Files.exists(stop)) {
       Files.createFile(stop);

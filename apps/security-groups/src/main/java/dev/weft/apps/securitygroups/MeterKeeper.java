@@ -40,6 +40,8 @@ final class MeterKeeper {
 
     private final SwitchService switches;
     private final Map<DatapathId, Map<Long, Meter>> sent = new HashMap<>();
+    /** Switches that connected and whose meters are being read: nothing is sent them before. */
+    private final Set<DatapathId> reading = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private long meterMods;
 
     MeterKeeper(SwitchService switches) {
@@ -80,7 +82,7 @@ final class MeterKeeper {
         all.addAll(sent.keySet());
         for (DatapathId dpid : all) {
             Optional<Switch> sw = switches.get(dpid);
-            if (sw.isEmpty()) {
+            if (sw.isEmpty() || reading.contains(dpid)) {
                 continue;
             }
             Map<Long, Meter> w = want.getOrDefault(dpid, Map.of());
@@ -109,6 +111,7 @@ final class MeterKeeper {
      * MODIFY).
      */
     void connected(DatapathId dpid, Map<DatapathId, Map<Long, Meter>> want, Optional<Map<Long, Meter>> present) {
+        reading.remove(dpid);
         sent.remove(dpid);
         Optional<Switch> sw = switches.get(dpid);
         Map<Long, Meter> w = want.getOrDefault(dpid, Map.of());
@@ -172,7 +175,13 @@ final class MeterKeeper {
         return out;
     }
 
+    /** A switch connected and its meters are being read (any thread): {@link #sync} leaves it alone until then. */
+    void reading(DatapathId dpid) {
+        reading.add(dpid);
+    }
+
     void disconnected(DatapathId dpid) {
+        reading.remove(dpid);
         sent.remove(dpid);
     }
 

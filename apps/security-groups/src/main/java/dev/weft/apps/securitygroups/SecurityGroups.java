@@ -94,6 +94,7 @@ public final class SecurityGroups implements App {
                 // The meters it has, asked now on its lane: before the reconciler's read of its
                 // flows (queued from the control lane), so the meters are sent before any entry
                 // that uses them; a restarted controller adopts them without a meter-mod.
+                meters.reading(dpid);
                 e.sw().requestStats(e.sw().factory().buildMeterConfigStatsRequest().setMeterId(0xffffffffL).build())
                         .whenComplete((r, err) -> ctx.defer(() -> meters.connected(dpid, desiredMeters(),
                                 err == null ? java.util.Optional.of(MeterKeeper.fromConfig(r)) : java.util.Optional.empty())));
