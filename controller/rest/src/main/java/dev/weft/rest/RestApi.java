@@ -58,8 +58,9 @@ public final class RestApi {
         this.services = services;
         this.writer = writer;
         Optional<Path> file = controller.settings().configFile();
-        this.editor = file.map(f -> new ConfigEditor(f, cfg -> inForce(controller.applyNetwork(cfg.network(), cfg))))
-                .orElse(null);
+        // In a cluster, writes go to the shared config (ZooKeeper), which writes this instance's file back.
+        this.editor = controller.sharedConfig().map(ConfigEditor::new).or(() -> file.map(f -> new ConfigEditor(f,
+                cfg -> inForce(controller.applyNetwork(cfg.network(), cfg))))).orElse(null);
         define();
     }
 
@@ -250,6 +251,13 @@ public final class RestApi {
     private Reply reload() {
         ReloadResult r = inForce(controller.reload());
         if (r.outcome() == ReloadResult.Outcome.REJECTED) {
+            if (r.message().startsWith(dev.weft.core.config.SharedConfig.UNAVAILABLE)) {
+                throw new ApiException(HttpResponseStatus.SERVICE_UNAVAILABLE, "shared-config-unavailable",
+                        r.message(), null);
+            }
+            if (r.message().startsWith(dev.weft.core.config.SharedConfig.STALE)) {
+                throw ApiException.conflict(r.message(), null);
+            }
             if (controller.settings().configFile().isEmpty()) {
                 throw ApiException.conflict(r.message(), null);
             }
@@ -289,7 +297,12 @@ public final class RestApi {
 
     private ObjectNode outcome(ConfigEditor.Outcome o) {
         ObjectNode c = Views.reload(o.applied());
-        c.put("file", editor.file().toString());
+        if (editor.shared()) {
+            c.put("shared", editor.where());
+            c.put("version", o.version());
+        } else {
+            c.put("file", editor.where());
+        }
         c.put("comments-kept", o.commentsKept());
         return c;
     }
