@@ -598,6 +598,22 @@ class Session(object):
         out = h.cmd('python3', '-c', shlex.quote(code), h.defaultIntf().name, frame_hex, str(int(count)))
         return {'host': host, 'sent': int(count), 'output': out.strip()}
 
+    def cmd_ping_ip(self, a, ip, count='3', interval='0.2'):
+        """`ping -c COUNT -i INTERVAL -W 1` from host A to address IP (one outside Mininet, say a
+        VM on a hypervisor beyond a gateway): packets sent and received, ping's output."""
+        if not re.match(r'^\d{1,3}(\.\d{1,3}){3}$', ip) or not 1 <= int(count) <= 1000 \
+                or not 0.01 <= float(interval) <= 10:
+            raise ValueError('an IPv4 address, count 1..1000, interval 0.01..10 s')
+        out = self.node(a).cmd('ping -n -c %d -i %s -W 1 %s' % (int(count), interval, ip))
+        m = re.search(r'(\d+) packets transmitted, (\d+) received', out)
+        sent, received = (int(m.group(1)), int(m.group(2))) if m else (0, 0)
+        return {'sent': sent, 'received': received, 'raw': out.strip()}
+
+    def cmd_neigh_flush(self, host):
+        """Forget HOST's ARP entries (so that it sends nothing of its own to re-check them)."""
+        out = self.node(host).cmd('ip neigh flush all')
+        return {'host': host, 'output': out.strip()}
+
     def cmd_ping_wait(self, ping_id, timeout='120'):
         """Wait for a background ping to finish: packets sent and received, its summary."""
         proc = getattr(self, 'pings', {}).pop(ping_id, None)

@@ -64,6 +64,8 @@ public final class ClusterExtension implements Extension {
     private final Map<DatapathId, SwitchView> views = new java.util.concurrent.ConcurrentHashMap<>();
     private PersistentNode member;
     private Controller controller;
+    private ZkSharedConfig shared;
+    private ClusterMobility mobility;
 
     // Worker thread only.
     private final Map<DatapathId, PersistentNode> claims = new HashMap<>();
@@ -110,6 +112,7 @@ public final class ClusterExtension implements Extension {
                         + " within " + wait / 1000 + " s");
             }
             awaitOwnIdFree(wait);
+            zkState = ConnectionState.CONNECTED; // the listener's later events (on the worker) take over
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             client.close();
@@ -118,6 +121,11 @@ public final class ClusterExtension implements Extension {
         member = new PersistentNode(client, CreateMode.EPHEMERAL, false, MEMBERS + "/" + settings.instance(),
                 settings.advertise().getBytes(StandardCharsets.UTF_8));
         member.start();
+        // The tenant config: ZooKeeper's version is put in force here; reloads and API writes go there.
+        shared = new ZkSharedConfig(client, c, settings.root(),
+                () -> zkState.isConnected() && client.getZookeeperClient().isConnected());
+        shared.start();
+        c.shareConfig(shared);
         cache = CuratorCache.build(client, SWITCHES);
         cache.listenable().addListener((type, before, after) -> {
             DatapathId dpid = dpidOf(after != null ? after : before);
@@ -128,6 +136,9 @@ public final class ClusterExtension implements Extension {
         cache.start();
         memberCache = CuratorCache.build(client, MEMBERS);
         memberCache.start();
+        mobility = new ClusterMobility(client, c, settings.instance(),
+                () -> zkState.isConnected() && client.getZookeeperClient().isConnected(), () -> members().keySet());
+        mobility.start();
         c.roles().onChange((dpid, role) -> log.debug("{} this instance ({}) is now {}", dpid, settings.instance(), role));
         c.observe(SwitchConnected.class, e -> {
             DatapathId dpid = e.sw().id();
@@ -244,6 +255,9 @@ public final class ClusterExtension implements Extension {
             }
             case CONNECTED, RECONNECTED -> {
                 zkUp = true;
+                if (shared != null) {
+                    shared.catchUp(); // the config first: a master computes from the current version
+                }
                 requested.clear();
                 claims.keySet().forEach(this::decide);
             }
@@ -289,6 +303,16 @@ public final class ClusterExtension implements Extension {
     /** The state of this instance's ZooKeeper connection (CONNECTED, SUSPENDED, LOST, ...). */
     public String zookeeperState() {
         return zkState.name();
+    }
+
+    /** The shared config's version in force here (and the last one refused), when started. */
+    Optional<ZkSharedConfig.State> config() {
+        return Optional.ofNullable(shared).map(ZkSharedConfig::state);
+    }
+
+    /** Locations and migrations as every instance publishes them (empty before the start). */
+    Optional<ClusterMobility> mobility() {
+        return Optional.ofNullable(mobility);
     }
 
     /** This instance's role on a switch (empty when it is not connected here). */
@@ -362,6 +386,12 @@ public final class ClusterExtension implements Extension {
         }
         if (cache != null) {
             cache.close();
+        }
+        if (shared != null) {
+            shared.close();
+        }
+        if (mobility != null) {
+            mobility.close();
         }
         if (memberCache != null) {
             memberCache.close();

@@ -5,6 +5,7 @@ import dev.weft.api.tenant.Tenant;
 import dev.weft.core.config.ConfigException;
 import dev.weft.core.config.ConfigLoader;
 import dev.weft.core.config.ReloadResult;
+import dev.weft.core.config.SharedConfig;
 import dev.weft.core.config.WeftConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +34,7 @@ final class ConfigReloads {
     private final BiFunction<NetworkConfig, WeftConfig, ReloadResult> apply;
     private final AtomicLong readings = new AtomicLong();
     private long inForce;
+    private volatile SharedConfig shared;
 
     ConfigReloads(Optional<Path> file, Supplier<NetworkConfig> running,
                   BiFunction<NetworkConfig, WeftConfig, ReloadResult> apply) {
@@ -67,7 +69,19 @@ final class ConfigReloads {
                 return new ReloadResult(ReloadResult.Outcome.REJECTED, msg, Set.of());
             }
         }
+        SharedConfig sc = shared;
+        if (sc != null) {
+            return sc.publish(text, next); // every instance applies it from the shared config, this one too
+        }
         return applyReading(ticket, next);
+    }
+
+    void share(SharedConfig sc) {
+        shared = sc;
+    }
+
+    Optional<SharedConfig> shared() {
+        return Optional.ofNullable(shared);
     }
 
     private synchronized ReloadResult applyReading(long ticket, WeftConfig next) {

@@ -353,6 +353,20 @@ public final class Controller implements AutoCloseable {
         return reloads.reload();
     }
 
+    /**
+     * From now on, reloads of the config file publish its shared sections to {@code shared} (a
+     * cluster's ZooKeeper) instead of applying them here, and the API writes there: what the cluster
+     * extension does when it starts (before the API's extension).
+     */
+    public void shareConfig(dev.weft.core.config.SharedConfig shared) {
+        reloads.share(shared);
+    }
+
+    /** The cluster's shared tenant config, when this instance is one of a cluster. */
+    public Optional<dev.weft.core.config.SharedConfig> sharedConfig() {
+        return reloads.shared();
+    }
+
     /** Put a (validated) network configuration in force; what {@link #reload()} does after reading the file. */
     public ReloadResult applyNetwork(NetworkConfig next, WeftConfig whole) {
         return reloads.applyNetwork(next, whole);

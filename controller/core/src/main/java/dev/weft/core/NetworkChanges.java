@@ -38,13 +38,17 @@ final class NetworkChanges {
         boolean externals = !current.externalNetworks().equals(next.externalNetworks());
         // Security groups are defined per tenant, not per network: a change to them alone is a change.
         boolean groups = !List.copyOf(current.securityGroups()).equals(List.copyOf(next.securityGroups()));
-        if (changed.isEmpty() && !nodes && !externals && !groups) {
+        // A tenant without networks (yet) changes no segment, but it exists: the API shows it.
+        boolean names = !current.tenants().stream().map(dev.weft.api.tenant.Tenant::name).toList()
+                .equals(next.tenants().stream().map(dev.weft.api.tenant.Tenant::name).toList());
+        if (changed.isEmpty() && !nodes && !externals && !groups && !names) {
             log.info("config reloaded: no change to tenants or transport nodes");
             return new ReloadResult(ReloadResult.Outcome.UNCHANGED, "no change", Set.of());
         }
         tenants.apply(next);
         String msg = changed.size() + " logical network(s) changed" + (nodes ? ", transport nodes changed" : "")
-                + (externals ? ", external networks changed" : "") + (groups ? ", security groups changed" : "");
+                + (externals ? ", external networks changed" : "") + (groups ? ", security groups changed" : "")
+                + (names && changed.isEmpty() ? ", tenants added or removed" : "");
         log.info("config reloaded: {}", msg);
         return new ReloadResult(ReloadResult.Outcome.APPLIED, msg, changed);
     }

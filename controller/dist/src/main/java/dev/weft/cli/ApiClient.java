@@ -25,8 +25,16 @@ final class ApiClient {
 
     /** The API answered with an error, or could not be reached: one line for the user. */
     static final class Failure extends Exception {
+        /** The HTTP status of an error answer; 0 when there was none. */
+        final int status;
+
         Failure(String message) {
+            this(message, 0);
+        }
+
+        Failure(String message, int status) {
             super(message, null, false, false);
+            this.status = status;
         }
     }
 
@@ -120,7 +128,7 @@ final class ApiClient {
         if (r.statusCode() >= 300) {
             String msg = body.path("message").asText("");
             throw new Failure(msg.isEmpty() ? "HTTP " + r.statusCode() : msg
-                    + (r.statusCode() == 401 ? " (--token-file FILE or WEFT_API_TOKEN)" : ""));
+                    + (r.statusCode() == 401 ? " (--token-file FILE or WEFT_API_TOKEN)" : ""), r.statusCode());
         }
     }
 }

@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code weft switches|hosts|tenants|migrations|reload}: clients of a running controller's REST
+ * {@code weft switches|hosts|tenants|migrations|reload|fabric...}: clients of a running controller's REST
  * API. Tables for people, {@code --json} (the API's own answer) for scripts. Exit codes: 0 done,
  * 1 the API could not be reached or answered with an error (one line), 2 bad arguments.
  */
@@ -34,6 +34,8 @@ final class ClientCommands {
         SUMMARIES.put("migrations", "recent VM migrations, newest first");
         SUMMARIES.put("reload", "make the controller re-read its config file");
         SUMMARIES.put("usage", "what each tenant sent, received and had dropped over a time range (for billing)");
+        SUMMARIES.put("fabric", "the fabric: each switch's compile target and why, each segment's tag per cable, "
+                + "the MACs learned behind each VLAN gateway");
         SUMMARIES.put("alerts", "configuration alerts of the hypervisors (in force; --cleared: those cleared lately)");
     }
 
@@ -65,6 +67,10 @@ final class ClientCommands {
             o.addOption(Option.builder().longOpt("tenant").hasArg().argName("NAME").desc("only this tenant").build());
             o.addOption(Option.builder().longOpt("port").hasArg().argName("PORT")
                     .desc("the counters of a logical port: packets and bytes per rule, ACL stage and meter").build());
+        }
+        if (name.equals("fabric")) {
+            o.addOption(Option.builder().longOpt("segment").hasArg().argName("ID")
+                    .desc("only this segment (its members and its tag on each cable)").build());
         }
         if (name.equals("alerts")) {
             o.addOption(Option.builder().longOpt("cleared").desc("also those cleared lately, with how long they lasted")
@@ -112,6 +118,7 @@ final class ClientCommands {
             case "reload" -> ClientCommands::reload;
             case "usage" -> ClientCommands::usage;
             case "alerts" -> ClientCommands::alerts;
+            case "fabric" -> FabricCommand::print;
             default -> throw new IllegalArgumentException(name);
         };
         try {
@@ -121,12 +128,13 @@ final class ClientCommands {
             err.println("weft " + name + ": " + e.getMessage());
             return 1;
         } catch (NumberFormatException e) {
-            err.println("weft " + name + ": --limit needs a whole number");
+            err.println("weft " + name + ": " + (name.equals("fabric") ? "--segment" : "--limit")
+                    + " needs a whole number");
             return 2;
         }
     }
 
-    private static boolean json(boolean json, JsonNode n, PrintStream out) {
+    static boolean json(boolean json, JsonNode n, PrintStream out) {
         if (json) {
             try {
                 out.println(PRETTY.writeValueAsString(n));
@@ -137,7 +145,7 @@ final class ClientCommands {
         return json;
     }
 
-    private static String text(JsonNode n) {
+    static String text(JsonNode n) {
         return n == null || n.isNull() || n.isMissingNode() ? "-" : n.asText();
     }
 

@@ -26,6 +26,7 @@ public record Alert(String node, String kind, String subject, String message, bo
     public static final String UNDERLAY_MTU = "underlay-mtu";
     public static final String UNKNOWN_IFACE_ID = "unknown-iface-id";
     public static final String TUNNEL_IP_CLAIMED = "tunnel-ip-claimed";
+    public static final String TUNNEL_IP_MISMATCH = "tunnel-ip-mismatch";
     public static final String TUNNEL_ABSENT = "tunnel-port-absent";
     public static final String TRANSACTION_FAILED = "ovsdb-transaction-failed";
 

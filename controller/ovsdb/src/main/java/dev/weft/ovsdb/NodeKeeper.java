@@ -33,6 +33,12 @@ final class NodeKeeper {
     /** Where the bridge's interfaces are told (the tenant service, in the controller). */
     interface InterfaceSink {
         void reported(Want want, String name, Optional<String> ifaceId, int ofport, boolean present, long nanos);
+
+        /**
+         * The interface {@code name} has iface-id {@code ifaceId} (empty: no longer, or gone), told as soon as
+         * the row is in the database: before vswitchd gives it an OpenFlow port and sends PORT_STATUS.
+         */
+        void named(Want want, String name, Optional<String> ifaceId, long nanos);
     }
 
     /** An interface of the integration bridge as last reported. */
@@ -46,10 +52,13 @@ final class NodeKeeper {
     private final AlertBook alerts;
     private final Supplier<NetworkConfig> config;
     private final InterfaceSink sink;
+    private final Runnable claimChanged;
     private final String scope;
     private Want want;
     private final Replica db = new Replica();
     private Map<String, Iface> reported = new HashMap<>();
+    /** The bridge's interfaces that have an iface-id, as last told: name → iface-id. */
+    private Map<String, String> named = new HashMap<>();
     private OvsdbClient client;
     private boolean closed;
     private boolean inFlight;
@@ -59,9 +68,11 @@ final class NodeKeeper {
     private ScheduledFuture<?> retry;
     private List<Alert> extra = List.of();
     private int transactions;
+    /** The tunnel IP this hypervisor's OVSDB states ({@link TunnelClaims#KEY}), as last seen. */
+    private Optional<String> claim = Optional.empty();
 
     NodeKeeper(EventLoopGroup group, EventLoop loop, OvsdbAddress address, OvsdbClient.Options options, Want want,
-               AlertBook alerts, Supplier<NetworkConfig> config, InterfaceSink sink) {
+               AlertBook alerts, Supplier<NetworkConfig> config, InterfaceSink sink, Runnable claimChanged) {
         this.group = group;
         this.loop = loop;
         this.address = address;
@@ -70,6 +81,7 @@ final class NodeKeeper {
         this.alerts = alerts;
         this.config = config;
         this.sink = sink;
+        this.claimChanged = claimChanged;
         this.scope = "ovsdb:" + want.node().name();
     }
 
@@ -91,6 +103,11 @@ final class NodeKeeper {
             want = w;
             converge();
         });
+    }
+
+    /** The tunnel IP this hypervisor's OVSDB states, if it states one (kept while it is unreachable). On the loop. */
+    Optional<String> claim() {
+        return claim;
     }
 
     /** Transactions sent so far (for tests and the log). */
@@ -167,10 +184,15 @@ final class NodeKeeper {
             return;
         }
         long nanos = System.nanoTime();
+        reportInterfaces(nanos); // first: a VM's new place is what a migration waits for
         List<Alert> found = new ArrayList<>(Checks.check(db, want, config.get()));
         found.addAll(extra);
         alerts.replace(scope, found);
-        reportInterfaces(nanos);
+        Optional<String> said = TunnelClaims.parse(db.rootExternalIds());
+        if (!said.equals(claim)) {
+            claim = said;
+            claimChanged.run();
+        }
         if (inFlight) {
             dirty = true;
             return;
@@ -228,15 +250,33 @@ final class NodeKeeper {
         return a;
     }
 
-    /** Tell the tenant service what changed among the bridge's interfaces (VMs' ports; not tunnels). */
+    /**
+     * Tell the tenant service what changed among the bridge's interfaces (VMs' ports; not tunnels):
+     * new iface-ids first (a row just inserted has none of vswitchd's columns yet, and its
+     * PORT_STATUS may come before vswitchd writes its {@code ofport} back), then OpenFlow ports,
+     * then iface-ids that went.
+     */
     private void reportInterfaces(long nanos) {
         Map<String, Iface> now = new HashMap<>();
+        Map<String, String> ids = new HashMap<>();
         db.bridge(want.settings().bridge()).ifPresent(b -> db.ports(b.getValue()).forEach((name, p) -> {
+            if (name.startsWith("vx-") || name.equals(want.settings().bridge())) {
+                return;
+            }
+            String id = p.externalIds().get("iface-id");
+            if (id != null) {
+                ids.put(name, id);
+            }
             Optional<Integer> of = p.ofport();
-            if (!name.startsWith("vx-") && !name.equals(want.settings().bridge()) && of.isPresent() && of.get() > 0) {
-                now.put(name, new Iface(of.get(), Optional.ofNullable(p.externalIds().get("iface-id"))));
+            if (of.isPresent() && of.get() > 0) {
+                now.put(name, new Iface(of.get(), Optional.ofNullable(id)));
             }
         }));
+        for (var e : ids.entrySet()) {
+            if (!e.getValue().equals(named.get(e.getKey()))) {
+                sink.named(want, e.getKey(), Optional.of(e.getValue()), nanos);
+            }
+        }
         for (var e : reported.entrySet()) {
             Iface n = now.get(e.getKey());
             if (!e.getValue().equals(n)) {
@@ -248,7 +288,13 @@ final class NodeKeeper {
                 sink.reported(want, e.getKey(), e.getValue().ifaceId(), e.getValue().ofport(), true, nanos);
             }
         }
+        for (String name : named.keySet()) {
+            if (!ids.containsKey(name)) {
+                sink.named(want, name, Optional.empty(), nanos);
+            }
+        }
         reported = now;
+        named = ids;
     }
 
     /** Stop: close the connection, withdraw this node's alerts. */

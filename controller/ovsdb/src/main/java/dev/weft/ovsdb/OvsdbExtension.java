@@ -50,6 +50,10 @@ public final class OvsdbExtension implements Extension {
     public interface InterfaceObserver {
         /** On the extension's thread; {@code nanos} is when the monitor update arrived ({@link System#nanoTime()}). */
         void reported(String node, String name, Optional<String> ifaceId, int ofport, boolean present, long nanos);
+
+        /** The interface's iface-id as soon as its row is in the database (before it has an OpenFlow port). */
+        default void named(String node, String name, Optional<String> ifaceId, long nanos) {
+        }
     }
 
     public void observeInterfaces(InterfaceObserver o) {
@@ -139,7 +143,7 @@ public final class OvsdbExtension implements Extension {
                     o = o.withSsl(ClientTls.context(settings.tls().get()));
                 }
                 k = new NodeKeeper(group, loop, OvsdbAddress.parse(n.ovsdb().get()), o, w, alerts,
-                        () -> controller.tenants().config(), this::reported);
+                        () -> controller.tenants().config(), sink, this::checkClaims);
                 keepers.put(n.name(), k);
                 log.info("{}: managing its Open vSwitch through OVSDB {}", n.name(), k.address());
                 k.start();
@@ -148,13 +152,34 @@ public final class OvsdbExtension implements Extension {
             }
         }
         checkOpenFlow();
+        checkClaims();
     }
 
-    private void reported(Want w, String name, Optional<String> ifaceId, int ofport, boolean present, long nanos) {
-        controller.tenants().interfaceReported(w.node().dpid(), name, ifaceId, OFPort.of(ofport), present,
-                Instant.now(), nanos);
-        observers.forEach(o -> o.reported(w.node().name(), name, ifaceId, ofport, present, nanos));
+    /** Two hypervisors claiming one tunnel IP (from what their OVSDBs state, else the config). On the loop. */
+    private void checkClaims() {
+        if (closed) {
+            return;
+        }
+        Map<String, String> claimed = new HashMap<>();
+        keepers.forEach((name, k) -> k.claim().ifPresent(ip -> claimed.put(name, ip)));
+        alerts.replace("tunnel-ips", TunnelClaims.check(controller.tenants().config().transportNodes(), claimed));
     }
+
+    /** What the keepers see of the bridges' interfaces goes to the tenant service (and the observers). */
+    private final NodeKeeper.InterfaceSink sink = new NodeKeeper.InterfaceSink() {
+        @Override
+        public void reported(Want w, String name, Optional<String> ifaceId, int ofport, boolean present, long nanos) {
+            controller.tenants().interfaceReported(w.node().dpid(), name, ifaceId, OFPort.of(ofport), present,
+                    Instant.now(), nanos);
+            observers.forEach(o -> o.reported(w.node().name(), name, ifaceId, ofport, present, nanos));
+        }
+
+        @Override
+        public void named(Want w, String name, Optional<String> ifaceId, long nanos) {
+            controller.tenants().interfaceNamed(w.node().dpid(), name, ifaceId, Instant.now(), nanos);
+            observers.forEach(o -> o.named(w.node().name(), name, ifaceId, nanos));
+        }
+    };
 
     /** What OpenFlow shows of every transport node, OVSDB or not: a tunnel towards each other node. */
     private void checkOpenFlow() {

@@ -71,6 +71,11 @@ final class Replica {
         return rows("Open_vSwitch").keySet().stream().findFirst();
     }
 
+    /** The root row's {@code external_ids} (empty before the first update). */
+    Map<String, String> rootExternalIds() {
+        return root().map(u -> Values.map(rows("Open_vSwitch").get(u).get("external_ids"))).orElse(Map.of());
+    }
+
     /** The bridge named {@code name}, as (uuid, row). */
     Optional<Map.Entry<String, ObjectNode>> bridge(String name) {
         return rows("Bridge").entrySet().stream().filter(e -> name.equals(e.getValue().path("name").asText()))

@@ -263,4 +263,44 @@ class BridgeKeeperTest {
                 && l.dpid().getLong() == 2).orElse(false), "web1 located on hv2 port 12");
         assertTrue(noAlerts("hv1") && noAlerts("hv2"), "a known iface-id raises nothing: " + ext.alerts().active());
     }
+
+    @Test
+    void twoHypervisorsClaimingOneTunnelIpAreAlertedUntilOneStopsClaimingIt() throws Exception {
+        OvsdbServerProcess hv1 = server();
+        OvsdbServerProcess hv2 = server();
+        Instant t0 = Instant.now();
+        start(config("flow", node("hv1", 1, "unix:" + hv1.socket()), node("hv2", 2, "unix:" + hv2.socket()),
+                node("hv3", 3, null)));
+        until(() -> clearedSince("hv1", Alert.BRIDGE_MISSING, t0) && clearedSince("hv2", Alert.BRIDGE_MISSING, t0)
+                && noAlerts("hv1") && noAlerts("hv2"), "both bridges built");
+        // Each states its own address: nothing.
+        hv1.vsctl("set", "open", ".", "external_ids:weft-tunnel-ip=10.77.0.1");
+        hv2.vsctl("set", "open", ".", "external_ids:weft-tunnel-ip=10.77.0.2");
+        // hv2 claims hv3's address (hv3 has no OVSDB: its claim is the config's).
+        Instant broken = Instant.now();
+        hv2.vsctl("set", "open", ".", "external_ids:weft-tunnel-ip=10.77.0.3");
+        until(() -> ext.alerts().active().stream().filter(e -> e.alert().kind().equals(Alert.TUNNEL_IP_CLAIMED)
+                && e.alert().subject().equals("10.77.0.3")).map(e -> e.alert().node()).sorted().toList()
+                .equals(List.of("hv2", "hv3")), "hv2 and hv3 claim 10.77.0.3");
+        assertTrue(noAlerts("hv1"), "hv1 is not involved: " + ext.alerts().active());
+        // Then hv1 claims it too: three.
+        hv1.vsctl("set", "open", ".", "external_ids:weft-tunnel-ip=10.77.0.3");
+        until(() -> ext.alerts().active().stream().filter(e -> e.alert().kind().equals(Alert.TUNNEL_IP_CLAIMED))
+                .count() == 3, "three claim 10.77.0.3");
+        // Repaired by hand: hv1 states its own, hv2 states nothing.
+        hv1.vsctl("set", "open", ".", "external_ids:weft-tunnel-ip=10.77.0.1");
+        hv2.vsctl("remove", "open", ".", "external_ids", "weft-tunnel-ip");
+        until(() -> ext.alerts().active().isEmpty(), "cleared: " + ext.alerts().active());
+        long lasted = ext.alerts().cleared().stream().filter(e -> e.alert().kind().equals(Alert.TUNNEL_IP_CLAIMED)
+                && e.alert().node().equals("hv3")).findFirst().orElseThrow().lasted().toMillis();
+        assertTrue(lasted >= 0 && !broken.isAfter(Instant.now()));
+        // A hypervisor stating another address than the config's, claimed by nobody else: a mismatch.
+        hv2.vsctl("set", "open", ".", "external_ids:weft-tunnel-ip=10.77.0.99");
+        until(() -> ext.alerts().active().stream().anyMatch(e -> e.alert().kind().equals(Alert.TUNNEL_IP_MISMATCH)
+                && e.alert().node().equals("hv2")), "hv2 mismatch raised");
+        // hv2 leaves the config: its claim goes with it.
+        controller.applyNetwork(ConfigLoader.parse(config("flow", node("hv1", 1, "unix:" + hv1.socket()),
+                node("hv3", 3, null)), "weft.yaml").network(), null);
+        until(() -> ext.alerts().active().isEmpty(), "hv2's alerts gone with it: " + ext.alerts().active());
+    }
 }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.weft.core.config.ConfigException;
 import dev.weft.core.config.ConfigLoader;
 import dev.weft.core.config.ReloadResult;
+import dev.weft.core.config.SharedConfig;
 import dev.weft.core.config.WeftConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,17 +27,10 @@ import org.yaml.snakeyaml.nodes.Tag;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFileAttributeView;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -62,11 +56,6 @@ final class ConfigEditor {
     private static final Pattern PATH = Pattern.compile(
             "((?:tenants|transport-nodes)(?:\\[\\d+])?(?:\\.[a-z-]+(?:\\[\\d+])?)*)");
 
-    /** Puts a validated configuration in force (the controller's {@code applyNetwork}). */
-    @FunctionalInterface
-    interface Applier {
-        ReloadResult apply(WeftConfig config);
-    }
 
     /** One level down: in the list {@code list} of the current node, the entry named {@code name}. */
     record Step(String list, String name, String kind) {
@@ -88,34 +77,68 @@ final class ConfigEditor {
     }
 
     /** A change made: the new configuration, what applying it did, and where the entry is (e.g. {@code tenants[2]}). */
-    record Outcome(WeftConfig config, ReloadResult applied, String path, boolean commentsKept) {
+    record Outcome(WeftConfig config, ReloadResult applied, String path, boolean commentsKept, long version) {
     }
 
-    private final Path file;
-    private final Applier applier;
+    /** How often a write is redone on the newer version when other instances' writes keep landing first. */
+    static final int ATTEMPTS = 20;
 
-    ConfigEditor(Path file, Applier applier) {
-        this.file = file;
-        this.applier = applier;
+    private final ConfigStores.Store store;
+
+    ConfigEditor(Path file, ConfigStores.Applier applier) {
+        this.store = new ConfigStores.FileStore(file, applier);
     }
 
-    Path file() {
-        return file;
+    /** Changes go to a cluster's shared config: each is made on its latest version, compare-and-set. */
+    ConfigEditor(SharedConfig shared) {
+        this.store = new ConfigStores.SharedStore(shared);
     }
 
+    boolean shared() {
+        return store instanceof ConfigStores.SharedStore;
+    }
+
+    /** The file or the shared config changed. */
+    String where() {
+        return store.where();
+    }
+
+    /**
+     * Make the change on the latest text. When another writer lands first (another instance of a
+     * cluster), the change is made again on what it wrote, as it would have been queued behind it
+     * on one instance: two adds of the same name end with one added and the other refused.
+     */
     Outcome apply(Edit edit) {
-        String text = read();
+        for (int attempt = 1; ; attempt++) {
+            SharedConfig.Versioned base = store.read();
+            Candidate c = candidate(base.text(), edit);
+            Optional<ReloadResult> applied = store.commit(base, c.text(), c.config());
+            if (applied.isPresent()) {
+                return new Outcome(c.config(), applied.get(), c.path(), c.commentsKept(), base.version() + 1);
+            }
+            if (attempt == ATTEMPTS) {
+                throw ApiException.conflict("the shared config changed " + ATTEMPTS + " times while this change was "
+                        + "being made; nothing was written: try again", null);
+            }
+        }
+    }
+
+    private record Candidate(String text, WeftConfig config, String path, boolean commentsKept) {
+    }
+
+    private Candidate candidate(String text, Edit edit) {
+        String source = store.where();
         try {
-            ConfigLoader.parse(text, file.toString());
+            ConfigLoader.parse(text, source);
         } catch (ConfigException e) {
-            throw ApiException.conflict("the config file is not valid as it is now, so it cannot be changed; fix it "
-                    + "first: " + e.getMessage(), null);
+            throw ApiException.conflict((shared() ? "the shared config" : "the config file") + " is not valid as it is "
+                    + "now, so it cannot be changed; fix it first: " + e.getMessage(), null);
         }
         JsonNode before;
         try {
             before = text.isBlank() ? JsonNodeFactory.instance.objectNode() : YAML_TREE.readTree(text);
         } catch (IOException e) {
-            throw new IllegalStateException("the config file parsed once but not twice: " + e.getMessage(), e);
+            throw new IllegalStateException("the config parsed once but not twice: " + e.getMessage(), e);
         }
         if (before == null || before.isMissingNode() || before.isNull()) {
             before = JsonNodeFactory.instance.objectNode();
@@ -132,32 +155,15 @@ final class ConfigEditor {
                 throw new IllegalStateException("cannot write the config as YAML: " + e.getMessage(), e);
             }
             if (!sameTree(candidate, expected)) {
-                throw new IllegalStateException("the new config file would not read back as written");
+                throw new IllegalStateException("the new config would not read back as written");
             }
-            log.warn("{}: the change could not be made keeping the file's comments and layout; it is written "
-                    + "without them", file);
+            log.warn("{}: the change could not be made keeping the comments and layout; it is written without them",
+                    source);
         }
-        WeftConfig next;
         try {
-            next = ConfigLoader.parse(candidate, file.toString());
+            return new Candidate(candidate, ConfigLoader.parse(candidate, source), path, commentsKept);
         } catch (ConfigException e) {
             throw toApi(e, edit.add() != null ? path : null);
-        }
-        if (!read().equals(text)) {
-            throw ApiException.conflict("the config file changed on disk while this change was being made; "
-                    + "nothing was written: try again", null);
-        }
-        writeAtomically(candidate);
-        ReloadResult applied = applier.apply(next);
-        return new Outcome(next, applied, path, commentsKept);
-    }
-
-    private String read() {
-        try {
-            return ConfigLoader.read(file); // bounded: a file over the limit is refused unread
-        } catch (ConfigException e) {
-            throw ApiException.conflict("the config file cannot be read, so it cannot be changed: " + e.getMessage(),
-                    null);
         }
     }
 
@@ -326,64 +332,6 @@ final class ConfigEditor {
     }
 
     // ---- writing ---------------------------------------------------------------------------------
-
-    /** Temporary file beside the real one (same file system), forced to disk, renamed over it. */
-    private void writeAtomically(String text) {
-        Path target;
-        try {
-            target = file.toRealPath(); // a symlinked config stays a symlink; its target is replaced
-        } catch (IOException e) {
-            target = file.toAbsolutePath();
-        }
-        Path dir = target.getParent();
-        Path tmp = null;
-        try {
-            tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer b = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
-                while (b.hasRemaining()) {
-                    ch.write(b);
-                }
-                ch.force(true);
-            }
-            copyPermissions(target, tmp);
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException("this file system cannot rename atomically", e);
-            }
-            tmp = null;
-            try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-                d.force(true); // the rename itself survives a crash
-            } catch (IOException | UnsupportedOperationException ignored) {
-                // not every file system lets a directory be opened; the rename is done anyway
-            }
-        } catch (IOException e) {
-            throw new ApiException(io.netty.handler.codec.http.HttpResponseStatus.INTERNAL_SERVER_ERROR, "config-file",
-                    "cannot write the config file " + file + ": " + e.getMessage() + " (nothing was changed)", null);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort
-                }
-            }
-        }
-    }
-
-    private static void copyPermissions(Path from, Path to) {
-        PosixFileAttributeView src = Files.getFileAttributeView(from, PosixFileAttributeView.class);
-        PosixFileAttributeView dst = Files.getFileAttributeView(to, PosixFileAttributeView.class);
-        if (src == null || dst == null) {
-            return;
-        }
-        try {
-            dst.setPermissions(src.readAttributes().permissions());
-        } catch (IOException ignored) {
-            // the temporary file's own permissions (owner only) are safe
-        }
-    }
 
     // ---- errors ----------------------------------------------------------------------------------
 

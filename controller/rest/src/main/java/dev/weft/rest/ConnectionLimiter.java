@@ -8,7 +8,10 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Arrays;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -17,7 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Counts the open connections, in all and per client address, and refuses one over either limit
+ * Counts the open connections, in all and per client (an IPv4 address; an IPv6 /64, since one
+ * host owns a whole /64 and can connect from any address in it), and refuses one over either limit
  * at once: a plain-HTTP client is told why (503 or 429, {@code Connection: close}), a TLS one is
  * just closed (answering would cost a handshake). The first handler of every connection; it
  * leaves the pipeline once the connection is admitted and gives its count back when it closes.
@@ -42,7 +46,8 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        InetAddress client = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
+        InetAddress client = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? client(a.getAddress())
+                : null;
         int total = open.incrementAndGet();
         AtomicInteger mine = client == null ? new AtomicInteger() : byClient.computeIfAbsent(client,
                 k -> new AtomicInteger());
@@ -53,7 +58,7 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
             long n = refused.incrementAndGet();
             if (n == 1 || n % 1000 == 0) { // a flood must not flood the log too
                 log.warn("REST: refused a connection from {} ({} in all): {} (refused so far: {})",
-                        client == null ? "?" : client.getHostAddress(), total - 1, all
+                        text(client), total - 1, all
                                 ? "max-connections " + max + " reached" : "max-connections-per-client " + perClient
                                 + " reached", n);
             }
@@ -62,6 +67,28 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
         }
         ctx.pipeline().remove(this);
         ctx.fireChannelActive();
+    }
+
+    /** Who a connection from {@code a} counts against: the address itself (IPv4), or its /64 (IPv6). */
+    static InetAddress client(InetAddress a) {
+        if (!(a instanceof Inet6Address)) {
+            return a;
+        }
+        byte[] b = a.getAddress();
+        Arrays.fill(b, 8, 16, (byte) 0);
+        try {
+            return InetAddress.getByAddress(b);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e); // 16 bytes are always an address
+        }
+    }
+
+    private static String text(InetAddress client) {
+        if (client == null) {
+            return "?";
+        }
+        return client instanceof Inet6Address ? client.getHostAddress().replaceAll("(^|:)0(:0)*:0$", "::") + "/64"
+                : client.getHostAddress();
     }
 
     private void release(InetAddress client, AtomicInteger mine) {
@@ -80,8 +107,8 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
         String body = all
                 ? "{\"error\":\"busy\",\"message\":\"the server has as many connections as it takes (" + max
                 + "); try again shortly\"}\n"
-                : "{\"error\":\"too-many-connections\",\"message\":\"this address has as many connections open as "
-                + "it may (" + perClient + "); reuse one (keep-alive) or close some\"}\n";
+                : "{\"error\":\"too-many-connections\",\"message\":\"this client (an IPv4 address, an IPv6 /64) has as "
+                + "many connections open as it may (" + perClient + "); reuse one (keep-alive) or close some\"}\n";
         byte[] b = body.getBytes(StandardCharsets.UTF_8);
         String head = "HTTP/1.1 " + (all ? "503 Service Unavailable" : "429 Too Many Requests") + "\r\n"
                 + "Content-Type: application/json; charset=utf-8\r\nContent-Length: " + b.length + "\r\n"

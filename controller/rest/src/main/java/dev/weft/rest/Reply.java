@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * An answer: a status, a JSON body and extra headers; or, when {@code output} is set, something
@@ -22,7 +24,7 @@ public record Reply(HttpResponseStatus status, JsonNode body, Map<String, String
     }
 
     /** What an answer carries instead of JSON. */
-    public sealed interface Output permits Bytes, Events {
+    public sealed interface Output permits Bytes, Events, Snapshot {
     }
 
     /** A whole body of this content type. */
@@ -34,6 +36,17 @@ public record Reply(HttpResponseStatus status, JsonNode body, Map<String, String
      * stream is handed the connection to write server-sent events on, for as long as it likes.
      */
     public record Events(EventStream stream) implements Output {
+    }
+
+    /**
+     * A JSON body that depends on nothing but {@code version}: immutable snapshots, compared by
+     * identity. The server encodes it once per path and version and sends every client that asks
+     * the same bytes (see {@link AnswerCache}). {@code body} may throw an {@link ApiException}.
+     */
+    public record Snapshot(List<Object> version, Supplier<JsonNode> body) implements Output {
+        public Snapshot {
+            version = List.copyOf(version);
+        }
     }
 
     public static Reply ok(JsonNode body) {
@@ -48,6 +61,11 @@ public record Reply(HttpResponseStatus status, JsonNode body, Map<String, String
     /** 200 with a text body (UTF-8) of this type. */
     public static Reply text(String contentType, String text) {
         return bytes(contentType + "; charset=utf-8", text.getBytes(StandardCharsets.UTF_8), Map.of());
+    }
+
+    /** 200 with the JSON {@code body} makes from {@code version} (see {@link Snapshot}). */
+    public static Reply snapshot(List<Object> version, Supplier<JsonNode> body) {
+        return new Reply(HttpResponseStatus.OK, null, Map.of(), new Snapshot(version, body));
     }
 
     /** 200, then server-sent events from {@code stream}. */

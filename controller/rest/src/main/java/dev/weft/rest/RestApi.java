@@ -38,6 +38,11 @@ public final class RestApi {
     private final ExecutorService writer;
     private final ConfigEditor editor;
     private final int maxEntries;
+    /** At most this many reloads read the file at once (each on its own thread, gone when idle). */
+    static final int MAX_RELOADS = 4;
+    private final java.util.concurrent.ThreadPoolExecutor reloads = new java.util.concurrent.ThreadPoolExecutor(0,
+            MAX_RELOADS, 10, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(),
+            new io.netty.util.concurrent.DefaultThreadFactory("weft-rest-reload", true));
     private final List<Route> routes = new ArrayList<>();
     /** Descriptions of routes other modules serve on the same server ({@link RouteSource#openApi}). */
     private final List<JsonNode> documents = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -53,8 +58,9 @@ public final class RestApi {
         this.services = services;
         this.writer = writer;
         Optional<Path> file = controller.settings().configFile();
-        this.editor = file.map(f -> new ConfigEditor(f, cfg -> inForce(controller.applyNetwork(cfg.network(), cfg))))
-                .orElse(null);
+        // In a cluster, writes go to the shared config (ZooKeeper), which writes this instance's file back.
+        this.editor = controller.sharedConfig().map(ConfigEditor::new).or(() -> file.map(f -> new ConfigEditor(f,
+                cfg -> inForce(controller.applyNetwork(cfg.network(), cfg))))).orElse(null);
         define();
     }
 
@@ -79,6 +85,17 @@ public final class RestApi {
         routes.add(new Route("DELETE", BASE + path, summary, h));
     }
 
+    /**
+     * A read made from the config and the port locations alone (immutable snapshots): the server
+     * encodes it once per version of them and sends all who ask the same bytes.
+     */
+    CompletableFuture<Reply> snapshot(java.util.function.BiFunction<NetworkConfig,
+            java.util.Map<String, dev.weft.api.tenant.PortLocation>, JsonNode> view) {
+        NetworkConfig c = config();
+        java.util.Map<String, dev.weft.api.tenant.PortLocation> where = controller.tenants().locations();
+        return CompletableFuture.completedFuture(Reply.snapshot(List.of(c, where), () -> view.apply(c, where)));
+    }
+
     static CompletableFuture<Reply> now(JsonNode body) {
         return CompletableFuture.completedFuture(Reply.ok(body));
     }
@@ -88,10 +105,11 @@ public final class RestApi {
         new SwitchRoutes(this, controller, services).define();
         tenants.defineReads();
         get("/openapi.json", "this API's OpenAPI description", r -> now(openApi()));
-        post("/reload", "re-read the config file and put it in force", r -> write(this::reload));
+        post("/reload", "re-read the config file and put it in force", r -> reading(this::reload));
         tenants.defineWrites();
         RouterRoutes.define(this);
         SecurityGroupRoutes.define(this);
+        FabricRoutes.define(this, services, controller.settings().clock());
     }
 
     // ---- reads -----------------------------------------------------------------------------------
@@ -186,6 +204,20 @@ public final class RestApi {
         return count;
     }
 
+    /**
+     * Run a reload beside the writer thread: its reading of the file may hang (a FIFO nobody
+     * writes, a stuck mount) and must hold no write and no later reload (the controller puts
+     * readings in force in the order they started, never an older one over a newer change).
+     */
+    CompletableFuture<Reply> reading(Supplier<Reply> reload) {
+        try {
+            return CompletableFuture.supplyAsync(reload, reloads);
+        } catch (RejectedExecutionException e) {
+            throw new ApiException(HttpResponseStatus.SERVICE_UNAVAILABLE, "busy", MAX_RELOADS + " reloads are still "
+                    + "reading the config file (is it a FIFO, or on a mount that hangs?); try again later", null);
+        }
+    }
+
     /** Run a write on the writer thread: one at a time, in arrival order. */
     CompletableFuture<Reply> write(Supplier<Reply> w) {
         try {
@@ -219,6 +251,13 @@ public final class RestApi {
     private Reply reload() {
         ReloadResult r = inForce(controller.reload());
         if (r.outcome() == ReloadResult.Outcome.REJECTED) {
+            if (r.message().startsWith(dev.weft.core.config.SharedConfig.UNAVAILABLE)) {
+                throw new ApiException(HttpResponseStatus.SERVICE_UNAVAILABLE, "shared-config-unavailable",
+                        r.message(), null);
+            }
+            if (r.message().startsWith(dev.weft.core.config.SharedConfig.STALE)) {
+                throw ApiException.conflict(r.message(), null);
+            }
             if (controller.settings().configFile().isEmpty()) {
                 throw ApiException.conflict(r.message(), null);
             }
@@ -258,7 +297,12 @@ public final class RestApi {
 
     private ObjectNode outcome(ConfigEditor.Outcome o) {
         ObjectNode c = Views.reload(o.applied());
-        c.put("file", editor.file().toString());
+        if (editor.shared()) {
+            c.put("shared", editor.where());
+            c.put("version", o.version());
+        } else {
+            c.put("file", editor.where());
+        }
         c.put("comments-kept", o.commentsKept());
         return c;
     }

@@ -1,22 +1,22 @@
 package dev.weft.rest;
 
 import io.netty.buffer.ByteBufUtil;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.timeout.IdleStateEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,37 +26,87 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** Routes a whole request (already admitted by {@link EarlyGate}), runs the handler and writes its reply (or the error) as JSON. */
-final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+/**
+ * Routes a whole request (already admitted by {@link EarlyGate}), runs the handler and has its
+ * reply (or the error) written by the {@link AnswerWriter}. A connection is served one request at
+ * a time: nothing more is read from it until its answer is sent, so a client that sends requests
+ * and reads no answers holds one answer, not as many as it asked for.
+ */
+final class RestHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(RestHandler.class);
     /** A reply that depends on switches or the control lane comes within this, or 504. */
     static final long REPLY_TIMEOUT_S = 30;
 
     private final List<Route> routes;
-    private final Refusals replies;
+    private final AnswerWriter writer;
     private final RequestObserver observer;
+    /** Requests read (pipelined in one read) while another is answered. */
+    private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
+    private boolean answering;
+    private boolean streaming;
 
-    RestHandler(List<Route> routes, Refusals replies, RequestObserver observer) {
+    private record Pending(String method, String uri, boolean keepAlive, boolean decoded, byte[] body) {
+    }
+
+    RestHandler(List<Route> routes, AnswerWriter writer, RequestObserver observer) {
         this.routes = routes;
-        this.replies = replies;
+        this.writer = writer;
         this.observer = observer;
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof FullHttpRequest req)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        if (streaming) { // the connection is an event stream's: it serves no other request
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        try {
+            waiting.add(new Pending(req.method().name(), req.uri(), HttpUtil.isKeepAlive(req),
+                    req.decoderResult().isSuccess(), ByteBufUtil.getBytes(req.content())));
+        } finally {
+            req.release();
+        }
+        ctx.channel().config().setAutoRead(false);
+        if (!answering) {
+            next(ctx);
+        }
+    }
+
+    /** The next request read, or reading again when there is none. */
+    private void next(ChannelHandlerContext ctx) {
+        Pending p = waiting.poll();
+        if (p == null) {
+            answering = false;
+            ctx.channel().config().setAutoRead(true);
+            return;
+        }
+        answering = true;
+        serve(ctx, p);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        waiting.clear();
+        ctx.fireChannelInactive();
+    }
+
+    private void serve(ChannelHandlerContext ctx, Pending req) {
         long start = System.nanoTime();
-        boolean keepAlive = HttpUtil.isKeepAlive(req);
-        String method = req.method().name();
+        String method = req.method();
         String path = RequestTarget.lenientPath(req.uri());
         CompletableFuture<Reply> reply;
         String[] template = {RequestObserver.UNMATCHED};
         try {
-            if (!req.decoderResult().isSuccess()) {
+            if (!req.decoded()) {
                 throw ApiException.badRequest("malformed HTTP request");
             }
             // The token was checked by EarlyGate as soon as the headers were in.
             RequestTarget target = RequestTarget.parse(req.uri());
-            reply = route(method, target, ByteBufUtil.getBytes(req.content()), template);
+            reply = route(method, target, req.body(), template);
         } catch (ApiException e) {
             reply = CompletableFuture.completedFuture(Reply.error(e));
         } catch (RuntimeException e) {
@@ -76,15 +126,15 @@ final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 }
             }
             Reply done = out;
+            // On the HTTP thread, not the one that completed the answer (it may be a lane).
             ctx.channel().eventLoop().execute(() -> {
-                write(ctx, done, keepAlive);
-                // On the HTTP thread, not the one that completed the answer (it may be a lane).
-                observer.answered(method, template[0], done.status().code(), System.nanoTime() - start);
+                int status = write(ctx, path, done, req.keepAlive());
+                observer.answered(method, template[0], status, System.nanoTime() - start);
+                if (log.isDebugEnabled()) {
+                    log.debug("{} {} -> {} in {} ms", method, path, status,
+                            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+                }
             });
-            if (log.isDebugEnabled()) {
-                log.debug("{} {} -> {} in {} ms", method, path, done.status().code(),
-                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
-            }
         });
     }
 
@@ -117,17 +167,15 @@ final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 + " (the API is described at /api/v1/openapi.json)");
     }
 
-    private void write(ChannelHandlerContext ctx, Reply r, boolean keepAlive) {
+    private int write(ChannelHandlerContext ctx, String path, Reply r, boolean keepAlive) {
         if (r.output() instanceof Reply.Events ev) {
             streamEvents(ctx, r, ev.stream());
-            return;
+            return r.status().code();
         }
-        FullHttpResponse res = replies.response(r);
-        if (keepAlive) {
-            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-            ctx.writeAndFlush(res);
-        } else {
-            ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+        try {
+            return writer.write(ctx, path, r, keepAlive, () -> next(ctx)).code();
+        } catch (RuntimeException e) { // a snapshot's view failed
+            return writer.write(ctx, path, internal("GET", path, e), keepAlive, () -> next(ctx)).code();
         }
     }
 
@@ -136,6 +184,8 @@ final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
      * request (the client opens another connection for those).
      */
     private void streamEvents(ChannelHandlerContext ctx, Reply r, EventStream stream) {
+        streaming = true;
+        waiting.clear();
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, r.status());
         head.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
         head.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
@@ -144,6 +194,7 @@ final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         r.headers().forEach((k, v) -> head.headers().set(k, v));
         ctx.writeAndFlush(head).addListener(f -> {
             if (f.isSuccess()) {
+                ctx.channel().config().setAutoRead(true); // to see the client go
                 stream.open(ctx.channel());
             } else {
                 ctx.close();

@@ -11,12 +11,17 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +42,11 @@ public final class RestServer implements AutoCloseable {
     /** The longest request line and the most header bytes a request may have (414, 431 beyond). */
     static final int MAX_INITIAL_LINE = 8192;
     static final int MAX_HEADER_BYTES = 16384;
+    /** A connection's queued output: writable again below the low mark, not above the high one. */
+    static final int LOW_WATER = 32 * 1024;
+    static final int HIGH_WATER = 64 * 1024;
+    /** The socket send buffer of a connection (enough for 2.5 MB/s at 100 ms round trip). */
+    static final int SEND_BUFFER = 256 * 1024;
 
     private final EventLoopGroup group;
     private final ExecutorService writer;
@@ -44,6 +54,9 @@ public final class RestServer implements AutoCloseable {
     private final InetSocketAddress address;
     private final List<Route> routes;
     private final ConnectionLimiter limiter;
+    private final OutputBudget budget;
+    private final AnswerCache answers = new AnswerCache();
+    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
 
     /**
      * Bind and serve {@code routes} (see {@link RestApi}). Throws {@link IllegalStateException}
@@ -70,14 +83,24 @@ public final class RestServer implements AutoCloseable {
             throw new IllegalStateException("the REST API cannot serve HTTPS: " + e.getMessage(), e);
         }
         this.limiter = new ConnectionLimiter(limits, tls == null);
+        this.budget = new OutputBudget(limits.maxOutputBytes());
+        budget.onShortage(answers::dropIdle);
+        AnswerWriter answerWriter = new AnswerWriter(json, refusals, budget, answers, limits.sendTimeout());
         try {
             ServerBootstrap b = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                     .option(ChannelOption.SO_REUSEADDR, true)
+                    // What a connection may have queued before it counts as unwritable: answers
+                    // are sent in slices only while it is writable (BodyInput).
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(LOW_WATER, HIGH_WATER))
+                    // And what the kernel may hold for it: without this, Linux grows a socket's
+                    // send buffer to megabytes (loopback: a whole large answer per connection).
+                    .childOption(ChannelOption.SO_SNDBUF, SEND_BUFFER)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             // The order matters: a refused connection costs no TLS handshake; the
                             // deadlines see the first byte of a request, then its decoded parts.
+                            connections.add(ch);
                             ch.pipeline().addLast("limit", limiter);
                             if (tls != null) {
                                 ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
@@ -91,7 +114,8 @@ public final class RestServer implements AutoCloseable {
                                     .addLast("deadlines", deadlines.messages())
                                     .addLast("gate", new EarlyGate(settings, refusals))
                                     .addLast("aggregate", new BoundedAggregator(limits.maxBodyBytes(), refusals))
-                                    .addLast("api", new RestHandler(RestServer.this.routes, refusals, observer));
+                                    .addLast("chunked", new ChunkedWriteHandler())
+                                    .addLast("api", new RestHandler(RestServer.this.routes, answerWriter, observer));
                         }
                     });
             this.channel = b.bind(settings.listen()).syncUninterruptibly().channel();
@@ -142,9 +166,41 @@ public final class RestServer implements AutoCloseable {
         return limiter.refused();
     }
 
+    /** The bytes of answers held for sending now (each counted once, however many connections send it). */
+    long outputBytes() {
+        return budget.used();
+    }
+
+    /** The bytes of the answers kept for the next client who asks (part of {@link #outputBytes}). */
+    long cachedBytes() {
+        return answers.bytes();
+    }
+
+    /** {@code max-output-bytes}. */
+    long outputLimit() {
+        return budget.max();
+    }
+
+    /** The most bytes of answers ever held for sending at once. */
+    long outputPeak() {
+        return budget.peak();
+    }
+
+    /** The bytes queued in the connections' outbound buffers now (written, not yet taken by the socket). */
+    long queuedBytes() {
+        long n = 0;
+        for (Channel ch : connections) {
+            io.netty.channel.ChannelOutboundBuffer b = ch.unsafe().outboundBuffer();
+            n += b == null ? 0 : b.totalPendingWriteBytes();
+        }
+        return n;
+    }
+
     @Override
     public void close() {
         channel.close().syncUninterruptibly();
+        connections.close().awaitUninterruptibly();
+        answers.clear();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         writer.shutdown();
         try {

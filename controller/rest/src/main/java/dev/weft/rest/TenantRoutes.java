@@ -35,18 +35,21 @@ final class TenantRoutes {
     }
 
     void defineReads() {
+        // Answers made from the config and locations only: encoded once per version, shared.
         api.get("/tenants", "tenants, networks and logical ports with their current location",
-                r -> RestApi.now(tenants()));
-        api.get("/tenants/{tenant}", "one tenant", r -> RestApi.now(Views.tenant(api.tenant(r.param("tenant")),
-                controller.tenants().locations(), api.config())));
+                r -> api.snapshot(TenantRoutes::tenants));
+        api.get("/tenants/{tenant}", "one tenant", r -> api.snapshot((c, where) -> Views.tenant(
+                RestApi.tenantIn(c, r.param("tenant")), where, c)));
         api.get("/tenants/{tenant}/networks/{network}", "one logical network",
-                r -> RestApi.now(Views.network(network(r.param("tenant"), r.param("network")),
-                        controller.tenants().locations(), api.config(), true)));
+                r -> api.snapshot((c, where) -> Views.network(networkIn(c, r.param("tenant"), r.param("network")),
+                        where, c, true)));
         api.get("/tenants/{tenant}/counters", "traffic counters of each logical port of a tenant, and their sum",
                 this::tenantCounters);
-        api.get("/logical-ports", "every logical port with its current location", r -> RestApi.now(logicalPorts()));
-        api.get("/logical-ports/{port}", "one logical port", r -> RestApi.now(Views.port(port(r.param("port")),
-                controller.tenants().locations(), api.config(), true)));
+        api.get("/logical-ports", "every logical port with its current location",
+                r -> api.snapshot(TenantRoutes::logicalPorts));
+        api.get("/logical-ports/{port}", "one logical port", r -> api.snapshot((c, where) -> Views.port(
+                c.port(r.param("port")).orElseThrow(() -> ApiException.notFound("no logical port '" + r.param("port")
+                        + "'")), where, c, true)));
         api.get("/logical-ports/{port}/counters", "a logical port's traffic counters (across its migrations)",
                 this::portCounters);
         api.get("/logical-ports/{port}/policy-counters", "packets and bytes of each security-group rule and "
@@ -107,24 +110,16 @@ final class TenantRoutes {
         return new ConfigEditor.Step("networks", n, "network");
     }
 
-    private ArrayNode tenants() {
-        NetworkConfig c = api.config();
-        Map<String, PortLocation> where = controller.tenants().locations();
+    private static ArrayNode tenants(NetworkConfig c, Map<String, PortLocation> where) {
         ArrayNode a = Views.F.arrayNode();
         c.tenants().forEach(t -> a.add(Views.tenant(t, where, c)));
         return a;
     }
 
-    private ArrayNode logicalPorts() {
-        NetworkConfig c = api.config();
-        Map<String, PortLocation> where = controller.tenants().locations();
+    private static ArrayNode logicalPorts(NetworkConfig c, Map<String, PortLocation> where) {
         ArrayNode a = Views.F.arrayNode();
         c.ports().forEach(p -> a.add(Views.port(p, where, c, true)));
         return a;
-    }
-
-    private LogicalNetwork network(String tenant, String name) {
-        return networkIn(api.config(), tenant, name);
     }
 
     private static LogicalNetwork networkIn(NetworkConfig c, String tenant, String name) {

@@ -271,6 +271,38 @@ class RestLimitsTest {
         }
     }
 
+    /**
+     * A client that sends a 10 MB body whole, without waiting for an answer (as curl
+     * --data-binary does): refused on its headers, it still reads the JSON 413 (the server drains
+     * what keeps coming for a moment rather than resetting the connection under the answer).
+     */
+    @Test
+    void aTenMegabyteBodySentWholeStillGetsItsJson413() throws Exception {
+        try (Controller c = start(SHORT); RawHttp h = new RawHttp(api(c))) {
+            byte[] body = new byte[10 << 20];
+            java.util.Arrays.fill(body, (byte) ' ');
+            body[0] = '{';
+            body[body.length - 1] = '}';
+            Thread sender = new Thread(() -> {
+                if (h.trySend("POST /api/v1/tenants HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: " + body.length + "\r\n\r\n")) {
+                    try {
+                        h.send(body);
+                    } catch (java.io.IOException e) {
+                        // the server closed after its answer: the rest of the body is not wanted
+                    }
+                }
+            }, "test-sender");
+            sender.start();
+            RawHttp.Answer a = h.read();
+            assertEquals(413, a.status(), a.toString());
+            assertEquals("too-large", json(a).path("error").asText());
+            assertEquals("the request body is larger than 4096 bytes (rest: limits: max-body-bytes)",
+                    json(a).path("message").asText());
+            sender.join();
+        }
+    }
+
     @Test
     void theTokenIsCheckedBeforeAnyBodyIsRead() throws Exception {
         RestSettings rest = new RestSettings(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),

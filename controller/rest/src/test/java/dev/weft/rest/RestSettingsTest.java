@@ -104,11 +104,13 @@ class RestSettingsTest {
                     max-connections: 100
                     header-timeout: 2s
                     max-body-bytes: 65536
+                    max-output-bytes: 8388608
+                    send-timeout: 20s
                 """, "weft.yaml");
         RestLimits l = RestSettings.with(Optional.empty(), cfg.rest(), cfg.source(), Map.of()).orElseThrow().limits();
         assertEquals(new RestLimits(100, RestLimits.DEFAULTS.maxConnectionsPerClient(), java.time.Duration.ofSeconds(2),
                 RestLimits.DEFAULTS.requestTimeout(), RestLimits.DEFAULTS.idleTimeout(), 65536,
-                RestLimits.DEFAULTS.maxEntriesPerRequest()), l);
+                RestLimits.DEFAULTS.maxEntriesPerRequest(), 8 << 20, java.time.Duration.ofSeconds(20)), l);
         assertEquals(RestLimits.DEFAULTS, RestSettings.defaults().limits());
         for (String[] bad : new String[][]{
                 {"header-timeout: 0s", "weft.yaml:3:5: rest.limits.header-timeout: 0ms is out of range: it must be "
@@ -118,7 +120,11 @@ class RestSettingsTest {
                 {"request-timeout: 5s", "weft.yaml:3:5: rest.limits.request-timeout: request-timeout (5s) must be at "
                         + "least header-timeout (10s): the headers are part of the request"},
                 {"max-body-bytes: 10", "weft.yaml:3:5: rest.limits.max-body-bytes: 10 is out of range: it must be "
-                        + "from 1024 to 67108864 (the largest request body)"}}) {
+                        + "from 1024 to 67108864 (the largest request body)"},
+                {"max-output-bytes: 1000", "weft.yaml:3:5: rest.limits.max-output-bytes: 1000 is out of range: it must "
+                        + "be from 1048576 to 1073741824 (the bytes of answers held for sending, across all connections)"},
+                {"send-timeout: 0s", "weft.yaml:3:5: rest.limits.send-timeout: 0ms is out of range: it must be from 1s "
+                        + "to 1h (how long a client may take to read one answer whole)"}}) {
             ConfigException e = assertThrows(ConfigException.class,
                     () -> ConfigLoader.parse("rest:\n  limits:\n    " + bad[0] + "\n", "weft.yaml"), bad[0]);
             assertEquals(bad[1], e.getMessage());
@@ -132,6 +138,6 @@ class RestSettingsTest {
                 Map.of("WEFT_API_TOKEN", "tok-example")).orElseThrow();
         assertTrue(s.tokenRequired(), "0.0.0.0 needs the token");
         assertEquals(new RestLimits(128, 8, java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(15),
-                java.time.Duration.ofSeconds(30), 262144, 200), s.limits());
+                java.time.Duration.ofSeconds(30), 262144, 200, 32 << 20, java.time.Duration.ofSeconds(30)), s.limits());
     }
 }

@@ -4,6 +4,7 @@ import dev.weft.api.App;
 import dev.weft.api.AppContext;
 import dev.weft.api.Disposition;
 import dev.weft.api.Switch;
+import dev.weft.api.fabric.FabricStatus;
 import dev.weft.api.event.ConfigChanged;
 import dev.weft.api.event.LinkAdded;
 import dev.weft.api.event.LinkRemoved;
@@ -59,12 +60,13 @@ public final class Fabric implements App {
                 .orElseThrow(() -> new IllegalStateException("the fabric needs the topology service"));
         keeper = new FabricKeeper(ctx, settings, flows, tenants, topology);
         ctx.provide(Fabric.class, this);
+        ctx.provide(FabricStatus.class, keeper::snapshot);
         PuntLimiter limiter = new PuntLimiter(ctx.clock(), settings.puntRate(), settings.puntRate());
         ctx.on(SwitchConnected.class, e -> {
             Switch sw = e.sw();
             if (sw.version().compareTo(OFVersion.OF_13) < 0 || sw.features().getNTables() < 2
                     || !keeper.isFabric(sw.id())) {
-                ctx.defer(() -> keeper.connected(sw, sw.features().getNTables()));
+                ctx.defer(() -> keeper.connected(sw, sw.features().getNTables(), false));
             } else {
                 // How many tables can hold entries (hardware, or a bridge with flow_limit=0 on
                 // its tables, may report 254 tables of which one is usable).
@@ -74,7 +76,7 @@ public final class Fabric implements App {
                         log.info("{} did not answer TABLE_FEATURES ({}); going by its {} tables", sw.id(),
                                 t.getMessage(), sw.features().getNTables());
                     }
-                    ctx.defer(() -> keeper.connected(sw, tables));
+                    ctx.defer(() -> keeper.connected(sw, tables, t == null));
                 });
             }
             return Disposition.CONTINUE;

@@ -2,6 +2,7 @@ package dev.weft.apps.fabric;
 
 import dev.weft.api.AppContext;
 import dev.weft.api.Switch;
+import dev.weft.api.fabric.FabricStatus;
 import dev.weft.api.flow.FlowService;
 import dev.weft.api.flow.FlowSpec;
 import dev.weft.api.tenant.LogicalNetwork;
@@ -39,6 +40,8 @@ final class FabricKeeper {
     private final Of10Programmer of10;
     private final LinkTags tags = new LinkTags();
     private final Map<DatapathId, Target> targets = new HashMap<>();
+    /** Why each fabric switch got its target (for {@link FabricStatus}). */
+    private final Map<DatapathId, FabricStatus.SwitchTarget> choices = new HashMap<>();
     /** MAC-bound logical ports found on fabric edge ports (by the packets they sent). */
     final Map<String, PortLocation> macLocations = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<Integer, Set<DatapathId>> deployed = new HashMap<>();
@@ -46,6 +49,7 @@ final class FabricKeeper {
     private boolean scheduled;
     private long passes;
     private volatile FabricInputs lastInputs;
+    private volatile FabricStatus.Snapshot snapshot;
 
     FabricKeeper(AppContext ctx, FabricSettings settings, FlowService flows, TenantService tenants,
                  TopologyService topology) {
@@ -55,6 +59,7 @@ final class FabricKeeper {
         this.tenants = tenants;
         this.topology = topology;
         this.of10 = new Of10Programmer(ctx.cookie().toU64());
+        this.snapshot = FabricStatus.Snapshot.empty(ctx.clock().instant());
     }
 
     /** Whether {@code dpid} belongs to the fabric (configured, or else no transport node). */
@@ -67,13 +72,19 @@ final class FabricKeeper {
         return targets.containsKey(dpid);
     }
 
-    /** A switch connected; {@code tables}: how many of its tables can hold entries. */
-    void connected(Switch sw, int tables) {
+    /**
+     * A switch connected; {@code tables}: how many of its tables can hold entries, read from its
+     * TABLE_FEATURES when {@code fromTableFeatures}, else its FEATURES_REPLY's count.
+     */
+    void connected(Switch sw, int tables, boolean fromTableFeatures) {
         if (!isFabric(sw.id()) || !sw.isConnected()) {
             return;
         }
-        Target t = Target.of(sw.version(), tables, settings.singleTableSwitches().contains(sw.id()));
+        boolean forced = settings.singleTableSwitches().contains(sw.id());
+        Target t = Target.of(sw.version(), tables, forced);
         targets.put(sw.id(), t);
+        choices.put(sw.id(), FabricViews.choice(sw.id(), sw.version(), sw.features().getNTables(), tables,
+                fromTableFeatures, forced, t));
         log.info("{} fabric switch, OpenFlow {}, {} usable table(s): compiled {}", sw.id(), sw.version(), tables, t);
         if (t == Target.SINGLE_TABLE_OF10) {
             of10.connected(sw);
@@ -83,6 +94,7 @@ final class FabricKeeper {
 
     void disconnected(Switch sw) {
         of10.disconnected(sw);
+        choices.remove(sw.id());
         if (targets.remove(sw.id()) != null) {
             schedule();
         }
@@ -96,6 +108,7 @@ final class FabricKeeper {
     }
 
     private void recompile() {
+        long start = System.nanoTime();
         scheduled = false;
         passes++;
         Map<String, PortLocation> locs = new HashMap<>(tenants.locations());
@@ -162,12 +175,19 @@ final class FabricKeeper {
                 of10.program(d, of10Flows.getOrDefault(d, List.of()));
             }
         }
+        snapshot = FabricViews.snapshot(passes, ctx.clock().instant(),
+                java.time.Duration.ofNanos(System.nanoTime() - start), choices.values(), trees, tags);
         log.debug("fabric pass {}: {} segments on {} switches", passes, trees.size(), targets.size());
     }
 
     /** The inputs of the last pass (for diagnostics and tests). */
     FabricInputs lastInputs() {
         return lastInputs;
+    }
+
+    /** What the last pass left, for people (REST, CLI). */
+    FabricStatus.Snapshot snapshot() {
+        return snapshot;
     }
 
     long passes() {

@@ -9,6 +9,7 @@ import org.projectfloodlight.openflow.types.MacAddress;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static dev.weft.apps.fabric.LeafSpine.HOSTS;
 import static dev.weft.apps.fabric.LeafSpine.tenantOf;
@@ -71,15 +72,28 @@ class FabricReachabilityTest {
         assertEquals(expected(), matrix(mixed), "leaf3 OpenFlow 1.0, leaf4 one table");
     }
 
+    /** Every leaf of one target (each of the three), and the mixed site: the same specs on each. */
+    static Map<String, FabricModel> everyTarget() {
+        Map<String, FabricModel> sites = new java.util.LinkedHashMap<>();
+        for (Target t : Target.values()) {
+            sites.put("all leaves " + t, LeafSpine.site(t, t, t, t).build(LeafSpine.CONFIG));
+        }
+        sites.put("leaf3 OpenFlow 1.0, leaf4 one table", LeafSpine.site().build(LeafSpine.CONFIG));
+        return sites;
+    }
+
     @Test
     void broadcastReachesEachOtherMemberOnceAndNobodyElse() {
-        FabricModel m = LeafSpine.site().build(LeafSpine.CONFIG);
+        everyTarget().forEach((site, m) -> broadcast(site, m));
+    }
+
+    private static void broadcast(String site, FabricModel m) {
         for (String a : HOSTS) {
             LogicalPort p = m.port(a);
             Reach r = m.send(a, Frames.from(p.mac(), p.ips().get(0)).arpRequest(IPv4Address.of("10.0.1.99")));
             String[] others = HOSTS.stream().filter(h -> !h.equals(a) && tenantOf(h).equals(tenantOf(a)))
                     .toArray(String[]::new);
-            assertTrue(r.reachedOnly(others), a + " broadcast: " + r);
+            assertTrue(r.reachedOnly(others), site + ": " + a + " broadcast: " + r);
             for (String o : others) {
                 assertEquals(-1, vlanOf(r.only(o).frame()), "frames leave edge ports untagged");
             }
@@ -88,7 +102,10 @@ class FabricReachabilityTest {
 
     @Test
     void spoofingOnAnEdgePortReachesNobody() {
-        FabricModel m = LeafSpine.site().build(LeafSpine.CONFIG);
+        everyTarget().forEach((site, m) -> spoofing(site, m));
+    }
+
+    private static void spoofing(String site, FabricModel m) {
         for (String a : HOSTS) {
             LogicalPort me = m.port(a);
             for (String b : HOSTS) {
@@ -101,18 +118,18 @@ class FabricReachabilityTest {
                 // Another's MAC, another's IP (the twins in the other tenant have the same ones: not spoofing).
                 if (!victim.mac().equals(me.mac())) {
                     assertTrue(m.send(a, Frames.from(victim.mac(), me.ips().get(0)).to(peer.mac(), peer.ips().get(0))
-                            .echoRequest(1, 1)).reachedNobody(), a + " as MAC of " + b);
+                            .echoRequest(1, 1)).reachedNobody(), site + ": " + a + " as MAC of " + b);
                 }
                 if (!victim.ips().get(0).equals(me.ips().get(0))) {
                     assertTrue(m.send(a, Frames.from(me.mac(), victim.ips().get(0)).to(peer.mac(), peer.ips().get(0))
-                            .echoRequest(1, 1)).reachedNobody(), a + " as IP of " + b);
+                            .echoRequest(1, 1)).reachedNobody(), site + ": " + a + " as IP of " + b);
                     assertTrue(m.send(a, Frames.from(me.mac(), victim.ips().get(0)).arpRequest(peer.ips().get(0)))
-                            .reachedNobody(), a + " ARP as IP of " + b);
+                            .reachedNobody(), site + ": " + a + " ARP as IP of " + b);
                 }
             }
             for (int vid : new int[] {1, 2, 3, 4094}) {
                 assertTrue(m.send(a, Frames.from(me.mac(), me.ips().get(0)).vlan(vid).to(MacAddress.BROADCAST)
-                        .arpRequest(IPv4Address.of("10.0.1.12"))).reachedNobody(), a + " tagged " + vid);
+                        .arpRequest(IPv4Address.of("10.0.1.12"))).reachedNobody(), site + ": " + a + " tagged " + vid);
             }
         }
         m.plug("stranger", "leaf1", 9);

@@ -83,6 +83,10 @@ final class ConfigRanges {
         whole(at + "max-body-bytes", l.maxBodyBytes(), 1024, 64 << 20, "the largest request body");
         whole(at + "max-entries-per-request", l.maxEntriesPerRequest(), 1, 100_000,
                 "how many entries (networks, ports, ...) one request may add");
+        whole(at + "max-output-bytes", l.maxOutputBytes(), 1 << 20, 1 << 30,
+                "the bytes of answers held for sending, across all connections");
+        within(at + "send-timeout", l.sendTimeout(), Duration.ofSeconds(1), Duration.ofHours(1),
+                "how long a client may take to read one answer whole");
     }
 
     private static Duration ms(long n) {

@@ -39,9 +39,17 @@ public record RestSection(Boolean enabled, String listen, String tokenFile, Stri
      * @param idleTimeout             how long a keep-alive connection may wait for its next request
      * @param maxBodyBytes            the largest request body
      * @param maxEntriesPerRequest    how many entries (networks, ports, ...) one request may add
+     * @param maxOutputBytes          the bytes of answers held for sending, across all connections
+     * @param sendTimeout             how long a client may take to read one answer whole
      */
     public record Limits(Integer maxConnections, Integer maxConnectionsPerClient, Duration headerTimeout,
                          Duration requestTimeout, Duration idleTimeout, Integer maxBodyBytes,
-                         Integer maxEntriesPerRequest) {
+                         Integer maxEntriesPerRequest, Integer maxOutputBytes, Duration sendTimeout) {
+        /** Without the output limits (their defaults). */
+        public Limits(Integer maxConnections, Integer maxConnectionsPerClient, Duration headerTimeout,
+                      Duration requestTimeout, Duration idleTimeout, Integer maxBodyBytes, Integer maxEntriesPerRequest) {
+            this(maxConnections, maxConnectionsPerClient, headerTimeout, requestTimeout, idleTimeout, maxBodyBytes,
+                    maxEntriesPerRequest, null, null);
+        }
     }
 }

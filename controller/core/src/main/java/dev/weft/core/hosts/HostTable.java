@@ -73,8 +73,9 @@ final class HostTable {
     private final Map<MacAddress, Entry> untagged = new ConcurrentHashMap<>();
     private final Map<Key, Entry> tagged = new ConcurrentHashMap<>();
     private volatile int size;
-    private long ignoredFull;
-    private long lastFullLog = Long.MIN_VALUE;
+    private final java.util.concurrent.atomic.LongAdder ignoredFull = new java.util.concurrent.atomic.LongAdder();
+    /** When "table full" was last logged; 0: never (a time 0 is treated as never too: logged then). */
+    private final java.util.concurrent.atomic.AtomicLong lastFullLog = new java.util.concurrent.atomic.AtomicLong();
 
     /** {@code clock}: the time in ms for changes (the hot path is given a coarser time by its caller). */
     HostTable(HostSettings settings, Consumer<NetworkEvent> sink, LongSupplier clock) {
@@ -106,6 +107,11 @@ final class HostTable {
             if (!here && now < e.dampedUntil) {
                 return; // flapping: frozen where it is
             }
+        } else if (size >= settings.max()) {
+            // Full: a new host is ignored without taking the lock (every packet-in from unknown
+            // MACs would otherwise queue on it, from every switch's lane).
+            ignoreNew(now);
+            return;
         }
         change(mac, vlan, new SwitchPort(dpid, port), ip);
     }
@@ -116,13 +122,7 @@ final class HostTable {
         Instant t = Instant.ofEpochMilli(now);
         if (e == null) {
             if (size >= settings.max()) {
-                ignoredFull++;
-                if (now - lastFullLog >= 60_000) {
-                    lastFullLog = now;
-                    org.slf4j.LoggerFactory.getLogger(HostTable.class).warn(
-                            "host table full ({} hosts, topology: hosts: max); {} new hosts ignored so far",
-                            size, ignoredFull);
-                }
+                ignoreNew(now);
                 return;
             }
             Host h = new Host(mac, vlan, at, ip == null ? java.util.Set.of() : java.util.Set.of(ip), t, t);
@@ -162,6 +162,22 @@ final class HostTable {
         SwitchPort previous = h.location();
         e.host = h.withLocation(at);
         sink.accept(new HostMoved(e.snapshot(), previous));
+    }
+
+    /** A new host while the table is full: counted, and logged at most once a minute. */
+    private void ignoreNew(long now) {
+        ignoredFull.increment();
+        long last = lastFullLog.get();
+        if ((last == 0 || now - last >= 60_000) && lastFullLog.compareAndSet(last, now == 0 ? 1 : now)) {
+            org.slf4j.LoggerFactory.getLogger(HostTable.class).warn(
+                    "host table full ({} hosts, topology: hosts: max); {} new hosts ignored so far",
+                    size, ignoredFull.sum());
+        }
+    }
+
+    /** New hosts ignored because the table was full. */
+    long ignoredFull() {
+        return ignoredFull.sum();
     }
 
     /** Forget the hosts at {@code port} (it turned out to lead to another switch). */

@@ -1,6 +1,7 @@
 package dev.weft.core.hosts;
 
 import dev.weft.api.Disposition;
+import dev.weft.api.event.HostAdded;
 import dev.weft.api.event.HostFlapping;
 import dev.weft.api.event.HostMoved;
 import dev.weft.api.event.HostRemoved;
@@ -37,7 +38,8 @@ import java.util.Optional;
  * turns out to lead to another switch are forgotten when the link is discovered. Never STOPs
  * the chain.
  *
- * <p>Host events are delivered on the control lane, in the order the changes were made.
+ * <p>Host events are delivered on the control lane, in the order the changes were made, handed
+ * over in bursts ({@link dev.weft.core.dispatch.LaneHandOff}).
  */
 public final class HostTracker implements HostService, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HostTracker.class);
@@ -52,6 +54,7 @@ public final class HostTracker implements HostService, AutoCloseable {
     private final LogBudget moveLog = new LogBudget(20, 10_000);
     private final dev.weft.core.dispatch.Timers timer;
     private final HostTable table;
+    private final dev.weft.core.dispatch.LaneHandOff<NetworkEvent> toControl;
     private final AppHandle handle = new AppHandle("core.hosts", CHAIN_ORDER);
     private dev.weft.api.AppContext.Cancellable aging;
     private dev.weft.api.AppContext.Cancellable ticking;
@@ -66,7 +69,10 @@ public final class HostTracker implements HostService, AutoCloseable {
         this.bus = bus;
         this.clock = clock;
         this.timer = timer;
-        this.table = new HostTable(settings, ev -> control.execute(() -> deliver(ev)), clock::millis);
+        // One control-lane task per burst of changes, not one per new host (a wake-up of the
+        // control thread per packet-in while hosts are learned); still delivered in order.
+        this.toControl = new dev.weft.core.dispatch.LaneHandOff<>(control, this::deliver);
+        this.table = new HostTable(settings, this::changed, clock::millis);
         this.coarseNow = clock.millis();
     }
 
@@ -84,6 +90,19 @@ public final class HostTracker implements HostService, AutoCloseable {
         log.info("host tracking on (hosts forgotten after {} s unseen, at most {}; {} moves within {} ms damp a host "
                         + "for {} ms)", settings.timeout().toSeconds(), settings.max(), settings.flapMoves(),
                 settings.flapWindow().toMillis(), settings.flapHold().toMillis());
+    }
+
+    /**
+     * Any lane (under the table's lock): a change to hand to the control lane. A new host that no
+     * app or observer subscribes to, and that would not be logged, is not handed over at all:
+     * a learning switch alone learns a host per packet-in from a new MAC, and each hand-off is
+     * work on another thread for nothing. Moves and flaps are always handed over (they are logged).
+     */
+    void changed(NetworkEvent ev) {
+        if (ev instanceof HostAdded && !log.isDebugEnabled() && !bus.hasSubscribers(HostAdded.class)) {
+            return;
+        }
+        toControl.offer(ev);
     }
 
     private void deliver(NetworkEvent ev) {

@@ -73,8 +73,8 @@ public final class TenantManager implements TenantService {
     private final Map<DatapathId, Map<String, OFPort>> portsBySwitch = new HashMap<>();
     /** The connection each connected switch has now (a takeover replaces it). */
     private final Map<DatapathId, Switch> connected = new HashMap<>();
-    /** Where each node's OVSDB says interfaces with an iface-id are: dpid → iface-id → OpenFlow port. */
-    private final Map<DatapathId, Map<String, OFPort>> ifaceIds = new HashMap<>();
+    /** What the nodes' OVSDBs say of interfaces with an iface-id. */
+    private final IfaceIds ifaceIds = new IfaceIds();
     /** The ports of the configuration bound statically (few; not worth a scan of every port). */
     private List<LogicalPort> staticPorts = List.of();
     private final CompletableFuture<Void> allNodesReported = new CompletableFuture<>();
@@ -203,15 +203,34 @@ public final class TenantManager implements TenantService {
             if (connected.containsKey(dpid)) {
                 portChanged(dpid, name, ofport, !present, at, nanos, " (OVSDB)");
             }
-            ifaceId.ifPresent(id -> {
-                Map<String, OFPort> m = ifaceIds.computeIfAbsent(dpid, d -> new HashMap<>());
-                if (present ? ofport.equals(m.put(id, ofport)) : !m.remove(id, ofport)) {
-                    return; // nothing new
-                }
-                boundById(dpid, id, ofport, present, new Seen("interface " + name + " (iface-id " + id + ")"
-                        + (present ? " added on " : " deleted on ") + nodeName(dpid) + " (OVSDB)", at, nanos));
-            });
+            ifaceId.ifPresent(id -> ifaceIdAt(dpid, id, ofport, present, new Seen("interface " + name
+                    + " (iface-id " + id + ")" + (present ? " added on " : " deleted on ") + nodeName(dpid)
+                    + " (OVSDB)", at, nanos)));
         });
+    }
+
+    /**
+     * A node's OVSDB says, as soon as the row is there (any thread), that interface {@code name} has
+     * iface-id {@code ifaceId} (empty: no longer): its PORT_STATUS will locate the port, or did.
+     */
+    public void interfaceNamed(DatapathId dpid, String name, Optional<String> ifaceId, Instant at, long nanos) {
+        control.execute(() -> {
+            if (config.node(dpid).isEmpty() || !ifaceIds.named(dpid, name, ifaceId) || !connected.containsKey(dpid)) {
+                return;
+            }
+            OFPort no = portsBySwitch.getOrDefault(dpid, Map.of()).get(name);
+            if (no != null) {
+                ifaceIdAt(dpid, ifaceId.get(), no, true, new Seen("interface " + name + " (iface-id " + ifaceId.get()
+                        + ") added on " + nodeName(dpid) + " (OVSDB, after PORT_STATUS)", at, nanos));
+            }
+        });
+    }
+
+    /** The interface with iface-id {@code id} is at (or gone from) {@code ofport}: locate its port if that is new. */
+    private void ifaceIdAt(DatapathId dpid, String id, OFPort ofport, boolean present, Seen seen) {
+        if (ifaceIds.at(dpid, id, ofport, present)) { // else the other of PORT_STATUS and the OVSDB report came first
+            boundById(dpid, id, ofport, present, seen);
+        }
     }
 
     private void boundById(DatapathId dpid, String id, OFPort no, boolean present, Seen seen) {
@@ -242,7 +261,7 @@ public final class TenantManager implements TenantService {
                 .orElse(true));
         transport.recomputeTunnels(next, portsBySwitch);
         transport.recomputeUplinks(next, portsBySwitch);
-        ifaceIds.keySet().removeIf(d -> next.node(d).isEmpty());
+        ifaceIds.retain(d -> next.node(d).isPresent());
         log.info("config in force: {} ({} network(s) changed{})", next, changed.size(),
                 nodesChanged ? ", transport nodes changed" : "");
         bus.dispatch(new ConfigChanged(prev, next, changed, nodesChanged));
@@ -255,7 +274,7 @@ public final class TenantManager implements TenantService {
             }
             locateStatic(e.getKey(), seen.cause());
         }
-        ifaceIds.forEach((d, m) -> m.forEach((id, no) -> boundById(d, id, no, true, seen)));
+        ifaceIds.forEach((d, id, no) -> boundById(d, id, no, true, seen));
         for (TransportNode n : next.transportNodes()) {
             if (!prev.transportNodes().contains(n) && portsBySwitch.containsKey(n.dpid())) {
                 bus.dispatch(new TransportNodeChanged(n, tunnelPorts(n.dpid())));
@@ -330,6 +349,8 @@ public final class TenantManager implements TenantService {
             return;
         }
         String what = "port " + name + (gone ? " deleted on " : " added on ") + nodeName(dpid) + via;
+        ifaceIds.idOf(dpid, name).ifPresent(id -> ifaceIdAt(dpid, id, no, !gone,
+                new Seen(what + ", iface-id " + id, at, nanos)));
         if (bound(dpid, name, no, !gone, new Seen(what, at, nanos))) {
             return;
         }

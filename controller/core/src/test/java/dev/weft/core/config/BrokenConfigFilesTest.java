@@ -121,6 +121,28 @@ class BrokenConfigFilesTest {
         assertEquals("weft.yaml:1:4: not UTF-8 text (byte 3 of the file)", relative(loading(f), f));
     }
 
+    /** The same 50 MB file saved over a running controller's config: refused at once, nothing changes. */
+    @Test
+    void aReloadOfAFiftyMegabyteFileIsRefusedAndChangesNothing(@TempDir Path dir) throws Exception {
+        Path f = write(dir, GOOD);
+        try (Controller c = running(f)) {
+            NetworkConfig before = c.tenants().config();
+            try (var out = Files.newOutputStream(f)) {
+                out.write("tenants: ".getBytes(StandardCharsets.US_ASCII));
+                byte[] mb = "a".repeat(1 << 20).getBytes(StandardCharsets.US_ASCII);
+                for (int i = 0; i < 50; i++) {
+                    out.write(mb);
+                }
+            }
+            ReloadResult r = c.reload();
+            assertEquals(ReloadResult.Outcome.REJECTED, r.outcome());
+            assertEquals("weft.yaml: the file is 52428809 bytes; a config file may have at most 3145728 (3 MiB): it "
+                    + "was not read", r.message().replace(f.toString(), "weft.yaml"));
+            c.controlLaneDone().get(10, TimeUnit.SECONDS);
+            assertEquals(before, c.tenants().config(), "the running configuration is untouched");
+        }
+    }
+
     @Test
     void errorsFoundAfterLoadingNameTheirLineToo(@TempDir Path dir) throws Exception {
         Map<String, String> later = Map.of(
@@ -189,6 +211,12 @@ class BrokenConfigFilesTest {
     @Test
     void aFileWithoutTenantsDoesNotRemoveThemAllUnlessItSaysSo(@TempDir Path dir) throws Exception {
         Path f = write(dir, GOOD);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+                new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        ch.qos.logback.classic.Logger reloads = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                "dev.weft.core.ConfigReloads");
+        reloads.addAppender(logs);
         try (Controller c = running(f)) {
             NetworkConfig before = c.tenants().config();
             for (String text : List.of("", " \n\n\t\n", GOOD.substring(0, GOOD.indexOf("tenants:")))) {
@@ -201,6 +229,10 @@ class BrokenConfigFilesTest {
                         r.message().replace(f.toString(), "weft.yaml"));
                 c.controlLaneDone().get(10, TimeUnit.SECONDS);
                 assertEquals(before, c.tenants().config());
+                // The log says it too, naming the tenants that would have gone.
+                ch.qos.logback.classic.spi.ILoggingEvent last = logs.list.get(logs.list.size() - 1);
+                assertEquals(ch.qos.logback.classic.Level.ERROR, last.getLevel());
+                assertEquals("config reload rejected: " + r.message(), last.getFormattedMessage());
             }
             write(dir, "# nothing here yet\n");
             assertEquals(ReloadResult.Outcome.REJECTED, c.reload().outcome(), "a comment-only file");
@@ -211,6 +243,8 @@ class BrokenConfigFilesTest {
             assertEquals(ReloadResult.Outcome.APPLIED, all.outcome(), all.message());
             c.controlLaneDone().get(10, TimeUnit.SECONDS);
             assertEquals(List.of(), c.tenants().config().tenants(), "said explicitly: every tenant removed");
+        } finally {
+            reloads.detachAppender(logs);
         }
     }
 

@@ -150,6 +150,10 @@ class HostTableTest {
             small.observe(MacAddress.of(i), VlanVid.ZERO, DatapathId.of(1), OFPort.of(i), null, 0);
         }
         assertEquals(2, small.size());
+        assertEquals(2, events.size(), "only the two hosts that fit were announced");
+        assertEquals(3, small.ignoredFull(), "the others are counted");
+        small.observe(MacAddress.of(1), VlanVid.ZERO, DatapathId.of(1), OFPort.of(7), null, 0);
+        assertInstanceOf(HostMoved.class, events.get(2), "a known host still moves while the table is full");
     }
 
     @Test

@@ -174,4 +174,65 @@ class TenantManagerTest {
         assertEquals(Map.of(), tenants.locations());
         assertEquals(List.of(), reports());
     }
+
+    static final LogicalPort DB1 = new LogicalPort("db1", "acme", "web", 5001, MacAddress.of("02:00:00:00:00:09"),
+            List.of(IPv4Address.of("10.0.0.9")), new Binding.IfaceId());
+
+    static NetworkConfig withDb1() {
+        return new NetworkConfig(CONFIG.transportNodes(), List.of(new Tenant("acme", List.of(new LogicalNetwork(
+                "acme", "web", 5001, Optional.empty(), List.of(WEB1, DB1))))));
+    }
+
+    /**
+     * A port bound by iface-id moves on PORT_STATUS when the OVSDB named its interface first (the
+     * row is in the database before vswitchd adds the port): it does not wait for the OpenFlow
+     * port number that vswitchd writes back after. The later OVSDB report changes nothing.
+     */
+    @Test
+    void anIfaceIdNamedByTheOvsdbIsLocatedByPortStatus() throws Exception {
+        tenants.apply(withDb1());
+        FakeSwitch hv1 = new FakeSwitch(HV1, OFVersion.OF_13);
+        FakeSwitch hv2 = new FakeSwitch(HV2, OFVersion.OF_13);
+        connect(hv1);
+        connect(hv2);
+        tenants.interfaceNamed(HV1, "tap-x", Optional.of("db1"), java.time.Instant.now(), System.nanoTime());
+        drain();
+        assertEquals(Optional.empty(), tenants.location("db1"), "named, but no port yet");
+        portStatus(hv1, OFPortReason.ADD, hv1.addPort(4, "tap-x"));
+        assertEquals(Optional.of(new PortLocation(HV1, OFPort.of(4))), tenants.location("db1"));
+        InterfaceChanged seen = reports().get(reports().size() - 1);
+        assertTrue(seen.cause().contains("port tap-x added on hv1, iface-id db1"), seen.cause());
+        int before = events.size();
+        tenants.interfaceReported(HV1, "tap-x", Optional.of("db1"), OFPort.of(4), true, java.time.Instant.now(),
+                System.nanoTime());
+        drain();
+        assertEquals(before, events.size(), "the OVSDB's later report is no news: " + events.subList(before,
+                events.size()));
+        // It moves: deleted on hv1 (PORT_STATUS), named on hv2, added there (PORT_STATUS).
+        portStatus(hv1, OFPortReason.DELETE, FakeSwitch.portDesc(hv1.factory(), OFPort.of(4), "tap-x", false));
+        assertEquals(Optional.empty(), tenants.location("db1"));
+        tenants.interfaceNamed(HV2, "tap-y", Optional.of("db1"), java.time.Instant.now(), System.nanoTime());
+        drain();
+        portStatus(hv2, OFPortReason.ADD, hv2.addPort(9, "tap-y"));
+        assertEquals(Optional.of(new PortLocation(HV2, OFPort.of(9))), tenants.location("db1"));
+    }
+
+    /** The other order: PORT_STATUS first, then the OVSDB names the interface: located then. */
+    @Test
+    void aPortShownBeforeItsIfaceIdIsLocatedWhenTheOvsdbNamesIt() throws Exception {
+        tenants.apply(withDb1());
+        FakeSwitch hv1 = new FakeSwitch(HV1, OFVersion.OF_13);
+        connect(hv1);
+        portStatus(hv1, OFPortReason.ADD, hv1.addPort(5, "tap-z"));
+        assertEquals(Optional.empty(), tenants.location("db1"), "a name that binds nothing");
+        tenants.interfaceNamed(HV1, "tap-z", Optional.of("db1"), java.time.Instant.now(), System.nanoTime());
+        drain();
+        assertEquals(Optional.of(new PortLocation(HV1, OFPort.of(5))), tenants.location("db1"));
+        // An interface named with an iface-id no port has, and a switch that is no transport node: nothing.
+        tenants.interfaceNamed(HV1, "tap-q", Optional.of("ghost"), java.time.Instant.now(), System.nanoTime());
+        tenants.interfaceNamed(DatapathId.of(0xee), "tap-z", Optional.of("db1"), java.time.Instant.now(),
+                System.nanoTime());
+        drain();
+        assertEquals(Optional.of(new PortLocation(HV1, OFPort.of(5))), tenants.location("db1"));
+    }
 }
