@@ -95,6 +95,17 @@ class SecurityGroupsOnOvsTest {
       assertTrue(connects(tb, "globex-client", "globex-web1", 443), "globex: 443");
       assertFalse(connects(tb, "globex-client", "globex-web1", 80), "globex: not 80 (acme's web rule is acme's)");
       report.add("nc: allowed ports connect, denied ones do not, in both tenants");
+      // Counters per rule, stage and meter, read from hv1 (flow and meter statistics of real OVS).
+      var counters = weft.service(dev.weft.api.tenant.PolicyCounters.class).orElseThrow().port("acme-web1")
+          .get(10, TimeUnit.SECONDS);
+      long tcp80 = counters.rules().stream().filter(r -> r.rule().equals("ingress tcp 80"))
+          .mapToLong(dev.weft.api.tenant.PolicyCounters.Rule::packets).sum();
+      long denied = counters.stages().stream().filter(x -> x.direction().equals("ingress") && x.what().equals("denied"))
+          .mapToLong(dev.weft.api.tenant.PolicyCounters.Stage::packets).sum();
+      report.add("acme-web1's counters on real OVS: " + counters);
+      assertTrue(tcp80 >= 1, "the SYN of the nc connection to :80 counted on its rule: " + counters);
+      assertTrue(denied >= 1, "the SYN to :22 and the pings from client counted as denied: " + counters);
+      assertEquals(2, counters.meters().size(), "both meters read: " + counters);
 
       // A remote-group member added at run time: acme-client joins admin; web1 lets its ping in.
       // Measured: the change in force (applyNetwork returns), compiled and sent (the control lane
