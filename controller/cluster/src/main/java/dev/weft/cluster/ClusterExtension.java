@@ -256,7 +256,7 @@ public final class ClusterExtension implements Extension {
             case CONNECTED, RECONNECTED -> {
                 zkUp = true;
                 if (shared != null) {
-                    shared.resync();
+                    shared.catchUp(); // the config first: a master computes from the current version
                 }
                 requested.clear();
                 claims.keySet().forEach(this::decide);

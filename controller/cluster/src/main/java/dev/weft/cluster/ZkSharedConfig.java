@@ -106,16 +106,21 @@ final class ZkSharedConfig implements SharedConfig {
         cache.start();
     }
 
-    /** After a reconnection (a partition healed, a new session): catch up with the version written meanwhile. */
-    void resync() {
-        applier.execute(() -> {
-            try {
-                Versioned v = read();
-                apply(v.version(), v.text(), null);
-            } catch (Unavailable e) {
-                log.debug("cluster: resync of the shared config: {}", e.getMessage());
-            }
-        });
+    /**
+     * After a reconnection (a partition healed, a new session): catch up with the version written
+     * meanwhile and wait until it is in force here, before this instance is made master of
+     * anything again (a new master must not push what it computed from an older version).
+     */
+    void catchUp() {
+        try {
+            Versioned v = read();
+            apply(v.version(), v.text(), null);
+            controller.controlLaneDone().get(5, TimeUnit.SECONDS);
+        } catch (Unavailable | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            log.info("cluster: catching up with the shared config: {}", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
@@ -171,23 +176,34 @@ final class ZkSharedConfig implements SharedConfig {
         return Optional.of(r);
     }
 
+    /**
+     * Under the lock that applying a version and writing it back into the file hold: a reload that
+     * read the file just before a newer version was written into it must not publish that older
+     * text over the newer version (it would undo another instance's write).
+     */
     @Override
-    public ReloadResult publish(String fileText, WeftConfig parsed) {
+    public synchronized ReloadResult publish(String fileText, WeftConfig parsed) {
+        String now = file.map(f -> {
+            try {
+                return ConfigLoader.read(f);
+            } catch (ConfigException e) {
+                return fileText;
+            }
+        }).orElse(fileText);
+        if (!now.equals(fileText)) {
+            return new ReloadResult(ReloadResult.Outcome.UNCHANGED, "the file changed while it was read (version "
+                    + applied + " was written into it); its newer text is what counts", Set.of());
+        }
         String shared = SharedSections.extract(fileText);
-        long base;
-        String baseText;
-        synchronized (this) {
-            base = applied;
-            baseText = appliedText;
-        }
-        if (SharedSections.same(shared, baseText)) {
+        if (SharedSections.same(shared, appliedText)) {
             return new ReloadResult(ReloadResult.Outcome.UNCHANGED, "the file's tenants are the shared config's "
-                    + "version " + base, Set.of());
+                    + "version " + applied, Set.of());
         }
+        long base = applied;
         try {
-            Optional<ReloadResult> r = replace(new Versioned(baseText, base), shared, parsed);
+            Optional<ReloadResult> r = replace(new Versioned(appliedText, base), shared, parsed);
             if (r.isPresent()) {
-                log.info("cluster: the config file's change was published as the shared config's version {}", base + 1);
+                log.info("cluster: the config file's change was published as the shared config's version {}", applied);
                 return r.get();
             }
             String msg = STALE + ": another instance published a version after " + base + ", the one this file "

@@ -286,6 +286,29 @@ class SharedConfigOnZkTest {
         }
     }
 
+    /**
+     * The file watch reloads after every write-back; a reload that read the file just before a
+     * newer version was written into it must not publish that older text over the newer version.
+     */
+    @Test
+    void aReloadThatReadTheFileBeforeANewerVersionLandedUndoesNothing() throws Exception {
+        try (Instance a = start("weft-1", "/stale-reload", false); Instance b = start("weft-2", "/stale-reload", false)) {
+            String before = read(a.file());
+            WeftConfig parsed = ConfigLoader.parse(before, a.file().toString());
+            assertEquals(201, post(b, "/tenants", "{\"name\":\"newer\"}").statusCode());
+            await(() -> read(a.file()).contains("newer") && a.version() == b.version(), Duration.ofSeconds(10),
+                    () -> read(a.file()));
+            long v = a.version();
+            // What the watch's reload does with the text it read before the write-back.
+            var r = a.controller().sharedConfig().orElseThrow().publish(before, parsed);
+            assertEquals(dev.weft.core.config.ReloadResult.Outcome.UNCHANGED, r.outcome(), r.message());
+            assertEquals(v, a.version());
+            assertEquals(List.of("acme", "newer"), a.tenants());
+            assertEquals(List.of("acme", "newer"), b.tenants());
+            assertEquals(v, a.controller().sharedConfig().orElseThrow().read().version(), "nothing published");
+        }
+    }
+
     @Test
     void anInvalidVersionPutIntoZooKeeperIsAppliedNowhere() throws Exception {
         try (Instance a = start("weft-1", "/invalid", false); Instance b = start("weft-2", "/invalid", false);

@@ -15,17 +15,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The README's two-instance commands, as written: the lines that make each instance's config file
+ * The README's three-instance commands, as written: the lines that make each instance's config file
  * (the example tenants plus examples/cluster/cluster.yaml, edited by sed) run in bash from the
  * repository, and what they produce is a config Weft accepts with the cluster settings intended.
  */
 class ClusterReadmeTest {
 
     @Test
-    void theReadmesConfigLinesMakeTwoValidInstanceConfigs(@TempDir Path dir) throws Exception {
+    void theReadmesConfigLinesMakeThreeValidInstanceConfigs(@TempDir Path dir) throws Exception {
         Path readme = RepoFiles.find("README.md", null).orElseThrow();
         String text = Files.readString(readme);
-        int marker = text.indexOf("<!-- cluster-two-instances:");
+        int marker = text.indexOf("<!-- cluster-three-instances:");
         assertTrue(marker >= 0, "README has the block");
         int start = text.indexOf('\n', text.indexOf("```", marker)) + 1;
         String block = text.substring(start, text.indexOf("```", start));
@@ -37,7 +37,7 @@ class ClusterReadmeTest {
         assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the loop ends");
         String out = new String(p.getInputStream().readAllBytes());
         assertEquals(0, p.exitValue(), out);
-        for (int i = 1; i <= 2; i++) {
+        for (int i = 1; i <= 3; i++) {
             WeftConfig cfg = ConfigLoader.load(dir.resolve("weft-" + i + ".yaml"));
             ClusterSettings c = ClusterSettings.of(cfg.cluster(), cfg.source()).orElseThrow();
             assertEquals("127.0.0.1:2181", c.zookeeper());
