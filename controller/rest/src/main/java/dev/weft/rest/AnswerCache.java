@@ -100,6 +100,11 @@ final class AnswerCache {
         return bodies.size();
     }
 
+    /** The bytes of the answers kept. */
+    synchronized long bytes() {
+        return bodies.values().stream().mapToLong(Body::size).sum();
+    }
+
     private boolean same(List<Object> v) {
         if (v.size() != version.size()) {
             return false;

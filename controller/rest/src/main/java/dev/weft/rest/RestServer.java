@@ -171,6 +171,11 @@ public final class RestServer implements AutoCloseable {
         return budget.used();
     }
 
+    /** The bytes of the answers kept for the next client who asks (part of {@link #outputBytes}). */
+    long cachedBytes() {
+        return answers.bytes();
+    }
+
     /** {@code max-output-bytes}. */
     long outputLimit() {
         return budget.max();
