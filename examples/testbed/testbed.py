@@ -612,7 +612,9 @@ def configure_hv(state, hv, vm_ifaces, vlan_hosts=()):
               'other-config:disable-in-band=true', 'other-config:hwaddr=%s' % hv['phy_mac'],
               '--', 'set', 'interface', 'br-phy', 'mtu_request=%d' % UNDERLAY_MTU,
               '--', 'add-port', 'br-phy', 'ul0',
-              '--', 'set-manager', 'ptcp:%d:%s' % (OVSDB_PORT, hv['mgmt_ip']))
+              '--', 'set-manager', 'ptcp:%d:%s' % (OVSDB_PORT, hv['mgmt_ip']),
+              # the address its tunnels leave from, stated as the README's recipe does
+              '--', 'set', 'open', '.', 'external_ids:weft-tunnel-ip=%s' % hv['tunnel_ip'])
         ns = hv['namespace']
         run(['ip', '-n', ns, 'addr', 'add', '%s/%d' % (hv['tunnel_ip'], state['underlay_prefixlen']),
              'dev', 'br-phy'])
@@ -1356,6 +1358,7 @@ def cmd_migrate(args):
             fn()
             steps.append({'step': what, 'ms': ms(t0)})
 
+        epoch_start = time.time()
         step('del-port %s from %s br-int' % (iface, src['name']),
              lambda: vsctl(src['dir'], 'del-port', 'br-int', iface))
         step('move %s to %s' % (iface, dst['namespace']),
@@ -1364,6 +1367,7 @@ def cmd_migrate(args):
         step('link up', lambda: run(['ip', '-n', dst['namespace'], 'link', 'set', iface, 'up']))
         step('add-port %s to %s br-int' % (iface, dst['name']),
              lambda: vsctl(dst['dir'], 'add-port', 'br-int', iface, *iface_id_args(state, iface)))
+        epoch_moved = time.time()  # the port is back on a bridge (add-port waits for vswitchd)
         vm['hypervisor'] = dst['name']
         save_state(state)
         moved_ms = ms(t_all)
@@ -1374,7 +1378,8 @@ def cmd_migrate(args):
             steps.append({'step': 'gratuitous ARP (%s)' % g['command'], 'ms': ms(t0)})
         return {'vm': vm['name'], 'interface': iface, 'from': src['name'], 'to': dst['name'],
                 'steps': steps, 'moved_ms': moved_ms, 'total_ms': ms(t_all),
-                'garp': g, 'epoch_end': time.time()}
+                'garp': g, 'epoch_start': epoch_start, 'epoch_moved': epoch_moved,
+                'epoch_end': time.time()}
     finally:
         lock.release()
 

@@ -29,7 +29,8 @@ final class ClientCommands {
         SUMMARIES.put("switches", "connected switches (a client of the controller's REST API)");
         SUMMARIES.put("hosts", "hosts the controller has seen");
         SUMMARIES.put("tenants", "tenants, networks and logical ports with where each port is now");
-        SUMMARIES.put("security-groups", "each tenant's security groups: their rules and member ports");
+        SUMMARIES.put("security-groups", "each tenant's security groups: their rules and member ports (--port: "
+                + "a port's counters per rule and meter)");
         SUMMARIES.put("migrations", "recent VM migrations, newest first");
         SUMMARIES.put("reload", "make the controller re-read its config file");
         SUMMARIES.put("usage", "what each tenant sent, received and had dropped over a time range (for billing)");
@@ -64,6 +65,8 @@ final class ClientCommands {
         }
         if (name.equals("security-groups")) {
             o.addOption(Option.builder().longOpt("tenant").hasArg().argName("NAME").desc("only this tenant").build());
+            o.addOption(Option.builder().longOpt("port").hasArg().argName("PORT")
+                    .desc("the counters of a logical port: packets and bytes per rule, ACL stage and meter").build());
         }
         if (name.equals("fabric")) {
             o.addOption(Option.builder().longOpt("segment").hasArg().argName("ID")
@@ -216,6 +219,10 @@ final class ClientCommands {
 
     private static void securityGroups(ApiClient api, boolean json, CommandLine cl, PrintStream out)
             throws ApiClient.Failure {
+        if (cl.hasOption("port")) {
+            policyCounters(api, json, cl.getOptionValue("port"), out);
+            return;
+        }
         List<String> names = new ArrayList<>();
         if (cl.hasOption("tenant")) {
             names.add(cl.getOptionValue("tenant"));
@@ -244,6 +251,39 @@ final class ClientCommands {
             }
         }
         t.print(out);
+    }
+
+    /** {@code weft security-groups --port NAME}: what each rule, stage and meter of the port counted. */
+    private static void policyCounters(ApiClient api, boolean json, String port, PrintStream out)
+            throws ApiClient.Failure {
+        JsonNode c = api.get("/api/v1/logical-ports/" + port + "/policy-counters");
+        if (json(json, c, out)) {
+            return;
+        }
+        if (c.path("dpid").isNull()) {
+            out.println(port + " is not located (or has no security groups or limits there): no counters");
+            return;
+        }
+        out.println(port + " (tenant " + c.path("tenant").asText() + ") on " + c.path("dpid").asText() + ", zone "
+                + c.path("zone").asText());
+        Table t = new Table("DIRECTION", "GROUP", "RULE OR STAGE", "ENTRIES", "PACKETS", "BYTES");
+        for (JsonNode r : c.path("rules")) {
+            t.row(r.path("direction").asText(), r.path("group").asText(), r.path("rule").asText(),
+                    r.path("entries").asText(), r.path("packets").asText(), r.path("bytes").asText());
+        }
+        for (JsonNode s : c.path("stages")) {
+            t.row(s.path("direction").asText(), "-", s.path("what").asText(), "", s.path("packets").asText(),
+                    s.path("bytes").asText());
+        }
+        t.print(out);
+        if (!c.path("meters").isEmpty()) {
+            Table m = new Table("METER", "KIND", "PACKETS IN", "BYTES IN", "DROPPED");
+            for (JsonNode x : c.path("meters")) {
+                m.row(x.path("meter").asText(), x.path("kind").asText(), x.path("packets-in").asText(),
+                        x.path("bytes-in").asText(), x.path("dropped").asText());
+            }
+            m.print(out);
+        }
     }
 
     private static void migrations(ApiClient api, boolean json, CommandLine cl, PrintStream out)

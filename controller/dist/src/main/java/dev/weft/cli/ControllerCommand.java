@@ -221,6 +221,8 @@ public final class ControllerCommand {
         CountDownLatch stopRequested = new CountDownLatch(1);
         Signals.on("INT", stopRequested::countDown);
         Signals.on("TERM", stopRequested::countDown);
+        HeapCheck.warning(run.settings().network(), Runtime.getRuntime().maxMemory())
+                .ifPresent(w -> err.println("weft " + NAME + ": warning: " + w));
         Controller controller;
         try {
             Controller.Builder builder = Controller.builder(run.settings());

@@ -141,7 +141,7 @@ class FabricOnMininetTest {
             // pass has run on that topology, and when the switches confirmed its entries.
             TopologyService topology = weft.service(TopologyService.class).orElseThrow();
             Link cut = Link.of(1, 1, 0x101, 1);
-            long[] at = new long[3];
+            long[] at = new long[4];
             long cutAt = System.nanoTime();
             Thread watcher = new Thread(() -> watch(weft, topology, cut, cutAt, at), "reroute-watch");
             watcher.start();
@@ -150,8 +150,8 @@ class FabricOnMininetTest {
             watcher.join(TimeUnit.SECONDS.toMillis(30));
             System.out.printf("[ovs-fabric] l1-s1 cut, from the start of the link-down command: command returned "
                     + "%.1f ms; topology without the link %.1f ms; a fabric pass on it has declared its entries %.1f ms; its entries "
-                    + "confirmed by the switches (barriers) %.1f ms%n", linkCall / 1e6, at[0] / 1e6, at[1] / 1e6,
-                    at[2] / 1e6);
+                    + "confirmed by the switches (barriers) %.1f ms; that pass itself took %.1f ms%n", linkCall / 1e6,
+                    at[0] / 1e6, at[1] / 1e6, at[2] / 1e6, at[3] / 1e6);
             Map<String, Object> done = mn.command(Duration.ofSeconds(60), "ping-wait", (String) started.get("id"), "30");
             int sent = ((Number) done.get("sent")).intValue();
             int received = ((Number) done.get("received")).intValue();
@@ -185,6 +185,7 @@ class FabricOnMininetTest {
             if (at[0] != 0 && snap.pass() > passBefore && snap.segments().stream().flatMap(g -> g.links().stream())
                     .noneMatch(l -> l.a().equals(cut.src()) && l.b().equals(cut.dst()))) {
                 at[1] = now; // the snapshot is published once a pass has declared its entries
+                at[3] = snap.took().toNanos();
             }
             java.util.concurrent.locks.LockSupport.parkNanos(200_000);
         }

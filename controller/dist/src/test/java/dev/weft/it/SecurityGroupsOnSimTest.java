@@ -88,6 +88,17 @@ class SecurityGroupsOnSimTest {
         assertTrue(counted >= 20, "the meters of hv1 saw the 20 broadcasts: " + counted);
     }
 
+    /**
+     * Meters are read back from each switch when it connects and only what it lacks is sent: no
+     * meter-mod crosses the read (a meter added twice would be answered METER_EXISTS).
+     */
+    @Test
+    void noSwitchAnsweredAnError() {
+        long errors = fabric.controller.switchTotals().stream()
+                .mapToLong(dev.weft.core.openflow.SwitchTotals::errors).sum();
+        org.junit.jupiter.api.Assertions.assertEquals(0, errors, fabric.controller.switchTotals().toString());
+    }
+
     /** Packets that went into any meter of a switch (from its meter statistics). */
     static long meterPackets(dev.weft.api.Switch sw) throws Exception {
         return sw.requestStats(sw.factory().buildMeterStatsRequest().setMeterId(0xffffffffL).build())

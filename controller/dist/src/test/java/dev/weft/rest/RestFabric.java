@@ -82,6 +82,12 @@ public final class RestFabric implements AutoCloseable {
     }
 
     public RestFabric(Path dir, String yaml, boolean simulate) throws Exception {
+        this(dir, yaml, simulate ? PLACEMENT : null);
+    }
+
+    /** {@code placement}: which hypervisor each VM of {@code yaml} is on (null: no simulated fabric). */
+    public RestFabric(Path dir, String yaml, Map<String, String> placement) throws Exception {
+        boolean simulate = placement != null;
         file = Files.writeString(dir.resolve("weft.yaml"), yaml);
         WeftConfig cfg = ConfigLoader.load(file);
         controller = Http.startWithApi(ControllerSettings.builder().config(cfg).configFile(file)
@@ -100,11 +106,13 @@ public final class RestFabric implements AutoCloseable {
             }
             b.addFullTunnelMesh();
             for (LogicalPort p : c.ports()) {
-                b.addHost(p.name(), p.mac(), p.ips().get(0), PLACEMENT.get(p.name()), null,
+                b.addHost(p.name(), p.mac(), p.ips().get(0), placement.get(p.name()), null,
                         ((Binding.Interface) p.binding()).name());
             }
-            b.addHost(SPARE, MacAddress.of("02:00:0a:00:01:0d"), IPv4Address.of("10.0.1.13"), "hv1", null,
-                    "vm-acme-web3");
+            if (placement == PLACEMENT) {
+                b.addHost(SPARE, MacAddress.of("02:00:0a:00:01:0d"), IPv4Address.of("10.0.1.13"), "hv1", null,
+                        "vm-acme-web3");
+            }
             net = SimNetwork.builder().controller("127.0.0.1", controller.openflowAddresses().get(0).getPort())
                     .topology(b.build()).versions(OFVersion.OF_13).build();
             net.awaitReady(Duration.ofSeconds(10));

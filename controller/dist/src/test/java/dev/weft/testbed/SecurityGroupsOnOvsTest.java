@@ -14,6 +14,8 @@ import dev.weft.core.config.ConfigLoader;
 import dev.weft.core.config.WeftConfig;
 import dev.weft.ovs.Loopback;
 import dev.weft.ovs.RequiresOvs;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,11 +58,21 @@ class SecurityGroupsOnOvsTest {
     return client.ok();
   }
 
+  /**
+   * The grace after a migration in this test (the example's 60 s, shortened so that the test sees
+   * it end; {@code -Dweft.sg.grace=0} shows what happens without it).
+   */
+  static final int GRACE = Integer.getInteger("weft.sg.grace", 10);
+
   @Test
   void groupsAndLimitsOnRealSwitches() throws Exception {
-    WeftConfig cfg = ConfigLoader.load(CONFIG);
+    Path config = Files.createTempFile("secure-tenants", ".yaml");
+    String yaml = Files.readString(CONFIG);
+    assertTrue(yaml.contains("migration-grace-seconds: 60"), "the example sets the grace");
+    Files.writeString(config, yaml.replace("migration-grace-seconds: 60", "migration-grace-seconds: " + GRACE));
+    WeftConfig cfg = ConfigLoader.load(config);
     int port = Loopback.freePort();
-    try (Testbed tb = Testbed.up(CONFIG, "tcp:mgmt:" + port, PLACEMENT);
+    try (Testbed tb = Testbed.up(config, "tcp:mgmt:" + port, PLACEMENT);
          Controller weft = TenantsOnOvsTest.startWeft(cfg, tb.mgmtAddress(), port)) {
       tb.connectController();
       assertTrue(tb.awaitConnected(Duration.ofSeconds(30)), () -> "not connected: " + tb.controllerStates());
@@ -83,17 +95,38 @@ class SecurityGroupsOnOvsTest {
       assertTrue(connects(tb, "globex-client", "globex-web1", 443), "globex: 443");
       assertFalse(connects(tb, "globex-client", "globex-web1", 80), "globex: not 80 (acme's web rule is acme's)");
       report.add("nc: allowed ports connect, denied ones do not, in both tenants");
+      // Counters per rule, stage and meter, read from hv1 (flow and meter statistics of real OVS).
+      var counters = weft.service(dev.weft.api.tenant.PolicyCounters.class).orElseThrow().port("acme-web1")
+          .get(10, TimeUnit.SECONDS);
+      long tcp80 = counters.rules().stream().filter(r -> r.rule().equals("ingress tcp 80"))
+          .mapToLong(dev.weft.api.tenant.PolicyCounters.Rule::packets).sum();
+      long denied = counters.stages().stream().filter(x -> x.direction().equals("ingress") && x.what().equals("denied"))
+          .mapToLong(dev.weft.api.tenant.PolicyCounters.Stage::packets).sum();
+      report.add("acme-web1's counters on real OVS: " + counters);
+      assertTrue(tcp80 >= 1, "the SYN of the nc connection to :80 counted on its rule: " + counters);
+      assertTrue(denied >= 1, "the SYN to :22 and the pings from client counted as denied: " + counters);
+      assertEquals(2, counters.meters().size(), "both meters read: " + counters);
 
       // A remote-group member added at run time: acme-client joins admin; web1 lets its ping in.
-      NetworkConfig now = weft.tenants().config();
-      NetworkConfig next = withGroup(now, "acme-client", "admin");
-      long t0 = System.nanoTime();
-      weft.applyNetwork(next, cfg);
-      weft.reconciler().quiesce().get(10, TimeUnit.SECONDS);
-      double ms = (System.nanoTime() - t0) / 1e6;
-      assertEquals(2, tb.ping("acme-client", "10.0.1.11", 2, 100, Duration.ofSeconds(3)).received(),
-          "client, now in admin, pings web1");
-      report.add(String.format("member added at run time: entries confirmed by the switches in %.1f ms", ms));
+      // Measured: the change in force (applyNetwork returns), compiled and sent (the control lane
+      // is idle: the apps' deferred recompilations and the reconciler's passes ran), confirmed by
+      // both switches (barriers), and the first reply of a ping client->web1 every 10 ms that
+      // started before (its earlier requests are dropped by web1's ingress ACL).
+      NetworkConfig without = weft.tenants().config();
+      NetworkConfig with = withGroup(without, "acme-client", "admin");
+      for (int round = 1; round <= 3; round++) {
+        report.add("member added at run time, round " + round + " (" + (round == 1 ? "cold" : "warm")
+            + "): " + memberAdded(tb, weft, cfg, with));
+        assertEquals(2, tb.ping("acme-client", "10.0.1.11", 2, 100, Duration.ofSeconds(3)).received(),
+            "client, now in admin, pings web1");
+        if (round < 3) {
+          weft.applyNetwork(without, cfg);
+          weft.awaitControlLaneIdle();
+          weft.reconciler().quiesce().get(10, TimeUnit.SECONDS);
+          assertEquals(0, tb.ping("acme-client", "10.0.1.11", 1, 100, Duration.ofSeconds(2)).received(),
+              "client, out of admin again, does not");
+        }
+      }
 
       // A broadcast flood from web1 (limit 100/s, burst 10): UDP to 10.0.1.255 as fast as the VM
       // can send for 3 s (python in its namespace; ping cannot go much beyond 100/s here).
@@ -126,11 +159,55 @@ class SecurityGroupsOnOvsTest {
       assertTrue(atLocal >= 50 * seconds && atFar >= 50 * seconds, "but not blocked: " + report);
       assertEquals(0, atOtherTenant, "nothing reaches the other tenant");
 
-      // A migrated VM keeps its groups: web1 to hv2.
-      tb.migrate("acme-web1", "hv2");
+      // A migrated VM keeps its groups and its established TCP connections: web1 to hv2, while
+      // it serves a stream on port 80 (it writes, acme-client reads) and while it reads a stream
+      // from db1:5432 as a client (db1 writes, web1 only ACKs: its rules allow nothing in from 5432).
+      Path dir = Files.createTempDirectory("weft-sg-streams");
+      TcpStream asServer = TcpStream.start(tb, dir, "web1-serves", "acme-web1", 80, "acme-client", true);
+      TcpStream asClient = TcpStream.start(tb, dir, "web1-reads", "acme-db1", 5432, "acme-web1", true);
+      boolean flowing = asServer.awaitReceived(30, Duration.ofSeconds(20))
+          && asClient.awaitReceived(30, Duration.ofSeconds(20));
+      int beforeServer = asServer.received();
+      int beforeClient = asClient.received();
+      Testbed.Migration moved = tb.migrate("acme-web1", "hv2");
       TenantsOnOvsTest.awaitConverged(weft, 6);
       weft.reconciler().quiesce().get(10, TimeUnit.SECONDS);
       awaitLocation(weft, "acme-web1", cfg.network().node("hv2").orElseThrow().dpid());
+      List<String> pickup = tb.dumpFlows("hv2").stream().filter(l -> l.contains("tcp_flags=")).toList();
+      int atMoveServer = asServer.received();
+      int atMoveClient = asClient.received();
+      // 200 more lines (2 s of the stream) after the move, or 20 s: TCP retransmits with backoff.
+      boolean serverKept = asServer.awaitReceived(atMoveServer + 200, Duration.ofSeconds(20));
+      boolean clientKept = asClient.awaitReceived(atMoveClient + 200, Duration.ofSeconds(20));
+      // The grace ends: its entries leave hv2 (polled: the app sweeps once a second), and the
+      // connections, picked up, keep flowing.
+      long graceDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(GRACE + 30);
+      while (tb.dumpFlows("hv2").stream().anyMatch(l -> l.contains("tcp_flags="))) {
+        assertTrue(System.nanoTime() < graceDeadline, "the grace entries stay on hv2: " + pickup);
+        Thread.sleep(100);
+      }
+      weft.reconciler().quiesce().get(10, TimeUnit.SECONDS);
+      int afterGraceServer = asServer.received();
+      int afterGraceClient = asClient.received();
+      boolean serverAfterGrace = asServer.awaitReceived(afterGraceServer + 100, Duration.ofSeconds(10));
+      boolean clientAfterGrace = asClient.awaitReceived(afterGraceClient + 100, Duration.ofSeconds(10));
+      JsonNode[] server = asServer.stop();
+      JsonNode[] client = asClient.stop();
+      report.add(String.format(java.util.Locale.ROOT, "migration (grace %d s) in %.0f ms; established TCP across "
+          + "it: web1 serving (writes on :80) %s: %s then %s; web1 as client of db1:5432 (reads) %s: %s then %s; "
+          + "after the grace both flowing: %s, %s; pick-up entries on hv2 during the grace: %d", GRACE,
+          moved.totalMs(), serverKept ? "KEPT" : "LOST", server[0], server[1], clientKept ? "KEPT" : "LOST",
+          client[0], client[1], serverAfterGrace, clientAfterGrace, pickup.size()));
+      System.out.printf("[ovs] %s%n", report.get(report.size() - 1));
+      assertTrue(flowing, "both streams ran before the move: " + asServer.received() + ", " + asClient.received());
+      assertTrue(beforeServer > 0 && beforeClient > 0);
+      if (GRACE > 0) {
+        assertTrue(serverKept, "web1's connection as a server survives the move: " + report);
+        assertTrue(clientKept, "web1's connection as a client survives the move: " + report);
+        assertTrue(serverAfterGrace && clientAfterGrace, "and both keep flowing after the grace: " + report);
+        assertTrue(pickup.stream().anyMatch(l -> l.contains("tcp_flags=+ack-syn") || l.contains("tcp_flags=-syn+ack")),
+            "hv2 had web1's pick-up entries during the grace: " + pickup);
+      }
       assertTrue(connects(tb, "acme-client", "acme-web1", 80), "after the move: tcp 80");
       assertFalse(connects(tb, "acme-client", "acme-web1", 22), "after the move: still not tcp 22");
       report.add("after migrating acme-web1 to hv2: 80 connects, 22 does not");
@@ -154,11 +231,60 @@ class SecurityGroupsOnOvsTest {
         TenantsOnOvsTest.awaitConverged(second, 6);
         long flowMods = second.reconciler().stats().values().stream()
             .mapToLong(dev.weft.core.flow.Reconciler.Stats::flowModsSent).sum();
-        System.out.printf("[ovs] restarted controller: %d flow-mods to adopt the security-group entries%n", flowMods);
+        // Its meters too: read from the switches and adopted, so no ADD answered METER_EXISTS.
+        long errors = second.switchTotals().stream().mapToLong(dev.weft.core.openflow.SwitchTotals::errors).sum();
+        String meters = tb.ofctl("hv1", "dump-meters", "br-int");
+        System.out.printf("[ovs] restarted controller: %d flow-mods to adopt the security-group entries, %d errors "
+            + "from the switches (meters adopted: %s)%n", flowMods, errors, meters.replace('\n', ' '));
         assertEquals(0, flowMods, "everything already in the switches is adopted");
+        assertEquals(0, errors, "no switch answered an error (METER_EXISTS before meters were read back)");
         assertTrue(connects(tb, "acme-client", "acme-web1", 80), "and it still works");
         assertFalse(connects(tb, "acme-client", "acme-web1", 22));
       }
+    }
+  }
+
+  /**
+   * acme-client joins group admin ({@code with}) while it pings web1 every 10 ms (dropped until
+   * then): when the change is in force (applyNetwork returns), compiled and sent (the control lane
+   * is idle: the apps' deferred recompilations and the reconciler's passes ran), confirmed by both
+   * switches (barriers), and when the first ping reply arrives; with the load average.
+   */
+  static String memberAdded(Testbed tb, Controller weft, WeftConfig cfg, NetworkConfig with) throws Exception {
+    BackgroundPing probe = tb.startPing("acme-client", "10.0.1.11", Duration.ofMillis(10), Duration.ofSeconds(30));
+    long probeDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (probe.answeredSoFar() < 3 && System.nanoTime() < probeDeadline) { // ping is up: "no answer yet" lines
+      Thread.sleep(10);
+    }
+    String load = loadAverage();
+    java.time.Instant wall0 = java.time.Instant.now();
+    long t0 = System.nanoTime();
+    weft.applyNetwork(with, cfg);
+    long applied = System.nanoTime();
+    weft.awaitControlLaneIdle();
+    long compiled = System.nanoTime();
+    weft.reconciler().quiesce().get(10, TimeUnit.SECONDS);
+    long confirmed = System.nanoTime();
+    long replyDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (probe.repliesSoFar() == 0 && System.nanoTime() < replyDeadline) {
+      Thread.sleep(5);
+    }
+    PingTrace trace = probe.stop();
+    var first = trace.probes().stream().filter(PingTrace.Probe::received).findFirst();
+    assertTrue(first.isPresent(), "client, now in admin, pings web1: " + trace);
+    double access = (first.get().sentAtMicros() + first.get().rttMs() * 1000 - PingTrace.micros(wall0)) / 1000.0;
+    return String.format(java.util.Locale.ROOT, "load average %s: in force %.1f ms, compiled and sent %.1f ms, "
+        + "confirmed by both switches %.1f ms, first ping reply %.1f ms (ping every 10 ms)", load,
+        (applied - t0) / 1e6, (compiled - t0) / 1e6, (confirmed - t0) / 1e6, access);
+  }
+
+  /** The machine's load average (1, 5, 15 min), as /proc/loadavg says. */
+  static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).split("\\s+");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (java.io.IOException e) {
+      return "?";
     }
   }
 

@@ -81,11 +81,14 @@ public final class Testbed implements AutoCloseable {
 
   /**
    * A migration as {@code testbed.py migrate} did it: the steps (del-port, move, link up,
-   * add-port, gratuitous ARP) with their times, when the port was back on a bridge ({@code
-   * movedMs} after {@code started}) and when everything including the gratuitous ARP was done.
+   * add-port, gratuitous ARP) with their times, how long the port was off a bridge ({@code
+   * movedMs}, from del-port to add-port done) and when everything including the gratuitous ARP
+   * was done. {@code started} is when the test ran the script (its start-up comes before the
+   * del-port); {@code portBackAt} is when add-port returned, by the script's own clock.
    */
   public record Migration(String vm, String iface, String from, String to, List<Step> steps,
-      double movedMs, double totalMs, Instant started, Instant finished, String garpCommand) {
+      double movedMs, double totalMs, Instant started, Instant finished, String garpCommand,
+      Instant portBackAt) {
     @Override
     public String toString() {
       return steps.stream().map(s -> String.format(Locale.ROOT, "%8.1f ms  %s", s.ms(), s.step()))
@@ -411,6 +414,12 @@ public final class Testbed implements AutoCloseable {
    * same name, then the VM sends a gratuitous ARP. The VM's namespace, MAC and IPs are
    * untouched.
    */
+  /** The script's {@code time.time()} (seconds since the epoch, the same clock as {@link Instant#now()}). */
+  static Instant epoch(double seconds) {
+    long micros = Math.round(seconds * 1e6);
+    return Instant.ofEpochSecond(micros / 1_000_000, (micros % 1_000_000) * 1000);
+  }
+
   public Migration migrate(String vm, String hvTo) {
     return migrate(vm, hvTo, true);
   }
@@ -435,7 +444,7 @@ public final class Testbed implements AutoCloseable {
     return new Migration(r.path("vm").asText(), r.path("interface").asText(),
         r.path("from").asText(), r.path("to").asText(), List.copyOf(steps),
         r.path("moved_ms").asDouble(), r.path("total_ms").asDouble(), started, finished,
-        r.path("garp").path("command").asText(null));
+        r.path("garp").path("command").asText(null), epoch(r.path("epoch_moved").asDouble()));
   }
 
   // ---- Open vSwitch of a hypervisor ---------------------------------------------------------------

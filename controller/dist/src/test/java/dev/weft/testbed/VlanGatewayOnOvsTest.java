@@ -3,6 +3,7 @@ package dev.weft.testbed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.weft.api.fabric.GatewayStatus;
 import dev.weft.apps.fabric.VlanGateways;
 import dev.weft.core.Controller;
 import dev.weft.core.config.ConfigLoader;
@@ -70,6 +71,13 @@ class VlanGatewayOnOvsTest {
       Map<String, java.util.Set<MacAddress>> learned = weft.service(VlanGateways.class).orElseThrow().learned();
       System.out.println("[ovs] MACs learned behind the gateways: " + learned);
       assertEquals(Map.of("legacy", java.util.Set.of(MacAddress.of("02:76:00:00:00:01"))), learned);
+      // As the API and weft fabric show it: the gateway, and the MAC with when it was learned.
+      GatewayStatus.Gateway g = weft.service(GatewayStatus.class).orElseThrow().gateways().get(0);
+      System.out.println("[ovs] gateway status: " + g);
+      assertEquals("legacy", g.name());
+      assertEquals(List.of(MacAddress.of("02:76:00:00:00:01")),
+          g.learned().stream().map(GatewayStatus.LearnedMac::mac).toList());
+      assertTrue(!g.learned().get(0).learnedAt().isAfter(java.time.Instant.now()), g.toString());
     }
   }
 }

@@ -59,10 +59,17 @@ final class Checks {
             out.add(new Alert(node, Alert.PROTOCOLS, br, br + " speaks " + (protocols.isEmpty()
                     ? "the default protocols (OpenFlow 1.0 only)" : protocols) + ", not OpenFlow 1.3; setting it", true));
         }
-        String dpid = Values.optional(b.get("datapath_id")).orElse(oc.getOrDefault("datapath-id", ""));
-        if (!dpid.equalsIgnoreCase(w.datapathId())) {
-            out.add(new Alert(node, Alert.DATAPATH_ID, br, br + " has datapath id " + (dpid.isEmpty() ? "(none yet)"
-                    : dpid) + ", not the configured " + w.datapathId() + "; setting it", true));
+        // The one vswitchd uses (datapath_id, written back by it), and the one it is told
+        // (other_config:datapath-id): a change by hand shows in the second first, and Weft's repair
+        // may undo it before vswitchd has read it, so both count.
+        String used = Values.optional(b.get("datapath_id")).orElse("");
+        String told = oc.getOrDefault("datapath-id", "");
+        boolean toldWrong = !told.equalsIgnoreCase(w.datapathId());
+        boolean usedWrong = !used.isEmpty() && !used.equalsIgnoreCase(w.datapathId());
+        if (toldWrong || usedWrong) {
+            String dpid = usedWrong && !toldWrong ? used : told.isEmpty() ? "(none set)" : told;
+            out.add(new Alert(node, Alert.DATAPATH_ID, br, br + " has datapath id " + dpid + ", not the configured "
+                    + w.datapathId() + "; setting it", true));
         }
         Map<String, Replica.PortRow> ports = db.ports(b);
         for (var t : w.tunnels().entrySet()) {

@@ -75,4 +75,39 @@ class OvsdbTlsTest {
             }
         }
     }
+
+    /**
+     * The README's {@code ssl:} setup end to end: a transport node with {@code ovsdb: ssl:...} and
+     * the {@code ovsdb:} section's {@code private-key}, {@code certificate} and
+     * {@code ca-certificate}; Weft builds br-int over TLS (read back over the server's unix socket).
+     */
+    @Test
+    void weftBuildsTheBridgeThroughAnSslOvsdb(@TempDir Path dir) throws Exception {
+        OvsdbServerProcess.assumeInstalled();
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/ovs-pki")), "ovs-pki");
+        pki(dir, "ovs-pki", "--dir=" + dir.resolve("ca"), "init");
+        pki(dir, "ovs-pki", "--dir=" + dir.resolve("ca"), "req+sign", "weft", "controller");
+        pki(dir, "ovs-pki", "--dir=" + dir.resolve("ca"), "req+sign", "hv1", "switch");
+        try (OvsdbServerProcess s = OvsdbServerProcess.start(List.of("--remote=pssl:0:127.0.0.1",
+                "--private-key=" + dir.resolve("hv1-privkey.pem"), "--certificate=" + dir.resolve("hv1-cert.pem"),
+                "--ca-cert=" + dir.resolve("ca/controllerca/cacert.pem")))) {
+            String yaml = "ovsdb:\n  controller-targets: [\"ssl:10.99.0.254:6653\"]\n"
+                    + "  private-key: " + dir.resolve("weft-privkey.pem") + "\n"
+                    + "  certificate: " + dir.resolve("weft-cert.pem") + "\n"
+                    + "  ca-certificate: " + dir.resolve("ca/switchca/cacert.pem") + "\n"
+                    + "transport-nodes:\n" + BridgeKeeperTest.node("hv1", 1, "ssl:127.0.0.1:" + s.tcpPort())
+                    + BridgeKeeperTest.node("hv2", 2, null);
+            dev.weft.core.config.WeftConfig cfg = dev.weft.core.config.ConfigLoader.parse(yaml, "weft.yaml");
+            OvsdbExtension ext = new OvsdbExtension(OvsdbSettings.of(cfg.ovsdb(), cfg.source()));
+            try (dev.weft.core.Controller c = dev.weft.core.Controller.builder(dev.weft.core.ControllerSettings.builder()
+                    .config(cfg).apps(List.of()).dispatchThreads(1).build()).withoutListeners().extension(ext).start()) {
+                BridgeKeeperTest.until(() -> !ext.alerts().cleared().isEmpty() && ext.alerts().active().isEmpty(),
+                        "br-int built over ssl: " + ext.alerts().active());
+                assertEquals("secure", s.vsctl("get", "bridge", "br-int", "fail_mode"));
+                assertEquals("ssl:10.99.0.254:6653", s.vsctl("get-controller", "br-int"));
+                assertEquals("{key=flow, remote_ip=flow}", s.vsctl("get", "interface", "vx-flow", "options"));
+                assertTrue(c.tenants().config().node("hv1").isPresent());
+            }
+        }
+    }
 }

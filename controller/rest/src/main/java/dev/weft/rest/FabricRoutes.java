@@ -72,6 +72,7 @@ final class FabricRoutes {
         ObjectNode o = F.objectNode();
         o.put("pass", s.pass());
         o.put("computed-at", s.at().toString());
+        o.put("took-ms", s.took().toNanos() / 1e6);
         return o;
     }
 

@@ -127,6 +127,35 @@ final class SecurityGroupRoutes {
         });
     }
 
+    /** A port's counters per rule, stage and meter. */
+    static ObjectNode counters(dev.weft.api.tenant.PolicyCounters.Port c) {
+        ObjectNode o = F.objectNode();
+        o.put("port", c.port());
+        o.put("tenant", c.tenant());
+        if (c.dpid().isEmpty()) {
+            o.putNull("dpid");
+        } else {
+            o.put("dpid", c.dpid());
+        }
+        o.put("zone", c.zone());
+        ArrayNode rules = o.putArray("rules");
+        for (var r : c.rules()) {
+            rules.addObject().put("group", r.group()).put("direction", r.direction()).put("rule", r.rule())
+                    .put("entries", r.entries()).put("packets", r.packets()).put("bytes", r.bytes());
+        }
+        ArrayNode stages = o.putArray("stages");
+        for (var s : c.stages()) {
+            stages.addObject().put("direction", s.direction()).put("what", s.what()).put("packets", s.packets())
+                    .put("bytes", s.bytes());
+        }
+        ArrayNode meters = o.putArray("meters");
+        for (var m : c.meters()) {
+            meters.addObject().put("kind", m.kind()).put("meter", m.meterId()).put("packets-in", m.packetsIn())
+                    .put("bytes-in", m.bytesIn()).put("dropped", m.dropped());
+        }
+        return o;
+    }
+
     /** A port's policy fields (only what it has), for the port's own view. */
     static void policy(LogicalPort p, ObjectNode o) {
         PortPolicy pol = p.policy();

@@ -52,7 +52,17 @@ final class TenantRoutes {
                         + "'")), where, c, true)));
         api.get("/logical-ports/{port}/counters", "a logical port's traffic counters (across its migrations)",
                 this::portCounters);
+        api.get("/logical-ports/{port}/policy-counters", "packets and bytes of each security-group rule and "
+                + "rate-limit meter of a logical port, read from its switch now", this::policyCounters);
         api.get("/migrations", "recent migrations, newest first", this::migrations);
+    }
+
+    private CompletableFuture<Reply> policyCounters(Request r) {
+        LogicalPort p = port(r.param("port"));
+        dev.weft.api.tenant.PolicyCounters c = services.get(dev.weft.api.tenant.PolicyCounters.class)
+                .orElseThrow(() -> ApiException.notAvailable("this controller has no security groups' counters "
+                        + "(enable the security-groups app)"));
+        return c.port(p.name()).thenApply(x -> Reply.ok(SecurityGroupRoutes.counters(x)));
     }
 
     void defineWrites() {

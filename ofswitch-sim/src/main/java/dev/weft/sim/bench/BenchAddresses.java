@@ -37,14 +37,21 @@ final class BenchAddresses {
     }
 
     /**
-     * Source MAC number {@code index} (0..M-1) of a switch: {@code 00:ii:ii:ii:ii:dd}, the index
-     * big-endian in bytes 1..4 and the dpid's low byte last (cbench: same bytes, index
-     * little-endian).
+     * Source MAC number {@code index} (0..M-1) of a switch: {@code hh:ii:ii:ii:ii:dd}, the index
+     * big-endian in bytes 1..4, the dpid's low byte last (cbench: same bytes, index
+     * little-endian) and, in byte 0, the dpid's next seven bits shifted past the group bit. cbench
+     * has 0 there, so two switches 256 apart send from the same MACs and a controller sees every
+     * one of them move from switch to switch; here the MACs of switches with datapath ids below
+     * {@link #DISTINCT_DPIDS} are distinct (and byte 0 is still 0, cbench's, below 256).
      */
     static MacAddress sourceMac(DatapathId dpid, int index) {
-        long value = ((index & 0xFFFF_FFFFL) << 8) | (dpid.getLong() & 0xFF);
+        long high = ((dpid.getLong() >>> 8) & 0x7F) << 1; // bit 0 of byte 0 is the group bit: clear
+        long value = (high << 40) | ((index & 0xFFFF_FFFFL) << 8) | (dpid.getLong() & 0xFF);
         return MacAddress.of(value);
     }
+
+    /** Datapath ids below this have source MACs no other switch of a run uses. */
+    static final long DISTINCT_DPIDS = 1L << 15;
 
     static MacAddress portMac(DatapathId dpid, int port) {
         return MacAddress.of(0x0200_0000_0000L | ((dpid.getLong() & 0xFF_FFFFL) << 8) | (port & 0xFF));

@@ -38,7 +38,12 @@ final class BenchCommandLine {
             "pause between two switch connections (default 0)");
     private static final Option VERSION = valued("V", "of-version", "1.0|1.3", "OpenFlow version (default 1.0)");
     private static final Option DPID_OFFSET = valued("o", "dpid-offset", "N", "datapath id of the first switch (default 1)");
-    private static final Option THREADS = valued("T", "threads", "N", "I/O threads driving the switches (default 1)");
+    private static final Option THREADS = valued("T", "threads", "N",
+            "I/O threads driving the switches (default: one per 256 switches, at most one per core)");
+    private static final Option MAX_UNANSWERED = valued("q", "max-unanswered", "N",
+            "throughput mode: probes a switch may have sent and not had answered in a test (default: 64 KB"
+                    + " of probes, e.g. 799 of the 82-byte OpenFlow 1.0 probes); bounds what a slow controller"
+                    + " leaves queued per switch");
     private static final Option NO_LEARN = Option.builder().longOpt("no-learn-dst-macs")
             .desc("do not announce the probes' destination MAC (a gratuitous ARP) before testing")
             .build();
@@ -55,7 +60,7 @@ final class BenchCommandLine {
 
     static {
         for (Option option : List.of(CONTROLLER, PORT, SWITCHES, MACS, LOOPS, MS_PER_TEST, WARMUP, COOLDOWN,
-                THROUGHPUT, CONNECT_DELAY, VERSION, DPID_OFFSET, THREADS, NO_LEARN, FRAME, CONTROLLER_PID, HELP)) {
+                THROUGHPUT, CONNECT_DELAY, VERSION, DPID_OFFSET, THREADS, MAX_UNANSWERED, NO_LEARN, FRAME, CONTROLLER_PID, HELP)) {
             OPTIONS.addOption(option);
         }
     }
@@ -89,7 +94,8 @@ final class BenchCommandLine {
         builder.cooldownLoops(intValue(line, COOLDOWN, 0, Integer.MAX_VALUE, 0));
         builder.connectDelayMs(intValue(line, CONNECT_DELAY, 0, Integer.MAX_VALUE, 0));
         builder.dpidOffset(intValue(line, DPID_OFFSET, 1, Integer.MAX_VALUE, 1));
-        builder.ioThreads(intValue(line, THREADS, 1, 64, 1));
+        builder.ioThreads(intValue(line, THREADS, 1, 64, 0));
+        builder.maxUnanswered(intValue(line, MAX_UNANSWERED, 1, Integer.MAX_VALUE, 0));
         builder.mode(line.hasOption(THROUGHPUT) ? BenchMode.THROUGHPUT : BenchMode.LATENCY);
         builder.version(version(line));
         builder.learnDestinationMacs(!line.hasOption(NO_LEARN));

@@ -23,11 +23,15 @@ import org.projectfloodlight.openflow.protocol.OFVersion;
  *                             learning switch knows the probes' destination (cbench {@code -L}, on
  *                             by default)
  * @param dpidOffset           datapath id of the first switch; the others follow
- * @param ioThreads            event-loop threads driving all switches
+ * @param ioThreads            event-loop threads driving all switches (0: one per 256 switches, at
+ *                             most one per core)
  * @param handshakeTimeout     how long every switch may wait for its FEATURES_REQUEST
  * @param pauseBetweenTests    quiet time after each test in which late responses are discarded
  *                             (cbench sleeps 100 ms and drains the sockets)
  * @param probeFrame           the frame inside every probe: a UDP frame, or cbench's exact bytes
+ * @param maxUnanswered        throughput mode: probes a switch may have sent and not had answered
+ *                             in a test (0: 64 KB of probes, cbench's buffer); the bound on what a
+ *                             slow controller leaves queued per switch
  */
 public record BenchConfig(
         String host,
@@ -46,9 +50,12 @@ public record BenchConfig(
         int ioThreads,
         Duration handshakeTimeout,
         Duration pauseBetweenTests,
-        ProbeFrame probeFrame) {
+        ProbeFrame probeFrame,
+        int maxUnanswered) {
 
     public static final int DEFAULT_PORT = 6653;
+    /** Switches one I/O thread drives by default. */
+    static final int SWITCHES_PER_IO_THREAD = 256;
 
     public BenchConfig {
         Objects.requireNonNull(host, "host");
@@ -71,9 +78,19 @@ public record BenchConfig(
         require(version == OFVersion.OF_10 || version == OFVersion.OF_13,
                 "OpenFlow version must be 1.0 or 1.3, got " + version);
         require(dpidOffset >= 1, "dpid offset must be at least 1, got " + dpidOffset);
-        require(ioThreads >= 1, "I/O threads must be at least 1, got " + ioThreads);
+        require(ioThreads >= 0, "I/O threads must not be negative, got " + ioThreads);
+        require(maxUnanswered >= 0, "unanswered probes per switch must not be negative, got " + maxUnanswered);
         require(!handshakeTimeout.isNegative() && !handshakeTimeout.isZero(), "handshake timeout must be positive");
         require(!pauseBetweenTests.isNegative(), "pause between tests must not be negative");
+    }
+
+    /** The I/O threads actually used: as configured, or one per 256 switches and at most one per core. */
+    public int effectiveIoThreads() {
+        if (ioThreads > 0) {
+            return ioThreads;
+        }
+        int wanted = (switches + SWITCHES_PER_IO_THREAD - 1) / SWITCHES_PER_IO_THREAD;
+        return Math.max(1, Math.min(wanted, Runtime.getRuntime().availableProcessors()));
     }
 
     /** Tests that count in the statistics. */
@@ -111,7 +128,8 @@ public record BenchConfig(
         private OFVersion version = OFVersion.OF_10;
         private boolean learnDestinationMacs = true;
         private long dpidOffset = 1;
-        private int ioThreads = 1;
+        private int ioThreads = 0;
+        private int maxUnanswered = 0;
         private Duration handshakeTimeout = Duration.ofSeconds(10);
         private Duration pauseBetweenTests = Duration.ofMillis(100);
         private ProbeFrame probeFrame = ProbeFrame.UDP;
@@ -199,6 +217,11 @@ public record BenchConfig(
             return this;
         }
 
+        public Builder maxUnanswered(int value) {
+            maxUnanswered = value;
+            return this;
+        }
+
         public Builder probeFrame(ProbeFrame value) {
             probeFrame = value;
             return this;
@@ -207,7 +230,7 @@ public record BenchConfig(
         public BenchConfig build() {
             return new BenchConfig(host, port, switches, macsPerSwitch, loops, msPerTest, warmupLoops,
                     cooldownLoops, mode, connectDelayMs, version, learnDestinationMacs, dpidOffset, ioThreads,
-                    handshakeTimeout, pauseBetweenTests, probeFrame);
+                    handshakeTimeout, pauseBetweenTests, probeFrame, maxUnanswered);
         }
     }
 }

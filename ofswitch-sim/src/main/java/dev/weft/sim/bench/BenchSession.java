@@ -42,7 +42,7 @@ final class BenchSession implements AutoCloseable {
     private BenchSession(BenchConfig config, LongSupplier nanoClock) {
         this.config = config;
         this.nanoClock = nanoClock;
-        this.transport = IoTransport.create(config.ioThreads());
+        this.transport = IoTransport.create(config.effectiveIoThreads());
     }
 
     /** Connects every switch (pausing between connections) and waits for every handshake. */
@@ -104,7 +104,7 @@ final class BenchSession implements AutoCloseable {
             }
             BenchSwitch sw = new BenchSwitch(i + 1, DatapathId.of(config.dpidOffset() + i), factory,
                     config.mode(), config.macsPerSwitch(), config.learnDestinationMacs(),
-                    config.probeFrame(), nanoClock, this::fail);
+                    config.probeFrame(), config.maxUnanswered(), nanoClock, this::fail);
             ChannelFuture connect = bootstrap.clone().handler(sw).connect(config.host(), config.port());
             connect.awaitUninterruptibly();
             if (!connect.isSuccess()) {

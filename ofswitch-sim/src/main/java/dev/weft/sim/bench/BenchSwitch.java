@@ -30,7 +30,10 @@ import org.slf4j.LoggerFactory;
  */
 final class BenchSwitch extends ByteToMessageDecoder {
 
-    /** cbench's BUFLEN: throughput mode keeps this many bytes of probes queued. */
+    /**
+     * cbench's BUFLEN: throughput mode keeps at most this many bytes of probes queued, and by
+     * default at most this many bytes of probes unanswered.
+     */
     static final int THROUGHPUT_QUEUE_BYTES = 65_536;
     /**
      * Throughput mode tops the queue up once this much of it has drained, not after every probe
@@ -55,6 +58,10 @@ final class BenchSwitch extends ByteToMessageDecoder {
     private final int macs;
     private final boolean learnDestination;
     private final PacketInTemplate probe;
+    /** Throughput mode: probes sent in this window and not answered yet, at most. */
+    private final int maxUnanswered;
+    /** Throughput mode: send no fewer probes at once than this (a quarter of the queue or of the cap). */
+    private final int topUpProbes;
     private final ControlResponder responder;
     private final LongSupplier nanoClock;
     private final Consumer<BenchException> failures;
@@ -87,6 +94,16 @@ final class BenchSwitch extends ByteToMessageDecoder {
     BenchSwitch(int number, DatapathId dpid, OFFactory factory, BenchMode mode, int macs,
                 boolean learnDestination, ProbeFrame frame, LongSupplier nanoClock,
                 Consumer<BenchException> failures) {
+        this(number, dpid, factory, mode, macs, learnDestination, frame, 0, nanoClock, failures);
+    }
+
+    /**
+     * @param maxUnanswered throughput mode: probes this switch may have sent and not had answered
+     *                      in a window (0: {@link #THROUGHPUT_QUEUE_BYTES} worth of probes)
+     */
+    BenchSwitch(int number, DatapathId dpid, OFFactory factory, BenchMode mode, int macs,
+                boolean learnDestination, ProbeFrame frame, int maxUnanswered, LongSupplier nanoClock,
+                Consumer<BenchException> failures) {
         this.number = number;
         this.dpid = dpid;
         this.factory = factory;
@@ -94,6 +111,8 @@ final class BenchSwitch extends ByteToMessageDecoder {
         this.macs = macs;
         this.learnDestination = learnDestination;
         this.probe = PacketInTemplate.probe(factory, dpid, frame);
+        this.maxUnanswered = maxUnanswered > 0 ? maxUnanswered : THROUGHPUT_QUEUE_BYTES / probe.length();
+        this.topUpProbes = Math.max(1, Math.min(this.maxUnanswered / 4, THROUGHPUT_TOP_UP_BYTES / probe.length()));
         this.responder = new ControlResponder(factory, dpid);
         this.nanoClock = nanoClock;
         this.failures = failures;
@@ -230,9 +249,14 @@ final class BenchSwitch extends ByteToMessageDecoder {
     }
 
     /**
-     * cbench's rule for what to send: latency mode keeps exactly one probe outstanding; throughput
-     * mode tops the queue of unsent bytes up to {@link #THROUGHPUT_QUEUE_BYTES} ({@code
-     * fakeswitch_handle_write}: {@code (BUFLEN - buffered) / probe_size} packet-ins).
+     * What to send: latency mode keeps exactly one probe outstanding (cbench); throughput mode
+     * tops the queue of unsent bytes up towards {@link #THROUGHPUT_QUEUE_BYTES} as cbench does
+     * ({@code fakeswitch_handle_write}), but never past {@link #maxUnanswered} probes sent in this
+     * window and not answered. cbench has no such cap: against a controller slower than the bench,
+     * its switches pile megabytes of probes into the sockets (the kernel's buffers grow to
+     * {@code tcp_wmem}), which costs the machine's CPU and memory and measures how the controller
+     * drains a backlog rather than how it serves its switches. With the cap, what a switch has in
+     * flight is bounded however slow the controller is.
      */
     private void sendProbes() {
         if (!measuring) {
@@ -244,10 +268,16 @@ final class BenchSwitch extends ByteToMessageDecoder {
             }
         } else {
             long room = Math.min(context.channel().bytesBeforeUnwritable(), THROUGHPUT_QUEUE_BYTES);
-            if (room >= THROUGHPUT_TOP_UP_BYTES) {
-                writeProbes((int) (room / probe.length()));
+            int count = (int) Math.min(room / probe.length(), maxUnanswered - outstanding);
+            if (count >= topUpProbes) {
+                writeProbes(count);
             }
         }
+    }
+
+    /** Throughput mode's cap on probes unanswered in a window. */
+    int maxUnanswered() {
+        return maxUnanswered;
     }
 
     private void writeProbes(int count) {
@@ -299,7 +329,9 @@ final class BenchSwitch extends ByteToMessageDecoder {
                 }
                 break;
             case CLEAR_OUTSTANDING:
-                outstanding = 0;
+                if (mode == BenchMode.LATENCY) { // throughput mode's count is its cap: kept
+                    outstanding = 0;
+                }
                 break;
             default:
                 break;

@@ -29,14 +29,18 @@ final class ReportPrinter {
                         + "   with %d unique source MACs per switch, %s frames%n"
                         + "   %s destination mac addresses before the test%n"
                         + "   ignoring first %d \"warmup\" and last %d \"cooldown\" loops%n"
-                        + "   connection delay of %d ms per switch%n",
+                        + "   connection delay of %d ms per switch%n"
+                        + "%s",
                 config.mode().label(), config.host(), config.port(), ControlResponder.versionName(config.version().getWireVersion()),
-                transport, config.ioThreads(), config.ioThreads() == 1 ? "" : "s",
+                transport, config.effectiveIoThreads(), config.effectiveIoThreads() == 1 ? "" : "s",
                 config.switches(), config.dpidOffset(), config.loops(), config.msPerTest(),
                 config.macsPerSwitch(),
                 config.probeFrame() == ProbeFrame.CBENCH ? "cbench's exact (IPv4 protocol 255)" : "IPv4/UDP",
                 config.learnDestinationMacs() ? "learning" : "NOT learning",
-                config.warmupLoops(), config.cooldownLoops(), config.connectDelayMs());
+                config.warmupLoops(), config.cooldownLoops(), config.connectDelayMs(),
+                config.mode() == BenchMode.THROUGHPUT ? String.format(Locale.ROOT,
+                        "   at most %s unanswered probes per switch%n", config.maxUnanswered() == 0
+                                ? "64 KB of" : Integer.toString(config.maxUnanswered())) : "");
     }
 
     void testFinished(TestResult test) {

@@ -17,8 +17,10 @@ import org.projectfloodlight.openflow.protocol.action.OFAction;
  * connection, either way, is translated as recorded whenever the ct action has a {@code nat}.
  * Other packets are tracked as new and not translated. The packet it returns carries the state
  * as Open vSwitch's {@code ct_state} and {@code ct_zone} say it: {@code +trk+new} for a
- * connection not recorded (a TCP packet that is not a SYN is {@code +trk+inv}: the userspace
- * tracker picks up no connection in the middle), {@code +trk+est} for a recorded one
+ * connection not recorded (as Open vSwitch 3.1's userspace tracker does, measured: a TCP segment
+ * in the middle of a connection, with ACK and without SYN, is {@code +trk+new} too, and a commit
+ * picks the connection up there; a SYN-ACK or a segment with neither SYN nor ACK is
+ * {@code +trk+inv}), {@code +trk+est} for a recorded one
  * ({@code +rpl} in the reply direction), {@code +trk+inv} for what it cannot track (not IPv4 TCP,
  * UDP or ICMP echo). No expiry, no port clash resolution, no helpers, no related connections.
  */
@@ -105,7 +107,11 @@ final class Conntrack {
         return q;
     }
 
-    /** A TCP SYN without ACK: what may start a connection. */
+    /**
+     * What Open vSwitch's userspace tracker takes as the start of a connection it does not know:
+     * a SYN without ACK, RST or FIN, or a segment without SYN that has ACK (picked up in the
+     * middle; its tcp_valid_new). Not a SYN-ACK, nor a segment with neither SYN nor ACK.
+     */
     private static boolean opensConnection(Packet p) {
         int l4 = p.headers().l4Offset();
         byte[] b = p.bytes();
@@ -113,7 +119,9 @@ final class Conntrack {
             return false;
         }
         int flags = b[l4 + 13] & 0xff;
-        return (flags & 0x02) != 0 && (flags & 0x10) == 0;
+        boolean syn = (flags & 0x02) != 0;
+        boolean ack = (flags & 0x10) != 0;
+        return syn ? !ack && (flags & 0x05) == 0 : ack;
     }
 
     /** The packet's tuple in {@code zone}, or null when it is not IPv4 TCP, UDP or an ICMP echo. */

@@ -45,6 +45,7 @@ final class FieldMapping {
         map(MatchField.IPV4_DST, Field.IPV4_DST);
         map(MatchField.TCP_SRC, Field.TCP_SRC);
         map(MatchField.TCP_DST, Field.TCP_DST);
+        map(MatchField.OVS_TCP_FLAGS, Field.TCP_FLAGS);
         map(MatchField.UDP_SRC, Field.UDP_SRC);
         map(MatchField.UDP_DST, Field.UDP_DST);
         map(MatchField.SCTP_SRC, Field.SCTP_SRC);

@@ -27,7 +27,7 @@ final class MatchTranslator {
     private static final Set<Field> MASKABLE = EnumSet.of(Field.METADATA, Field.TUNNEL_ID, Field.TUNNEL_IPV4_SRC,
             Field.TUNNEL_IPV4_DST, Field.ETH_DST, Field.ETH_SRC, Field.VLAN_VID, Field.IPV4_SRC, Field.IPV4_DST,
             Field.ARP_SPA, Field.ARP_TPA, Field.ARP_SHA, Field.ARP_THA, Field.TCP_SRC, Field.TCP_DST,
-            Field.UDP_SRC, Field.UDP_DST, Field.CT_STATE);
+            Field.TCP_FLAGS, Field.UDP_SRC, Field.UDP_DST, Field.CT_STATE);
 
     private MatchTranslator() {
     }

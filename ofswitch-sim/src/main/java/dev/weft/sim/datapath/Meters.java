@@ -32,6 +32,9 @@ final class Meters {
         long bytesIn;
         long dropped;
         long droppedBytes;
+        /** As the last meter-mod set them (what a meter-config request reports). */
+        java.util.Set<OFMeterFlags> flags = java.util.Set.of();
+        List<OFMeterBand> bands = List.of();
         final long createdNanos;
 
         Meter(long id, long now) {
@@ -106,6 +109,8 @@ final class Meters {
             throw new OfErrorException(OFErrorType.METER_MOD_FAILED, OFMeterModFailedCode.BAD_BAND,
                     "the simulator's meters have exactly one drop band");
         }
+        x.flags = m.getFlags();
+        x.bands = bands;
         x.packets = m.getFlags().contains(OFMeterFlags.PKTPS);
         x.rate = drop.getRate();
         x.burst = m.getFlags().contains(OFMeterFlags.BURST) && drop.getBurstSize() > 0 ? drop.getBurstSize() : x.rate;
@@ -123,6 +128,13 @@ final class Meters {
     boolean admit(long id, int bytes, long now) {
         Meter x = meters.get(id);
         return x != null && x.admit(bytes, now);
+    }
+
+    /** The meters' configuration (flags and bands as set), for a meter-config request. */
+    List<org.projectfloodlight.openflow.protocol.OFMeterConfig> config(OFFactory f, long meterId) {
+        return meters.values().stream().filter(x -> meterId == 0xffffffffL || x.id == meterId)
+                .map(x -> f.buildMeterConfig().setMeterId(x.id).setFlags(x.flags).setEntries(x.bands).build())
+                .toList();
     }
 
     List<OFMeterStats> stats(OFFactory f, long meterId, long now) {

@@ -81,6 +81,9 @@ final class StatsResponder {
             case METER -> dp.env().toController(f.buildMeterStatsReply().setXid(xid)
                     .setEntries(dp.meters.stats(f, ((org.projectfloodlight.openflow.protocol.OFMeterStatsRequest) req)
                             .getMeterId(), dp.now())).build());
+            case METER_CONFIG -> dp.env().toController(f.buildMeterConfigStatsReply().setXid(xid)
+                    .setEntries(dp.meters.config(f, ((org.projectfloodlight.openflow.protocol.OFMeterConfigStatsRequest) req)
+                            .getMeterId())).build());
             case QUEUE -> dp.env().toController(f.buildQueueStatsReply().setXid(xid).setEntries(List.of()).build());
             default -> throw new OfErrorException(OFErrorType.BAD_REQUEST, OFBadRequestCode.BAD_STAT,
                     "multipart type " + req.getStatsType() + " is not supported");

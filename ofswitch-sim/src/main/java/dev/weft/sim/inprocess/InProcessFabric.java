@@ -85,6 +85,19 @@ public final class InProcessFabric {
         return this;
     }
 
+    /**
+     * Moves host {@code name} to {@code port} of {@code switchName} (a migration: unplugged where it
+     * was, plugged in there; the port is added if missing). Switches keep their state.
+     */
+    public InProcessFabric move(String name, String switchName, OFPort port) {
+        Place was = hosts.remove(name);
+        if (was == null) {
+            throw new IllegalArgumentException("no host named " + name);
+        }
+        wiring.remove(was);
+        return host(name, switchName, port);
+    }
+
     /** A tunnel between two switch ports (added if missing): each end's output arrives at the other. */
     public InProcessFabric tunnel(String switchA, OFPort portA, String switchB, OFPort portB) {
         Place a = plug(switchA, portA, "vx-" + switchB);

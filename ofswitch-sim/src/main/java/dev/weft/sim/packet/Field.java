@@ -12,6 +12,8 @@ public enum Field {
     TCP_SRC(16), TCP_DST(16), UDP_SRC(16), UDP_DST(16), SCTP_SRC(16), SCTP_DST(16),
     ICMPV4_TYPE(8), ICMPV4_CODE(8),
     ARP_OP(16), ARP_SPA(32), ARP_TPA(32), ARP_SHA(48), ARP_THA(48),
+    /** TCP's 12 flag bits (Open vSwitch's tcp_flags; in OpenFlow 1.3 the ONF extension field 42). Match only. */
+    TCP_FLAGS(12),
     /** Open vSwitch's connection-tracking state and zone (NXM_NX_CT_STATE, NXM_NX_CT_ZONE), set by ct. */
     CT_STATE(32), CT_ZONE(16);
 

@@ -73,6 +73,7 @@ public final class Headers implements FieldSource {
                 if (f.length >= l4 + 20) {
                     put(Field.TCP_SRC, Bytes.u16(f, l4));
                     put(Field.TCP_DST, Bytes.u16(f, l4 + 2));
+                    put(Field.TCP_FLAGS, Bytes.u16(f, l4 + 12) & 0x0fff);
                 }
             }
             case EtherTypes.PROTO_UDP -> {

@@ -31,7 +31,9 @@ class BenchCommandLineTest {
         assertEquals(0, config.connectDelayMs());
         assertEquals(OFVersion.OF_10, config.version());
         assertTrue(config.learnDestinationMacs());
-        assertEquals(1, config.ioThreads());
+        assertEquals(0, config.ioThreads(), "automatic");
+        assertEquals(1, config.effectiveIoThreads(), "16 switches: one thread");
+        assertEquals(0, config.maxUnanswered(), "64 KB of probes");
         assertEquals(ProbeFrame.UDP, config.probeFrame());
     }
 
@@ -39,7 +41,7 @@ class BenchCommandLineTest {
     void readsEveryOption() throws Exception {
         BenchConfig config = BenchCommandLine.parse(new String[] {
             "-c", "10.0.0.1", "-p", "6633", "-s", "4", "-M", "1000", "-l", "5", "-m", "200", "-w", "2",
-            "-C", "1", "-t", "-D", "3", "-V", "1.3", "-o", "100", "-T", "2", "--no-learn-dst-macs", "--frame", "cbench"}).config();
+            "-C", "1", "-t", "-D", "3", "-V", "1.3", "-o", "100", "-T", "2", "-q", "300", "--no-learn-dst-macs", "--frame", "cbench"}).config();
         assertEquals("10.0.0.1", config.host());
         assertEquals(6633, config.port());
         assertEquals(4, config.switches());
@@ -53,6 +55,7 @@ class BenchCommandLineTest {
         assertEquals(OFVersion.OF_13, config.version());
         assertEquals(100, config.dpidOffset());
         assertEquals(2, config.ioThreads());
+        assertEquals(300, config.maxUnanswered());
         assertFalse(config.learnDestinationMacs());
         assertEquals(ProbeFrame.CBENCH, config.probeFrame());
     }

@@ -285,18 +285,61 @@ class BenchSwitchTest {
 
     @ParameterizedTest
     @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13"})
-    void throughputModeFillsCbenchsSixtyFourKilobytesAndTopsUpOnEachRead(OFVersion version) throws Exception {
+    void throughputModeFillsCbenchsSixtyFourKilobytesAndTopsUpWhenAQuarterIsAnswered(OFVersion version)
+            throws Exception {
         Fixture f = new Fixture(version, BenchMode.THROUGHPUT, 10, false).ready();
         int perBatch = BenchSwitch.THROUGHPUT_QUEUE_BYTES / PacketInTemplate.probe(f.factory, DPID).length();
+        assertEquals(perBatch, f.sw.maxUnanswered(), "by default the cap is cbench's 64 KB of probes");
 
         f.open();
         assertEquals(perBatch, f.probes().size());
         f.inbound(Messages.flowMod(f.factory, OFFlowModCommand.ADD), Messages.flowMod(f.factory, OFFlowModCommand.ADD));
-        assertEquals(perBatch, f.probes().size(), "the (drained) queue is filled up again");
+        assertEquals(0, f.probes().size(), "two answers free room for two probes: too few to top up");
+        int quarter = perBatch / 4;
+        f.inbound(flowMods(f, quarter - 2));
+        assertEquals(quarter, f.probes().size(), "a quarter answered: that quarter is sent again");
 
         BenchSwitch.WindowCount count = f.close();
-        assertEquals(2, count.responses());
-        assertEquals(2L * perBatch, count.packetInsSent());
+        assertEquals(quarter, count.responses());
+        assertEquals(perBatch + quarter, count.packetInsSent());
+    }
+
+    /**
+     * The bound that lets 1,000 switches run against a slow controller: whatever wakes the switch
+     * (reads of control messages, the channel turning writable, a vendor message that clears
+     * latency mode's probe), it never has more than its cap sent and unanswered in a window.
+     */
+    @Test
+    void throughputModeNeverHasMoreThanItsCapUnanswered() throws Exception {
+        Fixture f = new Fixture(OFVersion.OF_10, BenchMode.THROUGHPUT, 10, false, ProbeFrame.UDP, 40).ready();
+        f.open();
+        assertEquals(40, f.probes().size());
+        for (int i = 0; i < 50; i++) {
+            f.inbound(f.factory.buildEchoRequest().setXid(100 + i).build());
+            f.channel.pipeline().fireChannelWritabilityChanged();
+            f.inbound(f.factory.buildNiciraControllerRoleRequest().setXid(200 + i)
+                    .setRole(org.projectfloodlight.openflow.protocol.OFNiciraControllerRole.ROLE_MASTER).build());
+        }
+        List<OFMessage> replies = f.outbound();
+        assertEquals(100, replies.size(), "echo replies and vendor errors only");
+        assertTrue(replies.stream().noneMatch(m -> m instanceof OFPacketIn), "no probe past the cap: " + replies.get(0));
+        f.inbound(flowMods(f, 9));
+        assertEquals(0, f.probes().size(), "9 answered of 40: below a quarter");
+        f.inbound(flowMods(f, 1));
+        assertEquals(10, f.probes().size(), "10 answered: 10 sent, 40 unanswered again");
+        f.inbound(flowMods(f, 40));
+        assertEquals(40, f.probes().size());
+        BenchSwitch.WindowCount count = f.close();
+        assertEquals(50, count.responses());
+        assertEquals(40 + 50, count.packetInsSent(), "sent = the cap + what was answered");
+    }
+
+    private static OFMessage[] flowMods(Fixture f, int n) {
+        OFMessage[] mods = new OFMessage[n];
+        for (int i = 0; i < n; i++) {
+            mods[i] = Messages.flowMod(f.factory, OFFlowModCommand.ADD);
+        }
+        return mods;
     }
 
     @Test
@@ -321,8 +364,13 @@ class BenchSwitchTest {
         }
 
         Fixture(OFVersion version, BenchMode mode, int macs, boolean learn, ProbeFrame frame) {
+            this(version, mode, macs, learn, frame, 0);
+        }
+
+        Fixture(OFVersion version, BenchMode mode, int macs, boolean learn, ProbeFrame frame, int maxUnanswered) {
             factory = OFFactories.getFactory(version);
-            sw = new BenchSwitch(1, DPID, factory, mode, macs, learn, frame, () -> nanos, failures::add);
+            sw = new BenchSwitch(1, DPID, factory, mode, macs, learn, frame, maxUnanswered, () -> nanos,
+                    failures::add);
             channel = new EmbeddedChannel(sw);
             // An embedded channel drains every flush at once, so the channel would turn writable
             // again after each top-up and throughput mode would refill forever; a water mark it

@@ -76,6 +76,27 @@ class PacketInTemplateTest {
         assertEquals(MacAddress.of("80:00:00:00:00:07"), BenchAddresses.destinationMac(DPID));
     }
 
+    /**
+     * cbench puts only the switch's low byte in its MACs, so at more than 256 switches switches
+     * share MACs and a controller sees hosts move; the bench's MACs are distinct across 1,000
+     * switches (and still cbench's below 256).
+     */
+    @Test
+    void sourceMacsOfAThousandSwitchesAreDistinct() {
+        Set<MacAddress> macs = new HashSet<>();
+        for (long dpid = 1; dpid <= 1000; dpid++) {
+            for (int i = 0; i < 50; i++) {
+                MacAddress mac = BenchAddresses.sourceMac(DatapathId.of(dpid), i);
+                assertEquals(false, org.projectfloodlight.openflow.types.MacAddress.of(mac.getLong()).isMulticast());
+                assertEquals(0, mac.getBytes()[0] & 1, "unicast: " + mac);
+                macs.add(mac);
+            }
+        }
+        assertEquals(1000 * 50, macs.size());
+        assertEquals(MacAddress.of("00:00:00:00:07:ff"), BenchAddresses.sourceMac(DatapathId.of(255), 7));
+        assertEquals(MacAddress.of("02:00:00:00:07:00"), BenchAddresses.sourceMac(DatapathId.of(256), 7));
+    }
+
     @Test
     void probeFrameHasAValidIpv4Checksum() {
         byte[] frame = PacketInTemplate.probeFrame(MacAddress.of(1), MacAddress.of(2));

@@ -108,6 +108,7 @@ final class FabricKeeper {
     }
 
     private void recompile() {
+        long start = System.nanoTime();
         scheduled = false;
         passes++;
         Map<String, PortLocation> locs = new HashMap<>(tenants.locations());
@@ -174,7 +175,8 @@ final class FabricKeeper {
                 of10.program(d, of10Flows.getOrDefault(d, List.of()));
             }
         }
-        snapshot = FabricViews.snapshot(passes, ctx.clock().instant(), choices.values(), trees, tags);
+        snapshot = FabricViews.snapshot(passes, ctx.clock().instant(),
+                java.time.Duration.ofNanos(System.nanoTime() - start), choices.values(), trees, tags);
         log.debug("fabric pass {}: {} segments on {} switches", passes, trees.size(), targets.size());
     }
 

@@ -52,7 +52,8 @@ final class FabricViews {
         };
     }
 
-    static FabricStatus.Snapshot snapshot(long pass, Instant at, Collection<FabricStatus.SwitchTarget> switches,
+    static FabricStatus.Snapshot snapshot(long pass, Instant at, java.time.Duration took,
+                                          Collection<FabricStatus.SwitchTarget> switches,
                                           Collection<SegmentTree> trees, LinkTags tags) {
         List<FabricStatus.SwitchTarget> sw = new ArrayList<>(switches);
         sw.sort(Comparator.comparing(FabricStatus.SwitchTarget::dpid));
@@ -69,6 +70,6 @@ final class FabricViews {
                     t.vlanPort().map(v -> new FabricStatus.EdgeTag(new SwitchPort(v.dpid(), v.port()), v.vlan()))));
         }
         segs.sort(Comparator.comparingInt(FabricStatus.Segment::segment));
-        return new FabricStatus.Snapshot(pass, at, sw, segs);
+        return new FabricStatus.Snapshot(pass, at, took, sw, segs);
     }
 }

@@ -53,6 +53,12 @@ import static dev.weft.apps.tenantpipeline.TenantPipeline.metadata;
  * A pure function of a {@link FabricView}.
  */
 public final class IsolationCompiler implements NetworkFlowsKeeper.Compiler {
+    /** Port security and forwarding read no security groups nor rate limits. */
+    @Override
+    public boolean readsPortPolicy() {
+        return false;
+    }
+
     static final int ALLOW = 200;
     /** Above ALLOW: a port allowed everything from its MAC still sends its DHCP requests to the responder only. */
     static final int DHCP = 210;

@@ -27,9 +27,11 @@ import static dev.weft.apps.tenantpipeline.TenantPipeline.OF;
  * (burst: its burst-kb) for everything it sends, and one at its broadcast packet rate. Meters are
  * not flow entries, so they are kept here: what each switch should have is computed from the same
  * snapshot as the flows, and the difference sent (ADD, MODIFY, DELETE) before the flows that use
- * them. When a switch (re)connects every meter it should have is sent as ADD then MODIFY (an ADD
- * of a meter it kept answers METER_EXISTS, which is harmless; the MODIFY makes it current). Runs on
- * the control lane.
+ * them. When a switch (re)connects, the meters it has are read first (meter-config statistics) and
+ * only the difference is sent: a meter it kept as it should be is adopted as is (a restarted
+ * controller sends no meter-mod and gets no METER_EXISTS), one that differs is modified, one it
+ * lacks is added, and one of this app's ids it should not have is deleted. A switch that cannot
+ * say gets every meter as ADD then MODIFY. Runs on the control lane.
  */
 final class MeterKeeper {
     /** One meter as configured: rate and burst in kbps/kb, or in packets per second. */
@@ -38,6 +40,8 @@ final class MeterKeeper {
 
     private final SwitchService switches;
     private final Map<DatapathId, Map<Long, Meter>> sent = new HashMap<>();
+    /** Switches that connected and whose meters are being read: nothing is sent them before. */
+    private final Set<DatapathId> reading = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private long meterMods;
 
     MeterKeeper(SwitchService switches) {
@@ -78,7 +82,7 @@ final class MeterKeeper {
         all.addAll(sent.keySet());
         for (DatapathId dpid : all) {
             Optional<Switch> sw = switches.get(dpid);
-            if (sw.isEmpty()) {
+            if (sw.isEmpty() || reading.contains(dpid)) {
                 continue;
             }
             Map<Long, Meter> w = want.getOrDefault(dpid, Map.of());
@@ -101,22 +105,83 @@ final class MeterKeeper {
         }
     }
 
-    /** A switch (re)connected: send it every meter it should have. */
-    void connected(DatapathId dpid, Map<DatapathId, Map<Long, Meter>> want) {
+    /**
+     * A switch (re)connected: send it what it lacks of the meters it should have, given the
+     * meters it has ({@code present}; empty when it could not say: then every meter, as ADD then
+     * MODIFY).
+     */
+    void connected(DatapathId dpid, Map<DatapathId, Map<Long, Meter>> want, Optional<Map<Long, Meter>> present) {
+        reading.remove(dpid);
         sent.remove(dpid);
         Optional<Switch> sw = switches.get(dpid);
         Map<Long, Meter> w = want.getOrDefault(dpid, Map.of());
         if (sw.isEmpty()) {
             return;
         }
-        for (Meter m : w.values()) {
-            send(sw.get(), OFMeterModCommand.ADD, m);
-            send(sw.get(), OFMeterModCommand.MODIFY, m);
+        for (OFMeterMod mod : plan(w, present)) {
+            meterMods++;
+            sw.get().send(mod);
         }
         sent.put(dpid, new HashMap<>(w));
     }
 
+    /** The meter-mods that make a switch that has {@code present} have {@code want} (pure). */
+    static List<OFMeterMod> plan(Map<Long, Meter> want, Optional<Map<Long, Meter>> present) {
+        List<OFMeterMod> out = new java.util.ArrayList<>();
+        if (present.isEmpty()) {
+            for (Meter m : want.values()) {
+                out.add(meterMod(OFMeterModCommand.ADD, m));
+                out.add(meterMod(OFMeterModCommand.MODIFY, m));
+            }
+            return out;
+        }
+        Map<Long, Meter> has = present.get();
+        for (Meter m : want.values()) {
+            Meter h = has.get(m.id());
+            if (h == null) {
+                out.add(meterMod(OFMeterModCommand.ADD, m));
+            } else if (!h.equals(m)) {
+                out.add(meterMod(OFMeterModCommand.MODIFY, m));
+            }
+        }
+        for (Meter h : has.values()) {
+            if (!want.containsKey(h.id()) && ours(h.id())) {
+                out.add(meterMod(OFMeterModCommand.DELETE, h));
+            }
+        }
+        return out;
+    }
+
+    /** Meter ids this app gives out (two per zone). */
+    static boolean ours(long id) {
+        return id >= 2L * Zones.MIN && id <= 2L * (Zones.MIN + Zones.SPAN) + 1;
+    }
+
+    /** What a switch says it has (its meter-config statistics), as meters; a band other than one drop band is left out. */
+    static Map<Long, Meter> fromConfig(List<org.projectfloodlight.openflow.protocol.OFMeterConfigStatsReply> replies) {
+        Map<Long, Meter> out = new HashMap<>();
+        for (var r : replies) {
+            for (var c : r.getEntries()) {
+                boolean packets = c.getFlags().contains(OFMeterFlags.PKTPS);
+                if (c.getEntries().size() == 1 && c.getEntries().get(0)
+                        instanceof org.projectfloodlight.openflow.protocol.meterband.OFMeterBandDrop d) {
+                    out.put(c.getMeterId(), new Meter(c.getMeterId(), packets, d.getRate(), d.getBurstSize()));
+                } else {
+                    // Something else under that id: not what we want, so it will be modified.
+                    out.put(c.getMeterId(), new Meter(c.getMeterId(), packets, -1, -1));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A switch connected and its meters are being read (any thread): {@link #sync} leaves it alone until then. */
+    void reading(DatapathId dpid) {
+        reading.add(dpid);
+    }
+
     void disconnected(DatapathId dpid) {
+        reading.remove(dpid);
         sent.remove(dpid);
     }
 

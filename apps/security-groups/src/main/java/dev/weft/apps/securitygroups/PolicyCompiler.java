@@ -18,13 +18,15 @@ import org.projectfloodlight.openflow.protocol.oxm.OFOxm;
 import org.projectfloodlight.openflow.protocol.oxm.OFOxms;
 import org.projectfloodlight.openflow.types.DatapathId;
 import org.projectfloodlight.openflow.types.EthType;
+import org.projectfloodlight.openflow.types.IPv4Address;
+import org.projectfloodlight.openflow.types.IpProtocol;
 import org.projectfloodlight.openflow.types.OFMetadata;
+import org.projectfloodlight.openflow.types.TransportPort;
 import org.projectfloodlight.openflow.types.U16;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,13 +55,18 @@ import static dev.weft.apps.tenantpipeline.TenantPipeline.metadata;
  *       committed and pass; the rest is dropped (default deny). Non-IP passes.</li>
  * </ul>
  * Broadcast and multicast are rate-limited, not filtered by security groups. A port without
- * groups is not filtered at all, as before security groups existed. Pure, given the port zones.
+ * groups is not filtered at all, as before security groups existed. For a port that moved a
+ * moment ago ({@link Grace}), connections it had are picked up in the middle: a TCP segment
+ * without SYN that its rules allow the other way round is committed too. Pure, given the port
+ * zones and the ports in grace.
  */
 final class PolicyCompiler implements NetworkFlowsKeeper.Compiler {
     static final int BROADCAST = 400;
     static final int UNTRACKED = 300;
     static final int ESTABLISHED = 290;
     static final int ALLOWED = 200;
+    /** A moved port's connections picked up in the middle, for a grace period (see {@link Grace}). */
+    static final int PICKED_UP = 190;
     static final int DENIED = 150;
     static final int TRACK = 100;
     static final int OTHER = 50;
@@ -71,14 +78,23 @@ final class PolicyCompiler implements NetworkFlowsKeeper.Compiler {
     private static final OFOxm<?> REL = CtState.match("+trk+rel-inv");
     private static final OFOxm<?> NEW = CtState.match("+trk+new-inv");
     private static final OFOxm<?> TRACKED = CtState.match("+trk");
+    private static final OFOxm<?> TCP = OF.oxms().ipProto(IpProtocol.TCP);
+    /** A TCP segment in the middle of a connection: ACK without SYN (tcp_flags=+ack-syn). */
+    private static final OFOxm<?> MID_STREAM = OF.oxms().ovsTcpFlagsMasked(U16.of(0x010), U16.of(0x012));
 
     private final Zones zones;
+    private final Grace grace;
     private final Predicate<DatapathId> metered;
     /** Broadcast packet-rate limit of ports that set none (0: none). */
     private final long defaultBroadcastPps;
 
     PolicyCompiler(Zones zones, Predicate<DatapathId> metered, long defaultBroadcastPps) {
+        this(zones, new Grace(), metered, defaultBroadcastPps);
+    }
+
+    PolicyCompiler(Zones zones, Grace grace, Predicate<DatapathId> metered, long defaultBroadcastPps) {
         this.zones = zones;
+        this.grace = grace;
         this.metered = metered;
         this.defaultBroadcastPps = defaultBroadcastPps;
     }
@@ -111,7 +127,39 @@ final class PolicyCompiler implements NetworkFlowsKeeper.Compiler {
         return out;
     }
 
+    /** Where an entry comes from: a rule of a group ({@code group} set), or a stage of the pipeline. */
+    record Origin(String group, String direction, String what) {
+        static Origin stage(String direction, String what) {
+            return new Origin(null, direction, what);
+        }
+    }
+
+    /** The origin of each entry of one port (for its counters); nothing when the port has no policy. */
+    Map<FlowSpec.Key, Origin> origins(LogicalPort p, PortLocation at, int zone, boolean meters, FabricView view) {
+        Map<FlowSpec.Key, Origin> out = new java.util.LinkedHashMap<>();
+        if (hasPolicy(p)) {
+            port(p, at, zone, meters, view, new ArrayList<>(), (f, o) -> out.putIfAbsent(f.key(), o));
+        }
+        return out;
+    }
+
+    private interface Labels {
+        void add(FlowSpec f, Origin o);
+    }
+
+    private static void add(List<FlowSpec> flows, Labels labels, FlowSpec f, Origin o) {
+        flows.add(f);
+        if (labels != null) {
+            labels.add(f, o);
+        }
+    }
+
     private void port(LogicalPort p, PortLocation at, int zone, boolean meters, FabricView view, List<FlowSpec> flows) {
+        port(p, at, zone, meters, view, flows, null);
+    }
+
+    private void port(LogicalPort p, PortLocation at, int zone, boolean meters, FabricView view, List<FlowSpec> flows,
+                      Labels l) {
         OFOxms x = OF.oxms();
         OFOxm<?> in = x.inPort(at.port());
         RateLimit limit = limits(p);
@@ -120,39 +168,59 @@ final class PolicyCompiler implements NetworkFlowsKeeper.Compiler {
                 : null;
         OFInstruction next = OF.instructions().gotoTable(TenantPipeline.next(EGRESS_ACL));
         if (bc != null || p.policy().filtered()) {
-            flows.add(FlowSpec.of(EGRESS_ACL, BROADCAST, with(bc, next), in, GROUP_DST));
+            add(flows, l, FlowSpec.of(EGRESS_ACL, BROADCAST, with(bc, next), in, GROUP_DST),
+                    Origin.stage("egress", "broadcast and multicast"));
         }
         if (bw != null || p.policy().filtered()) {
-            flows.add(FlowSpec.of(EGRESS_ACL, OTHER, with(bw, next), in));
+            add(flows, l, FlowSpec.of(EGRESS_ACL, OTHER, with(bw, next), in), Origin.stage("egress", "not IPv4"));
         }
         if (!p.policy().filtered()) {
             return;
         }
         OFOxm<?> ctZone = x.connTrackingZone(U16.of(zone));
         // Egress: track, then decide.
-        flows.add(FlowSpec.of(EGRESS_ACL, UNTRACKED, with(bw, apply(NxCt.track(zone, EGRESS_ACL))), in, IPV4,
-                NOT_TRACKED));
-        flows.add(FlowSpec.of(EGRESS_ACL, ESTABLISHED, List.of(next), in, IPV4, EST, ctZone));
-        flows.add(FlowSpec.of(EGRESS_ACL, ESTABLISHED, List.of(next), in, IPV4, REL, ctZone));
+        add(flows, l, FlowSpec.of(EGRESS_ACL, UNTRACKED, with(bw, apply(NxCt.track(zone, EGRESS_ACL))), in, IPV4,
+                NOT_TRACKED), Origin.stage("egress", "IPv4 (tracked)"));
+        add(flows, l, FlowSpec.of(EGRESS_ACL, ESTABLISHED, List.of(next), in, IPV4, EST, ctZone),
+                Origin.stage("egress", "established"));
+        add(flows, l, FlowSpec.of(EGRESS_ACL, ESTABLISHED, List.of(next), in, IPV4, REL, ctZone),
+                Origin.stage("egress", "related"));
         List<OFInstruction> commitOut = List.of(apply(NxCt.commit(zone)), next);
-        Set<List<OFOxm<?>>> egress = matches(p, SecurityRule.Direction.EGRESS, view);
-        for (List<OFOxm<?>> m : egress) {
-            flows.add(spec(EGRESS_ACL, ALLOWED, commitOut, m, in, IPV4, NEW, ctZone));
+        Map<List<OFOxm<?>>, Origin> egress = labelledMatches(p, SecurityRule.Direction.EGRESS, view);
+        egress.forEach((m, o) -> add(flows, l, spec(EGRESS_ACL, ALLOWED, commitOut, m, in, IPV4, NEW, ctZone), o));
+        boolean moved = grace.contains(p.name());
+        Map<List<OFOxm<?>>, Origin> ingress = labelledMatches(p, SecurityRule.Direction.INGRESS, view);
+        if (moved) {
+            // Connections the port served before it moved: its replies, as an ingress rule allows
+            // the other way (the tracker here picks them up in the middle, as +new).
+            ingress.forEach((m, o) -> reversedTcp(m).ifPresent(r -> add(flows, l,
+                    spec(EGRESS_ACL, PICKED_UP, commitOut, r, in, IPV4, NEW, ctZone), pickedUp(o))));
         }
-        flows.add(FlowSpec.of(EGRESS_ACL, DENIED, List.of(), in, IPV4));
+        add(flows, l, FlowSpec.of(EGRESS_ACL, DENIED, List.of(), in, IPV4), Origin.stage("egress", "denied"));
         // Ingress: by (network, destination MAC), wherever the packet comes from.
         OFOxm<?> net = x.metadataMasked(OFMetadata.of(metadata(p.segment(), false)), OFMetadata.of(SEGMENT_MATCH_MASK));
         OFOxm<?> dst = x.ethDst(p.mac());
         OFInstruction toL2 = OF.instructions().gotoTable(TenantPipeline.next(INGRESS_ACL));
-        flows.add(FlowSpec.of(INGRESS_ACL, TRACK, List.of(apply(NxCtClear.INSTANCE, NxCt.track(zone, INGRESS_ACL))),
-                net, dst, IPV4));
-        flows.add(FlowSpec.of(INGRESS_ACL, ESTABLISHED, List.of(toL2), net, dst, IPV4, EST, ctZone));
-        flows.add(FlowSpec.of(INGRESS_ACL, ESTABLISHED, List.of(toL2), net, dst, IPV4, REL, ctZone));
+        add(flows, l, FlowSpec.of(INGRESS_ACL, TRACK, List.of(apply(NxCtClear.INSTANCE, NxCt.track(zone, INGRESS_ACL))),
+                net, dst, IPV4), Origin.stage("ingress", "IPv4 (tracked)"));
+        add(flows, l, FlowSpec.of(INGRESS_ACL, ESTABLISHED, List.of(toL2), net, dst, IPV4, EST, ctZone),
+                Origin.stage("ingress", "established"));
+        add(flows, l, FlowSpec.of(INGRESS_ACL, ESTABLISHED, List.of(toL2), net, dst, IPV4, REL, ctZone),
+                Origin.stage("ingress", "related"));
         List<OFInstruction> commitIn = List.of(apply(NxCt.commit(zone)), toL2);
-        for (List<OFOxm<?>> m : matches(p, SecurityRule.Direction.INGRESS, view)) {
-            flows.add(spec(INGRESS_ACL, ALLOWED, commitIn, m, net, dst, IPV4, NEW, ctZone));
+        ingress.forEach((m, o) -> add(flows, l, spec(INGRESS_ACL, ALLOWED, commitIn, m, net, dst, IPV4, NEW, ctZone), o));
+        if (moved) {
+            // Connections the port opened before it moved: what comes back, as an egress rule
+            // allows the other way.
+            egress.forEach((m, o) -> reversedTcp(m).ifPresent(r -> add(flows, l,
+                    spec(INGRESS_ACL, PICKED_UP, commitIn, r, net, dst, IPV4, NEW, ctZone), pickedUp(o))));
         }
-        flows.add(FlowSpec.of(INGRESS_ACL, DENIED, List.of(), net, dst, IPV4, TRACKED, ctZone));
+        add(flows, l, FlowSpec.of(INGRESS_ACL, DENIED, List.of(), net, dst, IPV4, TRACKED, ctZone),
+                Origin.stage("ingress", "denied"));
+    }
+
+    private static Origin pickedUp(Origin o) {
+        return new Origin(o.group(), o.direction(), o.what() + " (reversed: connections picked up after a move)");
     }
 
     /**
@@ -160,8 +228,14 @@ final class PolicyCompiler implements NetworkFlowsKeeper.Compiler {
      * egress rule in any of its groups: one empty match (anything).
      */
     static Set<List<OFOxm<?>>> matches(LogicalPort p, SecurityRule.Direction d, FabricView view) {
-        Set<List<OFOxm<?>>> out = new LinkedHashSet<>();
+        return labelledMatches(p, d, view).keySet();
+    }
+
+    /** As {@link #matches}, each with the first rule that gave it. */
+    static Map<List<OFOxm<?>>, Origin> labelledMatches(LogicalPort p, SecurityRule.Direction d, FabricView view) {
+        Map<List<OFOxm<?>>, Origin> out = new java.util.LinkedHashMap<>();
         boolean any = false;
+        String dir = d.name().toLowerCase(java.util.Locale.ROOT);
         for (String g : p.policy().securityGroups()) {
             Optional<SecurityGroup> group = view.config().securityGroup(p.tenant(), g);
             if (group.isEmpty()) {
@@ -170,14 +244,54 @@ final class PolicyCompiler implements NetworkFlowsKeeper.Compiler {
             for (SecurityRule r : group.get().rules()) {
                 if (r.direction() == d) {
                     any = true;
-                    out.addAll(RuleMatches.of(r, p.tenant(), view.config()));
+                    Origin o = new Origin(g, dir, r.toString());
+                    RuleMatches.of(r, p.tenant(), view.config()).forEach(m -> out.putIfAbsent(m, o));
                 }
             }
         }
         if (!any && d == SecurityRule.Direction.EGRESS) {
-            out.add(List.of());
+            out.put(List.of(), Origin.stage(dir, "anything (its groups have no egress rule)"));
         }
         return out;
+    }
+
+    /**
+     * Rule matches seen from the other end, TCP only, for segments in the middle of a connection:
+     * the remote address as the other side (source for destination), the rule's port as the
+     * segment's source port, ACK without SYN. A rule of another protocol has none; a rule of any
+     * protocol becomes TCP.
+     */
+    static Optional<List<OFOxm<?>>> reversedTcp(List<OFOxm<?>> rule) {
+        OFOxms x = OF.oxms();
+        List<OFOxm<?>> r = new ArrayList<>();
+        boolean proto = false;
+        for (OFOxm<?> o : rule) {
+            Object v = o.getValue();
+            Object mask = o.isMasked() ? o.getMask() : null;
+            switch (o.getMatchField().id) {
+                case IP_PROTO -> {
+                    if (!IpProtocol.TCP.equals(v)) {
+                        return Optional.empty();
+                    }
+                    proto = true;
+                    r.add(o);
+                }
+                case IPV4_SRC -> r.add(mask == null ? x.ipv4Dst((IPv4Address) v)
+                        : x.ipv4DstMasked((IPv4Address) v, (IPv4Address) mask));
+                case IPV4_DST -> r.add(mask == null ? x.ipv4Src((IPv4Address) v)
+                        : x.ipv4SrcMasked((IPv4Address) v, (IPv4Address) mask));
+                case TCP_DST -> r.add(mask == null ? x.tcpSrc((TransportPort) v)
+                        : x.tcpSrcMasked((TransportPort) v, (TransportPort) mask));
+                default -> {
+                    return Optional.empty();
+                }
+            }
+        }
+        if (!proto) {
+            r.add(0, TCP);
+        }
+        r.add(MID_STREAM);
+        return Optional.of(r);
     }
 
     private static FlowSpec spec(org.projectfloodlight.openflow.types.TableId t, int prio, List<OFInstruction> ins,

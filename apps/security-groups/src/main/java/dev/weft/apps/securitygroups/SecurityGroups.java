@@ -9,6 +9,7 @@ import dev.weft.api.event.LogicalPortLocated;
 import dev.weft.api.event.SwitchConnected;
 import dev.weft.api.event.SwitchDisconnected;
 import dev.weft.api.event.TransportNodeChanged;
+import dev.weft.api.tenant.PortLocation;
 import dev.weft.api.tenant.TenantService;
 import dev.weft.apps.tenantpipeline.NetworkFlowsKeeper;
 import org.projectfloodlight.openflow.protocol.OFMeterFeaturesStatsReply;
@@ -32,12 +33,14 @@ public final class SecurityGroups implements App {
     private static final Logger log = LoggerFactory.getLogger(SecurityGroups.class);
 
     private final Zones zones = new Zones();
+    private final Grace grace = new Grace();
     /** Hypervisors that said they have no meters. */
     private final Set<DatapathId> unmetered = ConcurrentHashMap.newKeySet();
     private NetworkFlowsKeeper keeper;
     private MeterKeeper meters;
     private PolicyCompiler compiler;
     private boolean meterSyncScheduled;
+    private java.time.Clock clock;
 
     @Override
     public String name() {
@@ -47,10 +50,12 @@ public final class SecurityGroups implements App {
     @Override
     public void start(AppContext ctx) {
         SecurityGroupsConfig cfg = ctx.config(SecurityGroupsConfig.class);
+        clock = ctx.clock();
         SwitchService switches = ctx.service(SwitchService.class)
                 .orElseThrow(() -> new IllegalStateException("this controller has no switch service"));
         ctx.service(TenantService.class).orElseThrow(() -> new IllegalStateException("no tenant service"));
-        compiler = new PolicyCompiler(zones, d -> !unmetered.contains(d), cfg.defaultBroadcastPps());
+        compiler = new PolicyCompiler(zones, grace, d -> !unmetered.contains(d), cfg.defaultBroadcastPps());
+        java.time.Duration graceFor = java.time.Duration.ofSeconds(cfg.migrationGraceSeconds());
         meters = new MeterKeeper(switches);
         // Meters first: these handlers run before the keeper's (subscribed after), and so does
         // their deferred pass, so a meter exists before an entry that uses it is sent.
@@ -59,6 +64,16 @@ public final class SecurityGroups implements App {
                 if (e.location().isEmpty() || !e.location().get().dpid().equals(p.dpid())) {
                     zones.release(p.dpid(), e.port().name());
                 }
+            });
+            // Moved to another hypervisor (directly, or unplugged there and plugged in here, as a
+            // migration usually shows): its connections are unknown here. The keeper recompiles
+            // the network for this same event, after this handler.
+            e.location().ifPresent(now -> {
+                DatapathId was = e.previous().map(PortLocation::dpid).orElse(grace.lastAt(e.port().name()));
+                if (!graceFor.isZero() && was != null && !was.equals(now.dpid()) && e.port().policy().filtered()) {
+                    grace.start(e.port().name(), e.port().segment(), ctx.clock().instant().plus(graceFor));
+                }
+                grace.seenAt(e.port().name(), now.dpid());
             });
             scheduleMeters(ctx);
             return Disposition.CONTINUE;
@@ -76,8 +91,16 @@ public final class SecurityGroups implements App {
             if (e.sw().version().compareTo(OFVersion.OF_13) >= 0) {
                 e.sw().requestStats(e.sw().factory().meterFeaturesStatsRequest(Set.of()))
                         .whenComplete((r, err) -> ctx.defer(() -> meterFeatures(dpid, r, err)));
+                // The meters it has, asked now on its lane: before the reconciler's read of its
+                // flows (queued from the control lane), so the meters are sent before any entry
+                // that uses them; a restarted controller adopts them without a meter-mod.
+                meters.reading(dpid);
+                e.sw().requestStats(e.sw().factory().buildMeterConfigStatsRequest().setMeterId(0xffffffffL).build())
+                        .whenComplete((r, err) -> ctx.defer(() -> meters.connected(dpid, desiredMeters(),
+                                err == null ? java.util.Optional.of(MeterKeeper.fromConfig(r)) : java.util.Optional.empty())));
+            } else {
+                ctx.defer(() -> meters.connected(dpid, desiredMeters(), java.util.Optional.empty()));
             }
-            ctx.defer(() -> meters.connected(dpid, desiredMeters()));
             return Disposition.CONTINUE;
         });
         ctx.on(SwitchDisconnected.class, e -> {
@@ -85,6 +108,15 @@ public final class SecurityGroups implements App {
             ctx.defer(() -> meters.disconnected(dpid));
             return Disposition.CONTINUE;
         });
+        if (!graceFor.isZero()) {
+            ctx.schedule(java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(1), () -> {
+                if (!grace.isEmpty()) {
+                    ctx.defer(this::endGrace);
+                }
+            });
+        }
+        ctx.provide(dev.weft.api.tenant.PolicyCounters.class, new CounterReader(() -> keeper.view(), switches, zones,
+                compiler, d -> !unmetered.contains(d)));
         keeper = NetworkFlowsKeeper.start(ctx, new NetworkFlowsKeeper.Compiler() {
             @Override
             public java.util.Map<DatapathId, java.util.List<dev.weft.api.flow.FlowSpec>> network(
@@ -97,6 +129,13 @@ public final class SecurityGroups implements App {
                 return Affected.of(change.previous(), change.current(), change.changedSegments());
             }
         });
+    }
+
+    /** Control lane: recompile the networks of ports whose grace after a move is over. */
+    void endGrace() {
+        for (int segment : grace.expire(clock.instant())) {
+            keeper.markDirty(segment);
+        }
     }
 
     private void meterFeatures(DatapathId dpid, java.util.List<OFMeterFeaturesStatsReply> r, Throwable err) {

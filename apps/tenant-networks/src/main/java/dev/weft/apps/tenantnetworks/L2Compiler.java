@@ -51,6 +51,12 @@ import static dev.weft.apps.tenantpipeline.TenantPipeline.metadata;
  * </ul>
  */
 public final class L2Compiler implements NetworkFlowsKeeper.Compiler {
+    /** Port security and forwarding read no security groups nor rate limits. */
+    @Override
+    public boolean readsPortPolicy() {
+        return false;
+    }
+
     static final int ANSWER = 200;
     static final int UNICAST = 200;
     static final int FLOOD = 100;

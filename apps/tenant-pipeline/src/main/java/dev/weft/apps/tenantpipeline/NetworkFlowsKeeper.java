@@ -9,6 +9,7 @@ import dev.weft.api.flow.FlowService;
 import dev.weft.api.flow.FlowSpec;
 import dev.weft.api.tenant.FabricView;
 import dev.weft.api.tenant.LogicalNetwork;
+import dev.weft.api.tenant.LogicalPort;
 import dev.weft.api.tenant.NetworkConfig;
 import dev.weft.api.tenant.TenantService;
 import dev.weft.api.tenant.TransportNode;
@@ -44,6 +45,15 @@ public final class NetworkFlowsKeeper {
          */
         default Set<Integer> alsoChanged(ConfigChanged change) {
             return Set.of();
+        }
+
+        /**
+         * False when the flows depend on nothing of a port's policy (security groups, rate
+         * limits): a change to policies alone does not recompile them (a security-group
+         * membership change then costs only the apps that read it).
+         */
+        default boolean readsPortPolicy() {
+            return true;
         }
 
         /** Flows that belong to no network (scope 0), per switch. */
@@ -83,7 +93,11 @@ public final class NetworkFlowsKeeper {
             if (e.nodesChanged()) {
                 e.current().networks().forEach(n -> k.dirty.add(n.segment()));
             }
-            k.dirty.addAll(e.changedSegments());
+            for (int seg : e.changedSegments()) {
+                if (k.compiler.readsPortPolicy() || !onlyPolicies(e.previous(), e.current(), seg)) {
+                    k.dirty.add(seg);
+                }
+            }
             k.dirty.addAll(k.compiler.alsoChanged(e));
             k.baseDirty = true;
             k.schedule();
@@ -115,6 +129,19 @@ public final class NetworkFlowsKeeper {
             return Disposition.CONTINUE;
         });
         return k;
+    }
+
+    /** True when network {@code seg} is in both and differs only in its ports' policies. */
+    static boolean onlyPolicies(NetworkConfig before, NetworkConfig after, int seg) {
+        var a = before.network(seg);
+        var b = after.network(seg);
+        return a.isPresent() && b.isPresent() && withoutPolicies(a.get()).equals(withoutPolicies(b.get()));
+    }
+
+    private static LogicalNetwork withoutPolicies(LogicalNetwork n) {
+        return new LogicalNetwork(n.tenant(), n.name(), n.segment(), n.subnet(), n.ports().stream()
+                .map(p -> new LogicalPort(p.name(), p.tenant(), p.network(), p.segment(), p.mac(), p.ips(), p.binding()))
+                .toList(), n.dhcp());
     }
 
     /** Above this many dirty networks, compile them in parallel (they are independent, pure functions). */

@@ -37,7 +37,7 @@ import java.util.Optional;
  * </pre>
  */
 public final class PipelineModel {
-    private final FabricView view;
+    private FabricView view;
     private final InProcessFabric fabric = new InProcessFabric();
     private final Map<DatapathId, String> names = new HashMap<>();
 
@@ -65,6 +65,10 @@ public final class PipelineModel {
             }
         }
         joinTunnels();
+        program(compilers);
+    }
+
+    private void program(List<NetworkFlowsKeeper.Compiler> compilers) {
         Map<DatapathId, List<FlowSpec>> flows = new HashMap<>();
         for (NetworkFlowsKeeper.Compiler c : compilers) {
             c.base(view).forEach((d, l) -> flows.computeIfAbsent(d, k -> new ArrayList<>()).addAll(l));
@@ -78,6 +82,26 @@ public final class PipelineModel {
             }
             fabric.switchNamed(names.get(dpid)).apply(specs.stream().map(PipelineModel::flowAdd).toList());
         });
+    }
+
+    /**
+     * A migration: {@code vm} is plugged in where {@code after} says, and every switch's entries are
+     * replaced by what {@code compilers} make of {@code after} (with {@code setup} first: meters).
+     * The switches keep everything else, their connection trackers included, as real ones do.
+     */
+    public PipelineModel migrate(String vm, FabricView after,
+                                 Map<DatapathId, List<org.projectfloodlight.openflow.protocol.OFMessage>> setup,
+                                 NetworkFlowsKeeper.Compiler... compilers) {
+        PortLocation to = after.location(after.config().port(vm).orElseThrow()).orElseThrow();
+        this.view = after;
+        fabric.move(vm, names.get(to.dpid()), to.port());
+        for (String name : names.values()) {
+            fabric.switchNamed(name).apply(TenantPipeline.OF.buildFlowDelete()
+                    .setTableId(org.projectfloodlight.openflow.types.TableId.ALL).build());
+        }
+        setup.forEach((dpid, msgs) -> fabric.switchNamed(names.get(dpid)).apply(msgs));
+        program(List.of(compilers));
+        return this;
     }
 
     /** The model of {@code view} with the entries of {@code compilers}, in pipeline order. */

@@ -3,6 +3,7 @@ package dev.weft.api.fabric;
 import dev.weft.api.topology.SwitchPort;
 import org.projectfloodlight.openflow.types.DatapathId;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -22,18 +23,21 @@ public interface FabricStatus {
     /**
      * @param pass     how many passes ran (events are coalesced into passes)
      * @param at       when the pass ran
+     * @param took     how long the pass took: trees, tags, entries compiled and handed to the
+     *                 flow service (not their way to the switches)
      * @param switches the fabric's switches, by datapath id
      * @param segments the segments with anything on the fabric, by segment id
      */
-    record Snapshot(long pass, Instant at, List<SwitchTarget> switches, List<Segment> segments) {
+    record Snapshot(long pass, Instant at, Duration took, List<SwitchTarget> switches, List<Segment> segments) {
         public Snapshot {
             Objects.requireNonNull(at, "at");
+            Objects.requireNonNull(took, "took");
             switches = List.copyOf(switches);
             segments = List.copyOf(segments);
         }
 
         public static Snapshot empty(Instant at) {
-            return new Snapshot(0, at, List.of(), List.of());
+            return new Snapshot(0, at, Duration.ZERO, List.of(), List.of());
         }
     }
 

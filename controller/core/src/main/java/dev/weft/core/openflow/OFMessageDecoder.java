@@ -45,6 +45,19 @@ final class OFMessageDecoder extends ByteToMessageDecoder {
         throw new IllegalStateException("wire version " + wire);
     }
 
+    /**
+     * Bytes still missing from the message whose start has been read (0 when none is partly read).
+     * Event loop only.
+     */
+    int bytesToCompleteMessage() {
+        ByteBuf in = internalBuffer();
+        int readable = in.readableBytes();
+        if (readable < HEADER_LENGTH) {
+            return 0;
+        }
+        return Math.max(0, in.getUnsignedShort(in.readerIndex() + 2) - readable);
+    }
+
     /** From now on accept only this version. Called on the channel's event loop. */
     void negotiated(OFVersion version) {
         negotiatedWire = version.getWireVersion();

@@ -10,7 +10,9 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 import dev.weft.core.dispatch.Dispatcher;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollMode;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
@@ -53,11 +55,11 @@ public final class OpenFlowServer implements AutoCloseable {
     }
 
     /**
-     * Per switch, per turn of its event loop: one read of at most this many bytes (about 50
-     * cbench packet-ins). Netty's default (16 reads of up to 64 KB) let one busy switch take a
-     * megabyte, thousands of packet-ins, per turn: with 128 switches on a loop, a turn of the loop
-     * took seconds, so most switches got nothing in a second and everyone else's packet-ins and
-     * handshakes waited behind them. A small budget makes the loop go round the switches often.
+     * Per TLS switch, per turn of its event loop: one read of at most this many bytes (plain TCP
+     * switches: {@link FairReads}). Netty's default (16 reads of up to 64 KB) let one busy switch
+     * take a megabyte, thousands of packet-ins, per turn: with 128 switches on a loop, a turn of the
+     * loop took seconds, so most switches got nothing in a second and everyone else's packet-ins
+     * and handshakes waited behind them. A small budget makes the loop go round the switches often.
      */
     static final int READ_BUDGET = 4 * 1024;
     /**
@@ -161,7 +163,17 @@ public final class OpenFlowServer implements AutoCloseable {
     }
 
     private ServerBootstrap bootstrap(SslContext tls) {
-        return new ServerBootstrap()
+        ServerBootstrap b = new ServerBootstrap();
+        if (dispatcher.epoll()) {
+            // Level-triggered: every turn of the loop, epoll reports every switch with input
+            // waiting and each gets its read (FairReads). Edge-triggered, a switch whose input
+            // was not all read is read again only from the loop's task queue, which gets as much
+            // time as the reads of switches with new input did: the switches a controller
+            // answered got their answers, sent more, and were read first; the others could wait
+            // seconds (the 256-switch bench left half of one loop's switches at 0 for seconds).
+            b.childOption(EpollChannelOption.EPOLL_MODE, EpollMode.LEVEL_TRIGGERED);
+        }
+        return b
                 .group(boss, dispatcher.group())
                 .channel(channelType)
                 .option(ChannelOption.SO_REUSEADDR, true)
@@ -188,7 +200,11 @@ public final class OpenFlowServer implements AutoCloseable {
     static void initPipeline(ChannelPipeline p, Options o, SwitchActivator activator, Clock clock,
                              PeerFaults.Totals faults) {
         PeerFaults.attach(p.channel(), faults);
-        p.addLast(PipelineNames.DECODER, new OFMessageDecoder());
+        OFMessageDecoder decoder = new OFMessageDecoder();
+        if (p.get(PipelineNames.TLS) == null) {
+            p.channel().config().setRecvByteBufAllocator(new FairReads(decoder));
+        }
+        p.addLast(PipelineNames.DECODER, decoder);
         p.addLast(PipelineNames.ENCODER, OFMessageEncoder.INSTANCE);
         p.addLast(PipelineNames.KEEPALIVE, new KeepaliveHandler(o.echoInterval(), o.echoTimeout()));
         p.addLast(PipelineNames.HANDSHAKE, new HandshakeHandler(new VersionNegotiation(o.versions()),

@@ -210,17 +210,12 @@ public final class TenantManager implements TenantService {
     }
 
     /**
-     * What a transport node's OVSDB states as soon as an interface's row is there (any thread): the
-     * interface {@code name} has iface-id {@code ifaceId} (empty: no longer). If the switch already
-     * showed a port of that name, the iface-id's port is located there now; otherwise the port's
-     * PORT_STATUS will locate it.
+     * A node's OVSDB says, as soon as the row is there (any thread), that interface {@code name} has
+     * iface-id {@code ifaceId} (empty: no longer): its PORT_STATUS will locate the port, or did.
      */
     public void interfaceNamed(DatapathId dpid, String name, Optional<String> ifaceId, Instant at, long nanos) {
         control.execute(() -> {
-            if (config.node(dpid).isEmpty()) {
-                return;
-            }
-            if (!ifaceIds.named(dpid, name, ifaceId) || !connected.containsKey(dpid)) {
+            if (config.node(dpid).isEmpty() || !ifaceIds.named(dpid, name, ifaceId) || !connected.containsKey(dpid)) {
                 return;
             }
             OFPort no = portsBySwitch.getOrDefault(dpid, Map.of()).get(name);

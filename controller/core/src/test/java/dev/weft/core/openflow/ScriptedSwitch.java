@@ -128,6 +128,15 @@ public final class ScriptedSwitch implements AutoCloseable {
         channel.writeAndFlush(b);
     }
 
+    /** Sends and waits until the bytes are in the socket (the kernel's buffers). */
+    void sendNow(OFMessage... ms) {
+        ByteBuf b = channel.alloc().buffer();
+        for (OFMessage m : ms) {
+            m.writeTo(b);
+        }
+        channel.writeAndFlush(b).syncUninterruptibly();
+    }
+
     private void reply(OFMessage m) {
         channel.writeAndFlush(encode(m));
     }
