@@ -372,8 +372,10 @@ class OvsdbOnOvsTest {
     Instant wall0 = Instant.now();
     long nanos0 = System.nanoTime();
     java.util.function.LongFunction<Instant> wall = n -> wall0.plusNanos(n - nanos0);
-    // Two rounds of three moves: four moves within 10 s is flapping (the mobility app damps it).
-    List<String> hops = List.of("hv1", "hv2", "hv3", "hv1", "hv2", "hv3");
+    // Three rounds of three moves: four moves within 10 s is flapping (the mobility app damps it).
+    // Round 0 is the first migrations this controller makes (its JVM has not run that path yet);
+    // rounds 1 and 2 are a controller that has. All are reported, each with its round.
+    List<String> hops = List.of("hv1", "hv2", "hv3", "hv1", "hv2", "hv3", "hv1", "hv2", "hv3");
     List<Double> ovsdbLead = new ArrayList<>();
     List<Testbed.Migration> moves = new ArrayList<>();
     List<long[]> stamps = new ArrayList<>(); // named, PORT_STATUS, OVSDB ofport (nanos)
@@ -383,7 +385,7 @@ class OvsdbOnOvsTest {
     Instant roundEnd = Instant.now();
     for (int i = 0; i < hops.size(); i++) {
       String to = hops.get(i);
-      if (i == 3) {
+      if (i > 0 && i % 3 == 0) {
         // The product's flap window (4 moves within 10 s), not a synchronisation: the next round
         // starts more than 10 s after the last move of this one was seen.
         Thread.sleep(Math.max(0, Duration.between(Instant.now(), roundEnd.plusMillis(10_500)).toMillis()));
@@ -410,6 +412,7 @@ class OvsdbOnOvsTest {
     assertEquals(hops.size(), detected.size(), "one migration per move: " + detected);
     // Per move, ms after add-port returned.
     List<Double> firstReply = new ArrayList<>();
+    List<Double> firstReplyCold = new ArrayList<>();
     System.out.println("[ovs] per move, ms after add-port returned (negative: before it): named = OVSDB row with "
         + "iface-id, ps = PORT_STATUS, ofp = OVSDB ofport; det = Weft located it, conf = its flows confirmed by every "
         + "switch's barrier reply; first = first reply to a request sent after add-port (request's send time + rtt); "
@@ -428,17 +431,18 @@ class OvsdbOnOvsTest {
       double lastLost = trace.probes().stream().filter(p -> !p.received() && !p.sentAt().isBefore(up)
           && first.map(f -> p.sentAt().isBefore(f.sentAt())).orElse(true)).mapToDouble(p -> ms(up, p.sentAt()))
           .max().orElse(Double.NaN);
-      firstReply.add(Math.round((firstSent + rtt) * 10) / 10.0);
-      System.out.printf(java.util.Locale.ROOT, "[ovs] move %d %s->%s: named %6.1f  ps %6.1f  ofp %6.1f  det %6.1f"
-          + "  conf %6.1f  first %6.1f (sent %5.1f + rtt %4.1f; ready in (%s, %.1f])  (%s)%n", i + 1, m.from(),
+      (i < 3 ? firstReplyCold : firstReply).add(Math.round((firstSent + rtt) * 10) / 10.0);
+      System.out.printf(java.util.Locale.ROOT, "[ovs] round %d move %d %s->%s: named %6.1f  ps %6.1f  ofp %6.1f  det %6.1f"
+          + "  conf %6.1f  first %6.1f (sent %5.1f + rtt %4.1f; ready in (%s, %.1f])  (%s)%n", i / 3, i + 1, m.from(),
           m.to(), ms(up, wall.apply(st[0])), ms(up, wall.apply(st[1])), ms(up, wall.apply(st[2])), det, conf,
           firstSent + rtt, firstSent, rtt, Double.isNaN(lastLost) ? "add-port" : String.format(java.util.Locale.ROOT,
           "%.1f", lastLost), firstSent, d.cause());
     }
     System.out.printf("[ovs] iface-id VM moved %d times; PORT_STATUS arrival minus OVSDB report, ms: %s%n",
         ovsdbLead.size(), ovsdbLead);
-    System.out.printf("[ovs] first reply to initech-a's 10 ms ping after the port reappeared, ms: %s (%s); "
-        + "load %s -> %s%n", firstReply, trace, loadBefore, loadAfter);
+    System.out.printf("[ovs] first reply to initech-a's 10 ms ping after the port reappeared, ms: rounds 1-2 %s, "
+        + "round 0 (the controller's first migrations) %s (%s); load %s -> %s%n", firstReply, firstReplyCold, trace,
+        loadBefore, loadAfter);
   }
 
   static double ms(Instant from, Instant to) {
