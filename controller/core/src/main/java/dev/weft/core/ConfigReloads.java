@@ -59,11 +59,13 @@ final class ConfigReloads {
             log.error("config reload rejected, the running configuration stays: {}", e.getMessage());
             return new ReloadResult(ReloadResult.Outcome.REJECTED, e.getMessage(), Set.of());
         }
-        if (next.network().tenants().isEmpty() && !ConfigLoader.declaresTenants(text)) {
+        if (next.network().tenants().isEmpty() && !ConfigLoader.saysNoTenants(text)) {
             List<String> gone = running.get().tenants().stream().map(Tenant::name).toList();
             if (!gone.isEmpty()) {
-                String msg = f + ": the file has no tenants: section (" + (text.isBlank() ? "it is empty"
-                        : "half-written?") + "), which would remove every tenant (" + String.join(", ", gone)
+                String why = ConfigLoader.declaresTenants(text)
+                        ? "the file's tenants: section lists nothing and is not tenants: [] (half-written?)"
+                        : "the file has no tenants: section (" + (text.isBlank() ? "it is empty" : "half-written?") + ")";
+                String msg = f + ": " + why + ", which would remove every tenant (" + String.join(", ", gone)
                         + "); refused, the running configuration stays. To remove them all, write tenants: []";
                 log.error("config reload rejected: {}", msg);
                 return new ReloadResult(ReloadResult.Outcome.REJECTED, msg, Set.of());

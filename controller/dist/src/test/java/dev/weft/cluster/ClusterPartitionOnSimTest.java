@@ -95,8 +95,12 @@ class ClusterPartitionOnSimTest {
                             b.controller().openflowAddresses().get(0)))
                     .topology(SimFabric.topology(cfg.network(), PLACEMENT)).versions(OFVersion.OF_13).build()) {
                 List<Instance> both = List.of(a, b);
-                await(() -> net.switches().stream().allMatch(s -> both.stream().filter(i -> i.masterOf(s)).count() == 1),
-                        "one master per hypervisor");
+                // Settled: both instances claim every hypervisor and each has the master the rendezvous gives
+                // (before the second instance has claimed, the first is master of everything).
+                await(() -> net.switches().stream().allMatch(s -> both.stream().filter(i -> i.masterOf(s)).count() == 1
+                        && both.stream().filter(i -> i.masterOf(s)).findFirst().orElseThrow().id().equals(
+                                Mastership.masterOf(s.dpid(), List.of("weft-1", "weft-2")).orElseThrow())),
+                        "one master per hypervisor, the one the rendezvous gives");
                 for (Instance i : both) {
                     TenantFabric.awaitConverged(i.controller(), PLACEMENT.size());
                 }

@@ -60,6 +60,7 @@ public final class ConfigLoader {
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS) // a second document is not ignored
                 .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 .addModule(durations)
@@ -79,6 +80,8 @@ public final class ConfigLoader {
     public static final int MAX_LINE_CHARS = 64 << 10;
     private static final java.util.regex.Pattern TENANTS_KEY =
             java.util.regex.Pattern.compile("(?m)^[\"']?tenants[\"']?[ \t]*:");
+    private static final java.util.regex.Pattern NO_TENANTS =
+            java.util.regex.Pattern.compile("(?m)^[\"']?tenants[\"']?[ \t]*:[ \t]*\\[[ \t]*\\][ \t]*(#.*)?$");
 
     public static WeftConfig load(Path file) {
         return parse(read(file), file.toString());
@@ -171,6 +174,27 @@ public final class ConfigLoader {
     }
 
     /**
+     * Whether the text says in so many words that there are no tenants: {@code tenants: []}. A
+     * {@code tenants:} with nothing after it (a file cut just there) does not.
+     */
+    public static boolean saysNoTenants(String yaml) {
+        return NO_TENANTS.matcher(yaml).find();
+    }
+
+    /** Line and column (from 1) of the character at {@code index}. */
+    private static int[] lineAndColumn(String text, int index) {
+        int line = 1;
+        int start = 0;
+        for (int i = 0; i < Math.min(index, text.length()); i++) {
+            if (text.charAt(i) == '\n') {
+                line++;
+                start = i + 1;
+            }
+        }
+        return new int[]{line, index - start + 1};
+    }
+
+    /**
      * An error about the value at {@code pointer} (e.g. {@code /controller/listen}) of the file
      * {@code source}, at its line and column when the file can be read (errors found after
      * loading, when the text is no longer at hand).
@@ -237,6 +261,38 @@ public final class ConfigLoader {
         int col = loc == null ? -1 : loc.getColumnNr();
         String where = e instanceof JsonMappingException jme ? path(prefix, jme) : prefix;
         String problem;
+        Throwable yamlError = e;
+        while (yamlError != null && !(yamlError instanceof org.yaml.snakeyaml.error.MarkedYAMLException)
+                && !(yamlError instanceof org.yaml.snakeyaml.reader.ReaderException)) {
+            yamlError = yamlError.getCause();
+        }
+        if (yamlError instanceof org.yaml.snakeyaml.error.MarkedYAMLException m) {
+            // The YAML parser's own words, on one line, at the place of the problem (its message
+            // spreads over lines with the text quoted and a caret under it).
+            org.yaml.snakeyaml.error.Mark at = m.getProblemMark() != null ? m.getProblemMark() : m.getContextMark();
+            if (at != null) {
+                line = at.getLine() + 1;
+                col = at.getColumn() + 1;
+            }
+            String said = (m.getContext() == null ? "" : m.getContext() + ": ")
+                    + (m.getProblem() == null ? "" : m.getProblem());
+            problem = "not valid YAML: " + said.replaceAll("\\s*\\n\\s*", " ").trim();
+            return new ConfigException(source, line, col, problem);
+        }
+        if (yamlError instanceof org.yaml.snakeyaml.reader.ReaderException r && yaml != null) {
+            int[] lc = lineAndColumn(yaml, r.getPosition());
+            return new ConfigException(source, lc[0], lc[1], "not valid YAML: character U+"
+                    + String.format(java.util.Locale.ROOT, "%04X", r.getCodePoint()) + " is not allowed in YAML");
+        }
+        if (e instanceof MismatchedInputException t && t.getOriginalMessage() != null
+                && t.getOriginalMessage().startsWith("Trailing token")) {
+            return new ConfigException(source, line, col, "a second YAML document: a config file is one document "
+                    + "(remove the '---' and what follows, or merge it into the first)");
+        }
+        if (e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Expected a field name")) {
+            return new ConfigException(source, line, col, (where.isEmpty() ? "" : where + ": ")
+                    + "a key must be a name, not a list or a section ('? [a, b]: c' is not a key)");
+        }
         if (e instanceof UnrecognizedPropertyException u) {
             problem = "unknown key '" + u.getPropertyName() + "'" + (where.isEmpty() ? "" : " in " + parentOf(where))
                     + "; known keys: " + known(u.getKnownPropertyIds());

@@ -79,6 +79,18 @@ class BrokenConfigFilesTest {
             Map.entry("tenants: " + "a".repeat(1_000_000) + "\n",
                     "weft.yaml:1:65537: this line is 1000009 characters long; a line may have at most 65536 (write a "
                             + "long list one item a line)"),
+            Map.entry("tenants:\n  - name: \"acme\n",
+                    "weft.yaml:3:1: not valid YAML: while scanning a quoted scalar: found unexpected end of stream"),
+            Map.entry("tenants:\n\t- name: acme\n",
+                    "weft.yaml:2:1: not valid YAML: while scanning for the next token: found character '\\t(TAB)' "
+                            + "that cannot start any token. (Do not use \\t(TAB) for indentation)"),
+            Map.entry(": x\n", "weft.yaml:1:1: not valid YAML: while parsing a block mapping: expected <block end>, "
+                    + "but found ':'"),
+            Map.entry("tenants: []\n---\ntenants: []\n", "weft.yaml:3:1: a second YAML document: a config file is "
+                    + "one document (remove the '---' and what follows, or merge it into the first)"),
+            Map.entry("tenants: [a\u0007]\n", "weft.yaml:1:12: not valid YAML: character U+0007 is not allowed in YAML"),
+            Map.entry("? [a, b]\n: c\n", "weft.yaml:1:4: a key must be a name, not a list or a section "
+                    + "('? [a, b]: c' is not a key)"),
             Map.entry("tenants:\n  - name: ac\u00e9me\n",
                     "weft.yaml:2:5: tenants[0].name: 'ac\u00e9me' is not a usable tenant name (letters, digits, '-', "
                             + "'_', '.')"));
@@ -233,6 +245,19 @@ class BrokenConfigFilesTest {
                 ch.qos.logback.classic.spi.ILoggingEvent last = logs.list.get(logs.list.size() - 1);
                 assertEquals(ch.qos.logback.classic.Level.ERROR, last.getLevel());
                 assertEquals("config reload rejected: " + r.message(), last.getFormattedMessage());
+            }
+            // Cut just after "tenants:" (or a tenants: with nothing in it): not tenants: [] either.
+            for (String text : List.of(GOOD.substring(0, GOOD.indexOf("tenants:") + "tenants:\n".length()),
+                    "tenants:\n", "tenants:   # none yet\n")) {
+                write(dir, text);
+                ReloadResult r = c.reload();
+                assertEquals(ReloadResult.Outcome.REJECTED, r.outcome(), "'" + text + "'");
+                assertEquals("weft.yaml: the file's tenants: section lists nothing and is not tenants: [] "
+                        + "(half-written?), which would remove every tenant (acme, globex); refused, the running "
+                        + "configuration stays. To remove them all, write tenants: []",
+                        r.message().replace(f.toString(), "weft.yaml"));
+                c.controlLaneDone().get(10, TimeUnit.SECONDS);
+                assertEquals(before, c.tenants().config());
             }
             write(dir, "# nothing here yet\n");
             assertEquals(ReloadResult.Outcome.REJECTED, c.reload().outcome(), "a comment-only file");
