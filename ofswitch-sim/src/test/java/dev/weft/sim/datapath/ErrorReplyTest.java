@@ -124,8 +124,8 @@ class ErrorReplyTest {
         OFMessage v10 = OFFactories.getFactory(OFVersion.OF_10).buildBarrierRequest().setXid(26).build();
         OFErrorMsg version = reject(v10);
         assertEquals(OFBadRequestCode.BAD_VERSION, ((OFBadRequestErrorMsg) version).getCode());
-        OFErrorMsg meters = reject(f.buildMeterConfigStatsRequest().setXid(27).build());
-        assertEquals(OFBadRequestCode.BAD_STAT, ((OFBadRequestErrorMsg) meters).getCode());
+        OFErrorMsg tableFeatures = reject(f.buildTableFeaturesStatsRequest().setXid(27).setEntries(List.of()).build());
+        assertEquals(OFBadRequestCode.BAD_STAT, ((OFBadRequestErrorMsg) tableFeatures).getCode());
         OFErrorMsg notARequest = reject(f.buildFeaturesReply().setXid(28).build());
         assertEquals(OFBadRequestCode.BAD_TYPE, ((OFBadRequestErrorMsg) notARequest).getCode());
         OFErrorMsg modifyAll = reject(f.buildFlowModify().setXid(29).setTableId(TableId.ALL).setMatch(f.buildMatch().build())
