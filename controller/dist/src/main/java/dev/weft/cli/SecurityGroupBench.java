@@ -96,49 +96,99 @@ final class SecurityGroupBench {
         NetworkFlowsKeeper.Compiler c = SecurityGroups.compiler(0);
         FabricView view = site.view();
         List<Integer> segments = cfg.networks().stream().map(LogicalNetwork::segment).toList();
+        long cpu0 = processCpuNanos();
         long t0 = System.nanoTime();
         Map<Integer, Map<DatapathId, List<FlowSpec>>> all = NetworkFlowsKeeper.compileAll(c, view, segments);
         long tCompile = System.nanoTime() - t0;
+        long cpu = processCpuNanos() - cpu0;
         long entries = all.values().stream().flatMap(m -> m.values().stream()).mapToLong(List::size).sum();
         long heap = usedHeapAfterGc() - heap0;
-        out.printf("security groups, full compilation: %.2f s, %,d ACL entries, %,d MB heap (config and entries)%n",
-                tCompile / 1e9, entries, heap >> 20);
-        // One membership change at a time: a port joins another group of its tenant.
-        Random r = new Random(seed + 7);
-        List<LogicalPort> ports = new ArrayList<>(cfg.ports());
-        long[] times = new long[changes];
-        long reached = 0;
-        for (int i = 0; i < changes; i++) {
-            LogicalPort p = ports.get(r.nextInt(ports.size()));
-            int perTenant = cfg.tenants().get(0).securityGroups().size();
-            String extra = "g" + r.nextInt(perTenant);
-            List<String> gs = new ArrayList<>(p.policy().securityGroups());
-            if (!gs.contains(extra)) {
-                gs.add(extra);
-            }
-            NetworkConfig next = replace(cfg, p, withGroups(p, gs));
-            long s = System.nanoTime();
-            Set<Integer> dirty = new java.util.HashSet<>(SecurityGroups.affected(cfg, next, Set.of(p.segment())));
-            dirty.add(p.segment());
-            FabricView v = new FabricView(next, site.locations(), site.tunnels());
-            int count = 0;
-            for (int seg : dirty) {
-                count += c.network(next.network(seg).orElseThrow(), v).values().stream().mapToInt(List::size).sum();
-            }
-            times[i] = System.nanoTime() - s;
-            reached += dirty.size();
-            if (count == 0) {
-                throw new IllegalStateException("nothing compiled");
-            }
-        }
-        Arrays.sort(times);
-        out.printf("one membership change (%d changes, %.1f networks recompiled each): median %.3f ms, p99 %.3f ms%n",
-                changes, reached / (double) changes, times[changes / 2] / 1e6, times[(int) (changes * 0.99)] / 1e6);
+        out.printf("security groups, full compilation: %.2f s (%.2f s of CPU for the process on %d cores, GC included),"
+                        + " %,d ACL entries, %,d MB heap (config and entries)%n", tCompile / 1e9, cpu / 1e9,
+                Runtime.getRuntime().availableProcessors(), entries, heap >> 20);
+        Change[] done = membershipChanges(site, c, changes, seed);
+        long[] times = Arrays.stream(done).mapToLong(Change::nanos).sorted().toArray();
+        int[] flowMods = Arrays.stream(done).mapToInt(Change::entriesChanged).sorted().toArray();
+        long joins = Arrays.stream(done).filter(Change::join).count();
+        double reached = Arrays.stream(done).mapToInt(Change::networks).average().orElse(0);
+        out.printf("one membership change (%d changes: %d joins, %d leaves; %.1f networks recompiled each, entries"
+                        + " that differ %d-%d, median %d): median %.3f ms, p99 %.3f ms%n", changes, joins, changes - joins,
+                reached, flowMods[0], flowMods[changes - 1], flowMods[changes / 2], times[changes / 2] / 1e6,
+                times[(int) (changes * 0.99)] / 1e6);
         out.printf("RESULT security-groups: compile %.2f s, heap %,d MB, one membership change %.3f ms (median)%n",
                 tCompile / 1e9, heap >> 20, times[changes / 2] / 1e6);
         if (all.isEmpty()) {
             out.println("(empty)");
         }
+    }
+
+    /** One timed membership change: a join or a leave, its time, the networks recompiled and the entries that differ. */
+    record Change(boolean join, long nanos, int networks, int entriesChanged) {
+    }
+
+    /**
+     * Membership changes, one at a time from the site's configuration: a random port leaves its
+     * group, or (every other change) joins it again from a configuration where it had left. Its
+     * group names itself as remote (and other groups of the tenant may), so the ports whose rules
+     * name it are recompiled. Timed: what the controller does for the change (the networks it
+     * reaches, {@link SecurityGroups#affected}, and their recompilation); then, untimed, the
+     * entries that differ from before (the flow-mods the change would send).
+     */
+    static Change[] membershipChanges(ScaleBenchCommand.Site site, NetworkFlowsKeeper.Compiler c, int changes,
+                                      long seed) {
+        NetworkConfig cfg = site.config();
+        Random r = new Random(seed + 7);
+        List<LogicalPort> ports = new ArrayList<>(cfg.ports());
+        Change[] out = new Change[changes];
+        for (int i = 0; i < changes; i++) {
+            LogicalPort p = ports.get(r.nextInt(ports.size()));
+            NetworkConfig left = replace(cfg, p, withGroups(p, List.of()));
+            boolean join = i % 2 == 1;
+            NetworkConfig before = join ? left : cfg;
+            NetworkConfig next = join ? cfg : left;
+            long s = System.nanoTime();
+            Set<Integer> dirty = new java.util.HashSet<>(SecurityGroups.affected(before, next, Set.of(p.segment())));
+            dirty.add(p.segment());
+            FabricView v = new FabricView(next, site.locations(), site.tunnels());
+            Map<Integer, Map<DatapathId, List<FlowSpec>>> now = new java.util.HashMap<>();
+            for (int seg : dirty) {
+                now.put(seg, c.network(next.network(seg).orElseThrow(), v));
+            }
+            long t = System.nanoTime() - s;
+            FabricView vb = new FabricView(before, site.locations(), site.tunnels());
+            int differ = 0;
+            for (int seg : dirty) {
+                differ += differing(c.network(before.network(seg).orElseThrow(), vb), now.get(seg));
+            }
+            if (differ == 0) {
+                throw new IllegalStateException("a membership change changed no entry");
+            }
+            out[i] = new Change(join, t, dirty.size(), differ);
+        }
+        return out;
+    }
+
+    /** Entries added, removed or changed between two compilations of a network (the flow-mods). */
+    static int differing(Map<DatapathId, List<FlowSpec>> before, Map<DatapathId, List<FlowSpec>> after) {
+        Set<DatapathId> all = new java.util.HashSet<>(before.keySet());
+        all.addAll(after.keySet());
+        int n = 0;
+        for (DatapathId d : all) {
+            Map<FlowSpec.Key, FlowSpec> b = new java.util.HashMap<>();
+            before.getOrDefault(d, List.of()).forEach(f -> b.put(f.key(), f));
+            for (FlowSpec f : after.getOrDefault(d, List.of())) {
+                if (!f.equals(b.remove(f.key()))) {
+                    n++;
+                }
+            }
+            n += b.size();
+        }
+        return n;
+    }
+
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : -1;
     }
 
     /** The config with one port replaced (the network rebuilt; the rest shared). */

@@ -4,8 +4,11 @@ import dev.weft.api.tenant.LogicalNetwork;
 import dev.weft.api.tenant.LogicalPort;
 import dev.weft.api.tenant.NetworkConfig;
 import dev.weft.api.tenant.SecurityGroup;
+import dev.weft.api.tenant.Tenant;
 
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -25,15 +28,7 @@ final class Affected {
     }
 
     static Set<Integer> of(NetworkConfig before, NetworkConfig after, Set<Integer> changed) {
-        Set<String> redefined = new HashSet<>();
-        Map<String, SecurityGroup> old = before.securityGroups().stream()
-                .collect(Collectors.toMap(SecurityGroup::qualifiedName, Function.identity()));
-        for (SecurityGroup g : after.securityGroups()) {
-            if (!g.equals(old.remove(g.qualifiedName()))) {
-                redefined.add(g.qualifiedName());
-            }
-        }
-        redefined.addAll(old.keySet());
+        Set<String> redefined = redefined(before, after);
         // Groups whose membership (or members' addresses) changed: from the ports of changed networks.
         Set<String> membership = new HashSet<>();
         for (int seg : changed) {
@@ -42,7 +37,7 @@ final class Affected {
             Map<String, LogicalPort> was = b.map(n -> n.ports().stream()
                     .collect(Collectors.toMap(LogicalPort::name, Function.identity()))).orElse(Map.of());
             Set<String> seen = new HashSet<>();
-            for (LogicalPort p : a.map(LogicalNetwork::ports).orElse(java.util.List.of())) {
+            for (LogicalPort p : a.map(LogicalNetwork::ports).orElse(List.of())) {
                 seen.add(p.name());
                 LogicalPort q = was.get(p.name());
                 if (q == null || !Objects.equals(q.ips(), p.ips())
@@ -74,5 +69,55 @@ final class Affected {
             }
         }
         return out;
+    }
+
+    /**
+     * The groups (tenant/name) added, removed or whose rules changed. Tenants whose groups are the
+     * same are skipped without looking at each group (a membership change compares one list per
+     * tenant, not every group of the site); tenants in the same order (the usual case) are
+     * compared pairwise.
+     */
+    static Set<String> redefined(NetworkConfig before, NetworkConfig after) {
+        List<Tenant> a = before.tenants();
+        List<Tenant> b = after.tenants();
+        Set<String> out = new HashSet<>();
+        if (a.size() == b.size()) {
+            boolean aligned = true;
+            for (int i = 0; i < a.size() && aligned; i++) {
+                Tenant x = a.get(i);
+                Tenant y = b.get(i);
+                if (!x.name().equals(y.name())) {
+                    aligned = false;
+                } else if (!x.securityGroups().equals(y.securityGroups())) {
+                    differing(x.securityGroups(), y.securityGroups(), out);
+                }
+            }
+            if (aligned) {
+                return out;
+            }
+            out.clear();
+        }
+        Map<String, List<SecurityGroup>> was = new HashMap<>();
+        a.forEach(t -> was.put(t.name(), t.securityGroups()));
+        for (Tenant t : b) {
+            List<SecurityGroup> old = was.remove(t.name());
+            if (old == null || !old.equals(t.securityGroups())) {
+                differing(old == null ? List.of() : old, t.securityGroups(), out);
+            }
+        }
+        was.values().forEach(gs -> differing(gs, List.of(), out));
+        return out;
+    }
+
+    /** Adds to {@code out} the groups of one tenant that are not the same in both lists. */
+    private static void differing(List<SecurityGroup> before, List<SecurityGroup> after, Set<String> out) {
+        Map<String, SecurityGroup> old = before.stream()
+                .collect(Collectors.toMap(SecurityGroup::qualifiedName, Function.identity()));
+        for (SecurityGroup g : after) {
+            if (!g.equals(old.remove(g.qualifiedName()))) {
+                out.add(g.qualifiedName());
+            }
+        }
+        out.addAll(old.keySet());
     }
 }

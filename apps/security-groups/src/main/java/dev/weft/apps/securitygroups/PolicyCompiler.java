@@ -4,6 +4,7 @@ import dev.weft.api.flow.FlowSpec;
 import dev.weft.api.tenant.FabricView;
 import dev.weft.api.tenant.LogicalNetwork;
 import dev.weft.api.tenant.LogicalPort;
+import dev.weft.api.tenant.NetworkConfig;
 import dev.weft.api.tenant.PortLocation;
 import dev.weft.api.tenant.RateLimit;
 import dev.weft.api.tenant.SecurityGroup;
@@ -31,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 import static dev.weft.apps.tenantpipeline.TenantPipeline.EGRESS_ACL;
@@ -84,6 +86,10 @@ final class PolicyCompiler implements NetworkFlowsKeeper.Compiler {
 
     private final Zones zones;
     private final Grace grace;
+    /** The rule matches of each set of groups, for the configuration they were computed from. */
+    private volatile Memo memo;
+    /** For tests: how many times the rule matches of a set of groups were computed. */
+    private final java.util.concurrent.atomic.LongAdder groupSetsComputed = new java.util.concurrent.atomic.LongAdder();
     private final Predicate<DatapathId> metered;
     /** Broadcast packet-rate limit of ports that set none (0: none). */
     private final long defaultBroadcastPps;
@@ -186,15 +192,21 @@ final class PolicyCompiler implements NetworkFlowsKeeper.Compiler {
         add(flows, l, FlowSpec.of(EGRESS_ACL, ESTABLISHED, List.of(next), in, IPV4, REL, ctZone),
                 Origin.stage("egress", "related"));
         List<OFInstruction> commitOut = List.of(apply(NxCt.commit(zone)), next);
-        Map<List<OFOxm<?>>, Origin> egress = labelledMatches(p, SecurityRule.Direction.EGRESS, view);
-        egress.forEach((m, o) -> add(flows, l, spec(EGRESS_ACL, ALLOWED, commitOut, m, in, IPV4, NEW, ctZone), o));
+        // The rule part of each entry is the same for every port of the tenant with these groups:
+        // computed once per configuration, merged here with the port's own fields.
+        GroupMatches rules = groupMatches(p, view.config());
+        OFOxm<?>[] egressBase = sorted(in, IPV4, NEW, ctZone);
+        for (RuleMatch m : rules.egress()) {
+            add(flows, l, merged(EGRESS_ACL, ALLOWED, commitOut, egressBase, m.fields()), m.origin());
+        }
         boolean moved = grace.contains(p.name());
-        Map<List<OFOxm<?>>, Origin> ingress = labelledMatches(p, SecurityRule.Direction.INGRESS, view);
         if (moved) {
             // Connections the port served before it moved: its replies, as an ingress rule allows
             // the other way (the tracker here picks them up in the middle, as +new).
-            ingress.forEach((m, o) -> reversedTcp(m).ifPresent(r -> add(flows, l,
-                    spec(EGRESS_ACL, PICKED_UP, commitOut, r, in, IPV4, NEW, ctZone), pickedUp(o))));
+            for (RuleMatch m : rules.ingress()) {
+                reversedTcp(m.fields()).ifPresent(r -> add(flows, l,
+                        spec(EGRESS_ACL, PICKED_UP, commitOut, r, in, IPV4, NEW, ctZone), pickedUp(m.origin())));
+            }
         }
         add(flows, l, FlowSpec.of(EGRESS_ACL, DENIED, List.of(), in, IPV4), Origin.stage("egress", "denied"));
         // Ingress: by (network, destination MAC), wherever the packet comes from.
@@ -208,12 +220,17 @@ final class PolicyCompiler implements NetworkFlowsKeeper.Compiler {
         add(flows, l, FlowSpec.of(INGRESS_ACL, ESTABLISHED, List.of(toL2), net, dst, IPV4, REL, ctZone),
                 Origin.stage("ingress", "related"));
         List<OFInstruction> commitIn = List.of(apply(NxCt.commit(zone)), toL2);
-        ingress.forEach((m, o) -> add(flows, l, spec(INGRESS_ACL, ALLOWED, commitIn, m, net, dst, IPV4, NEW, ctZone), o));
+        OFOxm<?>[] ingressBase = sorted(net, dst, IPV4, NEW, ctZone);
+        for (RuleMatch m : rules.ingress()) {
+            add(flows, l, merged(INGRESS_ACL, ALLOWED, commitIn, ingressBase, m.fields()), m.origin());
+        }
         if (moved) {
             // Connections the port opened before it moved: what comes back, as an egress rule
             // allows the other way.
-            egress.forEach((m, o) -> reversedTcp(m).ifPresent(r -> add(flows, l,
-                    spec(INGRESS_ACL, PICKED_UP, commitIn, r, net, dst, IPV4, NEW, ctZone), pickedUp(o))));
+            for (RuleMatch m : rules.egress()) {
+                reversedTcp(m.fields()).ifPresent(r -> add(flows, l,
+                        spec(INGRESS_ACL, PICKED_UP, commitIn, r, net, dst, IPV4, NEW, ctZone), pickedUp(m.origin())));
+            }
         }
         add(flows, l, FlowSpec.of(INGRESS_ACL, DENIED, List.of(), net, dst, IPV4, TRACKED, ctZone),
                 Origin.stage("ingress", "denied"));
@@ -223,21 +240,56 @@ final class PolicyCompiler implements NetworkFlowsKeeper.Compiler {
         return new Origin(o.group(), o.direction(), o.what() + " (reversed: connections picked up after a move)");
     }
 
-    /**
-     * The rule matches of the port's groups in one direction, without duplicates. Egress with no
-     * egress rule in any of its groups: one empty match (anything).
-     */
-    static Set<List<OFOxm<?>>> matches(LogicalPort p, SecurityRule.Direction d, FabricView view) {
-        return labelledMatches(p, d, view).keySet();
+    /** One match of a rule: the fields it adds to its port's entry, in canonical order, and the rule. */
+    record RuleMatch(List<OFOxm<?>> fields, Origin origin) {
     }
 
-    /** As {@link #matches}, each with the first rule that gave it. */
-    static Map<List<OFOxm<?>>, Origin> labelledMatches(LogicalPort p, SecurityRule.Direction d, FabricView view) {
+    /** The rule matches of a tenant's set of groups in both directions, without duplicates. */
+    record GroupMatches(List<RuleMatch> egress, List<RuleMatch> ingress) {
+    }
+
+    /** A tenant's groups, as a port lists them. */
+    record GroupSet(String tenant, List<String> groups) {
+    }
+
+    /** Rule matches by set of groups, valid for one configuration (they name its members' addresses). */
+    private record Memo(NetworkConfig config, Map<GroupSet, GroupMatches> bySet) {
+    }
+
+    /**
+     * The rule matches of the port's groups: the same for every port of its tenant that lists the
+     * same groups, so computed once per configuration (a new configuration starts afresh: a group's
+     * members, and so its remote addresses, may have changed).
+     */
+    GroupMatches groupMatches(LogicalPort p, NetworkConfig config) {
+        Memo m = memo;
+        if (m == null || m.config() != config) {
+            m = new Memo(config, new ConcurrentHashMap<>());
+            memo = m;
+        }
+        return m.bySet().computeIfAbsent(new GroupSet(p.tenant(), p.policy().securityGroups()), s -> {
+            groupSetsComputed.increment();
+            return new GroupMatches(matches(s, SecurityRule.Direction.EGRESS, config),
+                    matches(s, SecurityRule.Direction.INGRESS, config));
+        });
+    }
+
+    /** For tests: how many sets of groups had their rule matches computed. */
+    long groupSetsComputed() {
+        return groupSetsComputed.sum();
+    }
+
+    /**
+     * The rule matches of a set of groups in one direction, without duplicates, each with the
+     * first rule that gave it. Egress with no egress rule in any of the groups: one empty match
+     * (anything).
+     */
+    static List<RuleMatch> matches(GroupSet set, SecurityRule.Direction d, NetworkConfig config) {
         Map<List<OFOxm<?>>, Origin> out = new java.util.LinkedHashMap<>();
         boolean any = false;
         String dir = d.name().toLowerCase(java.util.Locale.ROOT);
-        for (String g : p.policy().securityGroups()) {
-            Optional<SecurityGroup> group = view.config().securityGroup(p.tenant(), g);
+        for (String g : set.groups()) {
+            Optional<SecurityGroup> group = config.securityGroup(set.tenant(), g);
             if (group.isEmpty()) {
                 continue;
             }
@@ -245,14 +297,43 @@ final class PolicyCompiler implements NetworkFlowsKeeper.Compiler {
                 if (r.direction() == d) {
                     any = true;
                     Origin o = new Origin(g, dir, r.toString());
-                    RuleMatches.of(r, p.tenant(), view.config()).forEach(m -> out.putIfAbsent(m, o));
+                    for (List<OFOxm<?>> m : RuleMatches.of(r, set.tenant(), config)) {
+                        out.putIfAbsent(List.of(sorted(m.toArray(new OFOxm<?>[0]))), o);
+                    }
                 }
             }
         }
         if (!any && d == SecurityRule.Direction.EGRESS) {
             out.put(List.of(), Origin.stage(dir, "anything (its groups have no egress rule)"));
         }
-        return out;
+        List<RuleMatch> l = new ArrayList<>(out.size());
+        out.forEach((m, o) -> l.add(new RuleMatch(m, o)));
+        return List.copyOf(l);
+    }
+
+    private static OFOxm<?>[] sorted(OFOxm<?>... fields) {
+        OFOxm<?>[] a = fields.clone();
+        java.util.Arrays.sort(a, FlowSpec.FIELD_ORDER);
+        return a;
+    }
+
+    /** An entry whose match is the port's fields and a rule's (both in canonical order), merged. */
+    private static FlowSpec merged(org.projectfloodlight.openflow.types.TableId t, int prio, List<OFInstruction> ins,
+                                   OFOxm<?>[] base, List<OFOxm<?>> rule) {
+        OFOxm<?>[] out = new OFOxm<?>[base.length + rule.size()];
+        int i = 0;
+        int j = 0;
+        int k = 0;
+        while (i < base.length && j < rule.size()) {
+            out[k++] = FlowSpec.FIELD_ORDER.compare(base[i], rule.get(j)) <= 0 ? base[i++] : rule.get(j++);
+        }
+        while (i < base.length) {
+            out[k++] = base[i++];
+        }
+        while (j < rule.size()) {
+            out[k++] = rule.get(j++);
+        }
+        return new FlowSpec(t, prio, List.of(out), ins);
     }
 
     /**
@@ -314,7 +395,7 @@ final class PolicyCompiler implements NetworkFlowsKeeper.Compiler {
         private Reserved() {
         }
 
-        static Set<Integer> zones(dev.weft.api.tenant.NetworkConfig c, DatapathId dpid) {
+        static Set<Integer> zones(NetworkConfig c, DatapathId dpid) {
             // Only a gateway node has routers' zones: most nodes are none (and scanning every
             // tenant's routers per port made a full compilation quadratic).
             if (c.externalNetworks().stream().noneMatch(x -> x.dpid().equals(dpid))) {

@@ -84,6 +84,14 @@ class IncrementalTest {
         // that it is filtered: 7 egress entries (broadcast, untracked, est, rel, allow-any,
         // deny, non-IP) and 4 ingress (track, est, rel, deny).
         assertEquals(2 + 11, changed, "flow-mods of the change");
+        // The same compiler compiled both configurations: what it memoised for the first (the
+        // rule matches of each set of groups) was not used for the second.
+        PolicyCompiler fresh = new PolicyCompiler(new Zones(), d -> true, 0);
+        for (int seg : List.of(5001, 5002, 5003)) {
+            LogicalNetwork n = after.network(seg).orElseThrow();
+            assertEquals(0, diff(fresh.network(n, va), c.network(n, va)),
+                    "network " + seg + ", as a compiler that never saw the old configuration compiles it");
+        }
         // And what it does: ops2 gets its ping through to web2 (its network; web1's is another).
         PipelineModel pb = Site.model(vb, new PolicyCompiler(new Zones(), d -> true, 0), new Zones(), new Site.Clock());
         PipelineModel pa = Site.model(va, new PolicyCompiler(new Zones(), d -> true, 0), new Zones(), new Site.Clock());
@@ -100,6 +108,50 @@ class IncrementalTest {
         NetworkConfig after = new NetworkConfig(List.of(HV1, HV2), List.of(new Tenant("acme",
                 before.tenants().get(0).networks(), List.of(), edited)));
         assertEquals(Set.of(5003), Affected.of(before, after, Set.of()), "only where members of 'plain' are");
+    }
+
+    @Test
+    void portsWithTheSameGroupsShareOneComputationOfTheirRuleMatchesPerConfiguration() {
+        // front: web1 and two more ports in group web; ops: web2 (web), admin1 (admin).
+        LogicalPort web3 = port("web3", "acme", 5001, 6, "10.0.1.13", List.of("web"));
+        LogicalPort web4 = port("web4", "acme", 5001, 7, "10.0.1.14", List.of("web"));
+        NetworkConfig cfg = new NetworkConfig(List.of(HV1, HV2), List.of(new Tenant("acme", List.of(
+                net(5001, WEB1, web3, web4), net(5002, ADMIN1, WEB2), net(5003, OTHER)), List.of(), GROUPS)));
+        Map<String, PortLocation> where = new java.util.HashMap<>(WHERE);
+        where.put("web3", at(HV1, 6));
+        where.put("web4", at(HV2, 7));
+        FabricView v = Site.view(cfg, where);
+        PolicyCompiler c = new PolicyCompiler(new Zones(), d -> true, 0);
+        c.network(cfg.network(5001).orElseThrow(), v);
+        assertEquals(1, c.groupSetsComputed(), "three ports in group web: computed once");
+        c.network(cfg.network(5002).orElseThrow(), v);
+        assertEquals(2, c.groupSetsComputed(), "web2 (web) reuses it; admin1 (admin) is a second set");
+        c.network(cfg.network(5001).orElseThrow(), v);
+        assertEquals(2, c.groupSetsComputed(), "recompiling under the same configuration computes nothing again");
+        // The same tenant under a new configuration (ops2 joins admin): computed afresh.
+        NetworkConfig next = config(port("ops2", "acme", 5002, 4, "10.0.1.22", List.of("admin")));
+        c.network(next.network(5001).orElseThrow(), Site.view(next, WHERE));
+        assertEquals(3, c.groupSetsComputed(), "a new configuration: the rule matches of group web again");
+    }
+
+    @Test
+    void onlyTheGroupsThatChangedAreRedefinedWhateverTheTenantsOrder() {
+        NetworkConfig before = config(port("ops2", "acme", 5002, 4, "10.0.1.22", List.of()));
+        Tenant acme = before.tenants().get(0);
+        Tenant globex = new Tenant("globex", List.of(), List.of(), List.of(new SecurityGroup("globex", "web",
+                List.of(in(TCP, 443, null)))));
+        Tenant globexEdited = new Tenant("globex", List.of(), List.of(), List.of(new SecurityGroup("globex", "web",
+                List.of(in(TCP, 444, null)))));
+        NetworkConfig two = new NetworkConfig(List.of(HV1, HV2), List.of(acme, globex));
+        assertEquals(Set.of(), Affected.redefined(two, two), "nothing changed");
+        assertEquals(Set.of("globex/web"), Affected.redefined(before, two), "a tenant added");
+        assertEquals(Set.of("globex/web"), Affected.redefined(two, before), "a tenant removed");
+        assertEquals(Set.of("globex/web"), Affected.redefined(two,
+                new NetworkConfig(List.of(HV1, HV2), List.of(acme, globexEdited))), "a rule changed, same order");
+        assertEquals(Set.of("globex/web"), Affected.redefined(two,
+                new NetworkConfig(List.of(HV1, HV2), List.of(globexEdited, acme))), "a rule changed, tenants reordered");
+        assertEquals(Set.of(), Affected.redefined(two,
+                new NetworkConfig(List.of(HV1, HV2), List.of(globex, acme))), "only reordered");
     }
 
     static Set<Integer> union(Set<Integer> a, Set<Integer> b) {

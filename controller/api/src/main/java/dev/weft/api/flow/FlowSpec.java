@@ -27,7 +27,9 @@ import java.util.Objects;
  * or from fields with {@link #of(TableId, int, List, OFOxm[])} (cheaper).
  */
 public record FlowSpec(TableId table, int priority, List<OFOxm<?>> fields, List<OFInstruction> instructions) {
-    private static final Comparator<OFOxm<?>> BY_FIELD = Comparator.comparingInt(o -> o.getMatchField().id.ordinal());
+    /** The canonical order of match fields (by field). */
+    public static final Comparator<OFOxm<?>> FIELD_ORDER = Comparator.comparingInt(o -> o.getMatchField().id.ordinal());
+    private static final Comparator<OFOxm<?>> BY_FIELD = FIELD_ORDER;
 
     public FlowSpec {
         Objects.requireNonNull(table, "table");
@@ -64,19 +66,30 @@ public record FlowSpec(TableId table, int priority, List<OFOxm<?>> fields, List<
     }
 
     private static List<OFOxm<?>> canonical(List<OFOxm<?>> in) {
+        // Most callers give the fields in order already: then the list is kept as it is when it
+        // is immutable (List.copyOf copies nothing), copied once otherwise.
+        if (ordered(in)) {
+            return List.copyOf(in);
+        }
         OFOxm<?>[] a = in.toArray(new OFOxm<?>[0]);
-        for (int i = 1; i < a.length; i++) {
-            if (BY_FIELD.compare(a[i - 1], a[i]) >= 0) {
-                Arrays.sort(a, BY_FIELD);
-                for (int j = 1; j < a.length; j++) {
-                    if (a[j - 1].getMatchField() == a[j].getMatchField()) {
-                        throw new IllegalArgumentException("field " + a[j].getMatchField().getName() + " given twice");
-                    }
-                }
-                break;
+        Arrays.sort(a, BY_FIELD);
+        for (int j = 1; j < a.length; j++) {
+            if (a[j - 1].getMatchField() == a[j].getMatchField()) {
+                throw new IllegalArgumentException("field " + a[j].getMatchField().getName() + " given twice");
             }
         }
         return List.of(a);
+    }
+
+    /** True when the fields are strictly in canonical order (so no field is given twice). */
+    private static boolean ordered(List<OFOxm<?>> in) {
+        int n = in.size();
+        for (int i = 1; i < n; i++) {
+            if (BY_FIELD.compare(in.get(i - 1), in.get(i)) >= 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The value of one match field, or null. */
