@@ -77,6 +77,13 @@ final class HostTable {
         volatile long dampedUntil;
         /** Times of recent moves; guarded by the table's lock. */
         final ArrayDeque<Long> moves = new ArrayDeque<>(4);
+        /**
+         * An address known to be among the host's (an entry's addresses only grow): the common
+         * packet-in carries the same sender address as the last one, and an equals is cheaper
+         * than a search of the sorted set through its comparator (about 4% of a dispatch
+         * thread's time in the latency bench, JFR).
+         */
+        volatile IPv4Address knownIp;
 
         Entry(Host host, long lastSeen) {
             this.host = host;
@@ -86,6 +93,18 @@ final class HostTable {
         Host snapshot() {
             Host h = host;
             return h.withLastSeen(Instant.ofEpochMilli(lastSeen));
+        }
+
+        /** Whether {@code ip} is one of the host's addresses. */
+        boolean knows(IPv4Address ip) {
+            if (ip.equals(knownIp)) {
+                return true;
+            }
+            if (host.ips().contains(ip)) {
+                knownIp = ip;
+                return true;
+            }
+            return false;
         }
 
         boolean at(DatapathId dpid, OFPort port) {
@@ -124,7 +143,7 @@ final class HostTable {
         Entry e = entry(mac, vlan);
         if (e != null) {
             boolean here = e.at(dpid, port);
-            if (here && (ip == null || e.host.ips().contains(ip))) {
+            if (here && (ip == null || e.knows(ip))) {
                 if (now - e.lastSeen >= TOUCH_MILLIS) {
                     e.lastSeen = now;
                 }
