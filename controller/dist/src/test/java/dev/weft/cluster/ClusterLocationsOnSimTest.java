@@ -65,6 +65,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *   <li>stale reports are not followed: a record written under weft-2's name for hv2 (weft-1 is its
  *       master), and one written under weft-1's name with a generation older than its claim, leave
  *       every instance where it was; the next real decision is written over them and followed;</li>
+ *   <li>an older decision never overrides a newer one: weft-1 decides (vm-m's announcement on hv2)
+ *       without knowing weft-2's newer record; its compare-and-set fails and it follows weft-2;</li>
  *   <li>failover: weft-2 stops, and weft-1, master of its hypervisors now, writes their ports'
  *       records again under its own name.</li>
  * </ul>
@@ -87,6 +89,8 @@ class ClusterLocationsOnSimTest {
                       - { name: vm-b, mac: "02:00:00:00:01:0b", ips: [10.1.0.11], binding: { interface: tap-b } }
                       - { name: vm-c, mac: "02:00:00:00:01:0d", ips: [10.1.0.13], binding: { interface: tap-c } }
                       - { name: vm-m, mac: "02:00:00:00:01:0c", ips: [10.1.0.12], binding: { by-mac: true } }
+            apps:
+              mobility: { flap-moves: 10 }   # vm-m moves five times here; PortTrackerTest says how damping and peers mix
             """;
     /** vm-b on hv3 (weft-2) and vm-c on hv2 (weft-1) are the senders; vm-m starts on hv4 (weft-2). */
     static final Map<String, String> PLACEMENT = Map.of("vm-a", "hv1", "vm-b", "hv3", "vm-c", "hv2", "vm-m", "hv4");
@@ -279,6 +283,48 @@ class ClusterLocationsOnSimTest {
                     assertEquals(1, i.mobility().history().stream().filter(m -> m.subject().equals("vm-a")).count(),
                             i.id() + " " + i.mobility().history());
                 }
+
+                // 4b. Two masters decide at once: vm-m shows itself on hv2 (weft-1's) while weft-2's decision
+                //     that it is on hv4 lands first. weft-1 decided without knowing it (its control lane is held
+                //     until both are queued, the announcement first): its write loses, and it follows weft-2.
+                java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+                java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+                w1.controller().controlLane().execute(() -> {
+                    held.countDown();
+                    try {
+                        hold.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                assertTrue(held.await(5, TimeUnit.SECONDS));
+                ClusterLocations.Record winner;
+                long seqRace = lastSequence(w1);
+                try {
+                    net.attachHost("vm-m", "hv2", p2);
+                    assertEquals(1, net.gratuitousArp("vm-m").packetIns(), "weft-1 has the announcement");
+                    zkc.getData().storingStatIn(st).forPath(node);
+                    winner = new ClusterLocations.Record(hv4Port, "weft-2", w2Gen, "gratuitous ARP on hv4",
+                            Instant.now());
+                    zkc.setData().withVersion(st.getVersion()).forPath(node, winner.bytes());
+                    awaitRecord(both, "vm-m", winner);
+                } finally {
+                    hold.countDown();
+                }
+                w1.controller().awaitControlLaneIdle();
+                await(() -> w1.location("vm-m").equals(Optional.of(hv4Port)), "weft-1 follows the winner");
+                assertEquals(winner, w1.cluster().locations().orElseThrow().records().get("vm-m"),
+                        "weft-1's older decision did not override the newer one");
+                assertEquals(Optional.of(hv4Port), w2.location("vm-m"));
+                Migration lost = awaitMigration(w1, "vm-m", seqRace);
+                assertEquals(hv2Port, lost.to(), "weft-1 did decide hv2: " + lost);
+                assertTrue(lost.cause().startsWith("gratuitous ARP"), lost.cause());
+                Migration followedWinner = awaitMigration(w1, "vm-m", lost.sequence());
+                assertEquals(hv4Port, followedWinner.to());
+                assertTrue(followedWinner.cause().startsWith("cluster: located by weft-2"), followedWinner.cause());
+                net.attachHost("vm-m", "hv4", hv4Port.port());
+                w1.controller().reconciler().quiesce().get(5, TimeUnit.SECONDS);
+                assertTrue(reaches(net, "vm-c", "vm-m"), "hv2 (weft-1's) sends to vm-m at hv4");
 
                 // 5. Failover: weft-2 stops; weft-1, master of hv3 and hv4 now, writes their ports' records
                 //    again under its own name (a joiner would not follow a departed master's).
