@@ -63,7 +63,9 @@ import java.util.function.Function;
  *   <li>A port that goes nowhere on the master of the switch it left has its node deleted (by the
  *       same compare-and-set), so nobody later follows a place it has left.</li>
  *   <li><b>Failover</b>: an instance that becomes master of a switch writes again the locations it
- *       has there, under its own name and generation.</li>
+ *       has there, under its own name and generation; a record that names one of its switches, by
+ *       a writer that is not master there any more, is written again under its name when it has
+ *       the port at the same place (never moved by it).</li>
  *   <li>An instance cut off from ZooKeeper keeps its own view (nothing arrives, it writes nothing,
  *       and it is master of nothing) and catches up when its session is back.</li>
  *   <li>What a peer decided is not announced back (no ping-pong): only this instance's own
@@ -222,6 +224,12 @@ final class ClusterLocations {
             held.put(port, r);
             log.debug("cluster: {} at {} by {} (generation {}): not master there as seen here (yet); held",
                     port, r.at(), r.by(), r.generation());
+            // Written by that switch's former master (a write that crossed our own after a failover, or
+            // one from before our claim): where we, its master now, have the port too, we sign it again.
+            OptionalLong gen = masterGeneration(r.at().dpid());
+            if (gen.isPresent() && controller.tenants().location(port).equals(Optional.of(r.at()))) {
+                publish(port, new Record(r.at(), instance, gen.getAsLong(), r.cause(), r.seenAt()));
+            }
         }
     }
 
