@@ -169,6 +169,8 @@ class MobilityOnSimTest {
                         && steps.locatedNanos() <= steps.sentNanos() && steps.sentNanos() <= reportedAt, steps.toString());
                 assertTrue(steps.writtenNanos().containsKey(f.node("hv2").dpid()), "the new place written: " + steps);
                 assertEquals(steps.confirmedNanos().keySet(), steps.writtenNanos().keySet(), steps.toString());
+                assertTrue(steps.sentNanos() <= java.util.Collections.max(steps.writtenNanos().values()),
+                        "the last batch handed over, then written: " + steps);
                 steps.writtenNanos().forEach((dpid, w) -> assertTrue(steps.locatedNanos() <= w
                         && w <= steps.confirmedNanos().get(dpid), name(f, dpid) + ": " + steps));
                 assertEquals(m.convergence().orElseThrow().toNanos(), java.util.Collections.max(

@@ -43,12 +43,13 @@ final class FlowProgrammer {
     }
 
     /**
-     * What {@link #send} started: {@code written} completes when the switch's lane has encoded the
+     * What {@link #send} started: {@code handedNanos} when the encoded batch was handed to the
+     * switch's lane, {@code written} completes when the switch's lane has encoded the
      * batch and its barrier (they are flushed together when that task ends), {@code confirmed} with
      * the time the barrier reply arrived ({@link System#nanoTime()}, for convergence
      * measurements), or -1 if the barrier failed.
      */
-    record Sent(CompletableFuture<Long> written, CompletableFuture<Long> confirmed) {
+    record Sent(long handedNanos, CompletableFuture<Long> written, CompletableFuture<Long> confirmed) {
     }
 
     /** Send {@code ops} and a barrier, as one task on the switch's lane (one flush). */
@@ -72,6 +73,7 @@ final class FlowProgrammer {
             });
             written.complete(System.nanoTime());
         };
+        long handed = System.nanoTime();
         try {
             sw.execute(batch);
         } catch (RuntimeException e) { // the switch's lane is shutting down
@@ -79,7 +81,7 @@ final class FlowProgrammer {
             written.complete(-1L);
             confirmed.complete(-1L);
         }
-        return new Sent(written, confirmed);
+        return new Sent(handed, written, confirmed);
     }
 
     /** Read the switch's entries whose cookie belongs to an app {@code owned} accepts. */

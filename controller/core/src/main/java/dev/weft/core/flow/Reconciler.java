@@ -76,6 +76,8 @@ public final class Reconciler {
         CompletableFuture<Void> firstRead = CompletableFuture.completedFuture(null);
         /** The last pass's barrier: completes with the reply's arrival (nanoTime), or -1 if it failed. */
         volatile CompletableFuture<Long> lastConfirmed = CompletableFuture.completedFuture(0L);
+        /** When the last pass handed its batch to the switch's lane (nanoTime). */
+        long lastHandedNanos;
         /** When the last pass's batch was written on the switch's lane (nanoTime), or -1. */
         volatile CompletableFuture<Long> lastWritten = CompletableFuture.completedFuture(0L);
         long flowMods;
@@ -212,7 +214,10 @@ public final class Reconciler {
                     writes.put(s.dpid, s.lastWritten);
                 }
             }
-            long sent = System.nanoTime();
+            // The controller's part ends when the last of these batches was handed over (by this
+            // report, or by a pass that ran before it).
+            long sent = waits.keySet().stream().mapToLong(d -> states.get(d).lastHandedNanos).max()
+                    .orElse(System.nanoTime());
             CompletableFuture.allOf(waits.values().toArray(CompletableFuture[]::new)).whenComplete((v, t) -> {
                 Map<DatapathId, Long> at = new HashMap<>();
                 Set<DatapathId> failed = new HashSet<>();
@@ -303,6 +308,7 @@ public final class Reconciler {
             s.flowMods += ops.size();
             long sent = System.nanoTime();
             FlowProgrammer.Sent out = programmer.send(s.sw, ops);
+            s.lastHandedNanos = out.handedNanos();
             CompletableFuture<Long> confirmed = out.confirmed();
             confirmed.thenAccept(at -> {
                 if (at > 0) {
