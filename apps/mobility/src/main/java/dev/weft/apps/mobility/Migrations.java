@@ -43,6 +43,12 @@ final class Migrations {
     private final AtomicLong sequence = new AtomicLong();
     /** Ports that left their place: the report of their entries' removal, counted in the next move. */
     private final Map<String, CompletableFuture<SyncReport>> detached = new HashMap<>();
+    /**
+     * Ports waiting at a second place (dual presence): the report of the entries that watch for
+     * their first frame there, counted in the move they lead to (shared when several ports began
+     * waiting in one batch).
+     */
+    private final Map<String, CompletableFuture<SyncReport>> watched = new HashMap<>();
 
     Migrations(AppContext ctx, FlowService flows, TenantService tenants, MigrationHistory history, NodeNames names) {
         this.ctx = ctx;
@@ -65,10 +71,11 @@ final class Migrations {
         if (l.isMigration()) {
             long seq = sequence.incrementAndGet();
             CompletableFuture<SyncReport> before = detached.remove(p.name());
+            CompletableFuture<SyncReport> watching = watched.remove(p.name());
             // Deferred: the tenant apps have queued their recompilation of this network; this runs
             // after it, so the report covers what they declared.
             ctx.defer(() -> flows.syncReport().whenComplete((r, t) -> ctx.defer(() -> {
-                finish(seq, l, r, before, decidedNanos);
+                finish(seq, l, r, before, watching, decidedNanos);
                 replay(replay);
             })));
         } else if (replay != null) {
@@ -82,8 +89,26 @@ final class Migrations {
         }
     }
 
+    /**
+     * Control lane: these ports began waiting at a second place, whose watching entries have just
+     * been declared; the pass that sends them is counted in their move, if one follows.
+     */
+    void watching(java.util.Collection<LogicalPort> ports) {
+        if (flows == null || ports.isEmpty()) {
+            return;
+        }
+        // Now, on the lane: the pass the declaration queued has not run yet, so this one sends (and counts) it.
+        CompletableFuture<SyncReport> sent = flows.syncReport().handle((r, t) -> r == null ? SyncReport.EMPTY : r);
+        ports.forEach(p -> watched.put(p.name(), sent));
+    }
+
+    /** Control lane: these ports no longer wait anywhere without having moved there. */
+    void notWatching(java.util.Collection<String> ports) {
+        ports.forEach(watched::remove);
+    }
+
     private void finish(long seq, PortTracker.Locate l, SyncReport r, CompletableFuture<SyncReport> before,
-                        long decidedNanos) {
+                        CompletableFuture<SyncReport> watching, long decidedNanos) {
         long now = System.nanoTime();
         SyncReport report = r == null ? SyncReport.EMPTY : r;
         Duration took = Duration.ofNanos(Math.max(0, report.lastConfirmedNanos(now) - l.seen().nanos()));
@@ -93,6 +118,10 @@ final class Migrations {
         SyncReport detach = before == null ? null : before.getNow(null);
         if (detach != null) {
             detach.flowMods().forEach((d, n) -> mods.merge(d, n, Integer::sum));
+        }
+        SyncReport watch = watching == null ? null : watching.getNow(null);
+        if (watch != null) {
+            watch.flowMods().forEach((d, n) -> mods.merge(d, n, Integer::sum));
         }
         LogicalPort p = l.port();
         Migration m = new Migration(seq, Migration.Kind.LOGICAL_PORT, p.name(), p.tenant() + "/" + p.network(),

@@ -87,6 +87,8 @@ public final class Mobility implements App, MobilityService {
     // Control lane.
     /** The frame that announced a port, sent on through the new location's pipeline once it is in place. */
     private final Map<String, PacketIn> replays = new HashMap<>();
+    /** Per segment, the ports waiting at a second place (to tell who began and who stopped waiting). */
+    private final Map<Integer, Set<String>> waiting = new HashMap<>();
 
     @Override
     public String name() {
@@ -297,6 +299,15 @@ public final class Mobility implements App, MobilityService {
     private void refreshTraps(int seg) {
         Map<PortLocation, LogicalPort> places = tracker.pendingOf(seg, tenants.config());
         traps.setPending(seg, places);
+        Set<String> now = places.values().stream().map(LogicalPort::name).collect(Collectors.toSet());
+        Set<String> before = waiting.getOrDefault(seg, Set.of());
+        migrations.watching(places.values().stream().filter(p -> !before.contains(p.name())).distinct().toList());
+        migrations.notWatching(before.stream().filter(n -> !now.contains(n)).toList());
+        if (now.isEmpty()) {
+            waiting.remove(seg);
+        } else {
+            waiting.put(seg, now);
+        }
         if (!places.isEmpty()) {
             log.info("waiting for {} to announce itself at {}", places.values().stream().map(LogicalPort::name)
                     .distinct().collect(Collectors.joining(", ")), places.keySet().stream().map(names::where)
