@@ -76,10 +76,10 @@ final class Migrations {
             // after it, so the report covers what they declared.
             ctx.defer(() -> flows.syncReport().whenComplete((r, t) -> ctx.defer(() -> {
                 finish(seq, l, r, before, watching, decidedNanos);
-                replay(replay);
+                replay(replay, p);
             })));
         } else if (replay != null) {
-            ctx.defer(() -> flows.syncReport().whenComplete((r, t) -> replay(replay)));
+            ctx.defer(() -> flows.syncReport().whenComplete((r, t) -> replay(replay, p)));
         } else if (l.to().isEmpty() && l.from().isPresent()) {
             CompletableFuture<SyncReport> gone = new CompletableFuture<>();
             detached.put(p.name(), gone);
@@ -161,8 +161,11 @@ final class Migrations {
      * to the controller; now that its new location is programmed, it goes on as if it had just
      * arrived there (OFPP_TABLE), so the VM loses nothing by having announced itself.
      */
-    private void replay(PacketIn e) {
-        if (e != null && e.sw().isConnected()) {
+    private void replay(PacketIn e, LogicalPort p) {
+        // Not when the port has been put elsewhere meanwhile (in a cluster, by a newer decision of
+        // another instance): its frame would only be taken for a new announcement there.
+        if (e != null && e.sw().isConnected() && tenants != null && tenants.location(p.name())
+                .equals(Optional.of(new PortLocation(e.sw().id(), e.inPort())))) {
             e.packetOut(List.of(e.sw().factory().actions().output(OFPort.TABLE, 0xffff))).ifPresent(e.sw()::send);
         }
     }

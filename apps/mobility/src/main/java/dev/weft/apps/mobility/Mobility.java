@@ -346,4 +346,30 @@ public final class Mobility implements App, MobilityService {
     public Map<String, List<PortLocation>> pending() {
         return traps.pending();
     }
+
+    @Override
+    public boolean locatedByPeer(String port, PortLocation at, String cause, Instant seenAt) {
+        if (tenants == null || control == null) {
+            return false;
+        }
+        LogicalPort p = tenants.config().port(port).orElse(null);
+        if (p == null || p.binding() instanceof Binding.Static || tenants.config().node(at.dpid()).isEmpty()) {
+            return false; // not (or no longer) a port of ours that moves, or not a place it can be
+        }
+        if (p.binding() instanceof Binding.ByMac) {
+            Optional<Switch> sw = ctx.switches().get(at.dpid());
+            if (sw.isPresent() && sw.get().port(at.port()).isEmpty()) {
+                log.info("logical port {}: a peer located it at {}, a port that is gone here; not followed",
+                        port, names.where(at));
+                return false;
+            }
+        }
+        // Measured from the peer's observation (the clocks of a cluster's instances are assumed in step).
+        Instant now = ctx.clock().instant();
+        long ago = Math.max(0, Duration.between(seenAt, now).toNanos());
+        PortTracker.Seen seen = new PortTracker.Seen(cause, seenAt.isAfter(now) ? now : seenAt, System.nanoTime() - ago);
+        Optional<PortLocation> before = tenants.location(port);
+        apply(tracker.reported(p, at, seen));
+        return !before.equals(tenants.location(port));
+    }
 }
