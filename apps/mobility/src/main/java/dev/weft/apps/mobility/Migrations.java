@@ -8,6 +8,7 @@ import dev.weft.api.flow.FlowService;
 import dev.weft.api.flow.SyncReport;
 import dev.weft.api.tenant.LogicalPort;
 import dev.weft.api.tenant.Migration;
+import dev.weft.api.tenant.MigrationSteps;
 import dev.weft.api.tenant.PortLocation;
 import dev.weft.api.tenant.TenantService;
 import java.time.Duration;
@@ -42,6 +43,12 @@ final class Migrations {
     private final AtomicLong sequence = new AtomicLong();
     /** Ports that left their place: the report of their entries' removal, counted in the next move. */
     private final Map<String, CompletableFuture<SyncReport>> detached = new HashMap<>();
+    /**
+     * Ports waiting at a second place (dual presence): the report of the entries that watch for
+     * their first frame there, counted in the move they lead to (shared when several ports began
+     * waiting in one batch).
+     */
+    private final Map<String, CompletableFuture<SyncReport>> watched = new HashMap<>();
 
     Migrations(AppContext ctx, FlowService flows, TenantService tenants, MigrationHistory history, NodeNames names) {
         this.ctx = ctx;
@@ -52,8 +59,11 @@ final class Migrations {
         sequence.set(history.lastSequence());
     }
 
-    /** Control lane: the core has relocated {@code l}'s port; {@code replay} is the frame that showed it, or null. */
-    void located(PortTracker.Locate l, PacketIn replay) {
+    /**
+     * Control lane: the core has relocated {@code l}'s port (decided at {@code decidedNanos});
+     * {@code replay} is the frame that showed it, or null.
+     */
+    void located(PortTracker.Locate l, PacketIn replay, long decidedNanos) {
         if (flows == null) {
             return;
         }
@@ -61,14 +71,15 @@ final class Migrations {
         if (l.isMigration()) {
             long seq = sequence.incrementAndGet();
             CompletableFuture<SyncReport> before = detached.remove(p.name());
+            CompletableFuture<SyncReport> watching = watched.remove(p.name());
             // Deferred: the tenant apps have queued their recompilation of this network; this runs
             // after it, so the report covers what they declared.
             ctx.defer(() -> flows.syncReport().whenComplete((r, t) -> ctx.defer(() -> {
-                finish(seq, l, r, before);
-                replay(replay);
+                finish(seq, l, r, before, watching, decidedNanos);
+                replay(replay, p);
             })));
         } else if (replay != null) {
-            ctx.defer(() -> flows.syncReport().whenComplete((r, t) -> replay(replay)));
+            ctx.defer(() -> flows.syncReport().whenComplete((r, t) -> replay(replay, p)));
         } else if (l.to().isEmpty() && l.from().isPresent()) {
             CompletableFuture<SyncReport> gone = new CompletableFuture<>();
             detached.put(p.name(), gone);
@@ -78,7 +89,26 @@ final class Migrations {
         }
     }
 
-    private void finish(long seq, PortTracker.Locate l, SyncReport r, CompletableFuture<SyncReport> before) {
+    /**
+     * Control lane: these ports began waiting at a second place, whose watching entries have just
+     * been declared; the pass that sends them is counted in their move, if one follows.
+     */
+    void watching(java.util.Collection<LogicalPort> ports) {
+        if (flows == null || ports.isEmpty()) {
+            return;
+        }
+        // Now, on the lane: the pass the declaration queued has not run yet, so this one sends (and counts) it.
+        CompletableFuture<SyncReport> sent = flows.syncReport().handle((r, t) -> r == null ? SyncReport.EMPTY : r);
+        ports.forEach(p -> watched.put(p.name(), sent));
+    }
+
+    /** Control lane: these ports no longer wait anywhere without having moved there. */
+    void notWatching(java.util.Collection<String> ports) {
+        ports.forEach(watched::remove);
+    }
+
+    private void finish(long seq, PortTracker.Locate l, SyncReport r, CompletableFuture<SyncReport> before,
+                        CompletableFuture<SyncReport> watching, long decidedNanos) {
         long now = System.nanoTime();
         SyncReport report = r == null ? SyncReport.EMPTY : r;
         Duration took = Duration.ofNanos(Math.max(0, report.lastConfirmedNanos(now) - l.seen().nanos()));
@@ -88,6 +118,10 @@ final class Migrations {
         SyncReport detach = before == null ? null : before.getNow(null);
         if (detach != null) {
             detach.flowMods().forEach((d, n) -> mods.merge(d, n, Integer::sum));
+        }
+        SyncReport watch = watching == null ? null : watching.getNow(null);
+        if (watch != null) {
+            watch.flowMods().forEach((d, n) -> mods.merge(d, n, Integer::sum));
         }
         LogicalPort p = l.port();
         Migration m = new Migration(seq, Migration.Kind.LOGICAL_PORT, p.name(), p.tenant() + "/" + p.network(),
@@ -100,7 +134,26 @@ final class Migrations {
                 String.format(Locale.ROOT, "%.2f", took.toNanos() / 1e6),
                 String.format(Locale.ROOT, "%.2f", mine.toNanos() / 1e6), names.flowMods(mods),
                 m.unconfirmed().isEmpty() ? "" : "; not confirmed by " + names.nodes(m.unconfirmed()));
-        ctx.publish(new LogicalPortMoved(m));
+        MigrationSteps steps = new MigrationSteps(l.seen().nanos(), decidedNanos, report.sentNanos(),
+                report.writtenNanos(), report.confirmedNanos());
+        if (log.isDebugEnabled()) {
+            log.debug("migration {} steps after {}: decided {}, flow-mods handed over {}, written {}, confirmed {}", seq,
+                    m.cause(), since(l.seen().nanos(), decidedNanos), since(l.seen().nanos(), report.sentNanos()),
+                    perSwitch(l.seen().nanos(), report.writtenNanos()),
+                    perSwitch(l.seen().nanos(), report.confirmedNanos()));
+        }
+        ctx.publish(new LogicalPortMoved(m, Optional.of(steps)));
+    }
+
+    private static String since(long from, long to) {
+        return to <= 0 ? "-" : String.format(Locale.ROOT, "%+.2f ms", (to - from) / 1e6);
+    }
+
+    private String perSwitch(long from, Map<DatapathId, Long> at) {
+        StringBuilder b = new StringBuilder();
+        at.entrySet().stream().sorted(Map.Entry.comparingByValue()).forEach(e -> b.append(b.isEmpty() ? "" : ", ")
+                .append(names.node(e.getKey())).append(' ').append(since(from, e.getValue())));
+        return b.isEmpty() ? "-" : b.toString();
     }
 
     /**
@@ -108,8 +161,11 @@ final class Migrations {
      * to the controller; now that its new location is programmed, it goes on as if it had just
      * arrived there (OFPP_TABLE), so the VM loses nothing by having announced itself.
      */
-    private void replay(PacketIn e) {
-        if (e != null && e.sw().isConnected()) {
+    private void replay(PacketIn e, LogicalPort p) {
+        // Not when the port has been put elsewhere meanwhile (in a cluster, by a newer decision of
+        // another instance): its frame would only be taken for a new announcement there.
+        if (e != null && e.sw().isConnected() && tenants != null && tenants.location(p.name())
+                .equals(Optional.of(new PortLocation(e.sw().id(), e.inPort())))) {
             e.packetOut(List.of(e.sw().factory().actions().output(OFPort.TABLE, 0xffff))).ifPresent(e.sw()::send);
         }
     }
