@@ -4,7 +4,6 @@ import dev.weft.api.AppContext;
 import dev.weft.api.Switch;
 import dev.weft.api.fabric.FabricStatus;
 import dev.weft.api.flow.FlowService;
-import dev.weft.api.flow.FlowSpec;
 import dev.weft.api.tenant.PortLocation;
 import dev.weft.api.tenant.TenantService;
 import dev.weft.api.topology.Link;

@@ -2,7 +2,6 @@ package dev.weft.apps.fabric;
 
 import dev.weft.api.flow.FlowSpec;
 import dev.weft.api.tenant.Binding;
-import dev.weft.api.tenant.LogicalNetwork;
 import dev.weft.api.tenant.LogicalPort;
 import dev.weft.api.tenant.NetworkConfig;
 import dev.weft.api.tenant.PortLocation;

@@ -13,7 +13,6 @@ import org.projectfloodlight.openflow.types.DatapathId;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
