@@ -110,13 +110,18 @@ final class FabricKeeper {
     void schedule() {
         if (!scheduled) {
             scheduled = true;
-            ctx.defer(this::recompile);
+            ctx.defer(() -> {
+                if (scheduled) { // not run meanwhile by a lost link
+                    recompile();
+                }
+            });
         }
     }
 
     /**
-     * Links lost (control lane, from LinkRemoved): the next pass is a reroute, measured from the
-     * first port-down seen ({@link #portDown}) to the switches' barrier replies.
+     * A link lost (control lane, from LinkRemoved): a pass runs at once, a reroute when it moves
+     * any segment, measured from the first port-down seen ({@link #portDown}) to the switches'
+     * barrier replies.
      */
     void linkLost(Link link) {
         long now = System.nanoTime();
@@ -124,7 +129,9 @@ final class FabricKeeper {
             lostAt = now;
         }
         lost.add(link);
-        schedule();
+        // At once, not behind whatever else the control lane has queued: traffic is being lost.
+        // (The topology snapshot without the link is published before its events.)
+        recompile();
     }
 
     /** A port of a fabric switch went down (any thread: the switch's lane). */
@@ -165,12 +172,12 @@ final class FabricKeeper {
         }
         long declared = System.nanoTime();
         lastRecomputed = r.recomputed().size();
-        if (!lost.isEmpty()) {
+        if (!lost.isEmpty() && !r.recomputed().isEmpty()) {
             report(r, List.copyOf(lost), portDownAt.getAndSet(0), lostAt, start, declared, of10Mods);
-            lost.clear();
         } else {
             portDownAt.set(0);
         }
+        lost.clear();
         snapshot = FabricViews.snapshot(passes, ctx.clock().instant(), java.time.Duration.ofNanos(declared - start),
                 choices.values(), r.trees(), pass.tags(), r.recomputed().size(), r.incremental());
         log.debug("fabric pass {} ({}): {} of {} segments recomputed, on {} switches", passes,
