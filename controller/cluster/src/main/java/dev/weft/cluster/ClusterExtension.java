@@ -66,6 +66,7 @@ public final class ClusterExtension implements Extension {
     private Controller controller;
     private ZkSharedConfig shared;
     private ClusterMobility mobility;
+    private ClusterLocations locations;
 
     // Worker thread only.
     private final Map<DatapathId, PersistentNode> claims = new HashMap<>();
@@ -126,7 +127,14 @@ public final class ClusterExtension implements Extension {
                 () -> zkState.isConnected() && client.getZookeeperClient().isConnected());
         shared.start();
         c.shareConfig(shared);
+        // Locations decided by the master of the switch where a VM showed itself, in force everywhere.
+        locations = new ClusterLocations(client, c, settings.instance(),
+                () -> zkState.isConnected() && client.getZookeeperClient().isConnected(), dpid -> {
+                    SwitchView v = views.get(dpid);
+                    return v == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(v.generation());
+                });
         cache = CuratorCache.build(client, SWITCHES);
+        cache.listenable().addListener(locations::switchNode);
         cache.listenable().addListener((type, before, after) -> {
             DatapathId dpid = dpidOf(after != null ? after : before);
             if (dpid != null) {
@@ -139,6 +147,7 @@ public final class ClusterExtension implements Extension {
         mobility = new ClusterMobility(client, c, settings.instance(),
                 () -> zkState.isConnected() && client.getZookeeperClient().isConnected(), () -> members().keySet());
         mobility.start();
+        locations.start();
         c.roles().onChange((dpid, role) -> log.debug("{} this instance ({}) is now {}", dpid, settings.instance(), role));
         c.observe(SwitchConnected.class, e -> {
             DatapathId dpid = e.sw().id();
@@ -315,6 +324,11 @@ public final class ClusterExtension implements Extension {
         return Optional.ofNullable(mobility);
     }
 
+    /** Locations decided on one instance and followed by the others (empty before the start). */
+    Optional<ClusterLocations> locations() {
+        return Optional.ofNullable(locations);
+    }
+
     /** This instance's role on a switch (empty when it is not connected here). */
     public Optional<SwitchRole> role(DatapathId dpid) {
         return controller == null ? Optional.empty() : controller.roles().role(dpid);
@@ -392,6 +406,9 @@ public final class ClusterExtension implements Extension {
         }
         if (mobility != null) {
             mobility.close();
+        }
+        if (locations != null) {
+            locations.close();
         }
         if (memberCache != null) {
             memberCache.close();

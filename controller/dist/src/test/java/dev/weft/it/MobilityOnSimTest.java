@@ -235,6 +235,8 @@ class MobilityOnSimTest {
     void dualPresenceWaitsForTheVmToAnnounceItselfThenMovesAtOnce() throws Exception {
         try (MobilityFabric f = new MobilityFabric(YAML, PLACEMENT)) {
             PortLocation onHv1 = f.location("vm-a").orElseThrow();
+            f.controller.reconciler().quiesce().get(5, TimeUnit.SECONDS);
+            Map<String, Long> modsBefore = f.flowMods();
             // The destination's port exists before the VM runs there (a live migration's setup).
             OFPort p2 = f.net.addPort("hv2", null, "tap-a");
             PortLocation onHv2 = new PortLocation(f.node("hv2").dpid(), p2);
@@ -260,6 +262,13 @@ class MobilityOnSimTest {
             assertTrue(m.cause().startsWith("gratuitous ARP"), m.cause());
             assertEquals(Optional.of(onHv1), m.from());
             assertEquals(onHv2, m.to());
+            // The move's count includes the entries that watched for it at hv2 (sent before it).
+            Map<String, Long> received = new HashMap<>();
+            f.flowMods().forEach((sw, n) -> received.put(sw, n - modsBefore.get(sw)));
+            Map<String, Long> reported = new HashMap<>();
+            m.flowMods().forEach((dpid, n) -> reported.put(name(f, dpid), (long) n));
+            received.forEach((sw, n) -> reported.putIfAbsent(sw, 0L));
+            assertEquals(received, reported, "flow-mods the migration reports vs. received since hv2's port appeared");
             assertTrue(reaches(f, "vm-b", "vm-a"), "reachable at hv2");
             // hv1's port still exists: it is pending now, trapped, and nothing else of blue is there.
             MobilityFabric.await("hv1 pending", () -> f.mobility.pending().getOrDefault("vm-a", List.of())

@@ -23,7 +23,14 @@ public final class WeftProcess implements AutoCloseable {
   }
 
   public static WeftProcess start(Path log, String... args) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(
+    List<String> cmd = new ArrayList<>();
+    if (Files.isExecutable(Path.of("/usr/bin/env"))) {
+      // As from a terminal: a job started in the background of a shell without job control
+      // (`mvn verify &` in a script) inherits SIGINT ignored, and a JVM started with SIGINT ignored
+      // never installs its handler, so Ctrl-C (SIGINT) would be tested against a setting no user has.
+      cmd.addAll(List.of("/usr/bin/env", "--default-signal=INT"));
+    }
+    cmd.addAll(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-cp", classpath(),
         "dev.weft.cli.Main", "controller"));
     cmd.addAll(List.of(args));

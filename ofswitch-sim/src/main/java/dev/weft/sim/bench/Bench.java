@@ -38,6 +38,7 @@ public final class Bench {
 
     BenchResult run() {
         try (BenchSession session = BenchSession.open(config, nanoClock)) {
+            listener.switchesUp(config.switches(), session.connectedNanos(), session.upNanos());
             List<TestResult> tests = new ArrayList<>();
             for (int index = 0; index < config.loops(); index++) {
                 if (index > 0) {

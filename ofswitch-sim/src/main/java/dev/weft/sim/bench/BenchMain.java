@@ -49,7 +49,18 @@ public final class BenchMain {
             err.println("bench: cannot read /proc/" + parsed.controllerPid().getAsLong() + "/status; no memory report");
         }
         try {
-            BenchResult result = Bench.run(config, printer::testFinished);
+            BenchResult result = Bench.run(config, new BenchListener() {
+                @Override
+                public void testFinished(TestResult test) {
+                    printer.testFinished(test);
+                }
+
+                @Override
+                public void switchesUp(int switches, long connectedNanos, long upNanos) {
+                    err.println(ReportPrinter.rampLine(switches, connectedNanos, upNanos));
+                    err.flush();
+                }
+            });
             out.println(result.summary().resultLine());
             out.println(Fairness.worst(result.tests().stream().filter(TestResult::counted)
                     .map(t -> Fairness.of(t.responses())).toList()));

@@ -38,6 +38,8 @@ final class BenchSession implements AutoCloseable {
     private final List<Channel> channels = new ArrayList<>();
     /** Completed exceptionally by the first switch that fails; never completed normally. */
     private final CompletableFuture<Void> failure = new CompletableFuture<>();
+    private long connectedNanos;
+    private long upNanos;
 
     private BenchSession(BenchConfig config, LongSupplier nanoClock) {
         this.config = config;
@@ -49,13 +51,26 @@ final class BenchSession implements AutoCloseable {
     static BenchSession open(BenchConfig config, LongSupplier nanoClock) {
         BenchSession session = new BenchSession(config, nanoClock);
         try {
+            long start = nanoClock.getAsLong();
             session.connectAll();
+            session.connectedNanos = nanoClock.getAsLong() - start;
             session.awaitHandshakes();
+            session.upNanos = nanoClock.getAsLong() - start;
             return session;
         } catch (RuntimeException e) {
             session.close();
             throw e;
         }
+    }
+
+    /** From the first connection attempt to the last switch connected. */
+    long connectedNanos() {
+        return connectedNanos;
+    }
+
+    /** From the first connection attempt to the last switch past its handshake (FEATURES_REPLY sent). */
+    long upNanos() {
+        return upNanos;
     }
 
     /** Runs one test window of {@code msPerTest} over all switches. */

@@ -58,7 +58,7 @@ final class BenchSwitch extends ByteToMessageDecoder {
     private final int macs;
     private final boolean learnDestination;
     private final PacketInTemplate probe;
-    /** Throughput mode: probes sent in this window and not answered yet, at most. */
+    /** Throughput mode: probes sent (in any window) and not answered yet, at most. */
     private final int maxUnanswered;
     /** Throughput mode: send no fewer probes at once than this (a quarter of the queue or of the cap). */
     private final int topUpProbes;
@@ -132,7 +132,13 @@ final class BenchSwitch extends ByteToMessageDecoder {
     void openWindow() {
         context.executor().execute(() -> {
             measuring = true;
-            outstanding = 0;
+            if (mode == BenchMode.LATENCY) {
+                outstanding = 0; // cbench: each test starts with a fresh probe
+            }
+            // Throughput mode keeps counting what is still unanswered from earlier tests: against a
+            // controller slower than the bench, a fresh allowance per test would add another cap's
+            // worth of probes to the pipe every test, without bound.
+
             responses = 0;
             packetInsSent = 0;
             openedAtNanos = nanoClock.getAsLong();
@@ -180,7 +186,7 @@ final class BenchSwitch extends ByteToMessageDecoder {
             }
             int type = in.getUnsignedByte(start + OfWire.OFFSET_TYPE);
             if (type == OfWire.TYPE_FLOW_MOD || type == OfWire.TYPE_PACKET_OUT) {
-                if (measuring && ResponseClassifier.isCountedResponse(in, start, length)) {
+                if ((measuring || outstanding > 0) && ResponseClassifier.isCountedResponse(in, start, length)) {
                     countResponse();
                 }
             } else {
@@ -191,7 +197,9 @@ final class BenchSwitch extends ByteToMessageDecoder {
     }
 
     private void countResponse() {
-        responses++;
+        if (measuring) {
+            responses++;
+        }
         // cbench: "Got more responses than probes" resets the probe state to zero.
         if (outstanding > 0) {
             outstanding--;
@@ -251,10 +259,10 @@ final class BenchSwitch extends ByteToMessageDecoder {
     /**
      * What to send: latency mode keeps exactly one probe outstanding (cbench); throughput mode
      * tops the queue of unsent bytes up towards {@link #THROUGHPUT_QUEUE_BYTES} as cbench does
-     * ({@code fakeswitch_handle_write}), but never past {@link #maxUnanswered} probes sent in this
-     * window and not answered. cbench has no such cap: against a controller slower than the bench,
-     * its switches pile megabytes of probes into the sockets (the kernel's buffers grow to
-     * {@code tcp_wmem}), which costs the machine's CPU and memory and measures how the controller
+     * ({@code fakeswitch_handle_write}), but never past {@link #maxUnanswered} probes sent and not
+     * answered (in this test or an earlier one). cbench has no such cap: against a controller
+     * slower than the bench, its switches pile megabytes of probes into the sockets (the kernel's
+     * buffers grow to {@code tcp_wmem}), which costs the machine's CPU and memory and measures how the controller
      * drains a backlog rather than how it serves its switches. With the cap, what a switch has in
      * flight is bounded however slow the controller is.
      */

@@ -43,6 +43,17 @@ final class ReportPrinter {
                                 ? "64 KB of" : Integer.toString(config.maxUnanswered())) : "");
     }
 
+    /**
+     * The ramp, apart from the tests: how long the switches took to connect and to send their
+     * FEATURES_REPLY. The first test starts when the last one has; whatever the controller still
+     * has to do for them (read those replies, set them up) falls in the tests. Printed with the
+     * header, on standard error: standard output stays cbench's lines.
+     */
+    static String rampLine(int switches, long connectedNanos, long upNanos) {
+        return String.format(Locale.ROOT, "   ramp: %d switches connected in %d ms, all past their handshake"
+                + " (FEATURES_REPLY sent) after %d ms", switches, connectedNanos / 1_000_000, upNanos / 1_000_000);
+    }
+
     void testFinished(TestResult test) {
         out.println(testLine(test, LocalTime.now(clock)));
         Fairness sent = Fairness.of(test.packetInsSent());

@@ -198,6 +198,9 @@ class BenchRunTest {
             assertEquals(BenchMain.EXIT_OK, code, err.toString(StandardCharsets.UTF_8));
             String[] lines = out.toString(StandardCharsets.UTF_8).split("\\R");
             assertEquals(9, lines.length, String.join("\n", lines));
+            assertTrue(err.toString(StandardCharsets.UTF_8).lines().anyMatch(l -> l.matches(
+                    "   ramp: 2 switches connected in \\d+ ms, all past their handshake \\(FEATURES_REPLY sent\\) after \\d+ ms")),
+                    err.toString(StandardCharsets.UTF_8));
             assertTrue(lines[0].matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} 2   switches: responses: ( \\d+ ){2} total = [\\d.]+ per ms \\(warm-up\\)"),
                     lines[0]);
             String fairness = "   per switch: min/median/max = \\d+/\\d+/\\d+ responses, \\d of 2 switches at 0, min/median = [\\d.]+; packet-ins sent min/median/max = \\d+/\\d+/\\d+";

@@ -334,6 +334,25 @@ class BenchSwitchTest {
         assertEquals(40 + 50, count.packetInsSent(), "sent = the cap + what was answered");
     }
 
+    @Test
+    void theCapHoldsAcrossTests() throws Exception {
+        Fixture f = new Fixture(OFVersion.OF_10, BenchMode.THROUGHPUT, 10, false, ProbeFrame.UDP, 40).ready();
+        f.open();
+        assertEquals(40, f.probes().size());
+        f.inbound(flowMods(f, 5));
+        assertEquals(5, f.close().responses());
+        f.inbound(flowMods(f, 5)); // answers between tests: not counted, but no longer unanswered
+        f.open();
+        assertEquals(10, f.probes().size(), "30 still unanswered from the first test: 10 more, not 40");
+        f.inbound(flowMods(f, 9));
+        assertEquals(0, f.probes().size(), "9 answered of 40: below a quarter");
+        f.inbound(flowMods(f, 1));
+        assertEquals(10, f.probes().size());
+        BenchSwitch.WindowCount second = f.close();
+        assertEquals(10, second.responses(), "only answers within the test count");
+        assertEquals(20, second.packetInsSent());
+    }
+
     private static OFMessage[] flowMods(Fixture f, int n) {
         OFMessage[] mods = new OFMessage[n];
         for (int i = 0; i < n; i++) {

@@ -42,6 +42,12 @@ final class Migrations {
     private final AtomicLong sequence = new AtomicLong();
     /** Ports that left their place: the report of their entries' removal, counted in the next move. */
     private final Map<String, CompletableFuture<SyncReport>> detached = new HashMap<>();
+    /**
+     * Ports waiting at a second place (dual presence): the report of the entries that watch for
+     * their first frame there, counted in the move they lead to (shared when several ports began
+     * waiting in one batch).
+     */
+    private final Map<String, CompletableFuture<SyncReport>> watched = new HashMap<>();
 
     Migrations(AppContext ctx, FlowService flows, TenantService tenants, MigrationHistory history, NodeNames names) {
         this.ctx = ctx;
@@ -61,14 +67,15 @@ final class Migrations {
         if (l.isMigration()) {
             long seq = sequence.incrementAndGet();
             CompletableFuture<SyncReport> before = detached.remove(p.name());
+            CompletableFuture<SyncReport> watching = watched.remove(p.name());
             // Deferred: the tenant apps have queued their recompilation of this network; this runs
             // after it, so the report covers what they declared.
             ctx.defer(() -> flows.syncReport().whenComplete((r, t) -> ctx.defer(() -> {
-                finish(seq, l, r, before);
-                replay(replay);
+                finish(seq, l, r, before, watching);
+                replay(replay, p);
             })));
         } else if (replay != null) {
-            ctx.defer(() -> flows.syncReport().whenComplete((r, t) -> replay(replay)));
+            ctx.defer(() -> flows.syncReport().whenComplete((r, t) -> replay(replay, p)));
         } else if (l.to().isEmpty() && l.from().isPresent()) {
             CompletableFuture<SyncReport> gone = new CompletableFuture<>();
             detached.put(p.name(), gone);
@@ -78,7 +85,26 @@ final class Migrations {
         }
     }
 
-    private void finish(long seq, PortTracker.Locate l, SyncReport r, CompletableFuture<SyncReport> before) {
+    /**
+     * Control lane: these ports began waiting at a second place, whose watching entries have just
+     * been declared; the pass that sends them is counted in their move, if one follows.
+     */
+    void watching(java.util.Collection<LogicalPort> ports) {
+        if (flows == null || ports.isEmpty()) {
+            return;
+        }
+        // Now, on the lane: the pass the declaration queued has not run yet, so this one sends (and counts) it.
+        CompletableFuture<SyncReport> sent = flows.syncReport().handle((r, t) -> r == null ? SyncReport.EMPTY : r);
+        ports.forEach(p -> watched.put(p.name(), sent));
+    }
+
+    /** Control lane: these ports no longer wait anywhere without having moved there. */
+    void notWatching(java.util.Collection<String> ports) {
+        ports.forEach(watched::remove);
+    }
+
+    private void finish(long seq, PortTracker.Locate l, SyncReport r, CompletableFuture<SyncReport> before,
+                        CompletableFuture<SyncReport> watching) {
         long now = System.nanoTime();
         SyncReport report = r == null ? SyncReport.EMPTY : r;
         Duration took = Duration.ofNanos(Math.max(0, report.lastConfirmedNanos(now) - l.seen().nanos()));
@@ -88,6 +114,10 @@ final class Migrations {
         SyncReport detach = before == null ? null : before.getNow(null);
         if (detach != null) {
             detach.flowMods().forEach((d, n) -> mods.merge(d, n, Integer::sum));
+        }
+        SyncReport watch = watching == null ? null : watching.getNow(null);
+        if (watch != null) {
+            watch.flowMods().forEach((d, n) -> mods.merge(d, n, Integer::sum));
         }
         LogicalPort p = l.port();
         Migration m = new Migration(seq, Migration.Kind.LOGICAL_PORT, p.name(), p.tenant() + "/" + p.network(),
@@ -108,8 +138,11 @@ final class Migrations {
      * to the controller; now that its new location is programmed, it goes on as if it had just
      * arrived there (OFPP_TABLE), so the VM loses nothing by having announced itself.
      */
-    private void replay(PacketIn e) {
-        if (e != null && e.sw().isConnected()) {
+    private void replay(PacketIn e, LogicalPort p) {
+        // Not when the port has been put elsewhere meanwhile (in a cluster, by a newer decision of
+        // another instance): its frame would only be taken for a new announcement there.
+        if (e != null && e.sw().isConnected() && tenants != null && tenants.location(p.name())
+                .equals(Optional.of(new PortLocation(e.sw().id(), e.inPort())))) {
             e.packetOut(List.of(e.sw().factory().actions().output(OFPort.TABLE, 0xffff))).ifPresent(e.sw()::send);
         }
     }

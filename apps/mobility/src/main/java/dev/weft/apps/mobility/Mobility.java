@@ -87,6 +87,8 @@ public final class Mobility implements App, MobilityService {
     // Control lane.
     /** The frame that announced a port, sent on through the new location's pipeline once it is in place. */
     private final Map<String, PacketIn> replays = new HashMap<>();
+    /** Per segment, the ports waiting at a second place (to tell who began and who stopped waiting). */
+    private final Map<Integer, Set<String>> waiting = new HashMap<>();
 
     @Override
     public String name() {
@@ -296,6 +298,15 @@ public final class Mobility implements App, MobilityService {
     private void refreshTraps(int seg) {
         Map<PortLocation, LogicalPort> places = tracker.pendingOf(seg, tenants.config());
         traps.setPending(seg, places);
+        Set<String> now = places.values().stream().map(LogicalPort::name).collect(Collectors.toSet());
+        Set<String> before = waiting.getOrDefault(seg, Set.of());
+        migrations.watching(places.values().stream().filter(p -> !before.contains(p.name())).distinct().toList());
+        migrations.notWatching(before.stream().filter(n -> !now.contains(n)).toList());
+        if (now.isEmpty()) {
+            waiting.remove(seg);
+        } else {
+            waiting.put(seg, now);
+        }
         if (!places.isEmpty()) {
             log.info("waiting for {} to announce itself at {}", places.values().stream().map(LogicalPort::name)
                     .distinct().collect(Collectors.joining(", ")), places.keySet().stream().map(names::where)
@@ -333,5 +344,31 @@ public final class Mobility implements App, MobilityService {
     @Override
     public Map<String, List<PortLocation>> pending() {
         return traps.pending();
+    }
+
+    @Override
+    public boolean locatedByPeer(String port, PortLocation at, String cause, Instant seenAt) {
+        if (tenants == null || control == null) {
+            return false;
+        }
+        LogicalPort p = tenants.config().port(port).orElse(null);
+        if (p == null || p.binding() instanceof Binding.Static || tenants.config().node(at.dpid()).isEmpty()) {
+            return false; // not (or no longer) a port of ours that moves, or not a place it can be
+        }
+        if (p.binding() instanceof Binding.ByMac) {
+            Optional<Switch> sw = ctx.switches().get(at.dpid());
+            if (sw.isPresent() && sw.get().port(at.port()).isEmpty()) {
+                log.info("logical port {}: a peer located it at {}, a port that is gone here; not followed",
+                        port, names.where(at));
+                return false;
+            }
+        }
+        // Measured from the peer's observation (the clocks of a cluster's instances are assumed in step).
+        Instant now = ctx.clock().instant();
+        long ago = Math.max(0, Duration.between(seenAt, now).toNanos());
+        PortTracker.Seen seen = new PortTracker.Seen(cause, seenAt.isAfter(now) ? now : seenAt, System.nanoTime() - ago);
+        Optional<PortLocation> before = tenants.location(port);
+        apply(tracker.reported(p, at, seen));
+        return !before.equals(tenants.location(port));
     }
 }

@@ -85,6 +85,8 @@ final class PortTracker {
         Instant dampedUntil;
         /** While damped: where the port was seen last (null: gone). */
         PortLocation wanted;
+        /** Where a peer located it before its interface showed up here: it moves there when it does. */
+        PortLocation peerSaid;
 
         State(LogicalPort port) {
             this.port = port;
@@ -127,7 +129,10 @@ final class PortTracker {
         List<Decision> out = new ArrayList<>();
         if (present) {
             boolean added = s.present.add(at);
-            if (s.located == null) {
+            if (at.equals(s.peerSaid)) {
+                s.peerSaid = null;
+                go(s, at, seen, out, true);
+            } else if (s.located == null) {
                 go(s, at, seen, out);
             } else if (!s.located.equals(at) && !s.present.contains(s.located)) {
                 go(s, at, seen, out); // where it was is not there any more (e.g. not yet reported gone)
@@ -139,6 +144,9 @@ final class PortTracker {
             }
         } else {
             boolean removed = s.present.remove(at);
+            if (at.equals(s.peerSaid)) {
+                s.peerSaid = null;
+            }
             if (at.equals(s.located)) {
                 PortLocation next = s.present.isEmpty() ? null : lastOf(s.present);
                 go(s, next, next == null ? seen
@@ -162,6 +170,29 @@ final class PortTracker {
         }
         PortLocation before = s.located;
         go(s, at, seen, out);
+        if (s.byInterface() && !Objects.equals(before, s.located)) {
+            out.add(new PendingChanged(p.segment()));
+        }
+        return out;
+    }
+
+    /**
+     * Another deciding instance (the master of {@code at}'s switch, in a cluster) located
+     * {@code p} at {@code at}. Followed as it is (its decider damped it), but counted as a move
+     * for the damping of this tracker's own observations. An interface-bound port whose interface
+     * is not known at {@code at} yet moves there when it is (the peer's switch report may come
+     * after the peer's decision).
+     */
+    List<Decision> reported(LogicalPort p, PortLocation at, Seen seen) {
+        State s = state(p);
+        List<Decision> out = new ArrayList<>();
+        if (s.byInterface() && !s.present.contains(at)) {
+            s.peerSaid = at;
+            return out;
+        }
+        s.peerSaid = null;
+        PortLocation before = s.located;
+        go(s, at, seen, out, true);
         if (s.byInterface() && !Objects.equals(before, s.located)) {
             out.add(new PendingChanged(p.segment()));
         }
@@ -237,10 +268,20 @@ final class PortTracker {
     }
 
     private void go(State s, PortLocation to, Seen seen, List<Decision> out) {
+        go(s, to, seen, out, false);
+    }
+
+    /** {@code peer}: a peer's decision, not damped here (a hold in force keeps it as the place wanted). */
+    private void go(State s, PortLocation to, Seen seen, List<Decision> out, boolean peer) {
+        if (!peer) {
+            s.peerSaid = null;
+        }
         if (Objects.equals(s.located, to)) {
             return;
         }
-        if (s.dampedUntil != null) {
+        if (peer && s.dampedUntil != null) {
+            s.wanted = to; // the hold's end must not take it back to an older place
+        } else if (s.dampedUntil != null) {
             if (seen.at().isBefore(s.dampedUntil)) {
                 s.wanted = to;
                 return;
@@ -255,7 +296,7 @@ final class PortTracker {
             while (!s.moves.isEmpty() && !s.moves.peekFirst().isAfter(horizon)) {
                 s.moves.pollFirst();
             }
-            if (s.moves.size() + 1 >= flapMoves) {
+            if (!peer && s.moves.size() + 1 >= flapMoves) {
                 s.dampedUntil = seen.at().plus(flapHold);
                 s.wanted = to;
                 damped.add(s.port.name());

@@ -205,4 +205,63 @@ class PortTrackerTest {
                 List.of(new Tenant("acme", List.of(new LogicalNetwork("acme", "web", 5001, Optional.empty(),
                         List.of(VM, BY_MAC))))));
     }
+
+    // ---- what a peer (another instance of a cluster) decided ---------------------------------
+
+    @Test
+    void aPeersDecisionMovesAMacBoundPortAndCountsAsAMoveButIsNotDampedHere() {
+        PortTracker p = new PortTracker(3, Duration.ofSeconds(10), Duration.ofSeconds(30));
+        only(p.announced(BY_MAC, HV1, seen("gratuitous ARP on hv1")));
+        PortTracker.Locate l = only(p.reported(BY_MAC, HV2, seen("cluster: located by weft-2")));
+        assertEquals(Optional.of(HV1), l.from());
+        assertEquals(Optional.of(HV2), l.to());
+        assertTrue(l.isMigration());
+        assertEquals(Optional.of(HV1), only(p.announced(BY_MAC, HV1, seen("gratuitous ARP on hv1"))).to());
+        // The third move within the window would be damped if seen here; the peer's is followed.
+        assertEquals(Optional.of(HV2), only(p.reported(BY_MAC, HV2, seen("cluster: located by weft-2"))).to());
+        // Our own observation after it is the fourth move: damped, kept where the peer put it.
+        List<PortTracker.Decision> own = p.announced(BY_MAC, HV1, seen("gratuitous ARP on hv1 again"));
+        assertTrue(locates(own).isEmpty(), own.toString());
+        assertInstanceOf(PortTracker.Damped.class, own.get(0));
+        assertEquals(Optional.of(HV2), p.located("db1"));
+        // The peer's next decision is followed even during the hold (its decider damps its own moves),
+        // and the end of the hold does not take the port back to what was seen here before it.
+        assertEquals(Optional.of(HV3), only(p.reported(BY_MAC, HV3, seen("cluster: located by weft-3"))).to());
+        assertTrue(locates(p.tick(now.plusSeconds(31), 0)).isEmpty());
+        assertEquals(Optional.of(HV3), p.located("db1"));
+    }
+
+    @Test
+    void aPeersDecisionAtAPlaceWhoseInterfaceIsNotKnownHereYetWaitsForIt() {
+        only(t.interfaceChanged(VM, HV1, true, seen("added on hv1")));
+        assertTrue(locates(t.reported(VM, HV2, seen("cluster: located by weft-2"))).isEmpty(),
+                "hv2's PORT_STATUS has not arrived here yet");
+        assertEquals(Optional.of(HV1), t.located("web1"));
+        // It arrives: hv1 still has the interface (dual presence), yet the peer saw the VM at hv2.
+        PortTracker.Locate l = only(t.interfaceChanged(VM, HV2, true, seen("added on hv2")));
+        assertEquals(Optional.of(HV2), l.to());
+        assertEquals(Map.of("web1", List.of(HV1)), t.pending());
+    }
+
+    @Test
+    void aPeersDecisionInDualPresenceMovesAtOnce() {
+        only(t.interfaceChanged(VM, HV1, true, seen("added on hv1")));
+        assertTrue(locates(t.interfaceChanged(VM, HV2, true, seen("added on hv2"))).isEmpty());
+        PortTracker.Locate l = only(t.reported(VM, HV2, seen("cluster: located by weft-2: first frame")));
+        assertEquals(Optional.of(HV2), l.to());
+        assertEquals(Map.of("web1", List.of(HV1)), t.pending());
+        // Told again (a failover's re-publication): nothing moves.
+        assertTrue(locates(t.reported(VM, HV2, seen("cluster: located by weft-3"))).isEmpty());
+    }
+
+    @Test
+    void aStaleHintIsForgottenWhenSomethingElseDecides() {
+        only(t.interfaceChanged(VM, HV1, true, seen("added on hv1")));
+        t.reported(VM, HV2, seen("cluster: located by weft-2"));
+        only(t.interfaceChanged(VM, HV1, false, seen("deleted on hv1")));
+        only(t.interfaceChanged(VM, HV3, true, seen("added on hv3")));
+        // hv2 shows the interface later: an ordinary second place now, not where the peer said.
+        assertTrue(locates(t.interfaceChanged(VM, HV2, true, seen("added on hv2"))).isEmpty());
+        assertEquals(Optional.of(HV3), t.located("web1"));
+    }
 }

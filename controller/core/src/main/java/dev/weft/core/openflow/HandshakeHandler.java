@@ -326,6 +326,9 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         long took = System.nanoTime() - startNanos;
         HandshakeResult result = new HandshakeResult(version, factory, features, early.ports(), early.queued(), sent,
                 clock.instant(), took, helloNanos);
+        if (ctx.channel().config().getRecvByteBufAllocator() instanceof FairReads reads) {
+            reads.handshakeDone();
+        }
         SwitchConnection conn = activator.activate(ctx.channel(), result);
         ctx.pipeline().replace(this, PipelineNames.ACTIVE, new ActiveSwitchHandler(conn));
         conn.updateAutoRead(); // from now on the connection decides when to read

@@ -46,4 +46,21 @@ public interface MobilityService {
      * migration in progress): the places waiting for the VM to announce itself.
      */
     Map<String, List<PortLocation>> pending();
+
+    /**
+     * A location another instance of a cluster decided: the master of the switch where the VM
+     * showed itself (its gratuitous ARP, RARP or first frame, which only that master receives)
+     * says logical port {@code port} is at {@code at}, as observed there at {@code seenAt}. It is
+     * put in force here as a local observation would be (the same relocation, flow compilation
+     * and history, with {@code cause}), except that it is not damped again (its decider damped
+     * it) though it counts as a move for the damping of what this instance sees itself. Not
+     * applied when it cannot be right here: an interface-bound port whose interface is not (yet)
+     * at {@code at} moves there when its interface appears (unless something else moves it
+     * first); a MAC-bound port at a switch port that is gone. Control lane only (the
+     * {@link dev.weft.api.event.LogicalPortLocated} event is delivered before it returns).
+     * Returns whether the port moved.
+     */
+    default boolean locatedByPeer(String port, PortLocation at, String cause, Instant seenAt) {
+        return false;
+    }
 }
