@@ -196,7 +196,8 @@ final class FabricKeeper {
             Map<DatapathId, Integer> mods = new java.util.TreeMap<>(sync.flowMods());
             mods.putAll(of10Mods);
             long confirmed = Math.max(sync.lastConfirmedNanos(declared), of10Mods.isEmpty() ? 0 : of10At);
-            return new Reroute(pass, links, portDown == 0 ? linkRemoved : portDown, linkRemoved, start, declared,
+            // The topology may see the PORT_STATUS before this app's handler does: whichever was first.
+            return new Reroute(pass, links, portDown == 0 ? linkRemoved : Math.min(portDown, linkRemoved), linkRemoved, start, declared,
                     sync.sentNanos() == 0 ? declared : Math.max(declared, sync.sentNanos()), confirmed,
                     r.incremental(), r.recomputed().size(), segments, mods, sync.failed());
         }).whenComplete((x, t) -> {

@@ -15,7 +15,8 @@ import java.util.Set;
  * @param pass          the fabric pass
  * @param lost          the directed links the topology removed before the pass
  * @param portDown      a PORT_STATUS saying a fabric port went down reached the fabric app (on
- *                      the switch's lane); {@code linkRemoved} when none did (a probe timeout)
+ *                      the switch's lane) or the topology removed the link, whichever came first
+ *                      ({@code linkRemoved} when no port went down: a probe timeout)
  * @param linkRemoved   the topology removed the first of the links (control lane)
  * @param passStart     the pass began
  * @param declared      the pass had declared its entries (trees, tags, entries computed)
