@@ -109,6 +109,8 @@ class MobilityOnSimTest {
                 MobilityFabric.await("50 frames streamed", () -> sent.size() >= 50);
                 Map<String, Long> modsBefore = f.flowMods();
                 long seq0 = f.lastSequence();
+                List<dev.weft.api.event.LogicalPortMoved> moved = new java.util.concurrent.CopyOnWriteArrayList<>();
+                f.controller.observe(dev.weft.api.event.LogicalPortMoved.class, moved::add);
                 long moveAt = System.nanoTime();
                 OFPort newPort = f.net.moveHost("vm-a", "hv2", null);
                 Migration m = f.awaitMigration("vm-a", seq0);
@@ -157,6 +159,22 @@ class MobilityOnSimTest {
                 }
                 assertTrue(afterReport >= 50, "frames after the report: " + afterReport);
                 assertTrue(lost.size() <= 10, "lost " + lost.size() + " frames");
+                // Where the time went: the revealing message, the decision, the flow-mods handed over,
+                // then per switch written (with its barrier) before that barrier was answered.
+                MobilityFabric.await("the move's event", () -> moved.stream()
+                        .anyMatch(e -> e.migration().sequence() == m.sequence()));
+                var steps = moved.stream().filter(e -> e.migration().sequence() == m.sequence()).findFirst()
+                        .orElseThrow().steps().orElseThrow();
+                assertTrue(moveAt <= steps.seenNanos() && steps.seenNanos() <= steps.locatedNanos()
+                        && steps.locatedNanos() <= steps.sentNanos() && steps.sentNanos() <= reportedAt, steps.toString());
+                assertTrue(steps.writtenNanos().containsKey(f.node("hv2").dpid()), "the new place written: " + steps);
+                assertEquals(steps.confirmedNanos().keySet(), steps.writtenNanos().keySet(), steps.toString());
+                assertTrue(steps.sentNanos() <= java.util.Collections.max(steps.writtenNanos().values()),
+                        "the last batch handed over, then written: " + steps);
+                steps.writtenNanos().forEach((dpid, w) -> assertTrue(steps.locatedNanos() <= w
+                        && w <= steps.confirmedNanos().get(dpid), name(f, dpid) + ": " + steps));
+                assertEquals(m.convergence().orElseThrow().toNanos(), java.util.Collections.max(
+                        steps.confirmedNanos().values()) - steps.seenNanos(), "convergence ends at the last barrier reply");
                 // Only the switches of blue's network: hv4 hosts red only.
                 assertEquals(0L, delta.get("hv4"), "hv4 must not be touched: " + delta);
                 for (String sw : List.of("hv1", "hv2", "hv3")) {

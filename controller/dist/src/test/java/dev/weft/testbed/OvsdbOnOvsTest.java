@@ -336,10 +336,43 @@ class OvsdbOnOvsTest {
    */
   static void ifaceIdMigration(Testbed tb, Weft w) throws Exception {
     assertTrue(w.controller().tenants().location("initech-b").isPresent(), "initech-b located by iface-id");
+    timedMoves(tb, w, "initech-b", "initech-a", List.of("hv1", "hv2", "hv3"));
+  }
+
+  /**
+   * The two ways a VM's new port shows, on the same testbed: initech-b bound by iface-id (the
+   * OVSDB names its interface; PORT_STATUS or the OVSDB's ofport places it) and initech-a bound by
+   * interface name (PORT_STATUS, or the OVSDB's ofport, whichever comes first). Nine timed moves
+   * each, while the other pings it every 10 ms.
+   */
+  @Test
+  void migrationDetectionByOvsdbAndByPortStatus(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    int port = Loopback.freePort();
+    try (Testbed tb = Testbed.up(Testbed.Options.of(base(dir), "none", PLACEMENT).withWeftBridge())) {
+      setManager(tb);
+      Path file = config(tb, port, "flow", dir);
+      try (Weft w = start(file, tb.mgmtAddress(), port)) {
+        bringUp(tb, w, 8);
+        timedMoves(tb, w, "initech-b", "initech-a", List.of("hv1", "hv2", "hv3"));
+        timedMoves(tb, w, "initech-a", "initech-b", List.of("hv2", "hv3", "hv1"));
+      }
+    }
+  }
+
+  /** When each report of one move arrived (nanoTime; 0: not seen). */
+  record Reports(long named, long portStatus, long ovsdbOfport) {
+  }
+
+  /**
+   * {@code vm} moves three rounds along {@code round} while {@code peer} pings it every 10 ms; per
+   * move, every step is printed in ms after add-port returned on the new hypervisor.
+   */
+  static void timedMoves(Testbed tb, Weft w, String vm, String peer, List<String> round) throws Exception {
+    String iface = tb.vm(vm).iface();
     Map<String, Long> named = new ConcurrentHashMap<>();
     Map<String, Long> ovsdbSeen = new ConcurrentHashMap<>();
     Map<String, Long> portStatusSeen = new ConcurrentHashMap<>();
-    List<dev.weft.api.tenant.Migration> detected = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<dev.weft.api.event.LogicalPortMoved> detected = new java.util.concurrent.CopyOnWriteArrayList<>();
     w.ovsdb().observeInterfaces(new OvsdbExtension.InterfaceObserver() {
       @Override
       public void reported(String node, String name, java.util.Optional<String> id, int ofport, boolean present,
@@ -364,24 +397,31 @@ class OvsdbOnOvsTest {
       }
     });
     w.controller().observe(dev.weft.api.event.LogicalPortMoved.class, e -> {
-      if (e.migration().subject().equals("initech-b")) {
-        detected.add(e.migration());
+      if (e.migration().subject().equals(vm)) {
+        detected.add(e);
       }
     });
+    boolean byIfaceId = w.controller().tenants().config().port(vm).orElseThrow().binding()
+        instanceof dev.weft.api.tenant.Binding.IfaceId;
     // The same clock for nanoTime stamps and the script's wall clock.
     Instant wall0 = Instant.now();
     long nanos0 = System.nanoTime();
     java.util.function.LongFunction<Instant> wall = n -> wall0.plusNanos(n - nanos0);
     // Three rounds of three moves: four moves within 10 s is flapping (the mobility app damps it).
-    // Round 0 is the first migrations this controller makes (its JVM has not run that path yet);
-    // rounds 1 and 2 are a controller that has. All are reported, each with its round.
-    List<String> hops = List.of("hv1", "hv2", "hv3", "hv1", "hv2", "hv3", "hv1", "hv2", "hv3");
-    List<Double> ovsdbLead = new ArrayList<>();
+    // Round 0 is the first migrations this VM makes (on the first VM: the controller's first, its
+    // JVM has not run that path yet); rounds 1 and 2 are a controller that has. All are reported.
+    List<String> hops = new ArrayList<>();
+    for (int r = 0; r < 3; r++) {
+      hops.addAll(round);
+    }
     List<Testbed.Migration> moves = new ArrayList<>();
-    List<long[]> stamps = new ArrayList<>(); // named, PORT_STATUS, OVSDB ofport (nanos)
-    String ip = tb.vm("initech-b").ip();
+    List<Reports> stamps = new ArrayList<>();
+    String ip = tb.vm(vm).ip();
     String loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
-    BackgroundPing ping = tb.startPing("initech-a", ip, Duration.ofMillis(10), Duration.ofSeconds(120));
+    String peerIp = tb.vm(peer).ip();
+    // What the moving VM itself sees and sends (tcpdump's clock is the script's).
+    Capture cap = tb.startCapture(vm, "arp or icmp", false);
+    BackgroundPing ping = tb.startPing(peer, ip, Duration.ofMillis(10), Duration.ofSeconds(120));
     Instant roundEnd = Instant.now();
     for (int i = 0; i < hops.size(); i++) {
       String to = hops.get(i);
@@ -390,59 +430,80 @@ class OvsdbOnOvsTest {
         // starts more than 10 s after the last move of this one was seen.
         Thread.sleep(Math.max(0, Duration.between(Instant.now(), roundEnd.plusMillis(10_500)).toMillis()));
       }
-      String key = to + "/tap-initech-b";
+      String key = to + "/" + iface;
       named.remove(key);
       ovsdbSeen.remove(key);
       portStatusSeen.remove(key);
       int seen = detected.size();
-      moves.add(tb.migrate("initech-b", to));
-      until(() -> named.containsKey(key) && ovsdbSeen.containsKey(key) && portStatusSeen.containsKey(key),
-          Duration.ofSeconds(30), "the three reports of " + key);
-      stamps.add(new long[] {named.get(key), portStatusSeen.get(key), ovsdbSeen.get(key)});
-      ovsdbLead.add((portStatusSeen.get(key) - ovsdbSeen.get(key)) / 1e6);
-      until(() -> w.controller().tenants().location("initech-b").map(l -> dpidHex(l.dpid())
-          .equals(tb.hypervisor(to).dpid())).orElse(false), Duration.ofSeconds(30), "initech-b located on " + to);
+      moves.add(tb.migrate(vm, to));
+      until(() -> (!byIfaceId || named.containsKey(key)) && ovsdbSeen.containsKey(key)
+          && portStatusSeen.containsKey(key), Duration.ofSeconds(30), "the reports of " + key);
+      stamps.add(new Reports(named.getOrDefault(key, 0L), portStatusSeen.get(key), ovsdbSeen.get(key)));
+      until(() -> w.controller().tenants().location(vm).map(l -> dpidHex(l.dpid())
+          .equals(tb.hypervisor(to).dpid())).orElse(false), Duration.ofSeconds(30), vm + " located on " + to);
       until(() -> detected.size() > seen, Duration.ofSeconds(30), "the migration to " + to + " confirmed");
       roundEnd = Instant.now();
-      PingStats p = tb.ping("initech-a", "192.168.7.2", 3, 100, Duration.ofSeconds(5));
-      assertTrue(p.received() > 0, "initech-a reaches initech-b on " + to + ": " + p.raw());
+      PingStats p = tb.ping(peer, ip, 3, 100, Duration.ofSeconds(5));
+      assertTrue(p.received() > 0, peer + " reaches " + vm + " on " + to + ": " + p.raw());
     }
     PingTrace trace = ping.stop();
+    List<Frame> frames = cap.stop();
     String loadAfter = Files.readString(Path.of("/proc/loadavg")).trim();
     assertEquals(hops.size(), detected.size(), "one migration per move: " + detected);
-    // Per move, ms after add-port returned.
+    String peerHv = tb.vm(peer).hypervisor();
     List<Double> firstReply = new ArrayList<>();
     List<Double> firstReplyCold = new ArrayList<>();
-    System.out.println("[ovs] per move, ms after add-port returned (negative: before it): named = OVSDB row with "
-        + "iface-id, ps = PORT_STATUS, ofp = OVSDB ofport; det = Weft located it, conf = its flows confirmed by every "
-        + "switch's barrier reply; first = first reply to a request sent after add-port (request's send time + rtt); "
-        + "the path became usable between the last unanswered request and the first answered one (ready in]: the "
-        + "rest is the ping's own sampling");
+    System.out.printf("[ovs] %s (bound by %s) moves, pinged by %s on %s every 10 ms; per move, ms after add-port "
+        + "returned (negative: before it): named = OVSDB row with iface-id, ps = PORT_STATUS, ofp = OVSDB ofport; "
+        + "det = the report Weft acted on, dec = the mobility app decided, sent = flow-mods handed to the switches, "
+        + "wr = written per switch (new/old/peer's), conf = barrier reply per switch; first = first reply to a "
+        + "request sent after add-port (send time + rtt); the path became usable between the last unanswered "
+        + "request and the first answered one (ready in]: the rest is the ping's own sampling%n", vm,
+        byIfaceId ? "iface-id" : "interface name", peer, peerHv);
     for (int i = 0; i < moves.size(); i++) {
       Testbed.Migration m = moves.get(i);
       Instant up = m.portBackAt();
-      dev.weft.api.tenant.Migration d = detected.get(i);
-      long[] st = stamps.get(i);
-      double det = ms(up, d.detectedAt());
-      double conf = det + d.convergence().map(c -> c.toNanos() / 1e6).orElse(Double.NaN);
+      dev.weft.api.tenant.Migration d = detected.get(i).migration();
+      dev.weft.api.tenant.MigrationSteps st = detected.get(i).steps().orElseThrow();
+      Reports rs = stamps.get(i);
+      java.util.function.LongFunction<String> at = n -> n <= 0 ? "   -  "
+          : String.format(java.util.Locale.ROOT, "%6.1f", ms(up, wall.apply(n)));
+      java.util.function.Function<Map<org.projectfloodlight.openflow.types.DatapathId, Long>, String> perHv = mp -> {
+        StringBuilder b = new StringBuilder();
+        for (String hv : List.of(m.to(), m.from(), peerHv)) {
+          Long n = mp.entrySet().stream().filter(e -> dpidHex(e.getKey()).equals(tb.hypervisor(hv).dpid()))
+              .map(Map.Entry::getValue).findFirst().orElse(0L);
+          b.append(b.isEmpty() ? "" : "/").append(at.apply(n).trim());
+        }
+        return b.toString();
+      };
+      double conf = ms(up, wall.apply(st.confirmedNanos().values().stream().mapToLong(Long::longValue).max()
+          .orElse(st.sentNanos())));
       var first = trace.firstAnsweredAfter(up);
       double firstSent = first.map(p -> ms(up, p.sentAt())).orElse(Double.NaN);
       double rtt = first.map(PingTrace.Probe::rttMs).orElse(Double.NaN);
       double lastLost = trace.probes().stream().filter(p -> !p.received() && !p.sentAt().isBefore(up)
           && first.map(f -> p.sentAt().isBefore(f.sentAt())).orElse(true)).mapToDouble(p -> ms(up, p.sentAt()))
           .max().orElse(Double.NaN);
+      long upMicros = up.getEpochSecond() * 1_000_000 + up.getNano() / 1000;
+      java.util.function.Function<java.util.function.Predicate<Frame>, String> vmSaw = f -> frames.stream()
+          .filter(x -> x.atMicros() >= upMicros && f.test(x)).findFirst()
+          .map(x -> String.format(java.util.Locale.ROOT, "%.1f", (x.atMicros() - upMicros) / 1e3)).orElse("-");
+      String vmSide = "echo-in " + vmSaw.apply(x -> x.summary().contains("echo request"))
+          + " arp-out " + vmSaw.apply(x -> x.summary().contains("who-has " + peerIp + " "))
+          + " arp-in " + vmSaw.apply(x -> x.summary().contains("Reply " + peerIp + " is-at"))
+          + " reply-out " + vmSaw.apply(x -> x.summary().contains("echo reply"));
       (i < 3 ? firstReplyCold : firstReply).add(Math.round((firstSent + rtt) * 10) / 10.0);
-      System.out.printf(java.util.Locale.ROOT, "[ovs] round %d move %d %s->%s: named %6.1f  ps %6.1f  ofp %6.1f  det %6.1f"
-          + "  conf %6.1f  first %6.1f (sent %5.1f + rtt %4.1f; ready in (%s, %.1f])  (%s)%n", i / 3, i + 1, m.from(),
-          m.to(), ms(up, wall.apply(st[0])), ms(up, wall.apply(st[1])), ms(up, wall.apply(st[2])), det, conf,
-          firstSent + rtt, firstSent, rtt, Double.isNaN(lastLost) ? "add-port" : String.format(java.util.Locale.ROOT,
-          "%.1f", lastLost), firstSent, d.cause());
+      System.out.printf(java.util.Locale.ROOT, "[ovs] %s round %d move %d %s->%s: named %s  ps %s  ofp %s  det %s"
+          + "  dec %s  sent %s  wr %s  conf %s (last %.1f)  first %6.1f (sent %5.1f + rtt %4.1f; ready in (%s, %.1f])"
+          + "  vm: %s  (%s)%n", vm, i / 3, i + 1, m.from(), m.to(), at.apply(rs.named()), at.apply(rs.portStatus()),
+          at.apply(rs.ovsdbOfport()), at.apply(st.seenNanos()), at.apply(st.locatedNanos()), at.apply(st.sentNanos()),
+          perHv.apply(st.writtenNanos()), perHv.apply(st.confirmedNanos()), conf, firstSent + rtt, firstSent, rtt,
+          Double.isNaN(lastLost) ? "add-port" : String.format(java.util.Locale.ROOT, "%.1f", lastLost), firstSent,
+          vmSide, d.cause());
     }
-    System.out.printf("[ovs] iface-id VM moved %d times; PORT_STATUS arrival minus OVSDB report, ms: %s%n",
-        ovsdbLead.size(), ovsdbLead);
-    System.out.printf("[ovs] first reply to initech-a's 10 ms ping after the port reappeared, ms: rounds 1-2 %s, "
-        + "round 0 (the controller's first migrations) %s (%s); load %s -> %s%n", firstReply, firstReplyCold, trace,
-        loadBefore, loadAfter);
+    System.out.printf("[ovs] %s: first reply to %s's 10 ms ping after the port reappeared, ms: rounds 1-2 %s, "
+        + "round 0 %s (%s); load %s -> %s%n", vm, peer, firstReply, firstReplyCold, trace, loadBefore, loadAfter);
   }
 
   static double ms(Instant from, Instant to) {

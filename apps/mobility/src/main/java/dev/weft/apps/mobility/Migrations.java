@@ -8,6 +8,7 @@ import dev.weft.api.flow.FlowService;
 import dev.weft.api.flow.SyncReport;
 import dev.weft.api.tenant.LogicalPort;
 import dev.weft.api.tenant.Migration;
+import dev.weft.api.tenant.MigrationSteps;
 import dev.weft.api.tenant.PortLocation;
 import dev.weft.api.tenant.TenantService;
 import java.time.Duration;
@@ -58,8 +59,11 @@ final class Migrations {
         sequence.set(history.lastSequence());
     }
 
-    /** Control lane: the core has relocated {@code l}'s port; {@code replay} is the frame that showed it, or null. */
-    void located(PortTracker.Locate l, PacketIn replay) {
+    /**
+     * Control lane: the core has relocated {@code l}'s port (decided at {@code decidedNanos});
+     * {@code replay} is the frame that showed it, or null.
+     */
+    void located(PortTracker.Locate l, PacketIn replay, long decidedNanos) {
         if (flows == null) {
             return;
         }
@@ -71,7 +75,7 @@ final class Migrations {
             // Deferred: the tenant apps have queued their recompilation of this network; this runs
             // after it, so the report covers what they declared.
             ctx.defer(() -> flows.syncReport().whenComplete((r, t) -> ctx.defer(() -> {
-                finish(seq, l, r, before, watching);
+                finish(seq, l, r, before, watching, decidedNanos);
                 replay(replay, p);
             })));
         } else if (replay != null) {
@@ -104,7 +108,7 @@ final class Migrations {
     }
 
     private void finish(long seq, PortTracker.Locate l, SyncReport r, CompletableFuture<SyncReport> before,
-                        CompletableFuture<SyncReport> watching) {
+                        CompletableFuture<SyncReport> watching, long decidedNanos) {
         long now = System.nanoTime();
         SyncReport report = r == null ? SyncReport.EMPTY : r;
         Duration took = Duration.ofNanos(Math.max(0, report.lastConfirmedNanos(now) - l.seen().nanos()));
@@ -130,7 +134,26 @@ final class Migrations {
                 String.format(Locale.ROOT, "%.2f", took.toNanos() / 1e6),
                 String.format(Locale.ROOT, "%.2f", mine.toNanos() / 1e6), names.flowMods(mods),
                 m.unconfirmed().isEmpty() ? "" : "; not confirmed by " + names.nodes(m.unconfirmed()));
-        ctx.publish(new LogicalPortMoved(m));
+        MigrationSteps steps = new MigrationSteps(l.seen().nanos(), decidedNanos, report.sentNanos(),
+                report.writtenNanos(), report.confirmedNanos());
+        if (log.isDebugEnabled()) {
+            log.debug("migration {} steps after {}: decided {}, flow-mods handed over {}, written {}, confirmed {}", seq,
+                    m.cause(), since(l.seen().nanos(), decidedNanos), since(l.seen().nanos(), report.sentNanos()),
+                    perSwitch(l.seen().nanos(), report.writtenNanos()),
+                    perSwitch(l.seen().nanos(), report.confirmedNanos()));
+        }
+        ctx.publish(new LogicalPortMoved(m, Optional.of(steps)));
+    }
+
+    private static String since(long from, long to) {
+        return to <= 0 ? "-" : String.format(Locale.ROOT, "%+.2f ms", (to - from) / 1e6);
+    }
+
+    private String perSwitch(long from, Map<DatapathId, Long> at) {
+        StringBuilder b = new StringBuilder();
+        at.entrySet().stream().sorted(Map.Entry.comparingByValue()).forEach(e -> b.append(b.isEmpty() ? "" : ", ")
+                .append(names.node(e.getKey())).append(' ').append(since(from, e.getValue())));
+        return b.isEmpty() ? "-" : b.toString();
     }
 
     /**

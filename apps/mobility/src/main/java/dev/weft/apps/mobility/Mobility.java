@@ -289,10 +289,11 @@ public final class Mobility implements App, MobilityService {
 
     private void locate(PortTracker.Locate l) {
         LogicalPort p = l.port();
+        long decided = System.nanoTime();
         // Read the counters of the place it leaves before its entries are deleted there.
         l.from().ifPresent(at -> counters.capture(p, at));
         control.locate(p, l.to(), l.seen().cause());
-        migrations.located(l, replays.remove(p.name()));
+        migrations.located(l, replays.remove(p.name()), decided);
     }
 
     private void refreshTraps(int seg) {

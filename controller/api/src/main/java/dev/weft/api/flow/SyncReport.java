@@ -11,16 +11,24 @@ import java.util.Set;
  * ({@link System#nanoTime()}): those it sent to, and those with changes sent earlier that were not
  * confirmed yet (their flow-mods are counted by whoever sent them). Switches whose barrier failed
  * (disconnected, timeout) are in {@code failed} instead. {@code sentNanos}: when the flow-mods
- * were handed to the switches (the controller's part of a convergence ends there).
+ * were handed to the switches (the controller's part of a convergence ends there);
+ * {@code writtenNanos}: when each switch's connection wrote the last batch it confirmed here
+ * (encoded and flushed to the socket, on the switch's lane).
  */
 public record SyncReport(Map<DatapathId, Integer> flowMods, Map<DatapathId, Long> confirmedNanos,
-                         Set<DatapathId> failed, long sentNanos) {
-    public static final SyncReport EMPTY = new SyncReport(Map.of(), Map.of(), Set.of(), 0);
+                         Set<DatapathId> failed, long sentNanos, Map<DatapathId, Long> writtenNanos) {
+    public static final SyncReport EMPTY = new SyncReport(Map.of(), Map.of(), Set.of(), 0, Map.of());
 
     public SyncReport {
         flowMods = Map.copyOf(flowMods);
         confirmedNanos = Map.copyOf(confirmedNanos);
         failed = Set.copyOf(failed);
+        writtenNanos = Map.copyOf(writtenNanos);
+    }
+
+    public SyncReport(Map<DatapathId, Integer> flowMods, Map<DatapathId, Long> confirmedNanos,
+                      Set<DatapathId> failed, long sentNanos) {
+        this(flowMods, confirmedNanos, failed, sentNanos, Map.of());
     }
 
     /** When the last barrier reply arrived, or {@code orElse} when nothing had to be confirmed. */

@@ -43,23 +43,45 @@ final class FlowProgrammer {
     }
 
     /**
-     * Send {@code ops} and a barrier. Completes with the time the barrier reply arrived
-     * ({@link System#nanoTime()}, for convergence measurements), or -1 if the barrier failed.
+     * What {@link #send} started: {@code handedNanos} when the encoded batch was handed to the
+     * switch's lane, {@code written} completes when the switch's lane has encoded the
+     * batch and its barrier (they are flushed together when that task ends), {@code confirmed} with
+     * the time the barrier reply arrived ({@link System#nanoTime()}, for convergence
+     * measurements), or -1 if the barrier failed.
      */
-    CompletableFuture<Long> send(Switch sw, List<FlowOp> ops) {
+    record Sent(long handedNanos, CompletableFuture<Long> written, CompletableFuture<Long> confirmed) {
+    }
+
+    /** Send {@code ops} and a barrier, as one task on the switch's lane (one flush). */
+    Sent send(Switch sw, List<FlowOp> ops) {
         OFFactory f = sw.factory();
         List<OFFlowMod> out = new ArrayList<>(ops.size());
         for (FlowOp op : ops) {
             out.add(encode(f, op));
         }
-        sw.execute(() -> out.forEach(sw::send));
-        return sw.barrier().handle((r, t) -> {
-            if (t != null) {
-                log.warn("{} barrier after {} flow-mods failed: {}", sw.id(), out.size(), t.getMessage());
-                return -1L;
-            }
-            return System.nanoTime();
-        });
+        CompletableFuture<Long> written = new CompletableFuture<>();
+        CompletableFuture<Long> confirmed = new CompletableFuture<>();
+        Runnable batch = () -> {
+            out.forEach(sw::send);
+            sw.barrier().whenComplete((r, t) -> {
+                if (t != null) {
+                    log.warn("{} barrier after {} flow-mods failed: {}", sw.id(), out.size(), t.getMessage());
+                    confirmed.complete(-1L);
+                } else {
+                    confirmed.complete(System.nanoTime());
+                }
+            });
+            written.complete(System.nanoTime());
+        };
+        long handed = System.nanoTime();
+        try {
+            sw.execute(batch);
+        } catch (RuntimeException e) { // the switch's lane is shutting down
+            log.warn("{} {} flow-mods not sent: {}", sw.id(), out.size(), e.toString());
+            written.complete(-1L);
+            confirmed.complete(-1L);
+        }
+        return new Sent(handed, written, confirmed);
     }
 
     /** Read the switch's entries whose cookie belongs to an app {@code owned} accepts. */

@@ -76,6 +76,10 @@ public final class Reconciler {
         CompletableFuture<Void> firstRead = CompletableFuture.completedFuture(null);
         /** The last pass's barrier: completes with the reply's arrival (nanoTime), or -1 if it failed. */
         volatile CompletableFuture<Long> lastConfirmed = CompletableFuture.completedFuture(0L);
+        /** When the last pass handed its batch to the switch's lane (nanoTime). */
+        long lastHandedNanos;
+        /** When the last pass's batch was written on the switch's lane (nanoTime), or -1. */
+        volatile CompletableFuture<Long> lastWritten = CompletableFuture.completedFuture(0L);
         long flowMods;
         long adopted;
         long repaired;
@@ -196,6 +200,7 @@ public final class Reconciler {
         run(() -> {
             Map<DatapathId, Integer> mods = new HashMap<>();
             Map<DatapathId, CompletableFuture<Long>> waits = new HashMap<>();
+            Map<DatapathId, CompletableFuture<Long>> writes = new HashMap<>();
             for (SwitchState s : states.values()) {
                 if (s.sw == null) {
                     continue;
@@ -206,9 +211,13 @@ public final class Reconciler {
                 }
                 if (n > 0 || !s.lastConfirmed.isDone()) {
                     waits.put(s.dpid, s.lastConfirmed); // sent now, or earlier and still unconfirmed
+                    writes.put(s.dpid, s.lastWritten);
                 }
             }
-            long sent = System.nanoTime();
+            // The controller's part ends when the last of these batches was handed over (by this
+            // report, or by a pass that ran before it).
+            long sent = waits.keySet().stream().mapToLong(d -> states.get(d).lastHandedNanos).max()
+                    .orElse(System.nanoTime());
             CompletableFuture.allOf(waits.values().toArray(CompletableFuture[]::new)).whenComplete((v, t) -> {
                 Map<DatapathId, Long> at = new HashMap<>();
                 Set<DatapathId> failed = new HashSet<>();
@@ -220,7 +229,14 @@ public final class Reconciler {
                         at.put(dpid, when);
                     }
                 });
-                done.complete(new SyncReport(mods, at, failed, sent));
+                Map<DatapathId, Long> written = new HashMap<>();
+                writes.forEach((dpid, f) -> {
+                    long when = f.getNow(-1L);
+                    if (when > 0) {
+                        written.put(dpid, when);
+                    }
+                });
+                done.complete(new SyncReport(mods, at, failed, sent, written));
             });
         });
         return done;
@@ -291,13 +307,16 @@ public final class Reconciler {
         if (!ops.isEmpty()) {
             s.flowMods += ops.size();
             long sent = System.nanoTime();
-            CompletableFuture<Long> confirmed = programmer.send(s.sw, ops);
+            FlowProgrammer.Sent out = programmer.send(s.sw, ops);
+            s.lastHandedNanos = out.handedNanos();
+            CompletableFuture<Long> confirmed = out.confirmed();
             confirmed.thenAccept(at -> {
                 if (at > 0) {
                     passTimes.computeIfAbsent(s.dpid, d -> new PassTimes()).add(at - sent);
                 }
             });
             s.lastConfirmed = confirmed;
+            s.lastWritten = out.written();
             log.debug("{} sent {} flow-mods", s.dpid, ops.size());
         }
         publish(s);
