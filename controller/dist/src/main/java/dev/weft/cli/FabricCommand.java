@@ -61,14 +61,17 @@ final class FabricCommand {
         }
         if (gateways != null) {
             out.println();
-            Table t = new Table("GATEWAY", "NETWORK", "NODE PORT VLAN", "MAC LEARNED", "AGE");
+            Table t = new Table("GATEWAY", "NETWORK", "NODE PORT VLAN", "MACS", "MAC LEARNED", "AGE", "IDLE");
             for (JsonNode g : gateways) {
                 String where = g.path("node").asText() + " " + g.path("port").asText() + " " + g.path("vlan").asText();
+                String count = g.path("learned").size() + "/" + g.path("max-macs").asText()
+                        + (g.path("full").asBoolean() ? " full, " + g.path("refused").asText() + " refused" : "");
                 if (g.path("learned").isEmpty()) {
-                    t.row(g.path("name").asText(), g.path("network").asText(), where, "(none yet)", "-");
+                    t.row(g.path("name").asText(), g.path("network").asText(), where, count, "(none yet)", "-", "-");
                 }
                 g.path("learned").forEach(m -> t.row(g.path("name").asText(), g.path("network").asText(), where,
-                        m.path("mac").asText(), age(m.path("age-seconds").asDouble())));
+                        count, m.path("mac").asText(), age(m.path("age-seconds").asDouble()),
+                        age(m.path("idle-seconds").asDouble())));
             }
             print(out, t, "no VLAN gateways configured");
         }

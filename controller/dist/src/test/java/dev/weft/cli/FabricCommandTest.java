@@ -184,6 +184,10 @@ class FabricCommandTest {
             assertEquals(1, old.path("learned").size(), old.toString());
             assertEquals(LEGACY_MAC.toString(), old.path("learned").get(0).path("mac").asText());
             assertTrue(old.path("learned").get(0).path("age-seconds").asDouble() >= 0, old.toString());
+            assertTrue(old.path("learned").get(0).path("idle-seconds").asDouble() >= 0, old.toString());
+            assertEquals(1024, old.path("max-macs").asInt(), "the default cap");
+            assertEquals(300.0, old.path("mac-age-seconds").asDouble(), "the default age");
+            assertFalse(old.path("full").asBoolean(), old.toString());
 
             // weft fabric: the same, for people.
             String out = run("fabric", "--api", api);
@@ -196,8 +200,8 @@ class FabricCommandTest {
             assertTrue(out.lines().anyMatch(l -> l.matches("5001\\s+acme/web\\s+cable \\S+ - \\S+\\s+" + tag)), out);
             assertTrue(out.lines().anyMatch(l -> l.matches("5001\\s+acme/web\\s+vlan-port 00:00:00:00:00:00:00:01/5"
                     + "\\s+100")), out);
-            assertTrue(out.lines().anyMatch(l -> l.matches("globex-legacy\\s+globex/legacy\\s+gw 8 200\\s+"
-                    + LEGACY_MAC + "\\s+\\d+ s")), out);
+            assertTrue(out.lines().anyMatch(l -> l.matches("globex-legacy\\s+globex/legacy\\s+gw 8 200\\s+1/1024\\s+"
+                    + LEGACY_MAC + "\\s+\\d+ s\\s+\\d+ s")), out);
             String one = run("fabric", "--api", api, "--segment", "6001");
             assertTrue(one.lines().anyMatch(l -> l.matches("6001\\s+globex/web\\s+member g-s1 at "
                     + "00:00:00:00:00:00:00:02/4\\s+untagged")), one);

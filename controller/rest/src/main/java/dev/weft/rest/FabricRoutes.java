@@ -73,6 +73,8 @@ final class FabricRoutes {
         o.put("pass", s.pass());
         o.put("computed-at", s.at().toString());
         o.put("took-ms", s.took().toNanos() / 1e6);
+        o.put("segments-recomputed", s.recomputed());
+        o.put("incremental", s.incremental());
         return o;
     }
 
@@ -117,12 +119,18 @@ final class FabricRoutes {
             o.put("dpid", x.dpid().toString());
             o.put("port", x.port());
             o.put("vlan", x.vlan());
+            o.put("max-macs", x.maxMacs());
+            o.put("mac-age-seconds", x.macAge().toMillis() / 1000.0);
+            o.put("full", x.full());
+            o.put("refused", x.refused());
             ArrayNode macs = o.putArray("learned");
             x.learned().forEach(m -> {
                 ObjectNode y = macs.addObject();
                 y.put("mac", m.mac().toString());
                 y.put("learned-at", m.learnedAt().toString());
                 y.put("age-seconds", Math.max(0, Duration.between(m.learnedAt(), now).toMillis()) / 1000.0);
+                y.put("last-seen", m.lastSeen().toString());
+                y.put("idle-seconds", Math.max(0, Duration.between(m.lastSeen(), now).toMillis()) / 1000.0);
             });
         }
         return a;

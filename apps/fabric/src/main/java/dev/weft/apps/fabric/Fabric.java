@@ -21,6 +21,9 @@ import dev.weft.api.tenant.TenantService;
 import dev.weft.api.topology.PortRole;
 import dev.weft.api.topology.TopologyService;
 import dev.weft.apps.tenantpipeline.PuntLimiter;
+import org.projectfloodlight.openflow.protocol.OFPortConfig;
+import org.projectfloodlight.openflow.protocol.OFPortReason;
+import org.projectfloodlight.openflow.protocol.OFPortState;
 import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.projectfloodlight.openflow.types.MacAddress;
 import org.slf4j.Logger;
@@ -87,6 +90,10 @@ public final class Fabric implements App {
             return Disposition.CONTINUE;
         });
         ctx.on(PortStatusChanged.class, e -> {
+            if (keeper.isFabric(e.sw().id()) && (e.reason() == OFPortReason.DELETE || e.port().getState().contains(OFPortState.LINK_DOWN)
+                    || e.port().getConfig().contains(OFPortConfig.PORT_DOWN))) {
+                keeper.portDown(); // when a reroute starts
+            }
             ctx.defer(keeper::schedule);
             return Disposition.CONTINUE;
         });
@@ -94,8 +101,9 @@ public final class Fabric implements App {
             keeper.schedule();
             return Disposition.CONTINUE;
         });
+        // Topology events arrive on the control lane, where the keeper lives.
         ctx.on(LinkRemoved.class, e -> {
-            keeper.schedule();
+            keeper.linkLost(e.link());
             return Disposition.CONTINUE;
         });
         ctx.on(LogicalPortLocated.class, e -> {
@@ -145,6 +153,14 @@ public final class Fabric implements App {
     /** How many passes ran (events are coalesced). */
     public long passes() {
         return keeper == null ? 0 : keeper.passes();
+    }
+
+    /**
+     * The last reroute (a pass after links were lost), with where its time went, once the
+     * switches confirmed it; empty before the first.
+     */
+    public Optional<Reroute> lastReroute() {
+        return Optional.ofNullable(keeper == null ? null : keeper.lastReroute());
     }
 
     /** The inputs of the last pass: targets chosen, locations, topology. */

@@ -4,10 +4,9 @@ import dev.weft.api.AppContext;
 import dev.weft.api.Switch;
 import dev.weft.api.fabric.FabricStatus;
 import dev.weft.api.flow.FlowService;
-import dev.weft.api.flow.FlowSpec;
-import dev.weft.api.tenant.LogicalNetwork;
 import dev.weft.api.tenant.PortLocation;
 import dev.weft.api.tenant.TenantService;
+import dev.weft.api.topology.Link;
 import dev.weft.api.topology.TopologyService;
 import org.projectfloodlight.openflow.types.DatapathId;
 import org.slf4j.Logger;
@@ -22,12 +21,14 @@ import java.util.Set;
 
 /**
  * Keeps the fabric's entries in step with the configuration, the logical ports' locations and the
- * topology: any change schedules one pass (coalesced), which builds every segment's tree from the
- * latest snapshots, gives its cables tags ({@link LinkTags}, sticky), compiles per switch target
- * and declares the result: OpenFlow 1.3 switches through the {@link FlowService} (scope = segment,
- * so only what changed is sent), OpenFlow 1.0 switches through {@link Of10Programmer}. A link
- * that fails changes the topology snapshot, and the next pass reroutes every tree that used it.
- * Control lane only.
+ * topology: any change schedules one pass (coalesced), which ({@link FabricPass}) builds the
+ * segments' trees from the latest snapshots, gives their cables tags ({@link LinkTags}, sticky),
+ * compiles per switch target and declares what changed: OpenFlow 1.3 switches through the
+ * {@link FlowService} (scope = segment), OpenFlow 1.0 switches through {@link Of10Programmer}. A
+ * link that fails (the first PORT_STATUS from either end removes it from the topology) makes the
+ * next pass reroute only the segments whose trees used it; their flow-mods go to every switch at
+ * once in that task (no barrier waited for between switches), and the pass is reported as a
+ * {@link Reroute}. Control lane only.
  */
 final class FabricKeeper {
     private static final Logger log = LoggerFactory.getLogger(FabricKeeper.class);
@@ -38,14 +39,19 @@ final class FabricKeeper {
     private final TenantService tenants;
     private final TopologyService topology;
     private final Of10Programmer of10;
-    private final LinkTags tags = new LinkTags();
+    private final FabricPass pass = new FabricPass();
     private final Map<DatapathId, Target> targets = new HashMap<>();
     /** Why each fabric switch got its target (for {@link FabricStatus}). */
     private final Map<DatapathId, FabricStatus.SwitchTarget> choices = new HashMap<>();
     /** MAC-bound logical ports found on fabric edge ports (by the packets they sent). */
     final Map<String, PortLocation> macLocations = new java.util.concurrent.ConcurrentHashMap<>();
-    private final Map<Integer, Set<DatapathId>> deployed = new HashMap<>();
-    private final Set<DatapathId> baseDeployed = new HashSet<>();
+    /** OpenFlow 1.0 switches connected since the last pass (their table was cleared: all of it again). */
+    private final Set<DatapathId> freshOf10 = new HashSet<>();
+    private final List<Link> lost = new ArrayList<>();
+    private long lostAt;
+    private final java.util.concurrent.atomic.AtomicLong portDownAt = new java.util.concurrent.atomic.AtomicLong();
+    private volatile Reroute lastReroute;
+    private int lastRecomputed;
     private boolean scheduled;
     private long passes;
     private volatile FabricInputs lastInputs;
@@ -88,6 +94,7 @@ final class FabricKeeper {
         log.info("{} fabric switch, OpenFlow {}, {} usable table(s): compiled {}", sw.id(), sw.version(), tables, t);
         if (t == Target.SINGLE_TABLE_OF10) {
             of10.connected(sw);
+            freshOf10.add(sw.id());
         }
         schedule();
     }
@@ -103,8 +110,33 @@ final class FabricKeeper {
     void schedule() {
         if (!scheduled) {
             scheduled = true;
-            ctx.defer(this::recompile);
+            ctx.defer(() -> {
+                if (scheduled) { // not run meanwhile by a lost link
+                    recompile();
+                }
+            });
         }
+    }
+
+    /**
+     * A link lost (control lane, from LinkRemoved): a pass runs at once, a reroute when it moves
+     * any segment, measured from the first port-down seen ({@link #portDown}) to the switches'
+     * barrier replies.
+     */
+    void linkLost(Link link) {
+        long now = System.nanoTime();
+        if (lost.isEmpty()) {
+            lostAt = now;
+        }
+        lost.add(link);
+        // At once, not behind whatever else the control lane has queued: traffic is being lost.
+        // (The topology snapshot without the link is published before its events.)
+        recompile();
+    }
+
+    /** A port of a fabric switch went down (any thread: the switch's lane). */
+    void portDown() {
+        portDownAt.compareAndSet(0, System.nanoTime());
     }
 
     private void recompile() {
@@ -118,68 +150,63 @@ final class FabricKeeper {
         FabricInputs in = new FabricInputs(tenants.config(), locs, topology.current(), targets,
                 settings.vlanPorts(tenants.config()));
         lastInputs = in;
-        List<SegmentTree> trees = new ArrayList<>();
-        for (LogicalNetwork n : in.config().networks()) {
-            SegmentTree t = SegmentTree.of(n, in);
-            if (!t.isEmpty()) {
-                trees.add(t);
-            }
-        }
-        tags.assign(trees);
-        tags.overfull().forEach((cable, segs) -> log.error("cable {} is asked to carry more than {} segments; "
+        FabricPass.Result r = pass.run(in);
+        pass.tags().overfull().forEach((cable, segs) -> log.error("cable {} is asked to carry more than {} segments; "
                 + "segments {} cannot cross it", cable, LinkTags.MAX, segs));
-        Map<DatapathId, List<FlowSpec>> of10Flows = new HashMap<>();
-        Map<DatapathId, List<FlowSpec>> base = FabricCompiler.base(in, trees);
-        for (var e : base.entrySet()) {
-            if (in.target(e.getKey()) == Target.SINGLE_TABLE_OF10) {
-                of10Flows.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).addAll(e.getValue());
-            } else {
-                flows.setDesired(e.getKey(), 0, e.getValue());
+        r.declare().forEach((d, scopes) -> {
+            if (!of10.has(d)) {
+                scopes.forEach((scope, specs) -> flows.setDesired(d, scope, specs));
             }
-        }
-        for (DatapathId d : baseDeployed) {
-            if (!base.containsKey(d) && !of10.has(d)) {
-                flows.setDesired(d, 0, List.of());
-            }
-        }
-        baseDeployed.clear();
-        baseDeployed.addAll(base.keySet());
-        Set<Integer> live = new HashSet<>();
-        for (SegmentTree t : trees) {
-            live.add(t.segment());
-            Map<DatapathId, List<FlowSpec>> bySwitch = FabricCompiler.segment(t, tags, in);
-            Set<DatapathId> before = deployed.getOrDefault(t.segment(), Set.of());
-            for (var e : bySwitch.entrySet()) {
-                if (in.target(e.getKey()) == Target.SINGLE_TABLE_OF10) {
-                    of10Flows.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).addAll(e.getValue());
-                } else {
-                    flows.setDesired(e.getKey(), t.segment(), e.getValue());
-                }
-            }
-            for (DatapathId d : before) {
-                if (!bySwitch.containsKey(d) && !of10.has(d)) {
-                    flows.setDesired(d, t.segment(), List.of());
-                }
-            }
-            deployed.put(t.segment(), Set.copyOf(bySwitch.keySet()));
-        }
-        for (var it = deployed.entrySet().iterator(); it.hasNext(); ) {
-            var e = it.next();
-            if (!live.contains(e.getKey())) {
-                e.getValue().forEach(d -> flows.setDesired(d, e.getKey(), List.of()));
-                it.remove();
-            }
-        }
-        for (DatapathId d : targets.keySet()) {
+        });
+        Map<DatapathId, Integer> of10Mods = new HashMap<>();
+        Set<DatapathId> of10Now = new HashSet<>(r.of10().keySet());
+        of10Now.addAll(freshOf10);
+        freshOf10.clear();
+        for (DatapathId d : of10Now) {
             if (targets.get(d) == Target.SINGLE_TABLE_OF10) {
-                of10.program(d, of10Flows.getOrDefault(d, List.of()));
+                int n = of10.program(d, pass.table(d));
+                if (n > 0) {
+                    of10Mods.put(d, n);
+                }
             }
         }
-        snapshot = FabricViews.snapshot(passes, ctx.clock().instant(),
-                java.time.Duration.ofNanos(System.nanoTime() - start), choices.values(), trees, tags);
-        log.debug("fabric pass {}: {} segments on {} switches", passes, trees.size(), targets.size());
+        long declared = System.nanoTime();
+        lastRecomputed = r.recomputed().size();
+        if (!lost.isEmpty() && !r.recomputed().isEmpty()) {
+            report(r, List.copyOf(lost), portDownAt.getAndSet(0), lostAt, start, declared, of10Mods);
+        } else {
+            portDownAt.set(0);
+        }
+        lost.clear();
+        snapshot = FabricViews.snapshot(passes, ctx.clock().instant(), java.time.Duration.ofNanos(declared - start),
+                choices.values(), r.trees(), pass.tags(), r.recomputed().size(), r.incremental());
+        log.debug("fabric pass {} ({}): {} of {} segments recomputed, on {} switches", passes,
+                r.incremental() ? "incremental" : "full", r.recomputed().size(), r.trees().size(), targets.size());
     }
 
+    /**
+     * A pass that followed lost links: send what it declared now (this task), wait for every
+     * switch's barrier, and say where the time went.
+     */
+    private void report(FabricPass.Result r, List<Link> links, long portDown, long linkRemoved, long start,
+                        long declared, Map<DatapathId, Integer> of10Mods) {
+        long pass = passes;
+        int segments = r.trees().size();
+        flows.syncReport().thenCombine(of10.confirmed().handle((v, t) -> System.nanoTime()), (sync, of10At) -> {
+            Map<DatapathId, Integer> mods = new java.util.TreeMap<>(sync.flowMods());
+            mods.putAll(of10Mods);
+            long confirmed = Math.max(sync.lastConfirmedNanos(declared), of10Mods.isEmpty() ? 0 : of10At);
+            // The topology may see the PORT_STATUS before this app's handler does: whichever was first.
+            return new Reroute(pass, links, portDown == 0 ? linkRemoved : Math.min(portDown, linkRemoved), linkRemoved, start, declared,
+                    sync.sentNanos() == 0 ? declared : Math.max(declared, sync.sentNanos()), confirmed,
+                    r.incremental(), r.recomputed().size(), segments, mods, sync.failed());
+        }).whenComplete((x, t) -> {
+            if (x != null) {
+                lastReroute = x;
+                log.info("{}", x);
+            }
+        });
+    }
     /** The inputs of the last pass (for diagnostics and tests). */
     FabricInputs lastInputs() {
         return lastInputs;
@@ -199,6 +226,11 @@ final class FabricKeeper {
     }
 
     LinkTags tags() {
-        return tags;
+        return pass.tags();
+    }
+
+    /** The last reroute (a pass after lost links), once its entries were confirmed. */
+    Reroute lastReroute() {
+        return lastReroute;
     }
 }

@@ -54,7 +54,8 @@ final class FabricViews {
 
     static FabricStatus.Snapshot snapshot(long pass, Instant at, java.time.Duration took,
                                           Collection<FabricStatus.SwitchTarget> switches,
-                                          Collection<SegmentTree> trees, LinkTags tags) {
+                                          Collection<SegmentTree> trees, LinkTags tags, int recomputed,
+                                          boolean incremental) {
         List<FabricStatus.SwitchTarget> sw = new ArrayList<>(switches);
         sw.sort(Comparator.comparing(FabricStatus.SwitchTarget::dpid));
         List<FabricStatus.Segment> segs = new ArrayList<>();
@@ -70,6 +71,6 @@ final class FabricViews {
                     t.vlanPort().map(v -> new FabricStatus.EdgeTag(new SwitchPort(v.dpid(), v.port()), v.vlan()))));
         }
         segs.sort(Comparator.comparingInt(FabricStatus.Segment::segment));
-        return new FabricStatus.Snapshot(pass, at, took, sw, segs);
+        return new FabricStatus.Snapshot(pass, at, took, recomputed, incremental, sw, segs);
     }
 }

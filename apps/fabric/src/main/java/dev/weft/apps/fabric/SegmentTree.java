@@ -67,18 +67,8 @@ public final class SegmentTree {
     }
 
     public static SegmentTree of(LogicalNetwork net, FabricInputs in) {
-        Map<DatapathId, List<Member>> members = new TreeMap<>();
-        for (LogicalPort p : net.ports()) {
-            Optional<PortLocation> at = in.location(p);
-            if (at.isEmpty() || !in.isFabric(at.get().dpid()) || !in.topology().contains(at.get().dpid())
-                    || in.topology().role(at.get().dpid(), at.get().port()) == PortRole.INTER_SWITCH) {
-                continue;
-            }
-            members.computeIfAbsent(at.get().dpid(), d -> new ArrayList<>())
-                    .add(new Member(p, at.get().dpid(), at.get().port()));
-        }
-        Optional<VlanPort> vlan = in.vlanPorts().stream().filter(v -> v.segment() == net.segment()
-                && in.isFabric(v.dpid()) && in.topology().contains(v.dpid())).findFirst();
+        Map<DatapathId, List<Member>> members = membersOf(net, in);
+        Optional<VlanPort> vlan = vlanPortOf(net, in);
         Map<DatapathId, Set<Link>> out = new TreeMap<>();
         List<DatapathId> roots = new ArrayList<>();
         for (DatapathId m : anchors(members, vlan)) {
@@ -102,6 +92,47 @@ public final class SegmentTree {
         Map<DatapathId, List<Link>> frozen = new TreeMap<>();
         out.forEach((d, s) -> frozen.put(d, List.copyOf(s)));
         return new SegmentTree(net, members, vlan, frozen);
+    }
+
+    /** The network's logical ports located on fabric edge ports, by switch. */
+    private static Map<DatapathId, List<Member>> membersOf(LogicalNetwork net, FabricInputs in) {
+        Map<DatapathId, List<Member>> members = new TreeMap<>();
+        for (LogicalPort p : net.ports()) {
+            Optional<PortLocation> at = in.location(p);
+            if (at.isEmpty() || !in.isFabric(at.get().dpid()) || !in.topology().contains(at.get().dpid())
+                    || in.topology().role(at.get().dpid(), at.get().port()) == PortRole.INTER_SWITCH) {
+                continue;
+            }
+            members.computeIfAbsent(at.get().dpid(), d -> new ArrayList<>())
+                    .add(new Member(p, at.get().dpid(), at.get().port()));
+        }
+        return members;
+    }
+
+    private static Optional<VlanPort> vlanPortOf(LogicalNetwork net, FabricInputs in) {
+        return in.vlanPorts().stream().filter(v -> v.segment() == net.segment()
+                && in.isFabric(v.dpid()) && in.topology().contains(v.dpid())).findFirst();
+    }
+
+    /**
+     * Whether {@link #of} would build this very tree from {@code in}, given that {@code in} differs
+     * from the inputs of this tree only by a topology that lost links, ports or switches (and gained
+     * none): the same members and VLAN port, and every link of the tree still there. A shortest path
+     * that used no lost link is still the one chosen (ties go the same way), so the tree stands.
+     */
+    public boolean holdsUnder(FabricInputs in) {
+        if (!vlanPort.equals(vlanPortOf(network, in)) || !members.equals(membersOf(network, in))) {
+            return false;
+        }
+        Set<Link> links = in.topology().links();
+        for (List<Link> ls : out.values()) {
+            for (Link l : ls) {
+                if (!links.contains(l)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** The switches the tree joins: those with members, and the VLAN port's. */

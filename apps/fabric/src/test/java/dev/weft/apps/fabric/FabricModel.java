@@ -2,7 +2,6 @@ package dev.weft.apps.fabric;
 
 import dev.weft.api.flow.FlowSpec;
 import dev.weft.api.tenant.Binding;
-import dev.weft.api.tenant.LogicalNetwork;
 import dev.weft.api.tenant.LogicalPort;
 import dev.weft.api.tenant.NetworkConfig;
 import dev.weft.api.tenant.PortLocation;
@@ -32,7 +31,8 @@ import java.util.Set;
  * produce for a config, a topology and each switch's target (OpenFlow 1.0 switches get the 1.0
  * encoding; single-table OpenFlow 1.3 switches have one table), with every located logical port a
  * host named after it. Specs then say where a frame goes. {@link #without} cuts a cable and
- * recompiles against the topology without it, with the same (sticky) tag allocation.
+ * recompiles against the topology without it with the next {@link FabricPass} (sticky tags,
+ * incremental after a loss), as the fabric app does.
  */
 final class FabricModel {
     record Sw(String name, DatapathId dpid, Target target) {
@@ -46,20 +46,21 @@ final class FabricModel {
     private final Set<Cable> cut;
     private final NetworkConfig config;
     private final Map<String, PortLocation> locations;
-    private final LinkTags tags;
+    private final FabricPass pass;
+    final FabricPass.Result result;
     final InProcessFabric fabric = new InProcessFabric();
     final FabricInputs inputs;
     final List<SegmentTree> trees = new ArrayList<>();
     final Map<DatapathId, List<FlowSpec>> flows = new HashMap<>();
 
     private FabricModel(Map<String, Sw> switches, List<Cable> cables, Set<Cable> cut, NetworkConfig config,
-                        Map<String, PortLocation> locations, LinkTags tags) {
+                        Map<String, PortLocation> locations, FabricPass pass) {
         this.switches = switches;
         this.cables = cables;
         this.cut = cut;
         this.config = config;
         this.locations = locations;
-        this.tags = tags;
+        this.pass = pass;
         TopologySnapshot.Builder topo = TopologySnapshot.builder();
         Map<DatapathId, Target> targets = new HashMap<>();
         for (Sw s : switches.values()) {
@@ -81,15 +82,9 @@ final class FabricModel {
             fabric.host(e.getKey(), name(e.getValue().dpid()), e.getValue().port());
         }
         inputs = new FabricInputs(config, locations, topo.build(), targets);
-        for (LogicalNetwork n : config.networks()) {
-            trees.add(SegmentTree.of(n, inputs));
-        }
-        tags.assign(trees);
-        FabricCompiler.base(inputs, trees).forEach((d, l) -> flows.computeIfAbsent(d, k -> new ArrayList<>()).addAll(l));
-        for (SegmentTree t : trees) {
-            FabricCompiler.segment(t, tags, inputs)
-                    .forEach((d, l) -> flows.computeIfAbsent(d, k -> new ArrayList<>()).addAll(l));
-        }
+        result = pass.run(inputs);
+        trees.addAll(result.trees());
+        flows.putAll(pass.tables());
         flows.forEach((dpid, specs) -> {
             Sw s = switches.values().stream().filter(x -> x.dpid().equals(dpid)).findFirst().orElseThrow();
             List<OFMessage> mods = new ArrayList<>();
@@ -128,7 +123,7 @@ final class FabricModel {
                     locs.put(p.name(), new PortLocation(s.dpid(), s.port()));
                 }
             }
-            return new FabricModel(switches, cables, Set.of(), config, locs, new LinkTags());
+            return new FabricModel(switches, cables, Set.of(), config, locs, new FabricPass());
         }
 
         FabricModel build(String yaml) {
@@ -136,12 +131,16 @@ final class FabricModel {
         }
     }
 
-    /** The same site with this cable cut (both in the topology and physically), recompiled. */
+    /**
+     * The same site with this cable cut (both in the topology and physically), recompiled by the
+     * next pass of the same {@link FabricPass} (so tags stay where they were, and a cut after the
+     * previous state recomputes only what it touched).
+     */
     FabricModel without(String a, int pa) {
         Set<Cable> c = new LinkedHashSet<>(cut);
         cables.stream().filter(x -> x.a().equals(a) && x.pa() == pa || x.b().equals(a) && x.pb() == pa)
                 .forEach(c::add);
-        return new FabricModel(switches, cables, c, config, locations, tags);
+        return new FabricModel(switches, cables, c, config, locations, pass);
     }
 
     Sw sw(String name) {
@@ -176,6 +175,16 @@ final class FabricModel {
     }
 
     LinkTags tags() {
-        return tags;
+        return pass.tags();
+    }
+
+    /** The same site with every cable back, recompiled by the next pass of the same {@link FabricPass}. */
+    FabricModel restored() {
+        return new FabricModel(switches, cables, Set.of(), config, locations, pass);
+    }
+
+    /** This very site (the same cables cut), compiled by a fresh pass: what a rebuild from scratch gives. */
+    FabricModel rebuilt() {
+        return new FabricModel(switches, cables, cut, config, locations, new FabricPass());
     }
 }

@@ -25,10 +25,14 @@ public interface FabricStatus {
      * @param at       when the pass ran
      * @param took     how long the pass took: trees, tags, entries compiled and handed to the
      *                 flow service (not their way to the switches)
+     * @param recomputed  how many segments the pass recomputed (trees and entries)
+     * @param incremental whether it recomputed only the segments a loss touched (links, ports or
+     *                    switches lost, nothing else changed) rather than every segment
      * @param switches the fabric's switches, by datapath id
      * @param segments the segments with anything on the fabric, by segment id
      */
-    record Snapshot(long pass, Instant at, Duration took, List<SwitchTarget> switches, List<Segment> segments) {
+    record Snapshot(long pass, Instant at, Duration took, int recomputed, boolean incremental,
+                    List<SwitchTarget> switches, List<Segment> segments) {
         public Snapshot {
             Objects.requireNonNull(at, "at");
             Objects.requireNonNull(took, "took");
@@ -37,7 +41,7 @@ public interface FabricStatus {
         }
 
         public static Snapshot empty(Instant at) {
-            return new Snapshot(0, at, Duration.ZERO, List.of(), List.of());
+            return new Snapshot(0, at, Duration.ZERO, 0, false, List.of(), List.of());
         }
     }
 
