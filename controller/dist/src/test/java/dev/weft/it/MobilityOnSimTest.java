@@ -167,14 +167,18 @@ class MobilityOnSimTest {
                         .orElseThrow().steps().orElseThrow();
                 assertTrue(moveAt <= steps.seenNanos() && steps.seenNanos() <= steps.locatedNanos()
                         && steps.locatedNanos() <= steps.sentNanos() && steps.sentNanos() <= reportedAt, steps.toString());
-                assertTrue(steps.writtenNanos().containsKey(f.node("hv2").dpid()), "the new place written: " + steps);
+                // The steps list the switches the move's report waited on: a batch the reconciler sent and
+                // saw confirmed in a pass of its own before the report ran is not among them (its
+                // flow-mods are still counted, below), so which switches appear is not asserted.
                 assertEquals(steps.confirmedNanos().keySet(), steps.writtenNanos().keySet(), steps.toString());
-                assertTrue(steps.sentNanos() <= java.util.Collections.max(steps.writtenNanos().values()),
-                        "the last batch handed over, then written: " + steps);
-                steps.writtenNanos().forEach((dpid, w) -> assertTrue(steps.locatedNanos() <= w
+                // A switch's batch follows the start of the move; the old place's clean-up may be written
+                // before the message that revealed the move (hv1's delete, then hv2's add).
+                steps.writtenNanos().forEach((dpid, w) -> assertTrue(moveAt <= w
                         && w <= steps.confirmedNanos().get(dpid), name(f, dpid) + ": " + steps));
-                assertEquals(m.convergence().orElseThrow().toNanos(), java.util.Collections.max(
-                        steps.confirmedNanos().values()) - steps.seenNanos(), "convergence ends at the last barrier reply");
+                if (!steps.confirmedNanos().isEmpty()) {
+                    assertEquals(m.convergence().orElseThrow().toNanos(), java.util.Collections.max(
+                            steps.confirmedNanos().values()) - steps.seenNanos(), "convergence ends at the last barrier reply");
+                }
                 // Only the switches of blue's network: hv4 hosts red only.
                 assertEquals(0L, delta.get("hv4"), "hv4 must not be touched: " + delta);
                 for (String sw : List.of("hv1", "hv2", "hv3")) {
@@ -302,6 +306,30 @@ class MobilityOnSimTest {
             assertEquals(List.of(), flowsOf(f, "hv1", 100));
             assertEquals(Optional.of(onHv2), f.location("vm-a"));
             assertEquals(1, f.mobility.history().stream().filter(x -> x.subject().equals("vm-a")).count());
+        }
+    }
+
+    @Test
+    void aMoveRevealedByTheOldPortsRemovalCountsWhatItSent() throws Exception {
+        try (MobilityFabric f = new MobilityFabric(YAML, PLACEMENT)) {
+            PortLocation onHv1 = f.location("vm-a").orElseThrow();
+            f.controller.reconciler().quiesce().get(5, TimeUnit.SECONDS);
+            Map<String, Long> modsBefore = f.flowMods();
+            long seq0 = f.lastSequence();
+            // hv2's port appears before hv1's goes (the order two connections can deliver a move in).
+            OFPort p2 = f.net.addPort("hv2", null, "tap-a");
+            MobilityFabric.await("hv2 pending", () -> f.mobility.pending().containsKey("vm-a"));
+            f.net.removePort("hv1", onHv1.port());
+            Migration m = f.awaitMigration("vm-a", seq0);
+            assertTrue(m.cause().contains("its interface is still on hv2"), m.cause());
+            assertEquals(new PortLocation(f.node("hv2").dpid(), p2), m.to());
+            f.controller.reconciler().quiesce().get(5, TimeUnit.SECONDS);
+            Map<String, Long> received = new HashMap<>();
+            f.flowMods().forEach((sw, n) -> received.put(sw, n - modsBefore.get(sw)));
+            Map<String, Long> reported = new HashMap<>();
+            m.flowMods().forEach((dpid, n) -> reported.put(name(f, dpid), (long) n));
+            received.forEach((sw, n) -> reported.putIfAbsent(sw, 0L));
+            assertEquals(received, reported, "flow-mods the migration reports vs. received since hv2's port appeared");
         }
     }
 

@@ -42,13 +42,22 @@ final class Migrations {
     private final NodeNames names;
     private final AtomicLong sequence = new AtomicLong();
     /** Ports that left their place: the report of their entries' removal, counted in the next move. */
-    private final Map<String, CompletableFuture<SyncReport>> detached = new HashMap<>();
+    private final Map<String, Window> detached = new HashMap<>();
     /**
      * Ports waiting at a second place (dual presence): the report of the entries that watch for
      * their first frame there, counted in the move they lead to (shared when several ports began
      * waiting in one batch).
      */
-    private final Map<String, CompletableFuture<SyncReport>> watched = new HashMap<>();
+    private final Map<String, Window> watched = new HashMap<>();
+
+    /**
+     * Flow-mods counted from a reading of the switches' totals ({@code start}) to the reading taken
+     * once that change was confirmed ({@code sent}, complete from then on). A move that follows
+     * before {@code sent} is complete counts from {@code start} itself instead, so no flow-mod is
+     * counted twice.
+     */
+    private record Window(Optional<Map<DatapathId, Long>> start, CompletableFuture<Map<DatapathId, Integer>> sent) {
+    }
 
     Migrations(AppContext ctx, FlowService flows, TenantService tenants, MigrationHistory history, NodeNames names) {
         this.ctx = ctx;
@@ -70,20 +79,31 @@ final class Migrations {
         LogicalPort p = l.port();
         if (l.isMigration()) {
             long seq = sequence.incrementAndGet();
-            CompletableFuture<SyncReport> before = detached.remove(p.name());
-            CompletableFuture<SyncReport> watching = watched.remove(p.name());
+            // Read before any pass of this move runs (passes are queued behind this task).
+            Optional<Map<DatapathId, Long>> start = flows.flowModsSent();
+            List<Map<DatapathId, Integer>> earlier = new java.util.ArrayList<>();
+            for (Window w : java.util.Arrays.asList(detached.remove(p.name()), watched.remove(p.name()))) {
+                Map<DatapathId, Integer> done = w == null ? null : w.sent().getNow(null);
+                if (done != null) {
+                    earlier.add(done);
+                } else if (w != null && w.start().isPresent() && start.isPresent()) {
+                    start = Optional.of(earliest(start.get(), w.start().get()));
+                }
+            }
+            Optional<Map<DatapathId, Long>> from = start;
             // Deferred: the tenant apps have queued their recompilation of this network; this runs
             // after it, so the report covers what they declared.
             ctx.defer(() -> flows.syncReport().whenComplete((r, t) -> ctx.defer(() -> {
-                finish(seq, l, r, before, watching, decidedNanos);
+                finish(seq, l, r, sentSince(from, r), earlier, decidedNanos);
                 replay(replay, p);
             })));
         } else if (replay != null) {
             ctx.defer(() -> flows.syncReport().whenComplete((r, t) -> replay(replay, p)));
         } else if (l.to().isEmpty() && l.from().isPresent()) {
-            CompletableFuture<SyncReport> gone = new CompletableFuture<>();
-            detached.put(p.name(), gone);
-            ctx.defer(() -> flows.syncReport().whenComplete((r, t) -> gone.complete(r == null ? SyncReport.EMPTY : r)));
+            CompletableFuture<Map<DatapathId, Integer>> gone = new CompletableFuture<>();
+            Optional<Map<DatapathId, Long>> start = flows.flowModsSent();
+            detached.put(p.name(), new Window(start, gone));
+            ctx.defer(() -> flows.syncReport().whenComplete((r, t) -> ctx.defer(() -> gone.complete(sentSince(start, r)))));
         } else {
             detached.remove(p.name());
         }
@@ -97,9 +117,31 @@ final class Migrations {
         if (flows == null || ports.isEmpty()) {
             return;
         }
-        // Now, on the lane: the pass the declaration queued has not run yet, so this one sends (and counts) it.
-        CompletableFuture<SyncReport> sent = flows.syncReport().handle((r, t) -> r == null ? SyncReport.EMPTY : r);
-        ports.forEach(p -> watched.put(p.name(), sent));
+        // Read now, on the lane: the pass the declaration queued has not run yet.
+        Optional<Map<DatapathId, Long>> start = flows.flowModsSent();
+        CompletableFuture<Map<DatapathId, Integer>> sent = new CompletableFuture<>();
+        flows.syncReport().whenComplete((r, t) -> ctx.defer(() -> sent.complete(sentSince(start, r))));
+        ports.forEach(p -> watched.put(p.name(), new Window(start, sent)));
+    }
+
+    /**
+     * Control lane: the flow-mods each switch was sent from {@code start} until now, whichever pass
+     * sent them (the reconciler may send a change in a pass of its own before a report runs); where
+     * the flow service does not count, what the report's own pass sent.
+     */
+    private Map<DatapathId, Integer> sentSince(Optional<Map<DatapathId, Long>> start, SyncReport r) {
+        Optional<Map<DatapathId, Long>> now = flows.flowModsSent();
+        if (start.isEmpty() || now.isEmpty()) {
+            return r == null ? Map.of() : r.flowMods();
+        }
+        Map<DatapathId, Integer> out = new HashMap<>();
+        now.get().forEach((dpid, n) -> {
+            long d = n - start.get().getOrDefault(dpid, 0L);
+            if (d > 0) {
+                out.put(dpid, (int) d);
+            }
+        });
+        return out;
     }
 
     /** Control lane: these ports no longer wait anywhere without having moved there. */
@@ -107,22 +149,22 @@ final class Migrations {
         ports.forEach(watched::remove);
     }
 
-    private void finish(long seq, PortTracker.Locate l, SyncReport r, CompletableFuture<SyncReport> before,
-                        CompletableFuture<SyncReport> watching, long decidedNanos) {
+    private static Map<DatapathId, Long> earliest(Map<DatapathId, Long> a, Map<DatapathId, Long> b) {
+        Map<DatapathId, Long> out = new HashMap<>(a);
+        out.replaceAll((dpid, n) -> Math.min(n, b.getOrDefault(dpid, 0L)));
+        b.forEach((dpid, n) -> out.putIfAbsent(dpid, 0L));
+        return out;
+    }
+
+    private void finish(long seq, PortTracker.Locate l, SyncReport r, Map<DatapathId, Integer> sent,
+                        List<Map<DatapathId, Integer>> earlier, long decidedNanos) {
         long now = System.nanoTime();
         SyncReport report = r == null ? SyncReport.EMPTY : r;
         Duration took = Duration.ofNanos(Math.max(0, report.lastConfirmedNanos(now) - l.seen().nanos()));
         Duration mine = Duration.ofNanos(Math.max(0, (report.sentNanos() == 0 ? now : report.sentNanos())
                 - l.seen().nanos()));
-        Map<DatapathId, Integer> mods = new HashMap<>(report.flowMods());
-        SyncReport detach = before == null ? null : before.getNow(null);
-        if (detach != null) {
-            detach.flowMods().forEach((d, n) -> mods.merge(d, n, Integer::sum));
-        }
-        SyncReport watch = watching == null ? null : watching.getNow(null);
-        if (watch != null) {
-            watch.flowMods().forEach((d, n) -> mods.merge(d, n, Integer::sum));
-        }
+        Map<DatapathId, Integer> mods = new HashMap<>(sent);
+        earlier.forEach(e -> e.forEach((d, n) -> mods.merge(d, n, Integer::sum)));
         LogicalPort p = l.port();
         Migration m = new Migration(seq, Migration.Kind.LOGICAL_PORT, p.name(), p.tenant() + "/" + p.network(),
                 p.mac(), l.last(), l.to().orElseThrow(), l.seen().cause(), l.seen().at(), Optional.of(took),

@@ -40,6 +40,15 @@ public interface FlowService {
         return sync().thenApply(v -> SyncReport.EMPTY);
     }
 
+    /**
+     * Control lane: the flow-mods sent to each switch so far (by every app, since the controller
+     * started), or empty where the service does not count them. Two readings around a change give
+     * what the switches were sent while it was carried out, whichever pass sent it.
+     */
+    default java.util.Optional<Map<DatapathId, Long>> flowModsSent() {
+        return java.util.Optional.empty();
+    }
+
     /** This app's desired entries on a switch, by scope (a snapshot). */
     Map<Integer, Collection<FlowSpec>> desired(DatapathId dpid);
 }

@@ -55,6 +55,11 @@ final class AppFlows implements FlowService {
     }
 
     @Override
+    public java.util.Optional<Map<DatapathId, Long>> flowModsSent() {
+        return java.util.Optional.of(reconciler.flowModsSent());
+    }
+
+    @Override
     public CompletableFuture<SyncReport> syncReport() {
         return reconciler.report();
     }

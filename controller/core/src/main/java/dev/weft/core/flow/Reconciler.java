@@ -163,6 +163,13 @@ public final class Reconciler {
         return Map.copyOf(stats);
     }
 
+    /** Control lane: the flow-mods sent to each switch so far (every app). */
+    public Map<DatapathId, Long> flowModsSent() {
+        Map<DatapathId, Long> m = new HashMap<>();
+        states.forEach((dpid, s) -> m.put(dpid, s.flowMods));
+        return m;
+    }
+
     /** Per switch, how long its passes took (a switch appears after its first confirmed pass). */
     public Map<DatapathId, PassTimes> passTimes() {
         return Map.copyOf(passTimes);
