@@ -83,6 +83,16 @@ class MobilityOnSimTest {
                 && AppCookie.of(fl.cookie()).network() == segment).toList();
     }
 
+    /** The migration's own count of flow-mods per switch equals what the switches received since {@code before}. */
+    static void assertCountedAsReceived(MobilityFabric f, Migration m, Map<String, Long> before) {
+        Map<String, Long> received = new HashMap<>();
+        f.flowMods().forEach((sw, n) -> received.put(sw, n - before.get(sw)));
+        Map<String, Long> reported = new HashMap<>();
+        m.flowMods().forEach((dpid, n) -> reported.put(name(f, dpid), (long) n));
+        received.forEach((sw, n) -> reported.putIfAbsent(sw, 0L));
+        assertEquals(received, reported, "flow-mods the migration reports vs. received since hv2's port appeared");
+    }
+
     /** A frame of the stream: when its trace started and ended, whether vm-a got it (once), where it went. */
     record Sent(int seq, long atNanos, long doneNanos, boolean delivered, List<String> path) {
     }
@@ -285,12 +295,7 @@ class MobilityOnSimTest {
             assertEquals(Optional.of(onHv1), m.from());
             assertEquals(onHv2, m.to());
             // The move's count includes the entries that watched for it at hv2 (sent before it).
-            Map<String, Long> received = new HashMap<>();
-            f.flowMods().forEach((sw, n) -> received.put(sw, n - modsBefore.get(sw)));
-            Map<String, Long> reported = new HashMap<>();
-            m.flowMods().forEach((dpid, n) -> reported.put(name(f, dpid), (long) n));
-            received.forEach((sw, n) -> reported.putIfAbsent(sw, 0L));
-            assertEquals(received, reported, "flow-mods the migration reports vs. received since hv2's port appeared");
+            assertCountedAsReceived(f, m, modsBefore);
             assertTrue(reaches(f, "vm-b", "vm-a"), "reachable at hv2");
             // hv1's port still exists: it is pending now, trapped, and nothing else of blue is there.
             MobilityFabric.await("hv1 pending", () -> f.mobility.pending().getOrDefault("vm-a", List.of())
@@ -324,12 +329,7 @@ class MobilityOnSimTest {
             assertTrue(m.cause().contains("its interface is still on hv2"), m.cause());
             assertEquals(new PortLocation(f.node("hv2").dpid(), p2), m.to());
             f.controller.reconciler().quiesce().get(5, TimeUnit.SECONDS);
-            Map<String, Long> received = new HashMap<>();
-            f.flowMods().forEach((sw, n) -> received.put(sw, n - modsBefore.get(sw)));
-            Map<String, Long> reported = new HashMap<>();
-            m.flowMods().forEach((dpid, n) -> reported.put(name(f, dpid), (long) n));
-            received.forEach((sw, n) -> reported.putIfAbsent(sw, 0L));
-            assertEquals(received, reported, "flow-mods the migration reports vs. received since hv2's port appeared");
+            assertCountedAsReceived(f, m, modsBefore);
         }
     }
 
