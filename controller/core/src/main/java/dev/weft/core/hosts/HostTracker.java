@@ -12,7 +12,6 @@ import dev.weft.api.host.Host;
 import dev.weft.api.host.HostService;
 import dev.weft.api.packet.Arp;
 import dev.weft.api.packet.Ethernet;
-import dev.weft.api.packet.Ipv4;
 import dev.weft.api.topology.PortRole;
 import dev.weft.api.topology.SwitchPort;
 import dev.weft.api.topology.TopologyService;
@@ -144,31 +143,38 @@ public final class HostTracker implements HostService, AutoCloseable {
         } else if (role != PortRole.EDGE && role != PortRole.PENDING) {
             return Disposition.CONTINUE;
         }
-        table.observe(src, f.vlan().orElse(VlanVid.ZERO), e.sw().id(), e.inPort(), senderIp(f), coarseNow);
+        table.observe(src, f.vlan().orElse(VlanVid.ZERO), e.sw().id(), e.inPort(), senderIpBits(f), coarseNow);
         return Disposition.CONTINUE;
     }
 
     /** The sender's own IPv4 address, when the frame shows one. */
     static IPv4Address senderIp(Ethernet f) {
-        IPv4Address ip = null;
+        int ip = senderIpBits(f);
+        return ip == 0 ? null : IPv4Address.of(ip);
+    }
+
+    /**
+     * {@link #senderIp}'s 32 bits, 0 for none (0.0.0.0 is never a host's address), without
+     * making an address object per packet-in.
+     */
+    static int senderIpBits(Ethernet f) {
+        int v;
         if (f.arp().isPresent()) {
             Arp a = f.arp().get();
-            if (a.senderMac().equals(f.src())) {
-                ip = a.senderIp();
+            if (!a.senderMac().equals(f.src())) {
+                return 0;
             }
+            v = a.senderIp().getInt();
         } else if (f.ipv4().isPresent()) {
-            Ipv4 v4 = f.ipv4().get();
-            ip = v4.src();
+            v = f.ipv4().get().srcInt();
+        } else {
+            return 0;
         }
-        if (ip == null) {
-            return null;
-        }
-        int v = ip.getInt();
         // 0.0.0.0 (DHCP), 255.255.255.255, multicast, loopback: not a host's address.
-        if (v == 0 || v == -1 || (v >>> 28) == 0xe || (v >>> 24) == 127) {
-            return null;
+        if (v == -1 || (v >>> 28) == 0xe || (v >>> 24) == 127) {
+            return 0;
         }
-        return ip;
+        return v;
     }
 
     // ---- HostService -------------------------------------------------------------------------
