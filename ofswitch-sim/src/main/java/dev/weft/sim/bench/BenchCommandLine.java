@@ -39,7 +39,8 @@ final class BenchCommandLine {
     private static final Option VERSION = valued("V", "of-version", "1.0|1.3", "OpenFlow version (default 1.0)");
     private static final Option DPID_OFFSET = valued("o", "dpid-offset", "N", "datapath id of the first switch (default 1)");
     private static final Option THREADS = valued("T", "threads", "N",
-            "I/O threads driving the switches (default: one per 256 switches, at most one per core)");
+            "I/O threads driving the switches (default: one per 8 switches in latency mode, one per 256 in"
+                    + " throughput mode, at most one per core)");
     private static final Option MAX_UNANSWERED = valued("q", "max-unanswered", "N",
             "throughput mode: probes a switch may have sent and not had answered in a test (default: 64 KB"
                     + " of probes, e.g. 799 of the 82-byte OpenFlow 1.0 probes); bounds what a slow controller"

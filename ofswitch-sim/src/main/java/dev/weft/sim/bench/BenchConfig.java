@@ -23,8 +23,8 @@ import org.projectfloodlight.openflow.protocol.OFVersion;
  *                             learning switch knows the probes' destination (cbench {@code -L}, on
  *                             by default)
  * @param dpidOffset           datapath id of the first switch; the others follow
- * @param ioThreads            event-loop threads driving all switches (0: one per 256 switches, at
- *                             most one per core)
+ * @param ioThreads            event-loop threads driving all switches (0: in throughput mode one per
+ *                             256 switches, in latency mode one per 8 switches; at most one per core)
  * @param handshakeTimeout     how long every switch may wait for its FEATURES_REQUEST
  * @param pauseBetweenTests    quiet time after each test in which late responses are discarded
  *                             (cbench sleeps 100 ms and drains the sockets)
@@ -54,8 +54,15 @@ public record BenchConfig(
         int maxUnanswered) {
 
     public static final int DEFAULT_PORT = 6653;
-    /** Switches one I/O thread drives by default. */
+    /** Switches one I/O thread drives by default in throughput mode. */
     static final int SWITCHES_PER_IO_THREAD = 256;
+    /**
+     * Switches one I/O thread drives by default in latency mode. There every switch waits for its
+     * own round trip, and one thread answers the switches in turn: at 16 switches on one thread
+     * the bench's turn was the limit (both Weft and {@code ovs-testcontroller} stopped at the same
+     * 55,000-57,000 responses/s; README "Simulator and benchmarks").
+     */
+    static final int SWITCHES_PER_LATENCY_IO_THREAD = 8;
 
     public BenchConfig {
         Objects.requireNonNull(host, "host");
@@ -84,13 +91,21 @@ public record BenchConfig(
         require(!pauseBetweenTests.isNegative(), "pause between tests must not be negative");
     }
 
-    /** The I/O threads actually used: as configured, or one per 256 switches and at most one per core. */
+    /**
+     * The I/O threads actually used: as configured, or one per 256 switches in throughput mode and
+     * one per 8 switches in latency mode, at most one per core.
+     */
     public int effectiveIoThreads() {
+        return effectiveIoThreads(Runtime.getRuntime().availableProcessors());
+    }
+
+    int effectiveIoThreads(int cores) {
         if (ioThreads > 0) {
             return ioThreads;
         }
-        int wanted = (switches + SWITCHES_PER_IO_THREAD - 1) / SWITCHES_PER_IO_THREAD;
-        return Math.max(1, Math.min(wanted, Runtime.getRuntime().availableProcessors()));
+        int perThread = mode == BenchMode.LATENCY ? SWITCHES_PER_LATENCY_IO_THREAD : SWITCHES_PER_IO_THREAD;
+        int wanted = (switches + perThread - 1) / perThread;
+        return Math.max(1, Math.min(wanted, cores));
     }
 
     /** Tests that count in the statistics. */

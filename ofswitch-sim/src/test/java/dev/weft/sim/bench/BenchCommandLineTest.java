@@ -32,9 +32,23 @@ class BenchCommandLineTest {
         assertEquals(OFVersion.OF_10, config.version());
         assertTrue(config.learnDestinationMacs());
         assertEquals(0, config.ioThreads(), "automatic");
-        assertEquals(1, config.effectiveIoThreads(), "16 switches: one thread");
+        assertEquals(2, config.effectiveIoThreads(2), "latency mode, 16 switches: one thread per 8");
+        assertEquals(1, config.effectiveIoThreads(1), "at most one per core");
         assertEquals(0, config.maxUnanswered(), "64 KB of probes");
         assertEquals(ProbeFrame.UDP, config.probeFrame());
+    }
+
+    @Test
+    void defaultIoThreadsFollowTheMode() throws Exception {
+        BenchConfig latency = BenchCommandLine.parse(new String[] {"-s", "17"}).config();
+        assertEquals(3, latency.effectiveIoThreads(8), "latency mode: one thread per 8 switches");
+        assertEquals(2, latency.effectiveIoThreads(2), "at most one per core");
+        BenchConfig throughput = BenchCommandLine.parse(new String[] {"-s", "1000", "-t"}).config();
+        assertEquals(4, throughput.effectiveIoThreads(8), "throughput mode: one thread per 256 switches");
+        BenchConfig small = BenchCommandLine.parse(new String[] {"-s", "16", "-t"}).config();
+        assertEquals(1, small.effectiveIoThreads(8));
+        BenchConfig chosen = BenchCommandLine.parse(new String[] {"-s", "16", "-T", "5"}).config();
+        assertEquals(5, chosen.effectiveIoThreads(2), "-T is taken as given");
     }
 
     @Test
