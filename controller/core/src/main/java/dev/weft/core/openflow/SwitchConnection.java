@@ -179,6 +179,11 @@ final class SwitchConnection implements Switch {
         lane.execute(task);
     }
 
+    @Override
+    public void executeHere(Runnable task) {
+        onLane(task);
+    }
+
     /** Runs {@code r} now when on the lane, else queues it there. */
     void onLane(Runnable r) {
         if (lane.inLane()) {

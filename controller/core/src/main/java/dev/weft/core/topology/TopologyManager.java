@@ -174,7 +174,9 @@ public final class TopologyManager implements TopologyService, AutoCloseable {
         Instant now = clock.instant();
         boolean deleted = e.reason() == OFPortReason.DELETE;
         OFPortDesc p = e.port();
-        submit(() -> state.portChanged(e.sw().id(), p, deleted, now));
+        // Run here if the control lane is idle: the tenant service's report of the same port (a
+        // VM's, just after this) then finds the lane free too and is decided on this thread.
+        submit(() -> state.portChanged(e.sw().id(), p, deleted, now), true);
         if (!deleted && TopologyState.isWorking(p)) {
             probe(e.sw(), p);
         }
@@ -262,9 +264,17 @@ public final class TopologyManager implements TopologyService, AutoCloseable {
      * otherwise rebuild it once per link), before the batch's events are delivered.
      */
     private void submit(java.util.function.Supplier<TopologyState.Result> change) {
+        submit(change, false);
+    }
+
+    private void submit(java.util.function.Supplier<TopologyState.Result> change, boolean here) {
         pending.add(change);
         if (drainQueued.compareAndSet(false, true)) {
-            control.execute(this::drain);
+            if (here) {
+                control.runHere(this::drain);
+            } else {
+                control.execute(this::drain);
+            }
         }
     }
 
