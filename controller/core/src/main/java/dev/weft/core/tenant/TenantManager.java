@@ -147,11 +147,12 @@ public final class TenantManager implements TenantService {
             boolean gone = e.reason() == OFPortReason.DELETE;
             String on = Thread.currentThread().getName();
             Runnable change = () -> portChanged(dpid, p.getName(), p.getPortNo(), gone, at, nanos, on, "");
-            if (gone || p.getName().startsWith(TUNNEL_PREFIX)) {
+            if (p.getName().startsWith(TUNNEL_PREFIX)) {
                 control.execute(change);
             } else {
-                // A port that may be a VM's appeared: decided, compiled and written on this thread
-                // if the control lane is idle (no wait for another thread to get a CPU).
+                // A port that may be a VM's came or went: decided, compiled and written on this
+                // thread unless another runs the control lane's work now (no wait for another
+                // thread to get a CPU).
                 control.runHere(change);
             }
             return Disposition.CONTINUE;
@@ -211,13 +212,13 @@ public final class TenantManager implements TenantService {
     }
 
     /**
-     * As above; {@code few}: one of few changes (a VM plugged): acted on at once on the calling
-     * thread if the control lane is idle ({@link Lane#runHere}).
+     * As above; {@code few}: one of few changes (a VM plugged or unplugged): acted on at once on the
+     * calling thread unless another runs the control lane's work now ({@link Lane#runHere}).
      */
     public void interfaceReported(DatapathId dpid, String name, Optional<String> ifaceId, OFPort ofport,
                                   boolean present, Instant at, long nanos, boolean few) {
         String on = Thread.currentThread().getName();
-        onControl(present && few, () -> {
+        onControl(few, () -> {
             if (config.node(dpid).isEmpty()) {
                 return;
             }
@@ -242,7 +243,7 @@ public final class TenantManager implements TenantService {
     public void interfaceNamed(DatapathId dpid, String name, Optional<String> ifaceId, Instant at, long nanos,
                                boolean few) {
         String on = Thread.currentThread().getName();
-        onControl(ifaceId.isPresent() && few, () -> {
+        onControl(few, () -> {
             if (config.node(dpid).isEmpty() || !ifaceIds.named(dpid, name, ifaceId) || !connected.containsKey(dpid)) {
                 return;
             }
