@@ -79,4 +79,12 @@ public interface Switch {
 
     /** Run a task on this switch's dispatch thread, in order with its events. */
     void execute(Runnable task);
+
+    /**
+     * Run a task now when called on this switch's dispatch thread (its output goes with the batch
+     * being handled), else as {@link #execute}.
+     */
+    default void executeHere(Runnable task) {
+        execute(task);
+    }
 }

@@ -314,6 +314,54 @@ class MobilityOnSimTest {
         }
     }
 
+    /**
+     * The move is decided, compiled and written to the new hypervisor on the thread that read its
+     * PORT_STATUS: no hand-over to the control thread and back (each a wait for a CPU on a busy
+     * machine). Fails if the report is queued for another thread again.
+     */
+    @Test
+    void aMoveIsDecidedAndWrittenOnTheThreadThatReadTheReport() throws Exception {
+        try (MobilityFabric f = new MobilityFabric(YAML, PLACEMENT)) {
+            PortLocation onHv1 = f.location("vm-a").orElseThrow();
+            List<dev.weft.api.event.LogicalPortMoved> moved = new java.util.concurrent.CopyOnWriteArrayList<>();
+            f.controller.observe(dev.weft.api.event.LogicalPortMoved.class, moved::add);
+            DatapathId hv2 = f.node("hv2").dpid();
+            // Three moves (fewer than damping's four): unplugged, then plugged in elsewhere, each
+            // once the controller is at rest.
+            String[] path = {"hv2", "hv1", "hv2"};
+            PortLocation at = onHv1;
+            for (String to : path) {
+                f.net.removePort(f.config.node(at.dpid()).orElseThrow().name(), at.port());
+                MobilityFabric.await("vm-a detached", () -> f.location("vm-a").isEmpty());
+                f.controller.reconciler().quiesce().get(5, TimeUnit.SECONDS);
+                f.controller.awaitControlLaneIdle();
+                MobilityFabric.await("the control lane at rest", () -> f.controller.controlLane().idle());
+                long seq0 = f.lastSequence();
+                int events = moved.size();
+                OFPort p = f.net.addPort(to, null, "tap-a");
+                Migration m = f.awaitMigration("vm-a", seq0);
+                DatapathId dpid = f.node(to).dpid();
+                assertEquals(new PortLocation(dpid, p), m.to());
+                assertEquals("port tap-a added on " + to, m.cause());
+                MobilityFabric.await("the move's event", () -> moved.size() > events);
+                var steps = moved.get(moved.size() - 1).steps().orElseThrow();
+                assertTrue(steps.seenOn().startsWith("weft-dispatch-"), "read on a switch's lane: " + steps);
+                assertEquals(steps.seenOn(), steps.decidedOn(), "decided where the report was read: " + steps);
+                assertEquals(steps.seenOn(), steps.writtenOn().get(dpid), to + "'s batch written there: " + steps);
+                assertEquals(0, steps.handOffs(dpid), steps.toString());
+                at = m.to();
+            }
+            assertEquals(hv2, at.dpid());
+            assertTrue(f.controller.controlLane().borrows() >= path.length, "borrows "
+                    + f.controller.controlLane().borrows());
+            // And it is where it should be: plugged in behind that port, vm-b reaches it, red does not.
+            f.controller.reconciler().quiesce().get(5, TimeUnit.SECONDS);
+            f.net.attachHost("vm-a", "hv2", at.port());
+            assertTrue(reaches(f, "vm-b", "vm-a"));
+            assertFalse(reaches(f, "r-2", "vm-a"));
+        }
+    }
+
     @Test
     void aMoveRevealedByTheOldPortsRemovalCountsWhatItSent() throws Exception {
         try (MobilityFabric f = new MobilityFabric(YAML, PLACEMENT)) {

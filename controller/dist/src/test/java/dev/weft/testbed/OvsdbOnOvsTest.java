@@ -496,14 +496,25 @@ class OvsdbOnOvsTest {
       (i < 3 ? firstReplyCold : firstReply).add(Math.round((firstSent + rtt) * 10) / 10.0);
       System.out.printf(java.util.Locale.ROOT, "[ovs] %s round %d move %d %s->%s: named %s  ps %s  ofp %s  det %s"
           + "  dec %s  sent %s  wr %s  conf %s (last %.1f)  first %6.1f (sent %5.1f + rtt %4.1f; ready in (%s, %.1f])"
-          + "  vm: %s  (%s)%n", vm, i / 3, i + 1, m.from(), m.to(), at.apply(rs.named()), at.apply(rs.portStatus()),
+          + "  vm: %s  threads %s  (%s)%n", vm, i / 3, i + 1, m.from(), m.to(), at.apply(rs.named()),
+          at.apply(rs.portStatus()),
           at.apply(rs.ovsdbOfport()), at.apply(st.seenNanos()), at.apply(st.locatedNanos()), at.apply(st.sentNanos()),
           perHv.apply(st.writtenNanos()), perHv.apply(st.confirmedNanos()), conf, firstSent + rtt, firstSent, rtt,
           Double.isNaN(lastLost) ? "add-port" : String.format(java.util.Locale.ROOT, "%.1f", lastLost), firstSent,
-          vmSide, d.cause());
+          vmSide, threads(st, tb.hypervisor(m.to()).dpid()), d.cause());
     }
     System.out.printf("[ovs] %s: first reply to %s's 10 ms ping after the port reappeared, ms: rounds 1-2 %s, "
         + "round 0 %s (%s); load %s -> %s%n", vm, peer, firstReply, firstReplyCold, trace, loadBefore, loadAfter);
+  }
+
+  /**
+   * Which threads carried the move: read, decided, the new hypervisor's batch written, and the
+   * hand-overs between them (0: all on the thread that read the report).
+   */
+  static String threads(dev.weft.api.tenant.MigrationSteps st, String newDpidHex) {
+    var dpid = st.writtenOn().keySet().stream().filter(d -> dpidHex(d).equals(newDpidHex)).findFirst();
+    return st.seenOn() + ">" + st.decidedOn() + ">" + dpid.map(st.writtenOn()::get).orElse("-") + " hand-overs "
+        + dpid.map(st::handOffs).map(String::valueOf).orElse("-");
   }
 
   static double ms(Instant from, Instant to) {

@@ -32,14 +32,22 @@ final class NodeKeeper {
 
     /** Where the bridge's interfaces are told (the tenant service, in the controller). */
     interface InterfaceSink {
-        void reported(Want want, String name, Optional<String> ifaceId, int ofport, boolean present, long nanos);
+        /**
+         * {@code few}: this update changed few interfaces (a VM plugged or unplugged, not a bridge
+         * read whole): what it shows may be acted on at once, on the reading thread.
+         */
+        void reported(Want want, String name, Optional<String> ifaceId, int ofport, boolean present, long nanos,
+                      boolean few);
 
         /**
          * The interface {@code name} has iface-id {@code ifaceId} (empty: no longer, or gone), told as soon as
          * the row is in the database: before vswitchd gives it an OpenFlow port and sends PORT_STATUS.
          */
-        void named(Want want, String name, Optional<String> ifaceId, long nanos);
+        void named(Want want, String name, Optional<String> ifaceId, long nanos, boolean few);
     }
+
+    /** At most this many interface changes in one update count as few. */
+    static final int FEW_CHANGES = 4;
 
     /** An interface of the integration bridge as last reported. */
     private record Iface(int ofport, Optional<String> ifaceId) {
@@ -272,27 +280,31 @@ final class NodeKeeper {
                 now.put(name, new Iface(of.get(), Optional.ofNullable(id)));
             }
         }));
+        List<Runnable> tell = new ArrayList<>();
         for (var e : ids.entrySet()) {
             if (!e.getValue().equals(named.get(e.getKey()))) {
-                sink.named(want, e.getKey(), Optional.of(e.getValue()), nanos);
+                tell.add(() -> sink.named(want, e.getKey(), Optional.of(e.getValue()), nanos, tell.size() <= FEW_CHANGES));
             }
         }
         for (var e : reported.entrySet()) {
             Iface n = now.get(e.getKey());
             if (!e.getValue().equals(n)) {
-                sink.reported(want, e.getKey(), e.getValue().ifaceId(), e.getValue().ofport(), false, nanos);
+                tell.add(() -> sink.reported(want, e.getKey(), e.getValue().ifaceId(), e.getValue().ofport(), false,
+                        nanos, tell.size() <= FEW_CHANGES));
             }
         }
         for (var e : now.entrySet()) {
             if (!e.getValue().equals(reported.get(e.getKey()))) {
-                sink.reported(want, e.getKey(), e.getValue().ifaceId(), e.getValue().ofport(), true, nanos);
+                tell.add(() -> sink.reported(want, e.getKey(), e.getValue().ifaceId(), e.getValue().ofport(), true,
+                        nanos, tell.size() <= FEW_CHANGES));
             }
         }
         for (String name : named.keySet()) {
             if (!ids.containsKey(name)) {
-                sink.named(want, name, Optional.empty(), nanos);
+                tell.add(() -> sink.named(want, name, Optional.empty(), nanos, tell.size() <= FEW_CHANGES));
             }
         }
+        tell.forEach(Runnable::run);
         reported = now;
         named = ids;
     }

@@ -168,15 +168,16 @@ public final class OvsdbExtension implements Extension {
     /** What the keepers see of the bridges' interfaces goes to the tenant service (and the observers). */
     private final NodeKeeper.InterfaceSink sink = new NodeKeeper.InterfaceSink() {
         @Override
-        public void reported(Want w, String name, Optional<String> ifaceId, int ofport, boolean present, long nanos) {
+        public void reported(Want w, String name, Optional<String> ifaceId, int ofport, boolean present, long nanos,
+                             boolean few) {
             controller.tenants().interfaceReported(w.node().dpid(), name, ifaceId, OFPort.of(ofport), present,
-                    Instant.now(), nanos);
+                    Instant.now(), nanos, few);
             observers.forEach(o -> o.reported(w.node().name(), name, ifaceId, ofport, present, nanos));
         }
 
         @Override
-        public void named(Want w, String name, Optional<String> ifaceId, long nanos) {
-            controller.tenants().interfaceNamed(w.node().dpid(), name, ifaceId, Instant.now(), nanos);
+        public void named(Want w, String name, Optional<String> ifaceId, long nanos, boolean few) {
+            controller.tenants().interfaceNamed(w.node().dpid(), name, ifaceId, Instant.now(), nanos, few);
             observers.forEach(o -> o.named(w.node().name(), name, ifaceId, nanos));
         }
     };

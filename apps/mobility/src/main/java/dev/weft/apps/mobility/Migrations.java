@@ -72,7 +72,7 @@ final class Migrations {
      * Control lane: the core has relocated {@code l}'s port (decided at {@code decidedNanos});
      * {@code replay} is the frame that showed it, or null.
      */
-    void located(PortTracker.Locate l, PacketIn replay, long decidedNanos) {
+    void located(PortTracker.Locate l, PacketIn replay, long decidedNanos, String decidedOn) {
         if (flows == null) {
             return;
         }
@@ -94,7 +94,7 @@ final class Migrations {
             // Deferred: the tenant apps have queued their recompilation of this network; this runs
             // after it, so the report covers what they declared.
             ctx.defer(() -> flows.syncReport().whenComplete((r, t) -> ctx.defer(() -> {
-                finish(seq, l, r, sentSince(from, r), earlier, decidedNanos);
+                finish(seq, l, r, sentSince(from, r), earlier, decidedNanos, decidedOn);
                 replay(replay, p);
             })));
         } else if (replay != null) {
@@ -157,7 +157,7 @@ final class Migrations {
     }
 
     private void finish(long seq, PortTracker.Locate l, SyncReport r, Map<DatapathId, Integer> sent,
-                        List<Map<DatapathId, Integer>> earlier, long decidedNanos) {
+                        List<Map<DatapathId, Integer>> earlier, long decidedNanos, String decidedOn) {
         long now = System.nanoTime();
         SyncReport report = r == null ? SyncReport.EMPTY : r;
         Duration took = Duration.ofNanos(Math.max(0, report.lastConfirmedNanos(now) - l.seen().nanos()));
@@ -177,12 +177,14 @@ final class Migrations {
                 String.format(Locale.ROOT, "%.2f", mine.toNanos() / 1e6), names.flowMods(mods),
                 m.unconfirmed().isEmpty() ? "" : "; not confirmed by " + names.nodes(m.unconfirmed()));
         MigrationSteps steps = new MigrationSteps(l.seen().nanos(), decidedNanos, report.sentNanos(),
-                report.writtenNanos(), report.confirmedNanos());
+                report.writtenNanos(), report.confirmedNanos(), l.seen().on(), decidedOn, report.writtenOn());
         if (log.isDebugEnabled()) {
-            log.debug("migration {} steps after {}: decided {}, flow-mods handed over {}, written {}, confirmed {}", seq,
-                    m.cause(), since(l.seen().nanos(), decidedNanos), since(l.seen().nanos(), report.sentNanos()),
+            log.debug("migration {} steps after {}: read on {}, decided {} on {}, flow-mods handed over {}, written {}, "
+                    + "confirmed {}; hand-overs to {}'s batch: {}", seq, m.cause(), l.seen().on(),
+                    since(l.seen().nanos(), decidedNanos), decidedOn, since(l.seen().nanos(), report.sentNanos()),
                     perSwitch(l.seen().nanos(), report.writtenNanos()),
-                    perSwitch(l.seen().nanos(), report.confirmedNanos()));
+                    perSwitch(l.seen().nanos(), report.confirmedNanos()), names.where(m.to()),
+                    steps.handOffs(m.to().dpid()));
         }
         ctx.publish(new LogicalPortMoved(m, Optional.of(steps)));
     }

@@ -113,7 +113,7 @@ public final class Mobility implements App, MobilityService {
             control.takeOver();
             ctx.on(InterfaceChanged.class, e -> {
                 apply(tracker.interfaceChanged(e.port(), e.at(), e.present(),
-                        new PortTracker.Seen(e.cause(), e.seenAt(), e.seenNanos())));
+                        new PortTracker.Seen(e.cause(), e.seenAt(), e.seenNanos(), e.seenOn())));
                 return Disposition.CONTINUE;
             });
             ctx.on(ConfigChanged.class, e -> {
@@ -186,8 +186,9 @@ public final class Mobility implements App, MobilityService {
         Instant now = ctx.clock().instant();
         LogicalPort port = p;
         String how = describe(f) + " from " + p.mac() + " on " + names.where(at);
+        String on = Thread.currentThread().getName();
         ctx.defer(() -> {
-            List<PortTracker.Decision> ds = tracker.announced(port, at, new PortTracker.Seen(how, now, nanos));
+            List<PortTracker.Decision> ds = tracker.announced(port, at, new PortTracker.Seen(how, now, nanos, on));
             if (ds.stream().anyMatch(d -> d instanceof PortTracker.Locate l && l.to().equals(Optional.of(at)))) {
                 replays.put(port.name(), e);
             }
@@ -290,10 +291,11 @@ public final class Mobility implements App, MobilityService {
     private void locate(PortTracker.Locate l) {
         LogicalPort p = l.port();
         long decided = System.nanoTime();
+        String decidedOn = Thread.currentThread().getName();
         // Read the counters of the place it leaves before its entries are deleted there.
         l.from().ifPresent(at -> counters.capture(p, at));
         control.locate(p, l.to(), l.seen().cause());
-        migrations.located(l, replays.remove(p.name()), decided);
+        migrations.located(l, replays.remove(p.name()), decided, decidedOn);
     }
 
     private void refreshTraps(int seg) {

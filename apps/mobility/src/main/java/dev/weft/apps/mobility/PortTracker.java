@@ -48,7 +48,10 @@ import java.util.Set;
 final class PortTracker {
 
     /** What showed something, and when it arrived ({@code nanos}: System.nanoTime, for convergence). */
-    record Seen(String cause, Instant at, long nanos) {
+    record Seen(String cause, Instant at, long nanos, String on) {
+        Seen(String cause, Instant at, long nanos) {
+            this(cause, at, nanos, "");
+        }
     }
 
     sealed interface Decision {
@@ -150,7 +153,8 @@ final class PortTracker {
             if (at.equals(s.located)) {
                 PortLocation next = s.present.isEmpty() ? null : lastOf(s.present);
                 go(s, next, next == null ? seen
-                        : new Seen(seen.cause() + "; its interface is still on " + names.apply(next), seen.at(), seen.nanos()), out);
+                        : new Seen(seen.cause() + "; its interface is still on " + names.apply(next), seen.at(), seen.nanos(),
+                        seen.on()), out);
             } else if (s.dampedUntil != null && at.equals(s.wanted)) {
                 s.wanted = s.present.isEmpty() ? null : lastOf(s.present);
             }

@@ -13,14 +13,21 @@ import java.util.Objects;
  * ports, also again for every such port present when the configuration changes.
  *
  * <p>{@code seenAt} / {@code seenNanos} are when the message that showed it arrived from the switch
- * ({@code seenNanos} is {@link System#nanoTime()}, for measuring convergence).
+ * ({@code seenNanos} is {@link System#nanoTime()}, for measuring convergence), {@code seenOn} the
+ * thread that read it ("" if not known).
  */
 public record InterfaceChanged(LogicalPort port, PortLocation at, boolean present, String cause, Instant seenAt,
-                               long seenNanos) implements NetworkEvent {
+                               long seenNanos, String seenOn) implements NetworkEvent {
     public InterfaceChanged {
         Objects.requireNonNull(port, "port");
         Objects.requireNonNull(at, "at");
         Objects.requireNonNull(cause, "cause");
         Objects.requireNonNull(seenAt, "seenAt");
+        Objects.requireNonNull(seenOn, "seenOn");
+    }
+
+    public InterfaceChanged(LogicalPort port, PortLocation at, boolean present, String cause, Instant seenAt,
+                            long seenNanos) {
+        this(port, at, present, cause, seenAt, seenNanos, "");
     }
 }

@@ -13,17 +13,25 @@ import java.util.Set;
  * (disconnected, timeout) are in {@code failed} instead. {@code sentNanos}: when the flow-mods
  * were handed to the switches (the controller's part of a convergence ends there);
  * {@code writtenNanos}: when each switch's connection wrote the last batch it confirmed here
- * (encoded and flushed to the socket, on the switch's lane).
+ * (encoded and flushed to the socket, on the switch's lane), and {@code writtenOn} the name of
+ * the thread that wrote it.
  */
 public record SyncReport(Map<DatapathId, Integer> flowMods, Map<DatapathId, Long> confirmedNanos,
-                         Set<DatapathId> failed, long sentNanos, Map<DatapathId, Long> writtenNanos) {
-    public static final SyncReport EMPTY = new SyncReport(Map.of(), Map.of(), Set.of(), 0, Map.of());
+                         Set<DatapathId> failed, long sentNanos, Map<DatapathId, Long> writtenNanos,
+                         Map<DatapathId, String> writtenOn) {
+    public static final SyncReport EMPTY = new SyncReport(Map.of(), Map.of(), Set.of(), 0, Map.of(), Map.of());
 
     public SyncReport {
         flowMods = Map.copyOf(flowMods);
         confirmedNanos = Map.copyOf(confirmedNanos);
         failed = Set.copyOf(failed);
         writtenNanos = Map.copyOf(writtenNanos);
+        writtenOn = Map.copyOf(writtenOn);
+    }
+
+    public SyncReport(Map<DatapathId, Integer> flowMods, Map<DatapathId, Long> confirmedNanos,
+                      Set<DatapathId> failed, long sentNanos, Map<DatapathId, Long> writtenNanos) {
+        this(flowMods, confirmedNanos, failed, sentNanos, writtenNanos, Map.of());
     }
 
     public SyncReport(Map<DatapathId, Integer> flowMods, Map<DatapathId, Long> confirmedNanos,

@@ -42,7 +42,7 @@ public final class Dispatcher implements AutoCloseable {
             i++;
         }
         controlLoop = new io.netty.channel.DefaultEventLoop(NamedThreads.single("weft-control"));
-        control = new Lane(-2, controlLoop);
+        control = Lane.strand(-2, controlLoop);
     }
 
     /**

@@ -49,17 +49,25 @@ final class FlowProgrammer {
      * the time the barrier reply arrived ({@link System#nanoTime()}, for convergence
      * measurements), or -1 if the barrier failed.
      */
-    record Sent(long handedNanos, CompletableFuture<Long> written, CompletableFuture<Long> confirmed) {
+    record Sent(long handedNanos, CompletableFuture<Written> written, CompletableFuture<Long> confirmed) {
     }
 
-    /** Send {@code ops} and a barrier, as one task on the switch's lane (one flush). */
+    /** When ({@link System#nanoTime()}, -1: never) and on which thread a batch was written. */
+    record Written(long nanos, String thread) {
+        static final Written NEVER = new Written(-1, "");
+    }
+
+    /**
+     * Send {@code ops} and a barrier, as one task on the switch's lane (one flush); now, when
+     * called on that lane.
+     */
     Sent send(Switch sw, List<FlowOp> ops) {
         OFFactory f = sw.factory();
         List<OFFlowMod> out = new ArrayList<>(ops.size());
         for (FlowOp op : ops) {
             out.add(encode(f, op));
         }
-        CompletableFuture<Long> written = new CompletableFuture<>();
+        CompletableFuture<Written> written = new CompletableFuture<>();
         CompletableFuture<Long> confirmed = new CompletableFuture<>();
         Runnable batch = () -> {
             out.forEach(sw::send);
@@ -71,14 +79,15 @@ final class FlowProgrammer {
                     confirmed.complete(System.nanoTime());
                 }
             });
-            written.complete(System.nanoTime());
+            written.complete(new Written(System.nanoTime(), Thread.currentThread().getName()));
         };
         long handed = System.nanoTime();
         try {
-            sw.execute(batch);
+            // Written at once when this runs on the switch's own lane (a report read there moved a VM).
+            sw.executeHere(batch);
         } catch (RuntimeException e) { // the switch's lane is shutting down
             log.warn("{} {} flow-mods not sent: {}", sw.id(), out.size(), e.toString());
-            written.complete(-1L);
+            written.complete(Written.NEVER);
             confirmed.complete(-1L);
         }
         return new Sent(handed, written, confirmed);

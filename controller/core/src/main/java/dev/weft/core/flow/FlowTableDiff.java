@@ -114,6 +114,16 @@ public final class FlowTableDiff {
         return !dirty.isEmpty();
     }
 
+    /** Whether every changed entry is one that is no longer wanted (the next pass only deletes). */
+    public boolean onlyDeletes() {
+        for (FlowKey k : dirty) {
+            if (desired.containsKey(k)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Whether any app wants anything here (if not, the switch's state can be forgotten). */
     public boolean wantsAnything() {
         return !scopes.isEmpty() || !desired.isEmpty();

@@ -79,7 +79,8 @@ public final class Reconciler {
         /** When the last pass handed its batch to the switch's lane (nanoTime). */
         long lastHandedNanos;
         /** When the last pass's batch was written on the switch's lane (nanoTime), or -1. */
-        volatile CompletableFuture<Long> lastWritten = CompletableFuture.completedFuture(0L);
+        volatile CompletableFuture<FlowProgrammer.Written> lastWritten =
+                CompletableFuture.completedFuture(new FlowProgrammer.Written(0, ""));
         long flowMods;
         long adopted;
         long repaired;
@@ -207,11 +208,8 @@ public final class Reconciler {
         run(() -> {
             Map<DatapathId, Integer> mods = new HashMap<>();
             Map<DatapathId, CompletableFuture<Long>> waits = new HashMap<>();
-            Map<DatapathId, CompletableFuture<Long>> writes = new HashMap<>();
-            for (SwitchState s : states.values()) {
-                if (s.sw == null) {
-                    continue;
-                }
+            Map<DatapathId, CompletableFuture<FlowProgrammer.Written>> writes = new HashMap<>();
+            for (SwitchState s : reachableFirst()) {
                 int n = s.passScheduled || s.table.hasChanges() ? pass(s) : 0;
                 if (n > 0) {
                     mods.put(s.dpid, n);
@@ -237,16 +235,35 @@ public final class Reconciler {
                     }
                 });
                 Map<DatapathId, Long> written = new HashMap<>();
+                Map<DatapathId, String> writtenOn = new HashMap<>();
                 writes.forEach((dpid, f) -> {
-                    long when = f.getNow(-1L);
-                    if (when > 0) {
-                        written.put(dpid, when);
+                    FlowProgrammer.Written w = f.getNow(FlowProgrammer.Written.NEVER);
+                    if (w.nanos() > 0) {
+                        written.put(dpid, w.nanos());
+                        writtenOn.put(dpid, w.thread());
                     }
                 });
-                done.complete(new SyncReport(mods, at, failed, sent, written));
+                done.complete(new SyncReport(mods, at, failed, sent, written, writtenOn));
             });
         });
         return done;
+    }
+
+    /**
+     * The connected switches in the order a report sends them their changes: those that gain or
+     * change entries (a moved VM's new place, its peers) before those that only lose some (the
+     * place it left): what makes it reachable is handed over first.
+     */
+    private List<SwitchState> reachableFirst() {
+        List<SwitchState> gaining = new ArrayList<>();
+        List<SwitchState> losing = new ArrayList<>();
+        for (SwitchState s : states.values()) {
+            if (s.sw != null) {
+                (s.table.onlyDeletes() ? losing : gaining).add(s);
+            }
+        }
+        gaining.addAll(losing);
+        return gaining;
     }
 
     /**

@@ -67,7 +67,7 @@ final class SwitchConnection implements Switch {
     private List<OFMessage> held;
 
     SwitchConnection(Channel channel, Lane lane, EventBus bus, SwitchManager manager, HandshakeResult r,
-                     Duration requestTimeout, SwitchRole initialRole) {
+                     Duration requestTimeout, SwitchRole initialRole, SentRing laneRing) {
         this.channel = channel;
         this.role = new ConnectionRole(this, manager, initialRole);
         this.lane = lane;
@@ -81,7 +81,7 @@ final class SwitchConnection implements Switch {
         this.remote = channel.remoteAddress();
         this.requestTimeout = requestTimeout;
         this.ports = new SwitchPorts(r.ports());
-        this.output = new SwitchOutput(channel, lane, id, version, counters, r.sent());
+        this.output = new SwitchOutput(channel, lane, id, version, counters, r.sent(), laneRing);
         this.pending = new PendingRequests(id, lane, this::faults);
         this.input = new SwitchInput(this, bus, ports, pending, role, output, counters);
     }
@@ -177,6 +177,11 @@ final class SwitchConnection implements Switch {
     @Override
     public void execute(Runnable task) {
         lane.execute(task);
+    }
+
+    @Override
+    public void executeHere(Runnable task) {
+        onLane(task);
     }
 
     /** Runs {@code r} now when on the lane, else queues it there. */

@@ -117,6 +117,9 @@ public final class SwitchManager implements SwitchService, SwitchActivator, Swit
         }
     }
 
+    /** Per lane: what its switches were sent recently (touched on that lane only). */
+    private final Map<Lane, SentRing> sentRings = new ConcurrentHashMap<>();
+
     /** Switches that live in this process (the test harness, the migration bench), not behind a connection. */
     private final Map<DatapathId, Switch> attached = new ConcurrentHashMap<>();
 
@@ -170,7 +173,8 @@ public final class SwitchManager implements SwitchService, SwitchActivator, Swit
     public SwitchConnection activate(Channel channel, HandshakeResult r) {
         DatapathId dpid = r.features().getDatapathId();
         Lane lane = dispatcher.laneOf(channel.eventLoop());
-        SwitchConnection conn = new SwitchConnection(channel, lane, bus, this, r, requestTimeout, initialRole);
+        SentRing ring = sentRings.computeIfAbsent(lane, l -> new SentRing(SentRing.LANE_SIZE));
+        SwitchConnection conn = new SwitchConnection(channel, lane, bus, this, r, requestTimeout, initialRole, ring);
         if (attached.containsKey(dpid)) {
             log.warn("{} refused a connection from {}: a switch in this process has that datapath id", dpid,
                     channel.remoteAddress());

@@ -14,7 +14,7 @@ import org.projectfloodlight.openflow.types.DatapathId;
  * What a {@link SwitchConnection} writes, on its lane: messages are encoded straight into one
  * buffer per lane task and written with one flush when the task ends; an xid of 0 is replaced in
  * the encoded bytes, so no message is rebuilt. What was sent is kept by xid (a {@link SentRing}) so
- * that an error from the switch can name the request it refused.
+ * that an error from the switch can name the request it refused (one ring per lane, shared by its switches).
  */
 final class SwitchOutput implements Lane.Flushable {
     /** PACKET_OUTs carrying more packet data than this are not kept for naming errors. */
@@ -25,19 +25,22 @@ final class SwitchOutput implements Lane.Flushable {
     private final DatapathId id;
     private final OFVersion version;
     private final SwitchCounters counters;
-    private final SentRing sent = new SentRing(1024);
+    private final SentRing sent;
+    private final long ringOwner;
     private ByteBuf out;
     private int nextXid = 0x4000_0000;
     private boolean discarded;
 
     SwitchOutput(Channel channel, Lane lane, DatapathId id, OFVersion version, SwitchCounters counters,
-                 List<OFMessage> sentInHandshake) {
+                 List<OFMessage> sentInHandshake, SentRing laneRing) {
         this.channel = channel;
         this.lane = lane;
         this.id = id;
         this.version = version;
         this.counters = counters;
-        sentInHandshake.forEach(m -> sent.put(m.getXid(), m));
+        this.sent = laneRing;
+        this.ringOwner = laneRing.newOwner();
+        sentInHandshake.forEach(m -> sent.put(ringOwner, m.getXid(), m));
     }
 
     /** Encodes a message into this task's output; returns the xid it was sent with. */
@@ -66,7 +69,7 @@ final class SwitchOutput implements Lane.Flushable {
             out.setInt(start + 4, (int) xid);
         }
         if (!(m instanceof OFPacketOut po) || po.getData().length <= RING_MAX_DATA) {
-            sent.put(xid, m); // not large packet data: the ring would keep up to 1,024 of them alive
+            sent.put(ringOwner, xid, m); // not large packet data: the ring would keep thousands of them alive
         }
         return xid;
     }
@@ -81,7 +84,7 @@ final class SwitchOutput implements Lane.Flushable {
 
     /** A recent message sent with this xid, or null. */
     OFMessage sent(long xid) {
-        return sent.get(xid);
+        return sent.get(ringOwner, xid);
     }
 
     @Override

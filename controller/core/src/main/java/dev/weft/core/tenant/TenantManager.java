@@ -145,13 +145,25 @@ public final class TenantManager implements TenantService {
             DatapathId dpid = e.sw().id();
             OFPortDesc p = e.port();
             boolean gone = e.reason() == OFPortReason.DELETE;
-            control.execute(() -> portChanged(dpid, p.getName(), p.getPortNo(), gone, at, nanos, ""));
+            String on = Thread.currentThread().getName();
+            Runnable change = () -> portChanged(dpid, p.getName(), p.getPortNo(), gone, at, nanos, on, "");
+            if (p.getName().startsWith(TUNNEL_PREFIX)) {
+                control.execute(change);
+            } else {
+                // A port that may be a VM's came or went: decided, compiled and written on this
+                // thread unless another runs the control lane's work now (no wait for another
+                // thread to get a CPU).
+                control.runHere(change);
+            }
             return Disposition.CONTINUE;
         });
     }
 
-    /** What showed a change, and when it arrived. */
-    private record Seen(String cause, Instant at, long nanos) {
+    /** What showed a change, when it arrived and which thread read it. */
+    private record Seen(String cause, Instant at, long nanos, String on) {
+        Seen(String cause, Instant at, long nanos) {
+            this(cause, at, nanos, "");
+        }
     }
 
     private static Map<String, OFPort> portMap(Switch sw) {
@@ -196,16 +208,26 @@ public final class TenantManager implements TenantService {
      */
     public void interfaceReported(DatapathId dpid, String name, Optional<String> ifaceId, OFPort ofport,
                                   boolean present, Instant at, long nanos) {
-        control.execute(() -> {
+        interfaceReported(dpid, name, ifaceId, ofport, present, at, nanos, false);
+    }
+
+    /**
+     * As above; {@code few}: one of few changes (a VM plugged or unplugged): acted on at once on the
+     * calling thread unless another runs the control lane's work now ({@link Lane#runHere}).
+     */
+    public void interfaceReported(DatapathId dpid, String name, Optional<String> ifaceId, OFPort ofport,
+                                  boolean present, Instant at, long nanos, boolean few) {
+        String on = Thread.currentThread().getName();
+        onControl(few, () -> {
             if (config.node(dpid).isEmpty()) {
                 return;
             }
             if (connected.containsKey(dpid)) {
-                portChanged(dpid, name, ofport, !present, at, nanos, " (OVSDB)");
+                portChanged(dpid, name, ofport, !present, at, nanos, on, " (OVSDB)");
             }
             ifaceId.ifPresent(id -> ifaceIdAt(dpid, id, ofport, present, new Seen("interface " + name
                     + " (iface-id " + id + ")" + (present ? " added on " : " deleted on ") + nodeName(dpid)
-                    + " (OVSDB)", at, nanos)));
+                    + " (OVSDB)", at, nanos, on)));
         });
     }
 
@@ -214,16 +236,31 @@ public final class TenantManager implements TenantService {
      * iface-id {@code ifaceId} (empty: no longer): its PORT_STATUS will locate the port, or did.
      */
     public void interfaceNamed(DatapathId dpid, String name, Optional<String> ifaceId, Instant at, long nanos) {
-        control.execute(() -> {
+        interfaceNamed(dpid, name, ifaceId, at, nanos, false);
+    }
+
+    /** As above; {@code few}: as for {@link #interfaceReported}. */
+    public void interfaceNamed(DatapathId dpid, String name, Optional<String> ifaceId, Instant at, long nanos,
+                               boolean few) {
+        String on = Thread.currentThread().getName();
+        onControl(few, () -> {
             if (config.node(dpid).isEmpty() || !ifaceIds.named(dpid, name, ifaceId) || !connected.containsKey(dpid)) {
                 return;
             }
             OFPort no = portsBySwitch.getOrDefault(dpid, Map.of()).get(name);
             if (no != null) {
                 ifaceIdAt(dpid, ifaceId.get(), no, true, new Seen("interface " + name + " (iface-id " + ifaceId.get()
-                        + ") added on " + nodeName(dpid) + " (OVSDB, after PORT_STATUS)", at, nanos));
+                        + ") added on " + nodeName(dpid) + " (OVSDB, after PORT_STATUS)", at, nanos, on));
             }
         });
+    }
+
+    private void onControl(boolean urgent, Runnable r) {
+        if (urgent) {
+            control.runHere(r);
+        } else {
+            control.execute(r);
+        }
     }
 
     /** The interface with iface-id {@code id} is at (or gone from) {@code ofport}: locate its port if that is new. */
@@ -330,7 +367,8 @@ public final class TenantManager implements TenantService {
         checkAllReported();
     }
 
-    private void portChanged(DatapathId dpid, String name, OFPort no, boolean gone, Instant at, long nanos, String via) {
+    private void portChanged(DatapathId dpid, String name, OFPort no, boolean gone, Instant at, long nanos, String on,
+                             String via) {
         Map<String, OFPort> ports = portsBySwitch.computeIfAbsent(dpid, d -> new HashMap<>());
         if (gone) {
             if (!no.equals(ports.get(name))) {
@@ -350,8 +388,8 @@ public final class TenantManager implements TenantService {
         }
         String what = "port " + name + (gone ? " deleted on " : " added on ") + nodeName(dpid) + via;
         ifaceIds.idOf(dpid, name).ifPresent(id -> ifaceIdAt(dpid, id, no, !gone,
-                new Seen(what + ", iface-id " + id, at, nanos)));
-        if (bound(dpid, name, no, !gone, new Seen(what, at, nanos))) {
+                new Seen(what + ", iface-id " + id, at, nanos, on)));
+        if (bound(dpid, name, no, !gone, new Seen(what, at, nanos, on))) {
             return;
         }
         for (LogicalPort p : staticPorts) {
@@ -384,7 +422,7 @@ public final class TenantManager implements TenantService {
 
     /** A logical port's interface appeared or went: say so, and locate it unless an app decides. */
     private void report(LogicalPort lp, PortLocation here, boolean present, Seen seen) {
-        bus.dispatch(new InterfaceChanged(lp, here, present, seen.cause(), seen.at(), seen.nanos()));
+        bus.dispatch(new InterfaceChanged(lp, here, present, seen.cause(), seen.at(), seen.nanos(), seen.on()));
         if (!locator.delegated()) {
             if (present) {
                 locator.relocate(lp, here, seen.cause());

@@ -206,6 +206,7 @@ class BrokenConfigFilesTest {
     void aReloadOfABrokenFileChangesNothing(@TempDir Path dir) throws Exception {
         Path f = write(dir, GOOD);
         try (Controller c = running(f)) {
+            c.awaitControlLaneIdle(); // the config is applied on the control lane, after start returns
             NetworkConfig before = c.tenants().config();
             assertEquals(2, before.tenants().size());
             for (Map.Entry<String, String> b : BROKEN.entrySet()) {

@@ -50,11 +50,13 @@ class PeerAbuseTest {
     private InetSocketAddress addr;
     private ScriptedSwitch good;
     private OpenFlowServer server;
+    /** Records every event; emptied as the test goes, or its copies of the good switch's packet-ins count as the controller's heap. */
+    private RecordingBus rec;
 
     @BeforeEach
     void start() throws Exception {
         Dispatcher dispatcher = new Dispatcher(2);
-        RecordingBus rec = new RecordingBus();
+        rec = new RecordingBus();
         rec.bus.subscribe(new AppHandle("good", 1), PacketIn.class, e -> {
             if (e.sw().id().equals(DatapathId.of(GOOD))) {
                 goodPacketIns.add(e);
@@ -86,7 +88,9 @@ class PeerAbuseTest {
         frame[12] = 0x08;
         good.send(good.f.buildPacketIn().setReason(OFPacketInReason.NO_MATCH).setData(frame)
                 .setMatch(good.f.buildMatch().setExact(MatchField.IN_PORT, OFPort.of(1)).build()).build());
-        return goodPacketIns.poll(2, TimeUnit.SECONDS) != null;
+        boolean served = goodPacketIns.poll(2, TimeUnit.SECONDS) != null;
+        rec.events.clear(); // the recorder kept each packet-in: 100,000 of them made 40-67 MB of the heap measured
+        return served;
     }
 
     /** What Netty's pooled allocator holds in direct memory: read buffers and unsent output. */
@@ -143,7 +147,7 @@ class PeerAbuseTest {
         System.out.printf("%s: controller took %d MB in %d ms; heap after GC +%d MB, Netty direct memory +%d MB; "
                 + "good switch served %d/%d%n", what, took / MB, millis, heap / MB, direct / MB, served, asked);
         assertEquals(asked, served, what + ": the well-behaved switch was not served throughout");
-        assertTrue(heap < 64 * MB, what + ": heap grew by " + heap / MB + " MB");
+        assertTrue(heap < 16 * MB, what + ": heap grew by " + heap / MB + " MB");
         assertTrue(direct < 32 * MB, what + ": Netty's direct memory (queued output) grew by " + direct / MB + " MB");
         return took;
     }
