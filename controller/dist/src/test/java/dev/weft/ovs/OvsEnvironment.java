@@ -148,7 +148,8 @@ public final class OvsEnvironment
     }
     if (!missing.isEmpty()) {
       return Optional.of("missing " + String.join(", ", missing) + " (Debian: apt-get install "
-          + "openvswitch-switch openvswitch-testcontroller mininet iputils-ping)");
+          + "openvswitch-switch openvswitch-testcontroller mininet iputils-ping arping tcpdump isc-dhcp-client;"
+          + " .ci/run installs all the tests need)");
     }
     Optional<Path> driver = driverScript();
     if (driver.isEmpty()) {
