@@ -76,17 +76,19 @@ final class MeterKeeper {
         return out;
     }
 
-    /** Sends what differs from what was sent (to connected switches). */
+    /** Sends what differs from what was sent (to connected switches whose meters were read). */
     void sync(Map<DatapathId, Map<Long, Meter>> want) {
         Set<DatapathId> all = new HashSet<>(want.keySet());
         all.addAll(sent.keySet());
         for (DatapathId dpid : all) {
             Optional<Switch> sw = switches.get(dpid);
-            if (sw.isEmpty() || reading.contains(dpid)) {
+            Map<Long, Meter> had = sent.get(dpid);
+            if (sw.isEmpty() || had == null || reading.contains(dpid)) {
+                // Not yet read since it connected: connected() sends what it lacks. (A meter sent
+                // now would cross the read and be added twice: METER_EXISTS.)
                 continue;
             }
             Map<Long, Meter> w = want.getOrDefault(dpid, Map.of());
-            Map<Long, Meter> had = sent.computeIfAbsent(dpid, d -> new HashMap<>());
             for (Meter m : w.values()) {
                 Meter h = had.get(m.id());
                 if (h == null) {

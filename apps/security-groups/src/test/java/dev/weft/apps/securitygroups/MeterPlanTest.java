@@ -53,4 +53,40 @@ class MeterPlanTest {
         assertEquals(List.of(OFMeterModCommand.ADD + " " + BW.id(), OFMeterModCommand.MODIFY + " " + BW.id()),
                 plan(Map.of(BW.id(), BW), Optional.empty()));
     }
+
+    /**
+     * A switch that connected is in the switch service before its SwitchConnected reaches this
+     * app: a meter sent to it then crossed the read of its meters and was added twice (the
+     * switch answered METER_EXISTS; seen in SecurityGroupsOnSimTest). Nothing is sent before the
+     * read; the read's answer decides.
+     */
+    @Test
+    void aSwitchGetsNoMeterBeforeItsMetersWereRead() {
+        dev.weft.fakes.FakeSwitch sw = new dev.weft.fakes.FakeSwitch(
+                org.projectfloodlight.openflow.types.DatapathId.of(1), org.projectfloodlight.openflow.protocol.OFVersion.OF_13);
+        MeterKeeper k = new MeterKeeper(new dev.weft.api.SwitchService() {
+            @Override
+            public java.util.Collection<dev.weft.api.Switch> all() {
+                return List.of(sw);
+            }
+
+            @Override
+            public Optional<dev.weft.api.Switch> get(org.projectfloodlight.openflow.types.DatapathId id) {
+                return id.equals(sw.id()) ? Optional.of(sw) : Optional.empty();
+            }
+        });
+        var want = Map.of(sw.id(), Map.of(BW.id(), BW));
+        k.sync(want); // registered, its SwitchConnected not handled yet
+        assertEquals(List.of(), sw.sent(OFMeterMod.class).stream().map(MeterPlanTest::text).toList());
+        k.reading(sw.id()); // its meters are being read
+        k.sync(want);
+        assertEquals(List.of(), sw.sent(OFMeterMod.class).stream().map(MeterPlanTest::text).toList());
+        k.connected(sw.id(), want, Optional.of(Map.of())); // it has none
+        k.sync(want); // and nothing changed since
+        assertEquals(List.of("ADD " + BW.id()), sw.sent(OFMeterMod.class).stream().map(MeterPlanTest::text).toList());
+        var more = Map.of(sw.id(), Map.of(BW.id(), BW, BC.id(), BC));
+        k.sync(more);
+        assertEquals(List.of("ADD " + BW.id(), "ADD " + BC.id()),
+                sw.sent(OFMeterMod.class).stream().map(MeterPlanTest::text).toList());
+    }
 }

@@ -59,6 +59,7 @@ public final class Lane {
     private final AtomicBoolean drainQueued = new AtomicBoolean();
     private final Runnable drain = this::drainOnLoop;
     private volatile long borrows;
+    private final java.util.concurrent.atomic.AtomicLong foundBusy = new java.util.concurrent.atomic.AtomicLong();
 
     public Lane(int index, EventLoop loop) {
         this(index, loop, false);
@@ -84,6 +85,11 @@ public final class Lane {
         return strand != null ? strand.isHeldByCurrentThread() || loop.inEventLoop() : loop.inEventLoop();
     }
 
+    /** A strand whose work the calling thread is running now (its own thread's or borrowed). */
+    public boolean heldHere() {
+        return strand != null && strand.isHeldByCurrentThread();
+    }
+
     /** How many times another thread ran this lane's work ({@link #runHere}). */
     public long borrows() {
         return borrows;
@@ -91,6 +97,14 @@ public final class Lane {
 
     public EventLoop loop() {
         return loop;
+    }
+
+    /**
+     * How many times {@link #runHere} found the lane's work running on another thread and left
+     * its task queued for that thread (the control lane was busy with a timer's work, say).
+     */
+    public long foundBusy() {
+        return foundBusy.get();
     }
 
     /** Tasks queued and not yet started (not counting those scheduled for later). */
@@ -160,6 +174,7 @@ public final class Lane {
         }
         tasks.add(task);
         if (!strand.tryLock()) {
+            foundBusy.incrementAndGet();
             queueDrain(); // the holder may be letting go right now
             return;
         }

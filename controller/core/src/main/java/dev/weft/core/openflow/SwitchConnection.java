@@ -42,6 +42,8 @@ final class SwitchConnection implements Switch {
     private static final Logger log = LoggerFactory.getLogger(SwitchConnection.class);
     private final Channel channel;
     private final Lane lane;
+    /** The control lane, whose work may run borrowed on this switch's thread ({@link Lane#runHere}). */
+    private final Lane control;
     private final EventBus bus;
     private final SwitchManager manager;
     private final DatapathId id;
@@ -66,9 +68,27 @@ final class SwitchConnection implements Switch {
     /** Non-null while a takeover waits for the old connection to be gone: input is held here. */
     private List<OFMessage> held;
 
-    SwitchConnection(Channel channel, Lane lane, EventBus bus, SwitchManager manager, HandshakeResult r,
+    /**
+     * What other threads asked of this switch (send, request, a task), run on the lane in the order
+     * asked, a batch per lane task (one flush). The lane's own work sends at once (an app handling
+     * this switch's event answers ahead of what other threads queued). The control lane's work,
+     * which runs on its own thread or, borrowed, on a switch's thread, sends at once only when
+     * nothing asked earlier waits here: what it sends must not overtake what it sent a moment before
+     * from the other thread (a move's deletes for the old location would undo the new flows).
+     */
+    private final java.util.Queue<Runnable> inbox = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Items added to {@link #inbox} and not yet run (counted after they are added). */
+    private final java.util.concurrent.atomic.AtomicInteger inboxed = new java.util.concurrent.atomic.AtomicInteger();
+    private final Runnable drainInbox = this::drainInbox;
+    /** Lane: an item of the inbox is running (it is still counted in {@link #inboxed}). */
+    private boolean draining;
+    /** Items the lane runs from the inbox in one task before letting its other switches in. */
+    private static final int INBOX_BATCH = 256;
+
+    SwitchConnection(Channel channel, Lane lane, Lane control, EventBus bus, SwitchManager manager, HandshakeResult r,
                      Duration requestTimeout, SwitchRole initialRole, SentRing laneRing) {
         this.channel = channel;
+        this.control = control;
         this.role = new ConnectionRole(this, manager, initialRole);
         this.lane = lane;
         this.bus = bus;
@@ -140,10 +160,10 @@ final class SwitchConnection implements Switch {
 
     @Override
     public void send(OFMessage message) {
-        if (lane.inLane()) {
+        if (runsNow()) {
             enqueue(message);
         } else {
-            lane.execute(() -> enqueue(message));
+            toLane(() -> enqueue(message));
         }
     }
 
@@ -176,7 +196,7 @@ final class SwitchConnection implements Switch {
 
     @Override
     public void execute(Runnable task) {
-        lane.execute(task);
+        toLane(task);
     }
 
     @Override
@@ -184,13 +204,48 @@ final class SwitchConnection implements Switch {
         onLane(task);
     }
 
-    /** Runs {@code r} now when on the lane, else queues it there. */
+    /** Runs {@code r} now when on the lane (and nothing asked earlier waits), else queues it there. */
     void onLane(Runnable r) {
-        if (lane.inLane()) {
+        if (runsNow()) {
             r.run();
         } else {
-            lane.execute(r);
+            toLane(r);
         }
+    }
+
+    /**
+     * On the lane; for the control lane's work borrowed here, also with nothing asked earlier
+     * still waiting in the inbox (the item being run aside).
+     */
+    private boolean runsNow() {
+        return lane.inLane() && (!control.heldHere() || inboxed.get() == (draining ? 1 : 0));
+    }
+
+    /** Any thread: queue work for the lane, behind what was asked before it. */
+    private void toLane(Runnable r) {
+        inbox.add(r);
+        if (inboxed.getAndIncrement() == 0) {
+            lane.execute(drainInbox);
+        }
+    }
+
+    /** Lane: run what was asked, in order; output is flushed once when this lane task ends. */
+    private void drainInbox() {
+        for (int n = 0; n < INBOX_BATCH; n++) {
+            Runnable r = inbox.poll(); // never null: an item is counted only after it is added
+            draining = true;
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                log.error("{}: a task for this switch failed", id, e);
+            } finally {
+                draining = false;
+            }
+            if (inboxed.decrementAndGet() == 0) {
+                return;
+            }
+        }
+        lane.execute(drainInbox); // more waiting: after the lane's other work
     }
 
     // ---- output (lane thread) -----------------------------------------------------------------

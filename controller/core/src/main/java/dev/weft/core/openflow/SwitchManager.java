@@ -174,7 +174,7 @@ public final class SwitchManager implements SwitchService, SwitchActivator, Swit
         DatapathId dpid = r.features().getDatapathId();
         Lane lane = dispatcher.laneOf(channel.eventLoop());
         SentRing ring = sentRings.computeIfAbsent(lane, l -> new SentRing(SentRing.LANE_SIZE));
-        SwitchConnection conn = new SwitchConnection(channel, lane, bus, this, r, requestTimeout, initialRole, ring);
+        SwitchConnection conn = new SwitchConnection(channel, lane, dispatcher.control(), bus, this, r, requestTimeout, initialRole, ring);
         if (attached.containsKey(dpid)) {
             log.warn("{} refused a connection from {}: a switch in this process has that datapath id", dpid,
                     channel.remoteAddress());

@@ -87,6 +87,7 @@ class LaneBorrowTest {
         lane.awaitIdle();
         assertEquals(List.of("earlier", "report on lane"), ran);
         assertEquals(0, lane.borrows());
+        assertEquals(1, lane.foundBusy(), "counted as found busy");
     }
 
     @Test

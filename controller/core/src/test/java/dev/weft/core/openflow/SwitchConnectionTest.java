@@ -30,6 +30,7 @@ import org.projectfloodlight.openflow.types.IPv4Address;
 import org.projectfloodlight.openflow.types.MacAddress;
 import org.projectfloodlight.openflow.types.OFPort;
 import org.projectfloodlight.openflow.types.OFErrorCauseData;
+import org.projectfloodlight.openflow.types.U64;
 
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -56,9 +57,10 @@ class SwitchConnectionTest {
     private RecordingBus rec;
     private SwitchManager manager;
     private InetSocketAddress addr;
+    private Dispatcher dispatcher;
 
     private void start(Duration requestTimeout) {
-        Dispatcher dispatcher = new Dispatcher(2);
+        dispatcher = new Dispatcher(2);
         rec = new RecordingBus();
         manager = new SwitchManager(dispatcher, rec.bus, requestTimeout);
         OpenFlowServer server = new OpenFlowServer(new OpenFlowServer.Options(
@@ -381,5 +383,45 @@ class SwitchConnectionTest {
             assertEquals(i, dev.weft.api.packet.Ethernet.parse(po.getData()).orElseThrow().arp().orElseThrow()
                     .targetIp().getInt());
         }
+    }
+
+    /**
+     * The control lane's work runs on its own thread or, borrowed, on a switch's thread: what it
+     * sends to one switch leaves in the order it was sent either way. A write made while borrowing
+     * on the switch's own thread once overtook one queued for that switch a moment earlier from
+     * the control thread (a migration's deletes for the old location then undid the flows for the
+     * new one: `weft demo` lost acme-web3 -> acme-web1 after a move).
+     */
+    @Test
+    void controlWorkReachesASwitchInOrderWhicheverThreadRunsIt() throws Exception {
+        start(Duration.ofSeconds(5));
+        ScriptedSwitch s = connect(13, OFVersion.OF_13);
+        Switch sw = rec.next(SwitchConnected.class).sw();
+        dev.weft.core.dispatch.Lane control = dispatcher.control();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        sw.execute(() -> { // on the switch's thread
+            try {
+                control.execute(() -> sw.send(sw.factory().buildFlowAdd().setCookie(U64.of(1)).build()));
+                control.awaitIdle(); // the control thread has sent it...
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (!control.idle() && System.nanoTime() < deadline) { // ...and let go of the lane
+                    Thread.onSpinWait();
+                }
+                control.runHere(() -> sw.send(sw.factory().buildFlowAdd().setCookie(U64.of(2)).build()));
+                done.complete(null);
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        });
+        done.get(5, TimeUnit.SECONDS);
+        assertEquals(1, control.borrows(), "the second send ran on the switch's thread");
+        List<U64> cookies = new ArrayList<>();
+        while (cookies.size() < 2) {
+            U64 c = s.expect(OFFlowAdd.class).getCookie();
+            if (!c.equals(U64.ZERO)) { // not the table-miss entry installed on connect
+                cookies.add(c);
+            }
+        }
+        assertEquals(List.of(U64.of(1), U64.of(2)), cookies);
     }
 }
