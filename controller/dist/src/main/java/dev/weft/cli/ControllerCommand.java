@@ -223,6 +223,7 @@ public final class ControllerCommand {
         Signals.on("TERM", stopRequested::countDown);
         HeapCheck.warning(run.settings().network(), Runtime.getRuntime().maxMemory())
                 .ifPresent(w -> err.println("weft " + NAME + ": warning: " + w));
+        NettyLeakDetection.apply();
         Controller controller;
         try {
             Controller.Builder builder = Controller.builder(run.settings());

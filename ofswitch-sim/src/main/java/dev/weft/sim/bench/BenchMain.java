@@ -24,6 +24,13 @@ public final class BenchMain {
 
     /** Runs the bench as the {@code weft} launcher does; returns the exit code. */
     public static int run(String[] args) {
+        // As the controller: no stack trace per 128 buffers (Netty's default leak detection) in
+        // the bench's own I/O threads, unless asked for; the bench should cost the machine as
+        // little as cbench does, whatever it measures.
+        if (System.getProperty("io.netty.leakDetection.level") == null
+                && System.getProperty("io.netty.leakDetectionLevel") == null) {
+            io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.DISABLED);
+        }
         return run(args, System.out, System.err, Clock.systemDefaultZone());
     }
 
