@@ -11,6 +11,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -59,7 +60,7 @@ public final class Lane {
     private final AtomicBoolean drainQueued = new AtomicBoolean();
     private final Runnable drain = this::drainOnLoop;
     private volatile long borrows;
-    private final java.util.concurrent.atomic.AtomicLong foundBusy = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong foundBusy = new AtomicLong();
 
     public Lane(int index, EventLoop loop) {
         this(index, loop, false);

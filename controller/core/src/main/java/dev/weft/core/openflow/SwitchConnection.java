@@ -28,7 +28,10 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A live switch. Its mutable state belongs to its dispatch lane and is touched only there; what
@@ -76,9 +79,9 @@ final class SwitchConnection implements Switch {
      * nothing asked earlier waits here: what it sends must not overtake what it sent a moment before
      * from the other thread (a move's deletes for the old location would undo the new flows).
      */
-    private final java.util.Queue<Runnable> inbox = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final Queue<Runnable> inbox = new ConcurrentLinkedQueue<>();
     /** Items added to {@link #inbox} and not yet run (counted after they are added). */
-    private final java.util.concurrent.atomic.AtomicInteger inboxed = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger inboxed = new AtomicInteger();
     private final Runnable drainInbox = this::drainInbox;
     /** Lane: an item of the inbox is running (it is still counted in {@link #inboxed}). */
     private boolean draining;
