@@ -55,17 +55,28 @@ public final class BenchMain {
         if (parsed.controllerPid().isPresent() && before.isEmpty()) {
             err.println("bench: cannot read /proc/" + parsed.controllerPid().getAsLong() + "/status; no memory report");
         }
+        CpuReport cpu = CpuReport.forThisProcess(parsed.controllerPid());
+        int lastCounted = config.loops() - config.cooldownLoops() - 1;
         try {
             BenchResult result = Bench.run(config, new BenchListener() {
                 @Override
                 public void testFinished(TestResult test) {
+                    if (test.index() == lastCounted) {
+                        cpu.end();
+                    }
                     printer.testFinished(test);
+                    if (test.index() == config.warmupLoops() - 1) {
+                        cpu.start(); // the first counted test starts next
+                    }
                 }
 
                 @Override
                 public void switchesUp(int switches, long connectedNanos, long upNanos) {
                     err.println(ReportPrinter.rampLine(switches, connectedNanos, upNanos));
                     err.flush();
+                    if (config.warmupLoops() == 0) {
+                        cpu.start();
+                    }
                 }
             });
             out.println(result.summary().resultLine());
@@ -77,6 +88,8 @@ public final class BenchMain {
                         + (after == null ? "? (process gone)" : after.mb(after.rssKb()) + ", peak "
                         + after.mb(after.peakKb())) + " (pid " + parsed.controllerPid().getAsLong() + ")");
             }
+            cpu.lines(result.tests().stream().filter(TestResult::counted).mapToLong(TestResult::totalResponses).sum())
+                    .forEach(out::println);
             out.flush();
             return EXIT_OK;
         } catch (BenchException e) {

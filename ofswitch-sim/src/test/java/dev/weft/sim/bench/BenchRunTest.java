@@ -197,7 +197,7 @@ class BenchRunTest {
 
             assertEquals(BenchMain.EXIT_OK, code, err.toString(StandardCharsets.UTF_8));
             String[] lines = out.toString(StandardCharsets.UTF_8).split("\\R");
-            assertEquals(9, lines.length, String.join("\n", lines));
+            assertTrue(lines.length == 11 || lines.length == 12, String.join("\n", lines));
             assertTrue(err.toString(StandardCharsets.UTF_8).lines().anyMatch(l -> l.matches(
                     "   ramp: 2 switches connected in \\d+ ms, all past their handshake \\(FEATURES_REPLY sent\\) after \\d+ ms")),
                     err.toString(StandardCharsets.UTF_8));
@@ -212,8 +212,21 @@ class BenchRunTest {
             assertTrue(lines[7].matches("FAIRNESS: 2 tests: worst min/median = [\\d.]+, most switches at 0 in a test = \\d,"
                     + " switch-tests at 0 = \\d+"), lines[7]);
             assertTrue(lines[8].matches("CONTROLLER RSS: before \\d+ MB, after \\d+ MB, peak \\d+ MB \\(pid \\d+\\)"), lines[8]);
+            // CPU over the counted tests (here the "controller" is this process, the bench itself)
+            assertTrue(lines[9].matches("CPU: [\\d.]+ s of counted tests, \\d+ responses; bench " + CPU_SPENT
+                    + ", \\d+% of its \\d+ cores?, busiest I/O thread \\(bench-io-\\d\\)"
+                    + " \\d+% of a core"), lines[9]);
+            assertTrue(lines[10].matches("CPU: controller " + CPU_SPENT
+                    + ", \\d+% of a core \\(pid " + ProcessHandle.current().pid() + "\\)"), lines[10]);
+            if (lines.length == 12) { // a busy machine can keep the bench's thread busy
+                assertTrue(lines[11].startsWith("CPU: the bench was busy"), lines[11]);
+            }
         }
     }
+
+    /** What a process spent: per response, or in all when nothing was answered (a very busy machine). */
+    private static final String CPU_SPENT = "(?:[\\d.]+ us per response \\(user [\\d.]+, system [\\d.]+\\)"
+            + "|[\\d.]+ s of CPU and no response)";
 
     private static BenchConfig.Builder quick(FakeController controller, OFVersion version, BenchMode mode) {
         return BenchConfig.builder()
