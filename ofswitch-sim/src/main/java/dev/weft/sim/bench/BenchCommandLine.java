@@ -53,7 +53,8 @@ final class BenchCommandLine {
                     + "IP protocol 255)")
             .build();
     private static final Option CONTROLLER_PID = Option.builder().longOpt("controller-pid").hasArg().argName("PID")
-            .desc("report this process's resident memory (the controller's, on this machine) before and after the run")
+            .desc("report this process's resident memory (the controller's, on this machine) before and after the run,"
+                    + " and its CPU per response over the counted tests")
             .build();
     private static final Option HELP = Option.builder("h").longOpt("help").desc("print this help").build();
 
