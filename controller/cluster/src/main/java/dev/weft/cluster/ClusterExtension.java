@@ -149,6 +149,7 @@ public final class ClusterExtension implements Extension {
         mobility.start();
         locations.start();
         c.roles().onChange((dpid, role) -> log.debug("{} this instance ({}) is now {}", dpid, settings.instance(), role));
+        c.roles().onDemoted((dpid, gen) -> worker.execute(() -> demoted(dpid, gen)));
         c.observe(SwitchConnected.class, e -> {
             DatapathId dpid = e.sw().id();
             worker.execute(() -> claim(dpid));
@@ -252,6 +253,20 @@ public final class ClusterExtension implements Extension {
                 worker.execute(() -> requested.remove(dpid, d));
             }
         });
+    }
+
+    /**
+     * The switch made another instance master behind our back: either we missed a change of its
+     * claimants or the other instance decided on an older list. Read the claimants again: the
+     * newest list decides, and whoever it names asks with its (newest) generation id, so the
+     * instances agree again without waiting for the next change in ZooKeeper.
+     */
+    private void demoted(DatapathId dpid, long switchGeneration) {
+        Decision mine = requested.remove(dpid);
+        log.info("{} the switch made another instance master (generation {}; this instance had decided {}): "
+                + "reading its claimants again", dpid, Long.toUnsignedString(switchGeneration),
+                mine == null ? "nothing" : mine.role() + " at generation " + mine.generation());
+        decide(dpid);
     }
 
     private void stateChanged(ConnectionState state) {

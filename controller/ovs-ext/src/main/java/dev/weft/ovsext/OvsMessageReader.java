@@ -18,9 +18,10 @@ import java.util.List;
 /**
  * Loxi's message reader, made to understand the Nicira actions of this module in the two
  * messages that carry flow entries: FLOW_MOD (what a switch, or the simulator, receives) and the
- * flow-stats reply (what the controller reads back to adopt entries). Loxi refuses those actions
- * ("unknown subtype"); every other message, and these two when they hold no such action, are
- * read by Loxi itself, untouched.
+ * flow-stats reply (what the controller reads back to adopt entries), and Open vSwitch's
+ * OpenFlow 1.3 role status ({@link OnfRoleStatus}). Loxi refuses those actions ("unknown
+ * subtype") and that experimenter message; every other message, and the two flow messages when
+ * they hold no such action, are read by Loxi itself, untouched.
  *
  * <p>How: the message's entries are walked (never throwing: a malformed message goes to Loxi,
  * which reports it); when one holds a Nicira action, the message is read by Loxi with the
@@ -29,6 +30,7 @@ import java.util.List;
  */
 public final class OvsMessageReader implements OFMessageReader<OFMessage> {
     private static final int OF13 = OFVersion.OF_13.getWireVersion();
+    private static final int EXPERIMENTER = 4;
     private static final int FLOW_MOD = 14;
     private static final int MULTIPART_REPLY = 19;
     private static final int STATS_FLOW = 1;
@@ -71,6 +73,11 @@ public final class OvsMessageReader implements OFMessageReader<OFMessage> {
         int length = bb.getUnsignedShort(start + 2);
         if (version != OF13 || length > bb.readableBytes()) {
             return loxi.readFrom(bb);
+        }
+        if (type == EXPERIMENTER && OnfRoleStatus.matches(bb, start, length)) {
+            OFMessage m = OnfRoleStatus.read(bb.slice(start, length));
+            bb.readerIndex(start + length);
+            return m;
         }
         if (type == FLOW_MOD && flowModHasNicira(bb, start, length)) {
             OFMessage m = readFlowMod(bb.slice(start, length));

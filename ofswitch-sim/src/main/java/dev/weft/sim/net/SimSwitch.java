@@ -6,12 +6,14 @@ import dev.weft.sim.datapath.Datapath;
 import dev.weft.sim.datapath.DatapathEnvironment;
 import dev.weft.sim.datapath.Frame;
 import dev.weft.sim.datapath.SimPort;
+import dev.weft.ovsext.OnfRoleStatus;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import dev.weft.sim.datapath.ErrorMessages;
 import org.projectfloodlight.openflow.protocol.OFBadRequestCode;
 import org.projectfloodlight.openflow.protocol.OFControllerRole;
+import org.projectfloodlight.openflow.protocol.OFControllerRoleReason;
 import org.projectfloodlight.openflow.protocol.OFErrorType;
 import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.protocol.OFRoleRequest;
@@ -156,6 +158,9 @@ public final class SimSwitch implements SwitchSide, DatapathEnvironment {
     }
 
     private void roleRequest(ControllerConnection c, OFRoleRequest rr) {
+        java.util.List<ControllerConnection> masters = roles.snapshot().entrySet().stream()
+                .filter(e -> e.getKey() != c && e.getValue() == OFControllerRole.ROLE_MASTER)
+                .map(Map.Entry::getKey).toList();
         if (!roles.request(c, rr.getRole(), rr.getGenerationId())) {
             c.send(datapath.factory().errorMsgs().buildRoleRequestFailedErrorMsg().setXid(rr.getXid())
                     .setCode(OFRoleRequestFailedCode.STALE)
@@ -164,6 +169,24 @@ public final class SimSwitch implements SwitchSide, DatapathEnvironment {
         }
         c.send(datapath.factory().buildRoleReply().setXid(rr.getXid()).setRole(roles.role(c))
                 .setGenerationId(roles.generation()).build());
+        if (rr.getRole() == OFControllerRole.ROLE_MASTER) {
+            masters.forEach(this::tellDemoted);
+        }
+    }
+
+    /**
+     * As Open vSwitch does: a master demoted because another controller became master is told so,
+     * with OpenFlow 1.4's ROLE_STATUS, or on 1.3 with the ONF extension; 1.0 has no such message.
+     */
+    private void tellDemoted(ControllerConnection old) {
+        OFVersion v = datapath.version();
+        if (v == OFVersion.OF_13) {
+            old.send(new OnfRoleStatus.Builder().setRole(OFControllerRole.ROLE_SLAVE)
+                    .setReason(OnfRoleStatus.REASON_MASTER_REQUEST).setGenerationId(roles.generation()).build());
+        } else if (v.compareTo(OFVersion.OF_14) >= 0) {
+            old.send(datapath.factory().buildRoleStatus().setRole(OFControllerRole.ROLE_SLAVE)
+                    .setReason(OFControllerRoleReason.MASTER_REQUEST).setGenerationId(roles.generation()).build());
+        }
     }
 
     @Override

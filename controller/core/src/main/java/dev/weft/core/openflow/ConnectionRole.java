@@ -1,6 +1,7 @@
 package dev.weft.core.openflow;
 
 import java.util.concurrent.CompletableFuture;
+import org.projectfloodlight.openflow.protocol.OFControllerRole;
 import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.protocol.OFNiciraControllerRoleReply;
 import org.projectfloodlight.openflow.protocol.OFRoleReply;
@@ -89,10 +90,33 @@ final class ConnectionRole {
                     ? SwitchRole.of(rr.getRole())
                     : SwitchRole.of(((OFNiciraControllerRoleReply) r).getRole());
             if (seq == requests) {
+                if (got == role && got == SwitchRole.MASTER) {
+                    // Claimed again with a newer decision (e.g. after a demotion or a failover): say so.
+                    log.debug("{} role MASTER: switch confirmed again, generation {}", conn.id(), generation);
+                }
                 set(got, "switch confirmed, generation " + generation);
             }
             result.complete(got);
         }));
+    }
+
+    /**
+     * Lane: the switch says, unasked, what our role is now (ROLE_STATUS). A demotion is taken at
+     * once (another controller is master: writing on would only be refused) and reported; this
+     * instance is never made master by a status alone, only by its own confirmed request.
+     */
+    void reported(OFControllerRole now, long generation, String reason) {
+        if (now != OFControllerRole.ROLE_SLAVE) {
+            log.info("{} role status from the switch: {} ({}, generation {}); not acted on, this connection stays {}",
+                    conn.id(), now, reason, Long.toUnsignedString(generation), role);
+            return;
+        }
+        if (role == SwitchRole.SLAVE) {
+            return;
+        }
+        set(SwitchRole.SLAVE, "the switch made another controller master (" + reason + ", generation "
+                + Long.toUnsignedString(generation) + ")");
+        manager.demoted(conn, generation);
     }
 
     private void set(SwitchRole next, String why) {

@@ -7,6 +7,7 @@ import dev.weft.api.event.PacketIn;
 import dev.weft.api.event.PortStatusChanged;
 import dev.weft.api.packet.Ethernet;
 import dev.weft.core.dispatch.EventBus;
+import dev.weft.ovsext.OnfRoleStatus;
 import java.util.Optional;
 import org.projectfloodlight.openflow.protocol.OFErrorMsg;
 import org.projectfloodlight.openflow.protocol.OFFlowRemoved;
@@ -14,6 +15,7 @@ import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.protocol.OFPacketIn;
 import org.projectfloodlight.openflow.protocol.OFPortDesc;
 import org.projectfloodlight.openflow.protocol.OFPortStatus;
+import org.projectfloodlight.openflow.protocol.OFRoleStatus;
 import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.projectfloodlight.openflow.protocol.match.MatchField;
 import org.projectfloodlight.openflow.types.OFPort;
@@ -23,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * What a {@link SwitchConnection} does with each message the switch sends once it is active (on the
  * lane, run to completion): a reply completes its request; a PACKET_IN (parsed), PORT_STATUS,
- * FLOW_REMOVED or ERROR (with the request it refused) becomes an event on the bus. Whatever the
+ * FLOW_REMOVED or ERROR (with the request it refused) becomes an event on the bus; a role status
+ * (the switch demoted us) goes to the {@link ConnectionRole}. Whatever the
  * switch got wrong is counted as a {@link PeerFault}; a message we fail to handle is dropped, the
  * switch stays.
  */
@@ -80,6 +83,17 @@ final class SwitchInput {
                 }
             }
             case ERROR -> error((OFErrorMsg) m, null);
+            case ROLE_STATUS -> {
+                OFRoleStatus rs = (OFRoleStatus) m;
+                role.reported(rs.getRole(), rs.getGenerationId().getValue(), rs.getReason().toString());
+            }
+            case EXPERIMENTER -> {
+                if (m instanceof OnfRoleStatus rs) {
+                    role.reported(rs.role(), rs.generationId().getValue(), rs.reasonName());
+                } else {
+                    log.debug("{} unsolicited {} xid {} ignored", conn.id(), m.getType(), m.getXid());
+                }
+            }
             case STATS_REPLY -> conn.faults().record(PeerFault.UNEXPECTED, "a " + m.getType()
                     + " nobody asked for, xid " + m.getXid());
             default -> log.debug("{} unsolicited {} xid {} ignored", conn.id(), m.getType(), m.getXid());

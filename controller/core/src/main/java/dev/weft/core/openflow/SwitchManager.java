@@ -42,6 +42,8 @@ public final class SwitchManager implements SwitchService, SwitchActivator, Swit
     private volatile SwitchRole initialRole = SwitchRole.EQUAL;
     private final List<java.util.function.BiConsumer<DatapathId, SwitchRole>> roleListeners =
             new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<java.util.function.BiConsumer<DatapathId, Long>> demotionListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Per connected datapath id (so bounded by the switches): refusals logged at most every 10 s. */
     private final Map<DatapathId, RateLimit> refusalLog = new ConcurrentHashMap<>();
 
@@ -288,6 +290,25 @@ public final class SwitchManager implements SwitchService, SwitchActivator, Swit
     @Override
     public void onChange(java.util.function.BiConsumer<DatapathId, SwitchRole> listener) {
         roleListeners.add(listener);
+    }
+
+    @Override
+    public void onDemoted(java.util.function.BiConsumer<DatapathId, Long> listener) {
+        demotionListeners.add(listener);
+    }
+
+    /** Lane: the switch made a connection a slave without being asked (another controller is master). */
+    void demoted(SwitchConnection conn, long generation) {
+        if (active.get(conn.id()) != conn) {
+            return;
+        }
+        for (var l : demotionListeners) {
+            try {
+                l.accept(conn.id(), generation);
+            } catch (RuntimeException e) {
+                log.warn("{} demotion listener failed", conn.id(), e);
+            }
+        }
     }
 
     /** Lane: a connection's role changed on our side. */

@@ -28,4 +28,12 @@ public interface SwitchRoles {
 
     /** Be told (on the switch's lane) whenever a connection's role changes on our side. */
     void onChange(BiConsumer<DatapathId, SwitchRole> listener);
+
+    /**
+     * Be told (on the switch's lane) when a switch says, unasked, that it made this connection a
+     * slave (OpenFlow 1.4 ROLE_STATUS, Open vSwitch's ONF extension on 1.3): another controller
+     * became master, with the generation id given. The connection is a slave on our side by then;
+     * a cluster reads who should be master again. Switches on 1.0, and some on 1.3, never say it.
+     */
+    void onDemoted(BiConsumer<DatapathId, Long> listener);
 }
