@@ -378,6 +378,45 @@ class MobilityOnSimTest {
         }
     }
 
+    /**
+     * A VM's new port is placed (and its move compiled and written) before the topology service
+     * takes that port in: the topology's snapshot rebuild ran first on the thread that read
+     * PORT_STATUS, 0.6-10 ms on the three-hypervisor testbed (2026-12-06), ahead of the move.
+     */
+    @Test
+    void aMovedVmIsPlacedBeforeTheTopologyTakesInItsNewPort() throws Exception {
+        try (MobilityFabric f = new MobilityFabric(YAML, PLACEMENT)) {
+            PortLocation onHv1 = f.location("vm-a").orElseThrow();
+            dev.weft.api.topology.TopologyService topology = f.controller
+                    .service(dev.weft.api.topology.TopologyService.class).orElseThrow();
+            Map<PortLocation, Boolean> knownWhenPlaced = new java.util.concurrent.ConcurrentHashMap<>();
+            f.controller.observe(dev.weft.api.event.LogicalPortLocated.class, e -> {
+                if (e.port().name().equals("vm-a") && e.location().isPresent()) {
+                    PortLocation l = e.location().get();
+                    knownWhenPlaced.put(l, topology.current().ports(l.dpid()).containsKey(l.port()));
+                }
+            });
+            f.net.removePort(f.config.node(onHv1.dpid()).orElseThrow().name(), onHv1.port());
+            MobilityFabric.await("vm-a detached", () -> f.location("vm-a").isEmpty());
+            MobilityFabric.await("the topology let the old port go",
+                    () -> !topology.current().ports(onHv1.dpid()).containsKey(onHv1.port()));
+            f.controller.reconciler().quiesce().get(5, TimeUnit.SECONDS);
+            // The topology spaces its rebuilds (at most 200 ms apart, TopologyManager): past that,
+            // it would take the new port in at once, so the order below is the handlers', not a batch's.
+            Thread.sleep(300);
+            f.controller.awaitControlLaneIdle();
+            long seq0 = f.lastSequence();
+            OFPort p = f.net.addPort("hv2", null, "tap-a");
+            Migration m = f.awaitMigration("vm-a", seq0);
+            PortLocation to = new PortLocation(f.node("hv2").dpid(), p);
+            assertEquals(to, m.to());
+            assertEquals(Boolean.FALSE, knownWhenPlaced.get(to),
+                    "placed before the topology took in the port: " + knownWhenPlaced);
+            MobilityFabric.await("the topology takes the new port in afterwards",
+                    () -> topology.current().ports(to.dpid()).containsKey(to.port()));
+        }
+    }
+
     @Test
     void aMoveRevealedByTheOldPortsRemovalCountsWhatItSent() throws Exception {
         try (MobilityFabric f = new MobilityFabric(YAML, PLACEMENT)) {

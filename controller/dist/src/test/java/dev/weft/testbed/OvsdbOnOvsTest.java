@@ -421,6 +421,23 @@ class OvsdbOnOvsTest {
     String peerIp = tb.vm(peer).ip();
     // What the moving VM itself sees and sends (tcpdump's clock is the script's).
     Capture cap = tb.startCapture(vm, "arp or icmp", false);
+    // Diagnostic (-Dweft.ovs.underlay=true): the VXLAN packets carrying an echo request to the VM on
+    // each hypervisor's underlay port, to tell a request the pinger's hypervisor still sent to the
+    // old place from one that reached the new place and was dropped there.
+    Map<String, Capture> underlay = new LinkedHashMap<>();
+    if (Boolean.getBoolean("weft.ovs.underlay")) {
+      long a = 0;
+      for (String octet : ip.split("\\.")) {
+        a = a << 8 | Integer.parseInt(octet);
+      }
+      // Outer UDP, VXLAN (8), inner Ethernet (14), inner IPv4 (20): the inner destination at 8 + 8 +
+      // 14 + 16, the ICMP type at 8 + 8 + 14 + 20.
+      String filter = String.format(java.util.Locale.ROOT, "udp dst port 4789 and udp[46:4] = 0x%08x and udp[50] = 8",
+          a);
+      for (String hv : List.of("hv1", "hv2", "hv3")) {
+        underlay.put(hv, tb.startCaptureOnHypervisor(hv, "ul0", filter));
+      }
+    }
     BackgroundPing ping = tb.startPing(peer, ip, Duration.ofMillis(10), Duration.ofSeconds(120));
     Instant roundEnd = Instant.now();
     for (int i = 0; i < hops.size(); i++) {
@@ -451,11 +468,15 @@ class OvsdbOnOvsTest {
     }
     PingTrace trace = ping.stop();
     List<Frame> frames = cap.stop();
+    Map<String, List<Frame>> tunnelled = new LinkedHashMap<>();
+    underlay.forEach((hv, c) -> tunnelled.put(hv, c.stop()));
     String loadAfter = Files.readString(Path.of("/proc/loadavg")).trim();
     assertEquals(hops.size(), detected.size(), "one migration per move: " + detected);
     String peerHv = tb.vm(peer).hypervisor();
     List<Double> firstReply = new ArrayList<>();
     List<Double> firstReplyCold = new ArrayList<>();
+    List<Double> fromRequest = new ArrayList<>();
+    List<Double> fromRequestCold = new ArrayList<>();
     System.out.printf("[ovs] %s (bound by %s) moves, pinged by %s on %s every 10 ms; per move, ms after add-port "
         + "returned (negative: before it): named = OVSDB row with iface-id, ps = PORT_STATUS, ofp = OVSDB ofport; "
         + "det = the report Weft acted on, dec = the mobility app decided, sent = flow-mods handed to the switches, "
@@ -497,17 +518,63 @@ class OvsdbOnOvsTest {
           + " arp-in " + vmSaw.apply(x -> x.summary().contains("Reply " + peerIp + " is-at"))
           + " reply-out " + vmSaw.apply(x -> x.summary().contains("echo reply"));
       (i < 3 ? firstReplyCold : firstReply).add(Math.round((firstSent + rtt) * 10) / 10.0);
+      // The same move timed from the first request the pinger sent after add-port: what the path
+      // took, without the pinger's own wait before it sent.
+      double firstAsked = trace.probes().stream().filter(p -> !p.sentAt().isBefore(up)).findFirst()
+          .map(p -> ms(up, p.sentAt())).orElse(Double.NaN);
+      (i < 3 ? fromRequestCold : fromRequest).add(Math.round((firstSent + rtt - firstAsked) * 10) / 10.0);
+      String ul = underlay.isEmpty() ? "" : "  ul: " + underlaySeen(tb, tunnelled, m, peerHv, upMicros,
+          upMicros + (long) ((firstSent + rtt) * 1000));
       System.out.printf(java.util.Locale.ROOT, "[ovs] %s round %d move %d %s->%s: named %s  ps %s  ofp %s  det %s"
           + "  dec %s  sent %s  wr %s  conf %s (last %.1f)  first %6.1f (sent %5.1f + rtt %4.1f; ready in (%s, %.1f])"
-          + "  vm: %s  threads %s  (%s)%n", vm, i / 3, i + 1, m.from(), m.to(), at.apply(rs.named()),
+          + "  first request sent %.1f  vm: %s  threads %s%s  (%s)%n", vm, i / 3, i + 1, m.from(), m.to(),
+          at.apply(rs.named()),
           at.apply(rs.portStatus()),
           at.apply(rs.ovsdbOfport()), at.apply(st.seenNanos()), at.apply(st.locatedNanos()), at.apply(st.sentNanos()),
           perHv.apply(st.writtenNanos()), perHv.apply(st.confirmedNanos()), conf, firstSent + rtt, firstSent, rtt,
           Double.isNaN(lastLost) ? "add-port" : String.format(java.util.Locale.ROOT, "%.1f", lastLost), firstSent,
-          vmSide, threads(st, tb.hypervisor(m.to()).dpid()), d.cause());
+          firstAsked, vmSide, threads(st, tb.hypervisor(m.to()).dpid()), ul, d.cause());
     }
     System.out.printf("[ovs] %s: first reply to %s's 10 ms ping after the port reappeared, ms: rounds 1-2 %s, "
         + "round 0 %s (%s); load %s -> %s%n", vm, peer, firstReply, firstReplyCold, trace, loadBefore, loadAfter);
+    System.out.printf(java.util.Locale.ROOT, "[ovs] %s: the same from the first request sent after add-port, ms: "
+        + "rounds 1-2 %s, round 0 %s; the pinger's requests went out every %.1f ms (median; asked for 10)%n", vm,
+        fromRequest, fromRequestCold, medianGapMs(trace));
+  }
+
+  /** The median time between two consecutive requests of a ping, ms. */
+  static double medianGapMs(PingTrace trace) {
+    List<PingTrace.Probe> ps = trace.probes();
+    double[] gaps = new double[Math.max(0, ps.size() - 1)];
+    for (int i = 1; i < ps.size(); i++) {
+      gaps[i - 1] = (ps.get(i).sentAtMicros() - ps.get(i - 1).sentAtMicros()) / 1e3;
+    }
+    java.util.Arrays.sort(gaps);
+    return gaps.length == 0 ? Double.NaN : gaps[gaps.length / 2];
+  }
+
+  /**
+   * Where the echo requests to the moving VM went over the underlay between add-port ({@code from},
+   * epoch micros) and the first reply ({@code to}): each VXLAN packet as the hypervisor it was seen
+   * on, which way (in/out by the outer destination), ms after add-port.
+   */
+  static String underlaySeen(Testbed tb, Map<String, List<Frame>> tunnelled, Testbed.Migration m, String peerHv,
+      long from, long to) {
+    StringBuilder b = new StringBuilder();
+    tunnelled.forEach((hv, fs) -> {
+      String me = tb.hypervisor(hv).tunnelIp() + ".4789:";
+      for (Frame f : fs) {
+        if (f.atMicros() >= from && f.atMicros() <= to) {
+          String role = hv.equals(m.to()) ? "new" : hv.equals(m.from()) ? "old" : hv.equals(peerHv) ? "pinger's" : hv;
+          String where = f.summary().contains("> " + me) ? "in" : "out to " + tb.hypervisors().stream()
+              .filter(h -> f.summary().contains("> " + h.tunnelIp() + ".4789:")).map(Testbed.Hypervisor::name)
+              .findFirst().orElse("?");
+          b.append(b.isEmpty() ? "" : ", ").append(String.format(java.util.Locale.ROOT, "%.1f %s %s",
+              (f.atMicros() - from) / 1e3, role, where));
+        }
+      }
+    });
+    return b.isEmpty() ? "-" : b.toString();
   }
 
   /** Each hypervisor's br-int flows, ports by name (for a failure's message). */

@@ -202,9 +202,10 @@ public final class TopologyManager implements TopologyService, AutoCloseable {
         Instant now = clock.instant();
         boolean deleted = e.reason() == OFPortReason.DELETE;
         OFPortDesc p = e.port();
-        // Run here unless another thread runs the control lane: the tenant service's report of the
-        // same port (a VM's, just after this) then finds nothing queued before it either.
-        submit(() -> state.portChanged(e.sw().id(), p, deleted, now), true);
+        // Queued on the control lane: the tenant service has already handled a VM's port on this
+        // thread (it subscribes before this), and a rebuild run here would hold back the flush of
+        // the batch that move wrote for this switch until the read completes.
+        submit(() -> state.portChanged(e.sw().id(), p, deleted, now));
         if (!deleted && TopologyState.isWorking(p)) {
             probe(e.sw(), p);
         }
@@ -293,17 +294,9 @@ public final class TopologyManager implements TopologyService, AutoCloseable {
      * per switch and per link), before the batch's events are delivered.
      */
     private void submit(java.util.function.Supplier<TopologyState.Result> change) {
-        submit(change, false);
-    }
-
-    private void submit(java.util.function.Supplier<TopologyState.Result> change, boolean here) {
         pending.add(change);
         if (drainQueued.compareAndSet(false, true)) {
-            if (here) {
-                control.runHere(this::drainInTurn);
-            } else {
-                control.execute(this::drainInTurn);
-            }
+            control.execute(this::drainInTurn);
         }
     }
 
