@@ -437,7 +437,7 @@ final class SwitchConnection implements Switch {
             log.debug("{} connection from {} closed before it was announced: {}", id, remote, reason);
             return; // apps never saw it: nothing to take back
         }
-        log.info("{} disconnected: {}", id, reason);
+        manager.logDisconnected(id, reason);
         bus.dispatch(new SwitchDisconnected(this, reason));
     }
 

@@ -46,6 +46,9 @@ public final class SwitchManager implements SwitchService, SwitchActivator, Swit
             new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Per connected datapath id (so bounded by the switches): refusals logged at most every 10 s. */
     private final Map<DatapathId, RateLimit> refusalLog = new ConcurrentHashMap<>();
+    /** "connected" and "disconnected" lines: one by one up to ten a second, a burst summarised. */
+    private final BurstLog connectLines;
+    private final BurstLog disconnectLines;
 
     /** At most one report per period; counts what it held back. */
     private static final class RateLimit {
@@ -131,10 +134,18 @@ public final class SwitchManager implements SwitchService, SwitchActivator, Swit
 
     /** @param takeoverProbe how long an existing connection has to answer the echo that decides a takeover */
     public SwitchManager(Dispatcher dispatcher, EventBus bus, Duration requestTimeout, Duration takeoverProbe) {
+        this(dispatcher, bus, requestTimeout, takeoverProbe, System::nanoTime);
+    }
+
+    /** {@code logClock}: the time in ns that {@link BurstLog} measures its windows with (tests). */
+    SwitchManager(Dispatcher dispatcher, EventBus bus, Duration requestTimeout, Duration takeoverProbe,
+                  java.util.function.LongSupplier logClock) {
         this.dispatcher = dispatcher;
         this.bus = bus;
         this.requestTimeout = requestTimeout;
         this.takeoverProbe = takeoverProbe;
+        this.connectLines = new BurstLog(logClock);
+        this.disconnectLines = new BurstLog(logClock);
     }
 
     @Override
@@ -253,10 +264,46 @@ public final class SwitchManager implements SwitchService, SwitchActivator, Swit
 
     private void logConnected(SwitchConnection conn, HandshakeResult r, String suffix) {
         history.computeIfAbsent(conn.id(), k -> new History()).connected(conn, r.handshakeNanos());
+        if (suffix.isEmpty() && !admit(connectLines, conn.id(), "connected")) { // a takeover is always logged
+            return;
+        }
         log.info("{} connected from {}: OpenFlow {}, {} ports, {} tables, handshake {} ms (switch's HELLO after {} ms){}",
                 conn.id(), conn.remoteAddress(), VersionNegotiation.wireName(r.version().getWireVersion()),
                 r.ports().size(), r.features().getNTables() & 0xff, millis(r.handshakeNanos()), millis(r.helloNanos()),
                 suffix);
+    }
+
+    /**
+     * Lane: whether to write this switch's "connected" or "disconnected" line now ({@link BurstLog}:
+     * at most ten a second one by one, a burst beyond that summarised a second later by the
+     * control lane).
+     */
+    private boolean admit(BurstLog lines, DatapathId dpid, String what) {
+        BurstLog.Verdict v = lines.admit(dpid);
+        if (v == BurstLog.Verdict.HOLD_FIRST) {
+            try {
+                dispatcher.control().schedule(() -> summarise(lines, what), BurstLog.SUMMARY_DELAY_NANOS,
+                        TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // stopping: no summary
+            }
+        }
+        return v == BurstLog.Verdict.LOG;
+    }
+
+    private static void summarise(BurstLog lines, String what) {
+        BurstLog.Summary s = lines.takeSummary();
+        if (s.count() > 0) {
+            log.info("{} more switches {} ({} first, {} last), not logged one by one: at most {} such lines a second",
+                    s.count(), what, s.first(), s.last(), BurstLog.PER_SECOND);
+        }
+    }
+
+    /** Lane: a connection that was announced is gone; its "disconnected" line, unless a burst holds it back. */
+    void logDisconnected(DatapathId dpid, String reason) {
+        if (admit(disconnectLines, dpid, "disconnected")) {
+            log.info("{} disconnected: {}", dpid, reason);
+        }
     }
 
     private static String millis(long nanos) {
