@@ -5,6 +5,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -12,11 +13,15 @@ import java.util.Locale;
 
 /**
  * A {@code ping} running inside a VM while the test does something else (a migration, a
- * controller restart): {@code ping -D -O -i INTERVAL -w MAX}. {@link #stop()} ends it with
- * SIGINT and returns the per-packet {@link PingTrace}. It ends by itself after its maximum
- * duration, and {@link Testbed#close()} stops any that are still running.
+ * controller restart): {@code ping -D -O -i INTERVAL -w MAX}, or the testbed's {@value #STEADY}
+ * (same output) where the interval must be kept: iputils' ping sends every 16 ms when asked for
+ * 10 (it waits on a socket timeout the kernel rounds up). {@link #stop()} ends it with SIGINT and
+ * returns the per-packet {@link PingTrace}. It ends by itself after its maximum duration, and
+ * {@link Testbed#close()} stops any that are still running.
  */
 public final class BackgroundPing implements AutoCloseable {
+  /** The steady pinger: a request every interval on the monotonic clock, ping's output. */
+  public static final String STEADY = "examples/testbed/pinger.py";
   private final String vm;
   private final String target;
   private final long intervalMicros;
@@ -28,6 +33,12 @@ public final class BackgroundPing implements AutoCloseable {
 
   BackgroundPing(String vm, String namespace, String target, Duration interval,
       Duration maxDuration) {
+    this(vm, namespace, target, interval, maxDuration, null);
+  }
+
+  /** {@code steady}: the path of {@value #STEADY} to send with, or null for iputils' ping. */
+  BackgroundPing(String vm, String namespace, String target, Duration interval,
+      Duration maxDuration, Path steady) {
     if (interval.toMillis() < 2) {
       throw new IllegalArgumentException("interval must be at least 2 ms: " + interval);
     }
@@ -35,9 +46,12 @@ public final class BackgroundPing implements AutoCloseable {
     this.target = target;
     this.intervalMicros = interval.toNanos() / 1000;
     long deadline = Math.max(1, (maxDuration.toMillis() + 999) / 1000);
-    List<String> cmd = List.of("ip", "netns", "exec", namespace, "ping", "-n", "-D", "-O",
-        "-i", String.format(Locale.ROOT, "%.3f", interval.toNanos() / 1e9), "-W", "1",
-        "-w", Long.toString(deadline), target);
+    String seconds = String.format(Locale.ROOT, "%.3f", interval.toNanos() / 1e9);
+    List<String> cmd = steady == null
+        ? List.of("ip", "netns", "exec", namespace, "ping", "-n", "-D", "-O", "-i", seconds, "-W", "1",
+            "-w", Long.toString(deadline), target)
+        : List.of("ip", "netns", "exec", namespace, "python3", steady.toString(), "-i", seconds,
+            "-w", Long.toString(deadline), target);
     try {
       this.process = new ProcessBuilder(cmd).redirectErrorStream(true)
           .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();

@@ -438,7 +438,7 @@ class OvsdbOnOvsTest {
         underlay.put(hv, tb.startCaptureOnHypervisor(hv, "ul0", filter));
       }
     }
-    BackgroundPing ping = tb.startPing(peer, ip, Duration.ofMillis(10), Duration.ofSeconds(120));
+    BackgroundPing ping = tb.startSteadyPing(peer, ip, Duration.ofMillis(10), Duration.ofSeconds(120));
     Instant roundEnd = Instant.now();
     for (int i = 0; i < hops.size(); i++) {
       String to = hops.get(i);

@@ -345,6 +345,19 @@ public final class Testbed implements AutoCloseable {
   }
 
   /**
+   * Like {@link #startPing}, with the testbed's steady pinger ({@value BackgroundPing#STEADY}):
+   * a request every {@code interval} exactly (iputils' ping sends every 16 ms when asked for 10),
+   * for measurements that time a change against the ping's requests.
+   */
+  public synchronized BackgroundPing startSteadyPing(String vm, String ip, Duration interval,
+      Duration maxDuration) {
+    BackgroundPing p = new BackgroundPing(vm, namespaceOf(vm), ip, interval, maxDuration,
+        repoFile(BackgroundPing.STEADY));
+    running.add(p);
+    return p;
+  }
+
+  /**
    * tcpdump on a VM's eth0 for {@code duration}, returning the frames seen (both directions:
    * filter with {@link Frame#src()}, or use {@link #startCapture} with inboundOnly). {@code
    * filter} is a tcpdump/BPF expression ("" for everything), e.g. "arp or icmp".
