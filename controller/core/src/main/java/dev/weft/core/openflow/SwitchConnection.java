@@ -68,7 +68,7 @@ final class SwitchConnection implements Switch {
     private final SwitchOutput output;
     private final PendingRequests pending;
     private final SwitchInput input;
-    /** Non-null while a takeover waits for the old connection to be gone: input is held here. */
+    /** Non-null until the switch is announced (or while a takeover waits for the old connection to go): input is held here. */
     private List<OFMessage> held;
 
     /**
@@ -308,7 +308,7 @@ final class SwitchConnection implements Switch {
     }
 
     /** Lane: announce the switch, then deliver what arrived during the handshake. */
-    void announce(List<OFMessage> early) {
+    private void announce(List<OFMessage> early) {
         announced = true;
         bus.dispatch(new SwitchConnected(this));
         for (OFMessage m : early) {
@@ -316,21 +316,24 @@ final class SwitchConnection implements Switch {
         }
     }
 
-    /** Lane: hold input until {@link #releaseAfterTakeover} (the old connection is still going away). */
-    void holdForTakeover() {
+    /**
+     * Lane: hold input (and stop reading) until {@link #release}: the switch waits for its
+     * announcement, or for the old connection of its datapath id to be gone.
+     */
+    void holdInput() {
         held = new ArrayList<>();
         updateAutoRead();
     }
 
-    /** Lane: the old connection is gone; announce this one and deliver what was held. */
-    void releaseAfterTakeover(List<OFMessage> early) {
+    /** Lane: announce this connection, deliver what arrived during the handshake and since, and read on. */
+    void release(List<OFMessage> early) {
         List<OFMessage> h = held;
         held = null;
+        updateAutoRead(); // before the apps hear of it (the next read comes after this task anyway)
         announce(early);
         for (OFMessage m : h) {
             handle(m);
         }
-        updateAutoRead();
     }
 
     Lane lane() {

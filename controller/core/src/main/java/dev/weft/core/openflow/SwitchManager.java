@@ -122,6 +122,9 @@ public final class SwitchManager implements SwitchService, SwitchActivator, Swit
         }
     }
 
+    /** Per lane: the switches past their handshake waiting to be announced (touched on that lane only). */
+    private final Map<Lane, Admissions> admissions = new ConcurrentHashMap<>();
+
     /** Per lane: what its switches were sent recently (touched on that lane only). */
     private final Map<Lane, SentRing> sentRings = new ConcurrentHashMap<>();
 
@@ -194,16 +197,26 @@ public final class SwitchManager implements SwitchService, SwitchActivator, Swit
             conn.refuse();
             return conn;
         }
-        SwitchConnection previous = active.putIfAbsent(dpid, conn);
+        // Its input waits until it is announced (or refused): announcing is not done in the read that
+        // ended the handshake but in the lane's next slice of announcements (Admissions), so that the
+        // switches already active on this lane are not kept waiting behind a burst of newcomers.
+        conn.holdInput();
+        admissions.computeIfAbsent(lane, Admissions::new).offer(() -> admit(conn, r));
+        return conn;
+    }
+
+    /** Lane, in a slice of its {@link Admissions}: register and announce the switch, or contest its datapath id. */
+    private void admit(SwitchConnection conn, HandshakeResult r) {
+        if (!conn.isConnected()) {
+            return; // gone while it waited; never announced
+        }
+        SwitchConnection previous = active.putIfAbsent(conn.id(), conn);
         if (previous == null) {
             logConnected(conn, r, "");
-            conn.announce(r.queued()); // we are on the switch's lane (its event loop)
+            conn.release(r.queued());
         } else {
-            // Hold the newcomer's input until it is decided whether it may have this datapath id.
-            conn.holdForTakeover();
-            contest(conn, previous, r);
+            contest(conn, previous, r); // its input stays held until that is decided
         }
-        return conn;
     }
 
     /** Any thread: {@code conn} claims the datapath id that {@code current} holds; probe {@code current}. */
@@ -247,7 +260,7 @@ public final class SwitchManager implements SwitchService, SwitchActivator, Swit
         // lane finish, then continue on the new one.
         current.lane().execute(() -> {
             current.replaced(conn.remoteAddress());
-            conn.lane().execute(() -> conn.releaseAfterTakeover(r.queued()));
+            conn.lane().execute(() -> conn.release(r.queued()));
         });
     }
 
