@@ -5,12 +5,16 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.util.concurrent.EventExecutor;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -73,30 +77,45 @@ final class BenchSession implements AutoCloseable {
         return upNanos;
     }
 
-    /** Runs one test window of {@code msPerTest} over all switches. */
+    /**
+     * Runs one test window of {@code msPerTest} over all switches. The windows of the switches on
+     * one I/O thread open in one task and close in one task ({@link BenchSwitch#openWindows}).
+     */
     TestResult runTest(int index) {
+        Map<EventExecutor, List<BenchSwitch>> byLoop = new LinkedHashMap<>();
         for (BenchSwitch sw : switches) {
-            sw.openWindow();
+            byLoop.computeIfAbsent(sw.executor(), e -> new ArrayList<>()).add(sw);
         }
+        byLoop.forEach((loop, group) -> loop.execute(() -> BenchSwitch.openWindows(group)));
         sleepWatchingFailures(Duration.ofMillis(config.msPerTest()));
-        List<CompletableFuture<BenchSwitch.WindowCount>> closing = new ArrayList<>();
-        for (BenchSwitch sw : switches) {
-            closing.add(sw.closeWindow());
-        }
+        List<CompletableFuture<List<BenchSwitch.WindowCount>>> closing = new ArrayList<>();
+        byLoop.forEach((loop, group) -> closing.add(CompletableFuture.supplyAsync(
+                () -> BenchSwitch.closeWindows(group), loop)));
         await(CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)), CLOSE_WINDOW_TIMEOUT,
                 () -> "the switches did not stop within " + CLOSE_WINDOW_TIMEOUT.toSeconds() + " s");
+        Map<BenchSwitch, BenchSwitch.WindowCount> counts = new IdentityHashMap<>();
+        int g = 0;
+        for (List<BenchSwitch> group : byLoop.values()) {
+            List<BenchSwitch.WindowCount> groupCounts = closing.get(g++).join();
+            for (int i = 0; i < group.size(); i++) {
+                counts.put(group.get(i), groupCounts.get(i));
+            }
+        }
         List<Long> responses = new ArrayList<>();
         List<Long> sent = new ArrayList<>();
         long firstOpen = Long.MAX_VALUE;
+        long lastOpen = Long.MIN_VALUE;
         long lastClose = Long.MIN_VALUE;
-        for (CompletableFuture<BenchSwitch.WindowCount> future : closing) {
-            BenchSwitch.WindowCount count = future.join();
+        for (BenchSwitch sw : switches) {
+            BenchSwitch.WindowCount count = counts.get(sw);
             responses.add(count.responses());
             sent.add(count.packetInsSent());
             firstOpen = Math.min(firstOpen, count.openedAtNanos());
+            lastOpen = Math.max(lastOpen, count.openedAtNanos());
             lastClose = Math.max(lastClose, count.closedAtNanos());
         }
-        return new TestResult(index, config.isCounted(index), responses, sent, Math.max(1, lastClose - firstOpen));
+        return new TestResult(index, config.isCounted(index), responses, sent, Math.max(1, lastClose - firstOpen),
+                lastOpen - firstOpen);
     }
 
     /** Waits, while still failing fast if a switch is lost. */

@@ -136,29 +136,60 @@ final class BenchSwitch extends ByteToMessageDecoder {
 
     /** Starts a test window: counters reset, probes start flowing. */
     void openWindow() {
-        context.executor().execute(() -> {
-            measuring = true;
-            if (mode == BenchMode.LATENCY) {
-                outstanding = 0; // cbench: each test starts with a fresh probe
-            }
-            // Throughput mode keeps counting what is still unanswered from earlier tests: against a
-            // controller slower than the bench, a fresh allowance per test would add another cap's
-            // worth of probes to the pipe every test, without bound.
+        context.executor().execute(() -> openWindows(List.of(this)));
+    }
 
-            responses = 0;
-            packetInsSent = 0;
-            openedAtNanos = nanoClock.getAsLong();
-            sendProbes();
-            flushIfNeeded();
-        });
+    /**
+     * On their event loop: starts a window for each of {@code switches} at one instant, then sends
+     * their probes. One task for all the switches of a loop, not one each: Netty runs 64 tasks
+     * between two turns of reads, and on a loaded bench a turn over a thousand switches took
+     * hundreds of milliseconds, so the last switches' windows opened most of a second late (and
+     * closed on time) and they counted nothing in the first test.
+     */
+    static void openWindows(List<BenchSwitch> switches) {
+        long now = switches.isEmpty() ? 0 : switches.get(0).nanoClock.getAsLong();
+        for (BenchSwitch sw : switches) {
+            sw.startWindow(now);
+        }
+        for (BenchSwitch sw : switches) {
+            sw.sendProbes();
+            sw.flushIfNeeded();
+        }
+    }
+
+    private void startWindow(long now) {
+        measuring = true;
+        if (mode == BenchMode.LATENCY) {
+            outstanding = 0; // cbench: each test starts with a fresh probe
+        }
+        // Throughput mode keeps counting what is still unanswered from earlier tests: against a
+        // controller slower than the bench, a fresh allowance per test would add another cap's
+        // worth of probes to the pipe every test, without bound.
+
+        responses = 0;
+        packetInsSent = 0;
+        openedAtNanos = now;
     }
 
     /** Ends the window: no more probes, and later responses are not counted. */
     CompletableFuture<WindowCount> closeWindow() {
-        return CompletableFuture.supplyAsync(() -> {
-            measuring = false;
-            return new WindowCount(responses, packetInsSent, openedAtNanos, nanoClock.getAsLong());
-        }, context.executor());
+        return CompletableFuture.supplyAsync(() -> closeWindows(List.of(this)).get(0), context.executor());
+    }
+
+    /** On their event loop: ends the windows of {@code switches} at one instant; their counts, in order. */
+    static List<WindowCount> closeWindows(List<BenchSwitch> switches) {
+        long now = switches.isEmpty() ? 0 : switches.get(0).nanoClock.getAsLong();
+        List<WindowCount> counts = new java.util.ArrayList<>(switches.size());
+        for (BenchSwitch sw : switches) {
+            sw.measuring = false;
+            counts.add(new WindowCount(sw.responses, sw.packetInsSent, sw.openedAtNanos, now));
+        }
+        return counts;
+    }
+
+    /** The event loop this switch's state lives on (once its channel is registered). */
+    io.netty.util.concurrent.EventExecutor executor() {
+        return context.executor();
     }
 
     @Override

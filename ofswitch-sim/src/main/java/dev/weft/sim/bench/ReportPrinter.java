@@ -11,6 +11,9 @@ final class ReportPrinter {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS", Locale.ROOT);
 
+    /** Windows that open this far apart are reported: the late switches had a shorter test. */
+    static final long LATE_WINDOWS_NANOS = 10_000_000;
+
     private final PrintStream out;
     private final Clock clock;
     private final BenchConfig config;
@@ -58,7 +61,10 @@ final class ReportPrinter {
         out.println(testLine(test, LocalTime.now(clock)));
         Fairness sent = Fairness.of(test.packetInsSent());
         out.println(Fairness.of(test.responses()).line() + String.format(Locale.ROOT,
-                "; packet-ins sent min/median/max = %d/%d/%d", sent.min(), sent.median(), sent.max()));
+                "; packet-ins sent min/median/max = %d/%d/%d", sent.min(), sent.median(), sent.max())
+                + (test.openSpreadNanos() >= LATE_WINDOWS_NANOS ? String.format(Locale.ROOT,
+                "; the switches' windows opened over %d ms (the bench's I/O threads were late)",
+                test.openSpreadNanos() / 1_000_000) : ""));
         out.flush();
     }
 

@@ -10,9 +10,15 @@ import java.util.List;
  * @param responses     counted responses per switch, in connection order
  * @param packetInsSent packet-ins sent per switch during the test
  * @param elapsedNanos  from the first switch starting to the last switch stopping
+ * @param openSpreadNanos from the first switch's window opening to the last one's (the bench's own
+ *                        delay: a switch whose window opens late has a shorter test)
  */
 public record TestResult(int index, boolean counted, List<Long> responses, List<Long> packetInsSent,
-                         long elapsedNanos) {
+                         long elapsedNanos, long openSpreadNanos) {
+
+    public TestResult(int index, boolean counted, List<Long> responses, List<Long> packetInsSent, long elapsedNanos) {
+        this(index, counted, responses, packetInsSent, elapsedNanos, 0);
+    }
 
     public TestResult {
         responses = List.copyOf(responses);
