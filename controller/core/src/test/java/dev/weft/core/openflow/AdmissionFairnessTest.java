@@ -59,10 +59,10 @@ import org.projectfloodlight.openflow.types.OFPort;
  * announcing a switch to the apps costs {@value #ANNOUNCE_MS} ms (a cold JVM's activation, the
  * "connected" line and the {@code SwitchConnected} chain). When the read that ended a handshake
  * also announced the switch, one turn of the lane did every announcement before it came to the
- * active switches: they waited {@value #JOINING} × {@value #ANNOUNCE_MS} ms for an answer. Now the
- * announcements wait in the lane's {@link Admissions} and take at most about as long as the lane's
- * reads between two of their slices, so every active switch is answered within
- * {@value #BOUND_MS} ms throughout, each joining switch is announced before its first packet-in
+ * active switches: they waited {@value #JOINING} × {@value #ANNOUNCE_MS} ms for an answer, as long
+ * as the whole burst. Now the announcements wait in the lane's {@link Admissions} and take at most
+ * about as long as the lane's reads between two of their slices, so every active switch is answered
+ * within a quarter of the burst's time throughout, each joining switch is announced before its first packet-in
  * (sent with its FEATURES_REPLY) reaches the apps, and it is served too.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -70,8 +70,12 @@ class AdmissionFairnessTest {
     private static final int ACTIVE = 40;
     private static final int JOINING = 300;
     private static final long ANNOUNCE_MS = 5;
-    /** A quarter of what the announcements take together. */
-    private static final long BOUND_MS = JOINING * ANNOUNCE_MS / 4;
+    /**
+     * The longest an active switch may wait for an answer: a quarter of the time from the joining
+     * switches' FEATURES_REPLYs to the last one's announcement (at least {@value #JOINING} ×
+     * {@value #ANNOUNCE_MS} ms; longer on a loaded machine, where everything else slows down too).
+     */
+    private static final double BOUND_SHARE = 0.25;
 
     @Test
     void activeSwitchesAreServedWhileHundredsOfHandshakesEndOnTheirLane() throws Exception {
@@ -156,10 +160,10 @@ class AdmissionFairnessTest {
                     + " fewest answers %d%n", ACTIVE, JOINING, ANNOUNCE_MS, (announcedAll - start) / 1e6, worst / 1e6,
                     firstWorst / 1e6, rounds);
             assertEquals(List.of(), outOfOrder, "packet-ins that reached the apps before their switch was announced");
-            assertTrue(worst <= TimeUnit.MILLISECONDS.toNanos(BOUND_MS), "an active switch waited "
-                    + worst / 1_000_000 + " ms for an answer while " + JOINING + " switches were announced"
-                    + " (bound " + BOUND_MS + " ms; the announcements took " + (announcedAll - start) / 1_000_000
-                    + " ms)");
+            long took = announcedAll - start;
+            assertTrue(worst <= BOUND_SHARE * took, "an active switch waited " + worst / 1_000_000
+                    + " ms for an answer while " + JOINING + " switches were announced in " + took / 1_000_000
+                    + " ms (bound: a quarter of that)");
         } finally {
             clients.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
