@@ -107,6 +107,29 @@ public final class BackgroundPing implements AutoCloseable {
   }
 
   /**
+   * Returns once {@code n} echo replies have come: the pinger runs and the path answers. A
+   * measurement must start after this, not after a fixed wait: the steady pinger (python) took 230 to
+   * 530 ms to send its first request on a loaded machine, and a move made before that was timed from
+   * that first request instead of from the port's return. Fails (with what the pinger printed) after
+   * {@code max}.
+   */
+  public void awaitReplies(int n, Duration max) throws InterruptedException {
+    long deadline = System.nanoTime() + max.toNanos();
+    while (repliesSoFar() < n) {
+      if (!process.isAlive() || System.nanoTime() > deadline) {
+        String printed;
+        synchronized (out) {
+          printed = out.toString();
+        }
+        throw new AssertionError(vm + "'s ping of " + target + ": not " + n + " replies within " + max.toMillis()
+            + " ms" + (process.isAlive() ? "" : " (it ended)") + ": " + printed.substring(Math.max(0,
+            printed.length() - 2000)));
+      }
+      Thread.sleep(5);
+    }
+  }
+
+  /**
    * How long a reply may take and still count: requests sent less than this before the stop were
    * possibly still in flight, and are left out of the trace unless answered.
    */

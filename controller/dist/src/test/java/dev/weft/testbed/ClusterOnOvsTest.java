@@ -92,9 +92,17 @@ class ClusterOnOvsTest {
         while (!tb.ping("acme-web3", "10.0.1.11", 1, 100, Duration.ofMillis(500)).allReceived()) {
           assertTrue(System.nanoTime() < deadline, "no connectivity: " + logsOf(instances));
         }
-        String masterTarget = master(roles(tb, "hv1")).orElseThrow();
-        Instance master = instances.stream().filter(in -> masterTarget.endsWith(":" + in.port())).findFirst()
-            .orElseThrow();
+        // hv1's master as the instances logged the switch's answers, once OVSDB says the same: OVSDB's
+        // role column lags the switch (ovs-vswitchd writes controller status with its statistics, every
+        // 5 s by default: other_config:stats-update-interval), and a master taken from
+        // it alone was once an instance that hv1 had already made a slave (then no survivor had
+        // anything to take over, and this test waited 30 s for a new master that could not come).
+        awaitCondition("hv1's master the same in the instances' logs and in OVSDB", Duration.ofSeconds(30),
+            () -> masterByLogs(instances).map(in -> master(roles(tb, "hv1")).map(t -> t.endsWith(":" + in.port()))
+                .orElse(false)).orElse(false),
+            () -> "OVSDB: hv1 " + roles(tb, "hv1") + "; logs: " + instances.stream()
+                .map(in -> in.id() + "=" + lastRole(TenantsOnOvsTest.read(in.log()))).toList());
+        Instance master = masterByLogs(instances).orElseThrow();
         List<Instance> survivors = instances.stream().filter(in -> in != master).toList();
         System.out.printf("[ovs] cluster: hv1's master is %s; masters hv1/hv2/hv3: %s%n", master.id(),
             List.of("hv1", "hv2", "hv3").stream().map(hv -> master(roles(tb, hv)).orElse("-")).toList());
@@ -210,6 +218,26 @@ class ClusterOnOvsTest {
         .toList();
     return m.size() == 1 ? Optional.of(m.get(0)) : Optional.empty();
   }
+
+  /** The one instance whose latest logged role on hv1 is MASTER (the switch confirmed it), if exactly one. */
+  static Optional<Instance> masterByLogs(List<Instance> instances) {
+    List<Instance> m = instances.stream().filter(in -> lastRole(TenantsOnOvsTest.read(in.log())).equals("MASTER"))
+        .toList();
+    return m.size() == 1 ? Optional.of(m.get(0)) : Optional.empty();
+  }
+
+  /** The latest role an instance logged for hv1 (MASTER, SLAVE, EQUAL), or "" if none. */
+  static String lastRole(String log) {
+    String last = "";
+    java.util.regex.Matcher m = ROLE_LINE.matcher(log);
+    while (m.find()) {
+      last = m.group(1);
+    }
+    return last;
+  }
+
+  private static final java.util.regex.Pattern ROLE_LINE = java.util.regex.Pattern.compile(
+      java.util.regex.Pattern.quote(HV1_DPID) + " role (MASTER|SLAVE|EQUAL): ");
 
   private static String newLines(Instance in, Map<Instance, Integer> skip) {
     return TenantsOnOvsTest.read(in.log()).lines().skip(skip.getOrDefault(in, 0))

@@ -439,6 +439,9 @@ class OvsdbOnOvsTest {
       }
     }
     BackgroundPing ping = tb.startSteadyPing(peer, ip, Duration.ofMillis(10), Duration.ofSeconds(120));
+    // Moves start once the pinger answers: each VM's first move was once made before the pinger had
+    // sent anything, and "timed" at 188-538 ms from the pinger's start (docs/ovsdb.md).
+    ping.awaitReplies(20, Duration.ofSeconds(10));
     Instant roundEnd = Instant.now();
     for (int i = 0; i < hops.size(); i++) {
       String to = hops.get(i);
@@ -468,6 +471,8 @@ class OvsdbOnOvsTest {
     }
     PingTrace trace = ping.stop();
     List<Frame> frames = cap.stop();
+    assertTrue(trace.probes().stream().anyMatch(p -> p.sentAt().isBefore(moves.get(0).portBackAt().minusMillis(100))),
+        () -> "the pinger ran before the first move: " + trace);
     Map<String, List<Frame>> tunnelled = new LinkedHashMap<>();
     underlay.forEach((hv, c) -> tunnelled.put(hv, c.stop()));
     String loadAfter = Files.readString(Path.of("/proc/loadavg")).trim();

@@ -159,7 +159,7 @@ class RoutersOnOvsTest {
 
       // A migration: acme-web1 goes to hv2 while the outside pings its floating IP every 10 ms.
       BackgroundPing during = tb.startPing("public", "203.0.113.20", Duration.ofMillis(10), Duration.ofSeconds(60));
-      Thread.sleep(500);
+      during.awaitReplies(20, Duration.ofSeconds(10));
       Testbed.Migration m = tb.migrate("acme-web1", "hv2");
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
       int answered = during.answeredSoFar();
@@ -197,7 +197,7 @@ class RoutersOnOvsTest {
         }
         // acme-web1 (hv1) -> acme-db1 (hv2), routed, every 10 ms.
         BackgroundPing ping = tb.startPing("acme-web1", "10.0.2.11", Duration.ofMillis(10), Duration.ofSeconds(60));
-        Thread.sleep(1000);
+        ping.awaitReplies(50, Duration.ofSeconds(10));
         Map<String, Map<String, Double>> before = new java.util.HashMap<>();
         for (String hv : List.of("hv1", "hv2", "gw1")) {
           before.put(hv, TenantsOnOvsTest.ages(tb.dumpFlows(hv)));

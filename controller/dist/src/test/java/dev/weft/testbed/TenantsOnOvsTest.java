@@ -158,7 +158,7 @@ class TenantsOnOvsTest {
           assertTrue(System.nanoTime() < deadline, "no connectivity: " + read(log));
         }
         BackgroundPing ping = tb.startPing("acme-web1", "10.0.1.13", Duration.ofMillis(10), Duration.ofSeconds(60));
-        Thread.sleep(1000);
+        ping.awaitReplies(50, Duration.ofSeconds(10));
         Map<String, Map<String, Double>> before = new HashMap<>();
         for (String hv : List.of("hv1", "hv2", "hv3")) {
           before.put(hv, ages(tb.dumpFlows(hv)));

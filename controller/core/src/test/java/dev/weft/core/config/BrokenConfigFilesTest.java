@@ -138,7 +138,9 @@ class BrokenConfigFilesTest {
     void aReloadOfAFiftyMegabyteFileIsRefusedAndChangesNothing(@TempDir Path dir) throws Exception {
         Path f = write(dir, GOOD);
         try (Controller c = running(f)) {
+            c.awaitControlLaneIdle(); // the config is applied on the control lane, after start returns
             NetworkConfig before = c.tenants().config();
+            assertEquals(2, before.tenants().size(), "the good file is running: " + before);
             try (var out = Files.newOutputStream(f)) {
                 out.write("tenants: ".getBytes(StandardCharsets.US_ASCII));
                 byte[] mb = "a".repeat(1 << 20).getBytes(StandardCharsets.US_ASCII);

@@ -56,6 +56,31 @@ class FlowProgrammerTest {
     }
 
     @Test
+    void theFirstBatchOfAVersionWarmsEveryKindOfFlowModOnce() {
+        FlowProgrammer.forgetWarmUp();
+        OFFactory f = OFFactories.getFactory(OFVersion.OF_14);
+        FlowSpec spec = FlowSpec.of(TableId.of(3), 77,
+                List.of(f.instructions().applyActions(List.of(f.actions().output(OFPort.of(2), 0)))),
+                f.oxms().inPort(OFPort.of(1)));
+        FlowKey key = FlowKey.of(spec);
+        // Deletes alone carry no entry to encode as an add or a modify: they do not use up the warm-up.
+        assertEquals(0, FlowProgrammer.warmUp(f, List.of(FlowOp.delete(key, COOKIE))));
+        assertEquals(3, FlowProgrammer.warmUp(f, List.of(FlowOp.add(key, spec, COOKIE), FlowOp.delete(key, COOKIE))),
+                "one entry as add, strict modify and strict delete");
+        assertEquals(0, FlowProgrammer.warmUp(f, List.of(FlowOp.add(key, spec, COOKIE))), "once per version");
+        OFFactory f15 = OFFactories.getFactory(OFVersion.OF_15);
+        FlowSpec spec15 = FlowSpec.of(TableId.of(3), 77,
+                List.of(f15.instructions().applyActions(List.of(f15.actions().output(OFPort.of(2), 0)))),
+                f15.oxms().inPort(OFPort.of(1)));
+        List<FlowOp> many = new java.util.ArrayList<>();
+        for (int i = 0; i < FlowProgrammer.WARM_UP_ENTRIES + 10; i++) {
+            many.add(FlowOp.add(FlowKey.of(spec15), spec15, COOKIE));
+        }
+        assertEquals(3 * FlowProgrammer.WARM_UP_ENTRIES, FlowProgrammer.warmUp(f15, many), "a bounded sample");
+        FlowProgrammer.forgetWarmUp();
+    }
+
+    @Test
     void theAppIsTheCookiesTopTwelveBits() {
         assertEquals(7, FlowProgrammer.appOf(COOKIE));
         assertEquals(0xfff, FlowProgrammer.appOf(U64.of(-1L)));
