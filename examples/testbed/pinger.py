@@ -16,7 +16,9 @@ what `ping -n -D -O` prints, so the same parser reads it:
 
     ip netns exec NS python3 pinger.py -i 0.01 -w 120 10.0.0.2
 
-It stops after -w seconds or on SIGINT/SIGTERM. Standard library only.
+It stops after -w seconds or on SIGINT/SIGTERM. Standard library only. On a busy machine, give it
+a real-time priority (`chrt -f 10 python3 pinger.py ...`, as Weft's tests do) so that it sends and
+reads on time; it sleeps between requests.
 """
 import argparse
 import os
