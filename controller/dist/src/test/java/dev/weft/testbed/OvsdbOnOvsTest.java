@@ -528,17 +528,47 @@ class OvsdbOnOvsTest {
       double firstAsked = trace.probes().stream().filter(p -> !p.sentAt().isBefore(up)).findFirst()
           .map(p -> ms(up, p.sentAt())).orElse(Double.NaN);
       (i < 3 ? fromRequestCold : fromRequest).add(Math.round((firstSent + rtt - firstAsked) * 10) / 10.0);
+      // The pinger's own lines around a move whose first request after add-port came more than
+      // an interval late: a late pinger, or requests the trace cannot place.
+      String rawAround = "";
+      if (firstAsked > 12) {
+        // Every line of the requests the window's lines name, wherever they come in the output.
+        java.util.regex.Pattern stampP = java.util.regex.Pattern.compile("^\\[(\\d+)\\.(\\d+)\\]");
+        java.util.regex.Pattern seqP = java.util.regex.Pattern.compile("icmp_seq=(\\d+)");
+        String[] lines = trace.raw().split("\n");
+        java.util.Set<String> seqs = new java.util.HashSet<>();
+        for (String line : lines) {
+          java.util.regex.Matcher mt = stampP.matcher(line);
+          java.util.regex.Matcher sq = seqP.matcher(line);
+          if (mt.find() && sq.find()) {
+            long us = Long.parseLong(mt.group(1)) * 1_000_000 + Long.parseLong((mt.group(2) + "000000").substring(0, 6));
+            if (us >= upMicros - 30_000 && us <= upMicros + (long) ((firstSent + rtt) * 1000) + 15_000) {
+              seqs.add(sq.group(1));
+            }
+          }
+        }
+        StringBuilder rb = new StringBuilder();
+        for (String line : lines) {
+          java.util.regex.Matcher mt = stampP.matcher(line);
+          java.util.regex.Matcher sq = seqP.matcher(line);
+          if (mt.find() && sq.find() && seqs.contains(sq.group(1))) {
+            long us = Long.parseLong(mt.group(1)) * 1_000_000 + Long.parseLong((mt.group(2) + "000000").substring(0, 6));
+            rb.append(String.format(java.util.Locale.ROOT, "%n      %+7.1f ms  %s", (us - upMicros) / 1e3, line));
+          }
+        }
+        rawAround = "  pinger's lines:" + rb;
+      }
       String ul = underlay.isEmpty() ? "" : "  ul: " + underlaySeen(tb, tunnelled, m, peerHv, upMicros,
           upMicros + (long) ((firstSent + rtt) * 1000));
       System.out.printf(java.util.Locale.ROOT, "[ovs] %s round %d move %d %s->%s: named %s  ps %s  ofp %s  det %s"
           + "  dec %s  sent %s  wr %s  conf %s (last %.1f)  first %6.1f (sent %5.1f + rtt %4.1f; ready in (%s, %.1f])"
-          + "  first request sent %.1f  vm: %s  threads %s%s  (%s)%n", vm, i / 3, i + 1, m.from(), m.to(),
+          + "  first request sent %.1f  vm: %s  threads %s%s  (%s)%s%n", vm, i / 3, i + 1, m.from(), m.to(),
           at.apply(rs.named()),
           at.apply(rs.portStatus()),
           at.apply(rs.ovsdbOfport()), at.apply(st.seenNanos()), at.apply(st.locatedNanos()), at.apply(st.sentNanos()),
           perHv.apply(st.writtenNanos()), perHv.apply(st.confirmedNanos()), conf, firstSent + rtt, firstSent, rtt,
           Double.isNaN(lastLost) ? "add-port" : String.format(java.util.Locale.ROOT, "%.1f", lastLost), firstSent,
-          firstAsked, vmSide, threads(st, tb.hypervisor(m.to()).dpid()), ul, d.cause());
+          firstAsked, vmSide, threads(st, tb.hypervisor(m.to()).dpid()), ul, d.cause(), rawAround);
     }
     System.out.printf("[ovs] %s: first reply to %s's 10 ms ping after the port reappeared, ms: rounds 1-2 %s, "
         + "round 0 %s (%s); load %s -> %s%n", vm, peer, firstReply, firstReplyCold, trace, loadBefore, loadAfter);
