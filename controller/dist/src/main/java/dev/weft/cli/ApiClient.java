@@ -40,7 +40,14 @@ final class ApiClient {
 
     private final URI base;
     private final String token;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /**
+     * One HTTP client for every command run in this process, so that commands run one after the
+     * other reuse its kept-alive connection. A client per command left each one's connection open
+     * (the JDK keeps them 20 minutes); a program or test that ran {@code weft} commands in-process
+     * reached the API's 32 connections per client and was refused.
+     */
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HTTP;
 
     ApiClient(String base, String token) {
         String b = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;

@@ -104,6 +104,20 @@ class ClientCommandsTest {
         assertTrue(new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8)).isArray());
     }
 
+    /**
+     * Commands run one after another in one process reuse a connection: the API lets a client hold
+     * 32 at once, and a client per command once left each one open (a test polling `weft usage`
+     * was refused after 32 polls).
+     */
+    @Test
+    void manyCommandsInOneProcessAreNotRefused() {
+        for (int i = 0; i < 80; i++) {
+            out.reset();
+            err.reset();
+            assertEquals(0, weft("switches", "--api", api), "command " + (i + 1) + ": " + err.toString(StandardCharsets.UTF_8));
+        }
+    }
+
     @Test
     void hostsPrintsAHeaderEvenWhenEmpty() {
         assertEquals(0, weft("hosts", "--api", api));
