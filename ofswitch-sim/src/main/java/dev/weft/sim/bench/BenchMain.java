@@ -88,7 +88,8 @@ public final class BenchMain {
                         + (after == null ? "? (process gone)" : after.mb(after.rssKb()) + ", peak "
                         + after.mb(after.peakKb())) + " (pid " + parsed.controllerPid().getAsLong() + ")");
             }
-            cpu.lines(result.tests().stream().filter(TestResult::counted).mapToLong(TestResult::totalResponses).sum())
+            cpu.lines(result.tests().stream().filter(TestResult::counted).mapToLong(TestResult::totalResponses).sum(),
+                    result.tests().stream().filter(TestResult::counted).mapToLong(TestResult::elapsedNanos).sum())
                     .forEach(out::println);
             out.flush();
             return EXIT_OK;

@@ -231,7 +231,7 @@ class BenchRunTest {
                     + " switch-tests at 0 = \\d+"), lines[7]);
             assertTrue(lines[8].matches("CONTROLLER RSS: before \\d+ MB, after \\d+ MB, peak \\d+ MB \\(pid \\d+\\)"), lines[8]);
             // CPU over the counted tests (here the "controller" is this process, the bench itself)
-            assertTrue(lines[9].matches("CPU: [\\d.]+ s of counted tests, \\d+ responses; bench " + CPU_SPENT
+            assertTrue(lines[9].matches("CPU: [\\d.]+ s of counted tests( \\([\\d.]+ s inside their windows: the shares below are of that\\))?, \\d+ responses; bench " + CPU_SPENT
                     + ", \\d+% of its \\d+ cores?, busiest I/O thread \\(bench-io-\\d\\)"
                     + " \\d+% of a core"), lines[9]);
             assertTrue(lines[10].matches("CPU: controller " + CPU_SPENT

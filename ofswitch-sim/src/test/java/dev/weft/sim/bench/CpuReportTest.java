@@ -48,6 +48,31 @@ class CpuReportTest {
     }
 
     @Test
+    void sharesAreOfTheTimeInsideTheTestsWhenItIsKnown() {
+        // 11.1 s from the first counted test's start to the last one's end, 10.0 s inside the tests;
+        // the controller spent 9.5 s and the bench's thread 9.3 s of CPU: 86% and 84% of the span,
+        // 95% and 93% of the tests' time, when the bench is at its limit.
+        List<CpuTimes> before = List.of(new CpuTimes("bench-io-0", 0, 0));
+        List<CpuTimes> after = List.of(new CpuTimes("bench-io-0", 300, 630));
+        CpuReport.Snapshot start = at(0, 0, 0, before, Optional.of(new CpuTimes("weft", 0, 0)));
+        CpuReport.Snapshot end = at(11_100_000_000L, 300, 630, after, Optional.of(new CpuTimes("weft", 400, 550)));
+
+        List<String> inside = CpuReport.lines(start, end, 1_000_000, 10 * SECOND, 1, OptionalLong.of(7));
+        assertEquals("CPU: 11.1 s of counted tests (10.0 s inside their windows: the shares below are of that),"
+                + " 1000000 responses; bench 9.3 us per response (user 3.0, system 6.3), 93% of its 1 core, busiest I/O"
+                + " thread (bench-io-0) 93% of a core", inside.get(0));
+        assertEquals("CPU: controller 9.5 us per response (user 4.0, system 5.5), 95% of a core (pid 7)", inside.get(1));
+        assertTrue(inside.get(2).startsWith("CPU: the bench was busy 93% of the time (bench-io-0)"), inside.toString());
+
+        // Tests short against their gaps (under half the span): the shares stay over the span.
+        assertEquals(CpuReport.lines(start, end, 1_000_000, 1, OptionalLong.of(7)),
+                CpuReport.lines(start, end, 1_000_000, 5 * SECOND, 1, OptionalLong.of(7)));
+        List<String> span = CpuReport.lines(start, end, 1_000_000, 1, OptionalLong.of(7));
+        assertTrue(span.get(0).endsWith("84% of its 1 core, busiest I/O thread (bench-io-0) 84% of a core"), span.get(0));
+        assertEquals(2, span.size(), "over the whole span, no warning: " + span);
+    }
+
+    @Test
     void aBenchWithTwoThreadsOnOneCoreIsTheLimitToo() {
         List<CpuTimes> before = List.of(new CpuTimes("bench-io-0", 0, 0), new CpuTimes("bench-io-1", 0, 0));
         List<CpuTimes> after = List.of(new CpuTimes("bench-io-0", 0, 48), new CpuTimes("bench-io-1", 0, 47));
