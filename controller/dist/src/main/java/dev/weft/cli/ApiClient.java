@@ -47,7 +47,6 @@ final class ApiClient {
      * reached the API's 32 connections per client and was refused.
      */
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final HttpClient http = HTTP;
 
     ApiClient(String base, String token) {
         String b = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
@@ -108,7 +107,7 @@ final class ApiClient {
         }
         HttpResponse<String> r;
         try {
-            r = http.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            r = HTTP.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (ConnectException | HttpConnectTimeoutException e) {
             String why = e instanceof HttpConnectTimeoutException ? "no answer in 5 s"
                     : e.getMessage() == null ? "connection refused" : e.getMessage();

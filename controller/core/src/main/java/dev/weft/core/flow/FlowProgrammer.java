@@ -65,6 +65,9 @@ final class FlowProgrammer {
      * and only a batch with entries to add or modify can warm.
      */
     static int warmUp(OFFactory f, List<FlowOp> batch) {
+        if (warmed.contains(f.getVersion())) {
+            return 0; // every batch after the first: nothing to look at
+        }
         List<FlowOp> sample = batch.stream().filter(op -> op.spec() != null).limit(WARM_UP_ENTRIES).toList();
         if (sample.isEmpty() || !warmed.add(f.getVersion())) {
             return 0;
