@@ -33,6 +33,7 @@ import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -75,6 +76,12 @@ final class ScaleBenchCommand {
         o.addOption(Option.builder().longOpt("seed").hasArg().desc("random seed (default 1)").build());
         o.addOption(Option.builder().longOpt("migrations").hasArg()
                 .desc("then time this many migrations end to end in the controller (MigrationBench; default 0)").build());
+        o.addOption(Option.builder().longOpt("migration-gap").hasArg().argName("MS")
+                .desc("idle time before each timed migration (default 0: back to back); a site's moves are rare, "
+                        + "and a move that comes after idle time finds the code and caches cold").build());
+        o.addOption(Option.builder().longOpt("warm-up-migrations").hasArg().argName("N")
+                .desc("before the timed migrations, rehearse N in a private controller as `weft controller` does "
+                        + "at its start (default 0: none)").build());
         o.addOption(Option.builder("h").longOpt("help").build());
         return o;
     }
@@ -202,7 +209,12 @@ final class ScaleBenchCommand {
             SecurityGroupBench.run(site, Integer.parseInt(cl.getOptionValue("security-groups")), moves, seed, out);
         }
         int migrations = Integer.parseInt(cl.getOptionValue("migrations", "0"));
-        return migrations > 0 ? MigrationBench.report(site, migrations, seed, out, err) : 0;
+        long gapMs = Long.parseLong(cl.getOptionValue("migration-gap", "0"));
+        int warm = Integer.parseInt(cl.getOptionValue("warm-up-migrations", "0"));
+        if (migrations > 0 && warm > 0) {
+            out.println(MoveRehearsal.rehearseNow(List.of("isolation", "tenant-networks", "mobility"), warm));
+        }
+        return migrations > 0 ? MigrationBench.report(site, migrations, seed, Duration.ofMillis(gapMs), out, err) : 0;
     }
 
     /** Tenants with networks of roughly equal size; ports spread at random over the hypervisors. */
