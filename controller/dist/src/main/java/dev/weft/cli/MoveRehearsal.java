@@ -176,7 +176,9 @@ public final class MoveRehearsal implements Extension {
 
     private void run(List<String> apps) {
         Report r = runQuietly(apps);
-        if (r.skipped().isPresent()) {
+        if (stopped) {
+            log.debug("{} (the controller stopped)", r);
+        } else if (r.skipped().isPresent()) {
             log.warn("{} (the controller works as without it; its first migrations run slower)", r);
         } else {
             log.info("{}", r);
