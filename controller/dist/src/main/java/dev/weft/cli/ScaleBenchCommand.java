@@ -94,6 +94,8 @@ final class ScaleBenchCommand {
         int nets;
         int moves;
         long seed;
+        long gapMs;
+        int warm;
         try {
             cl = new DefaultParser().parse(options(), args);
             hvs = positive(cl, "hypervisors", 1000);
@@ -102,6 +104,8 @@ final class ScaleBenchCommand {
             nets = positive(cl, "networks-per-tenant", cl.hasOption("routers") ? 2 : 1);
             moves = positive(cl, "moves", 200);
             seed = Long.parseLong(cl.getOptionValue("seed", "1"));
+            gapMs = notNegative(cl, "migration-gap");
+            warm = (int) Math.min(Integer.MAX_VALUE, notNegative(cl, "warm-up-migrations"));
             if (cl.hasOption("routers") && tenants > ScaleBenchSite.MAX_ROUTED_TENANTS) {
                 throw new IllegalArgumentException("--routers: at most " + ScaleBenchSite.MAX_ROUTED_TENANTS
                         + " tenants (one conntrack zone each on hv0)");
@@ -209,12 +213,23 @@ final class ScaleBenchCommand {
             SecurityGroupBench.run(site, Integer.parseInt(cl.getOptionValue("security-groups")), moves, seed, out);
         }
         int migrations = Integer.parseInt(cl.getOptionValue("migrations", "0"));
-        long gapMs = Long.parseLong(cl.getOptionValue("migration-gap", "0"));
-        int warm = Integer.parseInt(cl.getOptionValue("warm-up-migrations", "0"));
         if (migrations > 0 && warm > 0) {
             out.println(MoveRehearsal.rehearseNow(List.of("isolation", "tenant-networks", "mobility"), warm));
         }
         return migrations > 0 ? MigrationBench.report(site, migrations, seed, Duration.ofMillis(gapMs), out, err) : 0;
+    }
+
+    private static long notNegative(CommandLine cl, String option) {
+        String v = cl.getOptionValue(option, "0");
+        try {
+            long n = Long.parseLong(v);
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new IllegalArgumentException("--" + option + " needs a whole number, 0 or more (was '" + v + "')");
     }
 
     /** Tenants with networks of roughly equal size; ports spread at random over the hypervisors. */
