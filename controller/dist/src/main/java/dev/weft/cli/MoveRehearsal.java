@@ -55,7 +55,7 @@ import java.util.concurrent.TimeUnit;
  * 3,000 moves the same rested move took 0.09-0.23 ms. On the testbed's Open vSwitch the controller's
  * part of a move was 4-6 ms (docs/ovsdb.md).
  *
- * <p>It costs 1-3 s of one core's time after the start, on a thread of its own; it changes nothing
+ * <p>It takes 4-10 s after the start on a 2-core machine shared with other work, on threads of its own; it changes nothing
  * the real controller holds, and a failure is logged and changes nothing either (the first
  * migrations are then as slow as before). Apps other than the built-in tenant apps are never run in
  * it: a rehearsal must not reach outside the process. {@code controller: warm-up-migrations: 0} in
