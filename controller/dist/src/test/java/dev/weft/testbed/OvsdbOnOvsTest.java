@@ -477,6 +477,12 @@ class OvsdbOnOvsTest {
       assertTrue(p.received() > 0, () -> peer + " reaches " + vm + " on " + to + ": " + p.raw()
           + "\nWeft places " + vm + " at " + w.controller().tenants().location(vm) + bridges(tb));
     }
+    // The trace leaves out unanswered requests of the last second before the stop (they may still be
+    // on their way: BackgroundPing.IN_FLIGHT). Stopped at once, that second held the round's last
+    // moves, whose lost requests then vanished from the trace: their "first request after add-port"
+    // came out 10-20 ms late (13 of 126 moves, 2026-12-06). So the pinger runs on past the last move
+    // for that long and more: 150 more replies.
+    ping.awaitReplies(ping.repliesSoFar() + 150, Duration.ofSeconds(10));
     PingTrace trace = ping.stop();
     // The pinger's own output, kept for a move the trace cannot explain.
     Files.writeString(Path.of("target", "ovs-pinger-" + vm + ".txt"), trace.raw());
