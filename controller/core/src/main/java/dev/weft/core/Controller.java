@@ -94,6 +94,7 @@ public final class Controller implements AutoCloseable {
         private final Map<Class<?>, Object> overrides = new java.util.LinkedHashMap<>();
         private List<App> apps;
         private Timers timers;
+        private String threadPrefix = "weft";
         private boolean listen = true;
         private boolean slaves;
 
@@ -141,6 +142,19 @@ public final class Controller implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Name this controller's threads {@code PREFIX-dispatch-N}, {@code PREFIX-control} and
+         * {@code PREFIX-timer} (default {@code weft}): for a second controller in one process, whose
+         * logs and profiles must not be mistaken for the first's.
+         */
+        public Builder threadNames(String prefix) {
+            if (prefix == null || prefix.isBlank()) {
+                throw new IllegalArgumentException("thread name prefix must not be blank");
+            }
+            threadPrefix = prefix;
+            return this;
+        }
+
         /** Open no OpenFlow listener: switches are {@link Controller#attach attached} in process. */
         public Builder withoutListeners() {
             listen = false;
@@ -171,8 +185,8 @@ public final class Controller implements AutoCloseable {
         this.startedAt = s.clock().instant();
         this.state = s.controllerSection().stateDir() == null ? new MemoryStateStore()
                 : new FileStateStore(s.controllerSection().stateDir());
-        this.dispatcher = new Dispatcher(s.dispatchThreads());
-        this.timers = b.timers != null ? b.timers : Timers.thread("weft-timer");
+        this.dispatcher = new Dispatcher(s.dispatchThreads(), b.threadPrefix);
+        this.timers = b.timers != null ? b.timers : Timers.thread(b.threadPrefix + "-timer");
         this.switches = new SwitchManager(dispatcher, bus, s.requestTimeout(), s.takeoverProbe());
         this.tenants = new TenantManager(dispatcher.control(), bus, s.clock());
         this.reloads = new ConfigReloads(s.configFile(), () -> tenants.config(), new NetworkChanges(s, tenants)::apply);

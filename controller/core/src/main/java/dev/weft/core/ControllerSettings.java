@@ -245,6 +245,10 @@ public record ControllerSettings(
             if (c.tls() != null) {
                 tls(c.tls(), src);
             }
+            if (c.warmUpMigrations() != null && c.warmUpMigrations() < 0) {
+                throw ConfigLoader.error(src, "/controller/warm-up-migrations", "controller.warm-up-migrations: "
+                        + "must be 0 (no warm-up) or more, was " + c.warmUpMigrations());
+            }
             network = cfg.network();
             if (cfg.topology() != null) {
                 try {

@@ -242,6 +242,8 @@ public final class ControllerCommand {
             routes.add(new dev.weft.ovsdb.AlertRoutes(ovsdb));
             cluster.ifPresent(c -> routes.add(new dev.weft.cluster.ClusterRoutes(c)));
             run.rest().ifPresent(r -> builder.extension(new RestEndpoint(r, routes)));
+            // Last: it rehearses migrations in a private controller so that the first real one runs compiled code.
+            builder.extension(MoveRehearsal.of(run.settings()));
             controller = builder.start();
         } catch (ConfigException e) {
             err.println("weft " + NAME + ": " + e.getMessage());

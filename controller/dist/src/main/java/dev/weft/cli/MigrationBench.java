@@ -1,7 +1,6 @@
 package dev.weft.cli;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.weft.api.Switch;
 import dev.weft.api.event.PortStatusChanged;
 import dev.weft.api.tenant.Migration;
 import dev.weft.apps.mobility.api.MobilityService;
@@ -19,40 +18,21 @@ import dev.weft.core.topology.TopologySettings;
 import dev.weft.core.tenant.TenantManager;
 import io.netty.channel.DefaultEventLoop;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import org.projectfloodlight.openflow.protocol.OFBarrierReply;
-import org.projectfloodlight.openflow.protocol.OFFactories;
-import org.projectfloodlight.openflow.protocol.OFFactory;
-import org.projectfloodlight.openflow.protocol.OFFeaturesReply;
-import org.projectfloodlight.openflow.protocol.OFFlowMod;
-import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.protocol.OFPortDesc;
 import org.projectfloodlight.openflow.protocol.OFPortReason;
-import org.projectfloodlight.openflow.protocol.OFRequest;
-import org.projectfloodlight.openflow.protocol.OFStatsReply;
-import org.projectfloodlight.openflow.protocol.OFStatsRequest;
-import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.projectfloodlight.openflow.types.DatapathId;
-import org.projectfloodlight.openflow.types.MacAddress;
 import org.projectfloodlight.openflow.types.OFPort;
 
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-
 /**
  * The controller's time for one migration at scale, with the real code path: the core's tenant
  * manager, the isolation, tenant-networks and mobility apps, and the reconciler holding the whole
@@ -67,7 +47,7 @@ final class MigrationBench {
 
     /** What the bench measured: per migration, the controller's part and flow-mods. */
     record Result(int ports, int switches, long flowsInstalled, double setupSeconds, long[] controllerNanos,
-                  double meanFlowMods) {
+                  double meanFlowMods, long[] inOrder) {
         double median() {
             return controllerNanos[controllerNanos.length / 2] / 1e6;
         }
@@ -85,9 +65,17 @@ final class MigrationBench {
     }
 
     /** For {@code weft scale-bench --migrations N}: run and print; the exit status. */
-    static int report(ScaleBenchCommand.Site site, int moves, long seed, PrintStream out, PrintStream err) {
+    static int report(ScaleBenchCommand.Site site, int moves, long seed, Duration gap, PrintStream out,
+                      PrintStream err) {
         try {
-            Result r = run(site, moves, seed, out);
+            Result r = run(site, moves, seed, gap, out);
+            if (!gap.isZero()) {
+                StringBuilder b = new StringBuilder();
+                for (long n : r.inOrder()) {
+                    b.append(b.isEmpty() ? "" : ", ").append(String.format(java.util.Locale.ROOT, "%.2f", n / 1e6));
+                }
+                out.printf("each migration after %d ms idle, in order, ms: %s%n", gap.toMillis(), b);
+            }
             out.printf(java.util.Locale.ROOT, "one migration, controller time (PORT_STATUS in -> flow-mods out: location,"
                             + " recompilation of its network by isolation and tenant-networks, reconciler delta; %d"
                             + " moves, %.0f flow-mods each on average): median %.3f ms, p99 %.3f ms, max %.3f ms%n",
@@ -101,7 +89,8 @@ final class MigrationBench {
         }
     }
 
-    static Result run(ScaleBenchCommand.Site site, int moves, long seed, PrintStream progress) throws Exception {
+    static Result run(ScaleBenchCommand.Site site, int moves, long seed, Duration gap, PrintStream progress)
+            throws Exception {
         NetworkConfig cfg = site.config();
         DefaultEventLoop switchLoop = new DefaultEventLoop(new DefaultThreadFactory("bench-switches", true));
         // The controller's own assembly, apps found by name as `weft controller` finds them; only
@@ -119,9 +108,9 @@ final class MigrationBench {
 
             // The switches: every VM port (numbered from 5000 on its hypervisor) and the tunnels.
             long t0 = System.nanoTime();
-            Map<DatapathId, BenchSwitch> switches = new HashMap<>();
+            Map<DatapathId, InMemorySwitch> switches = new HashMap<>();
             for (TransportNode n : cfg.transportNodes()) {
-                BenchSwitch sw = new BenchSwitch(n.dpid(), switchLoop);
+                InMemorySwitch sw = new InMemorySwitch(n.dpid(), switchLoop);
                 site.tunnels().getOrDefault(n.dpid(), Map.of()).forEach((remote, p) -> sw.add(p, "vx-" + remote));
                 switches.put(n.dpid(), sw);
             }
@@ -132,7 +121,7 @@ final class MigrationBench {
                 switches.get(at.dpid()).add(OFPort.of(no), iface(p));
             }
             tenants.apply(cfg);
-            for (BenchSwitch sw : switches.values()) {
+            for (InMemorySwitch sw : switches.values()) {
                 controller.attach(sw);
             }
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
@@ -158,8 +147,11 @@ final class MigrationBench {
                 if (to.dpid().equals(from.dpid())) {
                     to = nodes.get((nodes.indexOf(to) + 1) % nodes.size());
                 }
-                BenchSwitch a = switches.get(from.dpid());
-                BenchSwitch b = switches.get(to.dpid());
+                if (!gap.isZero()) {
+                    Thread.sleep(gap.toMillis());
+                }
+                InMemorySwitch a = switches.get(from.dpid());
+                InMemorySwitch b = switches.get(to.dpid());
                 long before = lastSequence(mobility);
                 OFPortDesc gone = a.remove(from.port());
                 OFPortDesc added = b.add(OFPort.of(nextPort.merge(to.dpid(), 1, Integer::sum) + 5000), iface(p));
@@ -169,8 +161,10 @@ final class MigrationBench {
                 took[i] = m.controller().orElseThrow().toNanos();
                 mods += m.totalFlowMods();
             }
+            long[] inOrder = took.clone();
             Arrays.sort(took);
-            return new Result(cfg.ports().size(), switches.size(), installed, setup, took, mods / (double) moves);
+            return new Result(cfg.ports().size(), switches.size(), installed, setup, took, mods / (double) moves,
+                    inOrder);
         } finally {
             switchLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         }
@@ -212,125 +206,5 @@ final class MigrationBench {
             Thread.sleep(1);
         }
         throw new IllegalStateException("no migration of " + port + " reported");
-    }
-
-    /** A switch in memory: keeps its ports, counts flow-mods, answers barriers and stats at once. */
-    static final class BenchSwitch implements Switch {
-        private static final OFFactory F = OFFactories.getFactory(OFVersion.OF_13);
-        private final DatapathId id;
-        private final DefaultEventLoop lane;
-        private final Map<OFPort, OFPortDesc> ports = new ConcurrentHashMap<>();
-        private final AtomicLong flowMods = new AtomicLong();
-        private final Instant since = Instant.now();
-
-        BenchSwitch(DatapathId id, DefaultEventLoop lane) {
-            this.id = id;
-            this.lane = lane;
-        }
-
-        OFPortDesc add(OFPort no, String name) {
-            OFPortDesc d = F.buildPortDesc().setPortNo(no).setName(name).setHwAddr(MacAddress.of(0x0200_0000_0000L
-                    + no.getPortNumber())).build();
-            ports.put(no, d);
-            return d;
-        }
-
-        OFPortDesc remove(OFPort no) {
-            return ports.remove(no);
-        }
-
-        long flowMods() {
-            return flowMods.get();
-        }
-
-        @Override
-        public DatapathId id() {
-            return id;
-        }
-
-        @Override
-        public OFVersion version() {
-            return OFVersion.OF_13;
-        }
-
-        @Override
-        public OFFactory factory() {
-            return F;
-        }
-
-        @Override
-        public OFFeaturesReply features() {
-            return F.buildFeaturesReply().setDatapathId(id).setNTables((short) 254).build();
-        }
-
-        @Override
-        public Collection<OFPortDesc> ports() {
-            return List.copyOf(ports.values());
-        }
-
-        @Override
-        public Optional<OFPortDesc> port(OFPort number) {
-            return Optional.ofNullable(ports.get(number));
-        }
-
-        @Override
-        public Optional<OFPortDesc> port(String name) {
-            return ports.values().stream().filter(p -> p.getName().equals(name)).findFirst();
-        }
-
-        @Override
-        public SocketAddress remoteAddress() {
-            return new InetSocketAddress("127.0.0.1", 0);
-        }
-
-        @Override
-        public Instant connectedSince() {
-            return since;
-        }
-
-        @Override
-        public boolean isConnected() {
-            return true;
-        }
-
-        @Override
-        public void send(OFMessage message) {
-            if (message instanceof OFFlowMod) {
-                flowMods.incrementAndGet();
-            }
-        }
-
-        @Override
-        public <R extends OFMessage> CompletableFuture<R> request(OFRequest<R> request) {
-            return CompletableFuture.failedFuture(new UnsupportedOperationException("bench switch"));
-        }
-
-        @Override
-        public <R extends OFMessage> CompletableFuture<R> request(OFRequest<R> request, Duration timeout) {
-            return request(request);
-        }
-
-        @Override
-        public <R extends OFStatsReply> CompletableFuture<List<R>> requestStats(OFStatsRequest<R> request) {
-            return CompletableFuture.completedFuture(List.of());
-        }
-
-        @Override
-        public CompletableFuture<OFBarrierReply> barrier() {
-            // Answered on the switches' thread, as a reply would arrive.
-            CompletableFuture<OFBarrierReply> f = new CompletableFuture<>();
-            lane.execute(() -> f.complete(F.buildBarrierReply().build()));
-            return f;
-        }
-
-        @Override
-        public void execute(Runnable task) {
-            lane.execute(task);
-        }
-
-        @Override
-        public String toString() {
-            return "bench switch " + id;
-        }
     }
 }

@@ -33,6 +33,7 @@ import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -75,6 +76,12 @@ final class ScaleBenchCommand {
         o.addOption(Option.builder().longOpt("seed").hasArg().desc("random seed (default 1)").build());
         o.addOption(Option.builder().longOpt("migrations").hasArg()
                 .desc("then time this many migrations end to end in the controller (MigrationBench; default 0)").build());
+        o.addOption(Option.builder().longOpt("migration-gap").hasArg().argName("MS")
+                .desc("idle time before each timed migration (default 0: back to back); a site's moves are rare, "
+                        + "and a move that comes after idle time finds the code and caches cold").build());
+        o.addOption(Option.builder().longOpt("warm-up-migrations").hasArg().argName("N")
+                .desc("before the timed migrations, rehearse N in a private controller as `weft controller` does "
+                        + "at its start (default 0: none)").build());
         o.addOption(Option.builder("h").longOpt("help").build());
         return o;
     }
@@ -87,6 +94,8 @@ final class ScaleBenchCommand {
         int nets;
         int moves;
         long seed;
+        long gapMs;
+        int warm;
         try {
             cl = new DefaultParser().parse(options(), args);
             hvs = positive(cl, "hypervisors", 1000);
@@ -95,6 +104,8 @@ final class ScaleBenchCommand {
             nets = positive(cl, "networks-per-tenant", cl.hasOption("routers") ? 2 : 1);
             moves = positive(cl, "moves", 200);
             seed = Long.parseLong(cl.getOptionValue("seed", "1"));
+            gapMs = notNegative(cl, "migration-gap");
+            warm = (int) Math.min(Integer.MAX_VALUE, notNegative(cl, "warm-up-migrations"));
             if (cl.hasOption("routers") && tenants > ScaleBenchSite.MAX_ROUTED_TENANTS) {
                 throw new IllegalArgumentException("--routers: at most " + ScaleBenchSite.MAX_ROUTED_TENANTS
                         + " tenants (one conntrack zone each on hv0)");
@@ -202,7 +213,23 @@ final class ScaleBenchCommand {
             SecurityGroupBench.run(site, Integer.parseInt(cl.getOptionValue("security-groups")), moves, seed, out);
         }
         int migrations = Integer.parseInt(cl.getOptionValue("migrations", "0"));
-        return migrations > 0 ? MigrationBench.report(site, migrations, seed, out, err) : 0;
+        if (migrations > 0 && warm > 0) {
+            out.println(MoveRehearsal.rehearseNow(List.of("isolation", "tenant-networks", "mobility"), warm));
+        }
+        return migrations > 0 ? MigrationBench.report(site, migrations, seed, Duration.ofMillis(gapMs), out, err) : 0;
+    }
+
+    private static long notNegative(CommandLine cl, String option) {
+        String v = cl.getOptionValue(option, "0");
+        try {
+            long n = Long.parseLong(v);
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new IllegalArgumentException("--" + option + " needs a whole number, 0 or more (was '" + v + "')");
     }
 
     /** Tenants with networks of roughly equal size; ports spread at random over the hypervisors. */

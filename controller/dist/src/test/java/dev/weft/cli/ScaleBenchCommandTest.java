@@ -35,6 +35,20 @@ class ScaleBenchCommandTest {
     }
 
     @Test
+    void restedMigrationsAreTimedEachAfterTheWarmUpAskedFor() {
+        Run r = run("--hypervisors", "3", "--tenants", "2", "--ports", "6", "--moves", "2", "--migrations", "3",
+                "--migration-gap", "20", "--warm-up-migrations", "50");
+        assertEquals(0, r.code, r.out + r.err);
+        assertTrue(r.out.contains("warm-up: 50 migrations rehearsed with [isolation, tenant-networks, mobility]"), r.out);
+        Matcher m = Pattern.compile("each migration after 20 ms idle, in order, ms: ([0-9., ]+)\n").matcher(r.out);
+        assertTrue(m.find(), r.out);
+        assertEquals(3, m.group(1).split(", ").length, m.group(1));
+        Run bad = run("--hypervisors", "3", "--tenants", "2", "--ports", "6", "--migrations", "3", "--migration-gap", "-5");
+        assertEquals(2, bad.code, bad.out + bad.err);
+        assertTrue(bad.err.contains("--migration-gap needs a whole number, 0 or more (was '-5')"), bad.err);
+    }
+
+    @Test
     void tooManyTenantsForTheGatewaysZonesIsAUsageError() {
         Run r = run("--hypervisors", "2", "--tenants", "70000", "--ports", "70000", "--routers");
         assertEquals(2, r.code, r.out + r.err);

@@ -24,8 +24,9 @@ public record ControllerSection(
         String logLevel,
         TlsSection tls,
         Duration takeoverProbeTimeout,
-        Path stateDir) {
+        Path stateDir,
+        Integer warmUpMigrations) {
 
     public static final ControllerSection EMPTY = new ControllerSection(null, null, null, null, null, null,
-            null, null, null, null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null, null, null);
 }

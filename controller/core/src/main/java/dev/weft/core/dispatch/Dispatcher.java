@@ -29,10 +29,15 @@ public final class Dispatcher implements AutoCloseable {
     private final Lane control;
 
     public Dispatcher(int threads) {
+        this(threads, "weft");
+    }
+
+    /** Threads named {@code PREFIX-dispatch-N} and {@code PREFIX-control}. */
+    public Dispatcher(int threads, String prefix) {
         if (threads < 1) {
             throw new IllegalArgumentException("dispatch threads must be at least 1, was " + threads);
         }
-        NamedThreads tf = NamedThreads.numbered("weft-dispatch");
+        NamedThreads tf = NamedThreads.numbered(prefix + "-dispatch");
         group = Epoll.isAvailable() ? new EpollEventLoopGroup(threads, tf) : new NioEventLoopGroup(threads, tf);
         lanes = new Lane[threads];
         int i = 0;
@@ -41,7 +46,7 @@ public final class Dispatcher implements AutoCloseable {
             byLoop.put(e, lanes[i]);
             i++;
         }
-        controlLoop = new io.netty.channel.DefaultEventLoop(NamedThreads.single("weft-control"));
+        controlLoop = new io.netty.channel.DefaultEventLoop(NamedThreads.single(prefix + "-control"));
         control = Lane.strand(-2, controlLoop);
     }
 
