@@ -211,37 +211,9 @@ final class SwitchConnection implements Switch {
     void onLane(Runnable r) {
         if (runsNow()) {
             r.run();
-        } else if (lane.inLane() && !draining && drainedHere()) {
-            r.run();
         } else {
             toLane(r);
         }
-    }
-
-    /**
-     * On this switch's own thread while it runs the control lane's work borrowed here (a report read
-     * here moved a VM), with items asked earlier still in the inbox: runs them now, in order (at most
-     * {@link #INBOX_BATCH}), so that what comes next need not wait behind them for the borrowed work
-     * to end (a moved VM's batch waited 4-6 ms so on the testbed, 2026-12-07). True when the inbox is
-     * empty now.
-     */
-    private boolean drainedHere() {
-        for (int n = 0; n < INBOX_BATCH && inboxed.get() > 0; n++) {
-            Runnable r = inbox.poll();
-            if (r == null) {
-                return true;
-            }
-            draining = true;
-            try {
-                r.run();
-            } catch (RuntimeException e) {
-                log.error("{}: a task for this switch failed", id, e);
-            } finally {
-                draining = false;
-            }
-            inboxed.decrementAndGet();
-        }
-        return inboxed.get() <= 0;
     }
 
     /**
@@ -263,10 +235,7 @@ final class SwitchConnection implements Switch {
     /** Lane: run what was asked, in order; output is flushed once when this lane task ends. */
     private void drainInbox() {
         for (int n = 0; n < INBOX_BATCH; n++) {
-            Runnable r = inbox.poll();
-            if (r == null) {
-                return; // run meanwhile on this thread (drainedHere)
-            }
+            Runnable r = inbox.poll(); // never null: an item is counted only after it is added
             draining = true;
             try {
                 r.run();
