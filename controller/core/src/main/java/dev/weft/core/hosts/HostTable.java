@@ -19,8 +19,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
@@ -31,8 +29,8 @@ import java.util.function.Predicate;
  * location freezes for a while and the flapping is reported once), aging.
  *
  * <p>Threads: {@link #observe} is called for every packet-in from a host port, on any switch's
- * lane. When nothing changes (the common case) it is lock-free and allocates nothing: a map
- * lookup, a few compares, at most one volatile write of the time. Changes take the table's lock
+ * lane. When nothing changes (the common case) it is lock-free and allocates nothing: a lookup
+ * in the {@link HostIndex} (a slot and the entry it holds), a few compares, at most one volatile write of the time. Changes take the table's lock
  * and hand their events to the sink while holding it, so events come out in the order the
  * changes were made. Readers ({@link #get}, {@link #all}) never lock.
  */
@@ -47,7 +45,8 @@ final class HostTable {
      * count upwards in their middle bytes (cbench's, and any host spewing made-up sources) fell
      * into a few buckets of the map, which turned them into trees: a tree search with
      * {@code compareTo} on every packet-in (about a tenth of a dispatch thread's time in the
-     * latency bench, JFR). Mixed, they spread as random keys do ({@code HostKeyHashTest}).
+     * latency bench, JFR). Mixed, they spread as random keys do ({@code HostKeyHashTest}). The
+     * {@link HostIndex} probes from this hash.
      */
     record Key(long mac, int vlan) {
         @Override
@@ -72,6 +71,9 @@ final class HostTable {
     }
 
     static final class Entry {
+        /** The key: the MAC's 48 bits and the VLAN id ({@link HostIndex}). */
+        final long mac;
+        final int vlan;
         volatile Host host;
         volatile long lastSeen;
         volatile long dampedUntil;
@@ -94,6 +96,8 @@ final class HostTable {
         private volatile int atPort;
 
         Entry(Host host, long lastSeen) {
+            this.mac = host.mac().getLong();
+            this.vlan = host.vlan().getVlan();
             this.lastSeen = lastSeen;
             setHost(host);
         }
@@ -129,7 +133,8 @@ final class HostTable {
     private final HostSettings settings;
     private final Consumer<NetworkEvent> sink;
     private final LongSupplier clock;
-    private final Map<Key, Entry> hosts = new ConcurrentHashMap<>();
+    /** Written under this table's lock, read without it. */
+    private final HostIndex hosts = new HostIndex();
     private volatile int size;
     private final java.util.concurrent.atomic.LongAdder ignoredFull = new java.util.concurrent.atomic.LongAdder();
     /** When "table full" was last logged; 0: never (a time 0 is treated as never too: logged then). */
@@ -143,7 +148,7 @@ final class HostTable {
     }
 
     private Entry entry(MacAddress mac, VlanVid vlan) {
-        return hosts.get(Key.of(mac, vlan));
+        return hosts.get(mac.getLong(), vlan.getVlan());
     }
 
     /**
@@ -190,7 +195,7 @@ final class HostTable {
             }
             Host h = new Host(mac, vlan, at, ip == null ? java.util.Set.of() : java.util.Set.of(ip), t, t);
             e = new Entry(h, now);
-            hosts.put(Key.of(mac, vlan), e);
+            hosts.put(e);
             size++;
             sink.accept(new HostAdded(h));
             return;
@@ -252,7 +257,7 @@ final class HostTable {
 
     private void removeIf(Predicate<Entry> which, HostRemoved.Reason reason) {
         List<Host> gone = new ArrayList<>();
-        hosts.values().removeIf(e -> which.test(e) && gone.add(e.snapshot()));
+        hosts.removeIf(which, e -> gone.add(e.snapshot()));
         size -= gone.size();
         gone.sort((a, b) -> Long.compare(a.mac().getLong(), b.mac().getLong()));
         for (Host h : gone) {
@@ -273,7 +278,7 @@ final class HostTable {
 
     Collection<Host> all() {
         List<Host> out = new ArrayList<>(size);
-        hosts.values().forEach(e -> out.add(e.snapshot()));
+        hosts.forEach(e -> out.add(e.snapshot()));
         return out;
     }
 

@@ -2,6 +2,7 @@ package dev.weft.core.openflow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import dev.weft.api.Disposition;
@@ -11,6 +12,8 @@ import dev.weft.core.dispatch.AppHandle;
 import dev.weft.core.dispatch.Dispatcher;
 import dev.weft.fakes.FakeSwitch;
 import dev.weft.sim.packet.Frames;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -143,5 +146,67 @@ class PacketInPathTest {
         ch.writeInbound(Wire.encode(packetIn(0), packetIn(1)));
         assertEquals(0, flushes, "no empty flush (each is a system call)");
         ch.finishAndReleaseAll();
+    }
+
+    /**
+     * The buffer one task's answers were written into holds the next task's once the socket took
+     * all of it (the common case), and never while the socket still holds it.
+     */
+    @Test
+    void theAnswerBufferIsReusedOnlyAfterTheSocketLetGoOfIt() throws Exception {
+        rec.bus.subscribe(new AppHandle("answer", 1), PacketIn.class, e -> {
+            e.sw().send(e.packetOut(List.of(e.sw().factory().actions().output(OFPort.of(2), 0xffff))).orElseThrow());
+            return Disposition.STOP;
+        });
+        EmbeddedChannel ch = activeSwitch();
+        List<ByteBuf> written = new ArrayList<>();
+        List<byte[]> bytes = new ArrayList<>();
+        boolean[] letGo = {true};
+        // In place of the socket: takes every byte at once and lets go (a socket with room), or
+        // keeps the buffer queued (a full socket).
+        ch.pipeline().addFirst("socket", new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void write(ChannelHandlerContext ctx, Object msg, io.netty.channel.ChannelPromise promise) {
+                ByteBuf b = (ByteBuf) msg;
+                written.add(b);
+                bytes.add(ByteBufUtil.getBytes(b));
+                if (letGo[0]) {
+                    b.release();
+                }
+                promise.trySuccess();
+            }
+        });
+
+        for (int i = 0; i < 3; i++) {
+            ch.writeInbound(Wire.encode(packetIn(i)));
+            // Given back to the pool, its count would be 0 (and the pool may hand the same object
+            // out again, so the object's identity alone does not tell).
+            assertEquals(1, written.get(i).refCnt(), "answer " + i + "'s buffer is kept for the next answer");
+        }
+        assertEquals(3, written.size());
+        assertSame(written.get(0), written.get(1), "the second answer went into the first one's buffer");
+        assertSame(written.get(1), written.get(2));
+        for (int i = 0; i < 3; i++) {
+            assertEquals(MacAddress.of(0x10 + i), sourceOfPacketOut(bytes.get(i)), "answer " + i + " is its own");
+        }
+
+        letGo[0] = false; // the socket is full: it keeps what it was given
+        ch.writeInbound(Wire.encode(packetIn(3)));
+        ch.writeInbound(Wire.encode(packetIn(4)));
+        assertEquals(5, written.size());
+        ByteBuf held = written.get(3);
+        assertNotSame(held, written.get(4), "a buffer the socket still holds is not written into");
+        assertEquals(1, held.refCnt(), "the socket's reference only: not kept for another answer");
+        assertEquals(MacAddress.of(0x13), sourceOfPacketOut(ByteBufUtil.getBytes(held)),
+                "what the socket holds is still answer 3 after answer 4 was written");
+        assertEquals(MacAddress.of(0x14), sourceOfPacketOut(ByteBufUtil.getBytes(written.get(4))));
+        held.release();
+        written.get(4).release();
+        ch.finishAndReleaseAll();
+    }
+
+    private MacAddress sourceOfPacketOut(byte[] wire) throws Exception {
+        OFPacketOut po = (OFPacketOut) f.getReader().readFrom(io.netty.buffer.Unpooled.wrappedBuffer(wire));
+        return dev.weft.api.packet.Ethernet.parse(po.getData()).orElseThrow().src();
     }
 }
