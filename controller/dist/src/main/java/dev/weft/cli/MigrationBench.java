@@ -61,6 +61,9 @@ final class MigrationBench {
         }
     }
 
+    /** The apps whose migrations the bench times (and which its warm-up rehearses). */
+    static final List<String> APPS = List.of(Isolation.NAME, TenantNetworks.NAME, Mobility.NAME);
+
     private MigrationBench() {
     }
 
@@ -96,7 +99,7 @@ final class MigrationBench {
         // The controller's own assembly, apps found by name as `weft controller` finds them; only
         // the switches are in memory. No audit, no startup hold, no LLDP: none of them is timed.
         ControllerSettings settings = ControllerSettings.builder()
-                .apps(List.of(Isolation.NAME, TenantNetworks.NAME, Mobility.NAME))
+                .apps(APPS)
                 .appConfig(Map.of(Mobility.NAME, JsonNodeFactory.instance.objectNode().put("flap-moves", 0)))
                 .flowAuditInterval(Duration.ZERO).startupHold(Duration.ZERO)
                 .topology(TopologySettings.DEFAULTS.withDiscovery(false)).build();

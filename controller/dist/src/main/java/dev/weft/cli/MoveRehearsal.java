@@ -12,7 +12,11 @@ import dev.weft.api.tenant.LogicalPort;
 import dev.weft.api.tenant.NetworkConfig;
 import dev.weft.api.tenant.Tenant;
 import dev.weft.api.tenant.TransportNode;
+import dev.weft.apps.isolation.Isolation;
+import dev.weft.apps.mobility.Mobility;
 import dev.weft.apps.mobility.api.MobilityService;
+import dev.weft.apps.securitygroups.SecurityGroups;
+import dev.weft.apps.tenantnetworks.TenantNetworks;
 import dev.weft.core.Controller;
 import dev.weft.core.ControllerSettings;
 import dev.weft.core.Extension;
@@ -65,7 +69,8 @@ public final class MoveRehearsal implements Extension {
     private static final Logger log = LoggerFactory.getLogger(MoveRehearsal.class);
 
     /** The apps a rehearsal runs, where the controller runs them: built in, with no effect outside it. */
-    static final List<String> REHEARSABLE = List.of("isolation", "tenant-networks", "mobility", "security-groups");
+    static final List<String> REHEARSABLE = List.of(Isolation.NAME, TenantNetworks.NAME, Mobility.NAME,
+            SecurityGroups.NAME);
     /** Default number of rehearsed migrations (in process: 3,000 brought a rested move to ~0.1 ms). */
     public static final int DEFAULT_MIGRATIONS = 3000;
     /** The rehearsal's threads' name prefix; what they log is dropped. */
@@ -119,7 +124,7 @@ public final class MoveRehearsal implements Extension {
             done.complete(skipped(apps, "warm-up-migrations is 0"));
             return;
         }
-        if (!apps.contains("tenant-networks")) {
+        if (!apps.contains(TenantNetworks.NAME)) {
             done.complete(skipped(apps, "no tenant networks (app tenant-networks) to move VMs in"));
             return;
         }
@@ -229,9 +234,9 @@ public final class MoveRehearsal implements Extension {
         NetworkConfig cfg = site.config();
         ControllerSettings.Builder sb = ControllerSettings.builder().apps(apps).flowAuditInterval(Duration.ZERO)
                 .startupHold(Duration.ZERO).topology(TopologySettings.DEFAULTS.withDiscovery(false)).dispatchThreads(1);
-        if (apps.contains("mobility")) {
+        if (apps.contains(Mobility.NAME)) {
             // Damping would hold a port that moves this often; the rest of the decision is the same code.
-            sb.appConfig(Map.of("mobility", JsonNodeFactory.instance.objectNode().put("flap-moves", 0)));
+            sb.appConfig(Map.of(Mobility.NAME, JsonNodeFactory.instance.objectNode().put("flap-moves", 0)));
         }
         DefaultEventLoop loop = new DefaultEventLoop(NamedThreads.single(THREADS + "-switches"));
         try (Controller c = Controller.builder(sb.build()).withoutListeners().threadNames(THREADS).start()) {

@@ -214,7 +214,7 @@ final class ScaleBenchCommand {
         }
         int migrations = Integer.parseInt(cl.getOptionValue("migrations", "0"));
         if (migrations > 0 && warm > 0) {
-            out.println(MoveRehearsal.rehearseNow(List.of("isolation", "tenant-networks", "mobility"), warm));
+            out.println(MoveRehearsal.rehearseNow(MigrationBench.APPS, warm));
         }
         return migrations > 0 ? MigrationBench.report(site, migrations, seed, Duration.ofMillis(gapMs), out, err) : 0;
     }
