@@ -120,6 +120,7 @@ final class PairedReport {
             }
         }
         List<String> bench = new ArrayList<>();
+        List<String> busiestBySide = new ArrayList<>();
         double busiest = 0;
         String busiestName = "";
         for (Side side : Side.values()) {
@@ -129,11 +130,13 @@ final class PairedReport {
                 bench.add(perResponse(spent.get(), own.stream().mapToLong(w -> w.test().totalResponses()).sum())
                         + " in the " + side.label + "'s windows");
             }
+            double sideBusiest = -1;
             for (Window window : own) {
                 for (CpuTimes thread : window.after().benchThreads()) {
                     for (CpuTimes earlier : window.before().benchThreads()) {
                         if (earlier.name().equals(thread.name())) {
                             double share = thread.since(earlier).totalNanos() / (double) wall(List.of(window));
+                            sideBusiest = Math.max(sideBusiest, share);
                             if (share > busiest) {
                                 busiest = share;
                                 busiestName = thread.name();
@@ -142,11 +145,13 @@ final class PairedReport {
                     }
                 }
             }
+            if (sideBusiest >= 0) {
+                busiestBySide.add(String.format(Locale.ROOT, "%.0f%% in the %s's", 100 * sideBusiest, side.label));
+            }
         }
         if (!bench.isEmpty()) {
-            lines.add(String.format(Locale.ROOT, "CPU: bench %s; busiest I/O thread in a window %s", String.join(", ", bench),
-                    busiestName.isEmpty() ? "?" : String.format(Locale.ROOT, "%.0f%% of a core (%s)", 100 * busiest,
-                            busiestName)));
+            lines.add(String.format(Locale.ROOT, "CPU: bench %s; its busiest I/O thread's share of a core in the busiest window: %s",
+                    String.join(", ", bench), busiestBySide.isEmpty() ? "?" : String.join(", ", busiestBySide)));
             if (busiest >= CpuReport.SATURATED) {
                 lines.add(String.format(Locale.ROOT, "CPU: the bench's %s was busy %.0f%% of a window: the rate may be"
                         + " the bench's limit, not the controller's; give the bench a core of its own (README,"

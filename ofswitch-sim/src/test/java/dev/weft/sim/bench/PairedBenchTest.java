@@ -145,7 +145,8 @@ class PairedBenchTest {
                     + " core in them; \\d+% of a core in the other's \\(pid " + pid + "\\)"), report);
             assertTrue(line(lines, "CPU: peer ").contains(" over its 2 counted windows"), report);
             assertTrue(line(lines, "CPU: bench ").matches("CPU: bench .* in the controller's windows, .* in the peer's"
-                    + " windows; busiest I/O thread in a window \\d+% of a core \\(bench-io-\\d\\)"), report);
+                    + " windows; its busiest I/O thread's share of a core in the busiest window: \\d+% in the controller's,"
+                    + " \\d+% in the peer's"), report);
             assertTrue(line(lines, "CONTROLLER RSS: ").endsWith("(pid " + pid + ")"), report);
             assertTrue(line(lines, "PEER RSS: ").endsWith("(pid " + pid + ")"), report);
         }
@@ -216,8 +217,8 @@ class PairedBenchTest {
                         + " them; 5% of a core in the other's (pid 22)",
                 "CPU: per pair, the peer's CPU per response over the controller's: 1.25x 2.00x; median 1.63x",
                 "CPU: bench 8.0 us per response (user 2.7, system 5.3) in the controller's windows, 12.0 us per response"
-                        + " (user 4.0, system 8.0) in the peer's windows; busiest I/O thread in a window 90% of a core"
-                        + " (bench-io-0)",
+                        + " (user 4.0, system 8.0) in the peer's windows; its busiest I/O thread's share of a core in the busiest"
+                        + " window: 90% in the controller's, 90% in the peer's",
                 "CPU: the bench's bench-io-0 was busy 90% of a window: the rate may be the bench's limit, not the"
                         + " controller's; give the bench a core of its own (README, \"Latency mode\")"), lines);
     }
