@@ -16,7 +16,12 @@ final class BenchCommandLine {
     static final String USAGE = "weft bench [options]";
 
     /** What the command line asked for: help, or a run with this config. */
-    record Parsed(boolean help, BenchConfig config, java.util.OptionalLong controllerPid) {
+    record Parsed(boolean help, BenchConfig config, java.util.OptionalLong controllerPid,
+                  java.util.Optional<BenchConfig> peer, java.util.OptionalLong peerPid) {
+
+        Parsed(boolean help, BenchConfig config, java.util.OptionalLong controllerPid) {
+            this(help, config, controllerPid, java.util.Optional.empty(), java.util.OptionalLong.empty());
+        }
     }
 
     private static final Option CONTROLLER = valued("c", "controller", "HOST", "controller host (default localhost)");
@@ -56,13 +61,26 @@ final class BenchCommandLine {
             .desc("report this process's resident memory (the controller's, on this machine) before and after the run,"
                     + " and its CPU per response over the counted tests")
             .build();
+    private static final Option PEER_PORT = Option.builder().longOpt("peer-port").hasArg().argName("PORT")
+            .desc("latency mode: also connect as many switches to a second controller (the peer) at this port and"
+                    + " alternate the test windows between the two (controller, peer; then peer, controller; ...),"
+                    + " the idle one's switches sending nothing; reports each one's statistics over its own windows"
+                    + " and the ratio per pair of adjacent windows")
+            .build();
+    private static final Option PEER_HOST = Option.builder().longOpt("peer-host").hasArg().argName("HOST")
+            .desc("the peer's host (default: the controller's)")
+            .build();
+    private static final Option PEER_PID = Option.builder().longOpt("peer-pid").hasArg().argName("PID")
+            .desc("as --controller-pid, for the peer")
+            .build();
     private static final Option HELP = Option.builder("h").longOpt("help").desc("print this help").build();
 
     private static final Options OPTIONS = new Options();
 
     static {
         for (Option option : List.of(CONTROLLER, PORT, SWITCHES, MACS, LOOPS, MS_PER_TEST, WARMUP, COOLDOWN,
-                THROUGHPUT, CONNECT_DELAY, VERSION, DPID_OFFSET, THREADS, MAX_UNANSWERED, NO_LEARN, FRAME, CONTROLLER_PID, HELP)) {
+                THROUGHPUT, CONNECT_DELAY, VERSION, DPID_OFFSET, THREADS, MAX_UNANSWERED, NO_LEARN, FRAME, CONTROLLER_PID, PEER_PORT,
+                PEER_HOST, PEER_PID, HELP)) {
             OPTIONS.addOption(option);
         }
     }
@@ -103,13 +121,39 @@ final class BenchCommandLine {
         builder.learnDestinationMacs(!line.hasOption(NO_LEARN));
         builder.probeFrame(frame(line));
         try {
-            java.util.OptionalLong pid = line.hasOption(CONTROLLER_PID)
-                    ? java.util.OptionalLong.of(intValue(line, CONTROLLER_PID, 1, Integer.MAX_VALUE, 1))
-                    : java.util.OptionalLong.empty();
-            return new Parsed(false, builder.build(), pid);
+            java.util.OptionalLong pid = pid(line, CONTROLLER_PID);
+            BenchConfig config = builder.build();
+            return new Parsed(false, config, pid, peer(line, config), pid(line, PEER_PID));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
+    }
+
+    private static java.util.OptionalLong pid(CommandLine line, Option option) throws UsageException {
+        return line.hasOption(option) ? java.util.OptionalLong.of(intValue(line, option, 1, Integer.MAX_VALUE, 1))
+                : java.util.OptionalLong.empty();
+    }
+
+    private static java.util.Optional<BenchConfig> peer(CommandLine line, BenchConfig config) throws UsageException {
+        if (!line.hasOption(PEER_PORT)) {
+            for (Option needsPeer : List.of(PEER_HOST, PEER_PID)) {
+                if (line.hasOption(needsPeer)) {
+                    throw new UsageException(name(needsPeer) + " needs --peer-port");
+                }
+            }
+            return java.util.Optional.empty();
+        }
+        if (config.mode() != BenchMode.LATENCY) {
+            throw new UsageException("--peer-port measures latency mode only (in throughput mode a controller would"
+                    + " still drain its backlog in the other's window)");
+        }
+        String host = line.hasOption(PEER_HOST) ? line.getOptionValue(PEER_HOST).trim() : config.host();
+        int port = intValue(line, PEER_PORT, 1, 65_535, 0);
+        if (host.equals(config.host()) && port == config.port()) {
+            throw new UsageException("--peer-port must name another controller than -p (both are " + host + ":"
+                    + port + ")");
+        }
+        return java.util.Optional.of(config.withController(host, port));
     }
 
     static void printHelp(PrintWriter out) {

@@ -108,6 +108,13 @@ public record BenchConfig(
         return Math.max(1, Math.min(wanted, cores));
     }
 
+    /** The same run against another controller (a paired run's peer). */
+    public BenchConfig withController(String otherHost, int otherPort) {
+        return new BenchConfig(otherHost, otherPort, switches, macsPerSwitch, loops, msPerTest, warmupLoops,
+                cooldownLoops, mode, connectDelayMs, version, learnDestinationMacs, dpidOffset, ioThreads,
+                handshakeTimeout, pauseBetweenTests, probeFrame, maxUnanswered);
+    }
+
     /** Tests that count in the statistics. */
     public int countedTests() {
         return loops - warmupLoops - cooldownLoops;

@@ -34,6 +34,62 @@ public final class BenchMain {
         return run(args, System.out, System.err, Clock.systemDefaultZone());
     }
 
+    /** {@code --peer-port}: both controllers in one run, their windows alternating ({@link PairedBench}). */
+    private static int runPaired(BenchCommandLine.Parsed parsed, PrintStream out, PrintStream err, ReportPrinter printer) {
+        BenchConfig config = parsed.config();
+        java.util.Map<PairedBench.Side, java.util.OptionalLong> pids = java.util.Map.of(
+                PairedBench.Side.CONTROLLER, parsed.controllerPid(), PairedBench.Side.PEER, parsed.peerPid());
+        java.util.Map<PairedBench.Side, java.util.Optional<ProcessMemory>> before = new java.util.EnumMap<>(
+                PairedBench.Side.class);
+        for (PairedBench.Side side : PairedBench.Side.values()) {
+            java.util.OptionalLong pid = pids.get(side);
+            before.put(side, pid.isPresent() ? ProcessMemory.of(pid.getAsLong()) : java.util.Optional.empty());
+            if (pid.isPresent() && before.get(side).isEmpty()) {
+                err.println("bench: cannot read /proc/" + pid.getAsLong() + "/status; no memory report");
+            }
+        }
+        long benchPid = ProcessHandle.current().pid();
+        java.util.function.Supplier<PairedBench.CpuSnapshot> cpu = () -> new PairedBench.CpuSnapshot(System.nanoTime(),
+                read(parsed.controllerPid()), read(parsed.peerPid()), CpuTimes.ofProcess(benchPid),
+                CpuTimes.threadsOf(benchPid, BenchThreadFactory.PREFIX));
+        try {
+            java.util.List<PairedBench.Window> windows = PairedBench.run(config, parsed.peer().get(), cpu,
+                    new PairedBench.Listener() {
+                        @Override
+                        public void switchesUp(PairedBench.Side side, int switches, long connectedNanos, long upNanos) {
+                            err.println(ReportPrinter.rampLine(side.label, switches, connectedNanos, upNanos));
+                            err.flush();
+                        }
+
+                        @Override
+                        public void windowFinished(PairedBench.Window window) {
+                            printer.testFinished(window.test(), " [" + window.side().label + "]");
+                        }
+                    }, System::nanoTime);
+            PairedReport.lines(windows, config.switches(), parsed.controllerPid(), parsed.peerPid())
+                    .forEach(out::println);
+            for (PairedBench.Side side : PairedBench.Side.values()) {
+                if (before.get(side).isPresent()) {
+                    long pid = pids.get(side).getAsLong();
+                    ProcessMemory after = ProcessMemory.of(pid).orElse(null);
+                    out.println((side == PairedBench.Side.CONTROLLER ? "CONTROLLER" : "PEER") + " RSS: before "
+                            + before.get(side).get().mb(before.get(side).get().rssKb()) + ", after "
+                            + (after == null ? "? (process gone)" : after.mb(after.rssKb()) + ", peak "
+                            + after.mb(after.peakKb())) + " (pid " + pid + ")");
+                }
+            }
+            out.flush();
+            return EXIT_OK;
+        } catch (BenchException e) {
+            err.println("bench: " + e.getMessage());
+            return EXIT_FAILED;
+        }
+    }
+
+    private static java.util.Optional<CpuTimes> read(java.util.OptionalLong pid) {
+        return pid.isPresent() ? CpuTimes.ofProcess(pid.getAsLong()) : java.util.Optional.empty();
+    }
+
     static int run(String[] args, PrintStream out, PrintStream err, Clock clock) {
         BenchCommandLine.Parsed parsed;
         try {
@@ -48,8 +104,12 @@ public final class BenchMain {
         }
         BenchConfig config = parsed.config();
         err.print(ReportPrinter.header(config, IoTransport.preferredName()));
+        parsed.peer().ifPresent(peer -> err.print(ReportPrinter.peerLine(peer)));
         err.flush();
         ReportPrinter printer = new ReportPrinter(out, clock, config);
+        if (parsed.peer().isPresent()) {
+            return runPaired(parsed, out, err, printer);
+        }
         java.util.Optional<ProcessMemory> before = parsed.controllerPid().isPresent()
                 ? ProcessMemory.of(parsed.controllerPid().getAsLong()) : java.util.Optional.empty();
         if (parsed.controllerPid().isPresent() && before.isEmpty()) {

@@ -38,6 +38,8 @@ final class BenchSession implements AutoCloseable {
     private final BenchConfig config;
     private final LongSupplier nanoClock;
     private final IoTransport transport;
+    /** Whether {@link #close()} shuts the transport's threads down (not when another session shares them). */
+    private final boolean ownsTransport;
     private final List<BenchSwitch> switches = new ArrayList<>();
     private final List<Channel> channels = new ArrayList<>();
     /** Completed exceptionally by the first switch that fails; never completed normally. */
@@ -45,15 +47,29 @@ final class BenchSession implements AutoCloseable {
     private long connectedNanos;
     private long upNanos;
 
-    private BenchSession(BenchConfig config, LongSupplier nanoClock) {
+    private BenchSession(BenchConfig config, LongSupplier nanoClock, IoTransport transport, boolean ownsTransport) {
         this.config = config;
         this.nanoClock = nanoClock;
-        this.transport = IoTransport.create(config.effectiveIoThreads());
+        this.transport = transport;
+        this.ownsTransport = ownsTransport;
     }
 
     /** Connects every switch (pausing between connections) and waits for every handshake. */
     static BenchSession open(BenchConfig config, LongSupplier nanoClock) {
-        BenchSession session = new BenchSession(config, nanoClock);
+        return open(config, nanoClock, IoTransport.create(config.effectiveIoThreads()), true);
+    }
+
+    /**
+     * The same on {@code transport}'s I/O threads, which the caller owns and shuts down (two sessions,
+     * one per controller, share them in a paired run).
+     */
+    static BenchSession open(BenchConfig config, LongSupplier nanoClock, IoTransport transport) {
+        return open(config, nanoClock, transport, false);
+    }
+
+    private static BenchSession open(BenchConfig config, LongSupplier nanoClock, IoTransport transport,
+                                     boolean ownsTransport) {
+        BenchSession session = new BenchSession(config, nanoClock, transport, ownsTransport);
         try {
             long start = nanoClock.getAsLong();
             session.connectAll();
@@ -116,6 +132,24 @@ final class BenchSession implements AutoCloseable {
         }
         return new TestResult(index, config.isCounted(index), responses, sent, Math.max(1, lastClose - firstOpen),
                 lastOpen - firstOpen);
+    }
+
+    /**
+     * Probes sent and not answered yet, over all switches (latency mode: at most one each). After a
+     * window has closed and its last answers came in, 0: the switches send nothing until the next
+     * window opens.
+     */
+    long unansweredProbes() {
+        Map<EventExecutor, List<BenchSwitch>> byLoop = new LinkedHashMap<>();
+        for (BenchSwitch sw : switches) {
+            byLoop.computeIfAbsent(sw.executor(), e -> new ArrayList<>()).add(sw);
+        }
+        List<CompletableFuture<Long>> counts = new ArrayList<>();
+        byLoop.forEach((loop, group) -> counts.add(CompletableFuture.supplyAsync(
+                () -> group.stream().mapToLong(BenchSwitch::unanswered).sum(), loop)));
+        await(CompletableFuture.allOf(counts.toArray(CompletableFuture[]::new)), CLOSE_WINDOW_TIMEOUT,
+                () -> "the switches did not report within " + CLOSE_WINDOW_TIMEOUT.toSeconds() + " s");
+        return counts.stream().mapToLong(CompletableFuture::join).sum();
     }
 
     /** Waits, while still failing fast if a switch is lost. */
@@ -227,7 +261,8 @@ final class BenchSession implements AutoCloseable {
         for (Channel channel : channels) {
             channel.closeFuture().awaitUninterruptibly(SHUTDOWN_TIMEOUT_MS);
         }
-        transport.group().shutdownGracefully(0, SHUTDOWN_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-                .awaitUninterruptibly(SHUTDOWN_TIMEOUT_MS);
+        if (ownsTransport) {
+            transport.shutdown();
+        }
     }
 }

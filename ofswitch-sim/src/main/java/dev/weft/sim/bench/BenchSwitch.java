@@ -187,6 +187,11 @@ final class BenchSwitch extends ByteToMessageDecoder {
         return counts;
     }
 
+    /** On the event loop: probes sent and not answered yet. */
+    long unanswered() {
+        return outstanding;
+    }
+
     /** The event loop this switch's state lives on (once its channel is registered). */
     io.netty.util.concurrent.EventExecutor executor() {
         return context.executor();

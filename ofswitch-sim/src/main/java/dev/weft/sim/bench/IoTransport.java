@@ -33,6 +33,11 @@ record IoTransport(String name, EventLoopGroup group, Class<? extends SocketChan
         return new IoTransport("nio", new NioEventLoopGroup(threads, threadFactory), NioSocketChannel.class);
     }
 
+    /** Stops the I/O threads (waiting at most 5 s). */
+    void shutdown() {
+        group.shutdownGracefully(0, 5000, java.util.concurrent.TimeUnit.MILLISECONDS).awaitUninterruptibly(5000);
+    }
+
     /** The transport {@link #create} will pick. */
     static String preferredName() {
         return epollAvailable() ? "epoll" : "nio";

@@ -57,8 +57,24 @@ final class ReportPrinter {
                 + " (FEATURES_REPLY sent) after %d ms", switches, connectedNanos / 1_000_000, upNanos / 1_000_000);
     }
 
+    /** The ramp of one of a paired run's controllers. */
+    static String rampLine(String label, int switches, long connectedNanos, long upNanos) {
+        return rampLine(switches, connectedNanos, upNanos).replaceFirst("ramp:", "ramp (" + label + "):");
+    }
+
+    /** The header's extra line in a paired run. */
+    static String peerLine(BenchConfig peer) {
+        return String.format(Locale.ROOT, "   and as many switches to the peer at %s:%d, the test windows alternating"
+                + " (controller then peer in even tests, peer then controller in odd ones)%n", peer.host(), peer.port());
+    }
+
     void testFinished(TestResult test) {
-        out.println(testLine(test, LocalTime.now(clock)));
+        testFinished(test, "");
+    }
+
+    /** The same, the test line ending with {@code suffix} (a paired run's " [peer]"). */
+    void testFinished(TestResult test, String suffix) {
+        out.println(testLine(test, LocalTime.now(clock)) + suffix);
         Fairness sent = Fairness.of(test.packetInsSent());
         out.println(Fairness.of(test.responses()).line() + String.format(Locale.ROOT,
                 "; packet-ins sent min/median/max = %d/%d/%d", sent.min(), sent.median(), sent.max())

@@ -75,6 +75,22 @@ class BenchCommandLineTest {
     }
 
     @Test
+    void readsThePeer() throws Exception {
+        BenchCommandLine.Parsed parsed = BenchCommandLine.parse(new String[] {
+            "-c", "127.0.0.1", "-p", "6653", "-s", "4", "-l", "9", "-w", "3", "--peer-port", "6654", "--peer-pid", "42",
+            "--controller-pid", "41"});
+        BenchConfig peer = parsed.peer().orElseThrow();
+        assertEquals("127.0.0.1", peer.host());
+        assertEquals(6654, peer.port());
+        assertEquals(parsed.config().withController("127.0.0.1", 6654), peer, "everything else as the controller's");
+        assertEquals(42, parsed.peerPid().getAsLong());
+        assertEquals(41, parsed.controllerPid().getAsLong());
+        assertEquals("other", BenchCommandLine.parse(new String[] {"--peer-port", "6653", "--peer-host", "other"})
+                .peer().orElseThrow().host());
+        assertTrue(BenchCommandLine.parse(new String[0]).peer().isEmpty());
+    }
+
+    @Test
     void acceptsLongOptions() throws Exception {
         BenchConfig config = BenchCommandLine.parse(new String[] {
             "--controller=ctl", "--port", "7000", "--switches", "2", "--mac-addresses=10", "--loops=3",
@@ -101,6 +117,11 @@ class BenchCommandLineTest {
         "-x                  | unrecognized option: -x",
         "-s                  | missing argument for option: s",
         "extra               | unexpected argument 'extra'",
+        "--peer-pid 5        | --peer-pid needs --peer-port",
+        "--peer-host h       | --peer-host needs --peer-port",
+        "--peer-port 7 -t    | --peer-port measures latency mode only (in throughput mode a controller would still drain its backlog in the other's window)",
+        "-p 7 --peer-port 7  | --peer-port must name another controller than -p (both are localhost:7)",
+        "--peer-port 0       | --peer-port must be between 1 and 65535, got 0",
     })
     void rejectsBadArgumentsWithOneLineAndExitCode2(String args, String message) {
         Run run = run(args.trim().split("\\s+"));

@@ -89,6 +89,10 @@ final class FakeController implements AutoCloseable {
     private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
     private final AtomicLong packetIns = new AtomicLong();
     private final AtomicLong accepted = new AtomicLong();
+    /** When each packet-in was read ({@link System#nanoTime()}). */
+    private final java.util.Queue<Long> packetInTimes = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** How long each answer waits before it is sent (0: at once). */
+    private volatile long answerDelayNanos;
 
     /**
      * Load and link the Loxi classes this controller decodes and encodes before any bench window
@@ -143,6 +147,16 @@ final class FakeController implements AutoCloseable {
         return ((InetSocketAddress) server.localAddress()).getPort();
     }
 
+    /** When each packet-in was read, in order ({@link System#nanoTime()}). */
+    List<Long> packetInTimes() {
+        return List.copyOf(packetInTimes);
+    }
+
+    /** From now on each answer is sent {@code millis} after its packet-in was read: a slow controller. */
+    void delayAnswers(long millis) {
+        answerDelayNanos = TimeUnit.MILLISECONDS.toNanos(millis);
+    }
+
     long packetInsReceived() {
         return packetIns.get();
     }
@@ -181,7 +195,16 @@ final class FakeController implements AutoCloseable {
                 }
             } else if (message.getType() == OFType.PACKET_IN) {
                 packetIns.incrementAndGet();
-                answer(ctx, (OFPacketIn) message);
+                packetInTimes.add(System.nanoTime());
+                long delay = answerDelayNanos;
+                if (delay > 0) {
+                    ctx.executor().schedule(() -> {
+                        answer(ctx, (OFPacketIn) message);
+                        ctx.flush();
+                    }, delay, TimeUnit.NANOSECONDS);
+                } else {
+                    answer(ctx, (OFPacketIn) message);
+                }
             }
         }
 
