@@ -104,7 +104,7 @@ final class SwitchConnection implements Switch {
         this.remote = channel.remoteAddress();
         this.requestTimeout = requestTimeout;
         this.ports = new SwitchPorts(r.ports());
-        this.output = new SwitchOutput(channel, lane, id, version, counters, r.sent(), laneRing);
+        this.output = new SwitchOutput(channel, lane, control, id, version, counters, r.sent(), laneRing);
         this.pending = new PendingRequests(id, lane, this::faults);
         this.input = new SwitchInput(this, bus, ports, pending, role, output, counters);
     }

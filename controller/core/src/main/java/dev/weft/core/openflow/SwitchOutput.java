@@ -40,11 +40,16 @@ final class SwitchOutput implements Lane.Flushable {
     private ByteBuf spare;
     private int nextXid = 0x4000_0000;
     private boolean discarded;
+    /** The control lane, whose work may run borrowed on this switch's thread (null in tests). */
+    private final Lane control;
+    /** Marked dirty on the control lane too: flushed when its current task ends. */
+    private boolean flushWithControlTask;
 
-    SwitchOutput(Channel channel, Lane lane, DatapathId id, OFVersion version, SwitchCounters counters,
+    SwitchOutput(Channel channel, Lane lane, Lane control, DatapathId id, OFVersion version, SwitchCounters counters,
                  List<OFMessage> sentInHandshake, SentRing laneRing) {
         this.channel = channel;
         this.lane = lane;
+        this.control = control;
         this.id = id;
         this.version = version;
         this.counters = counters;
@@ -67,6 +72,13 @@ final class SwitchOutput implements Lane.Flushable {
                 out = channel.alloc().ioBuffer(256);
             }
             lane.markDirty(this);
+        }
+        if (!flushWithControlTask && control != null && control.heldHere()) {
+            // Written by the control lane's work borrowed on this switch's thread (a move decided
+            // on the thread that read its report): out when that task ends, not after whatever else
+            // the borrower runs before its own batch ends (up to Lane.BORROW_NANOS).
+            flushWithControlTask = true;
+            control.markDirty(this);
         }
         int start = out.writerIndex();
         try {
@@ -104,6 +116,7 @@ final class SwitchOutput implements Lane.Flushable {
 
     @Override
     public void flush() {
+        flushWithControlTask = false;
         ByteBuf b = out;
         out = null;
         if (b == null) {
