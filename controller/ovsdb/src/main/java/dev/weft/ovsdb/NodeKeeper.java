@@ -175,6 +175,9 @@ final class NodeKeeper {
             return;
         }
         db.apply(tableUpdates);
+        if (client == null || closed) {
+            return;
+        }
         boolean portsOnly = true;
         for (var t = tableUpdates.fieldNames(); t.hasNext(); ) {
             String table = t.next();

@@ -40,7 +40,7 @@ final class SwitchOutput implements Lane.Flushable {
     private ByteBuf spare;
     private int nextXid = 0x4000_0000;
     private boolean discarded;
-    /** The control lane, whose work may run borrowed on this switch's thread (null in tests). */
+    /** The control lane, whose work may run borrowed on this switch's thread. */
     private final Lane control;
     /** Marked dirty on the control lane too: flushed when its current task ends. */
     private boolean flushWithControlTask;
