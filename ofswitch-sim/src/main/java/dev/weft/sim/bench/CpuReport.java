@@ -138,7 +138,8 @@ final class CpuReport {
         return lines;
     }
 
-    private static String perResponse(CpuTimes spent, long responses) {
+    /** CPU per response (user and system), or the CPU spent when there was no response. */
+    static String perResponse(CpuTimes spent, long responses) {
         if (responses <= 0) {
             return String.format(Locale.ROOT, "%.2f s of CPU and no response", spent.totalNanos() / 1e9);
         }

@@ -101,7 +101,7 @@ final class PairedReport {
             }
             long responses = own.stream().mapToLong(w -> w.test().totalResponses()).sum();
             lines.add(String.format(Locale.ROOT, "CPU: %s %s over its %d counted windows, %.0f%% of a core in them;"
-                            + " %.0f%% of a core in the other's (pid %d)", side.label, perResponse(spent.get(), responses),
+                            + " %.0f%% of a core in the other's (pid %d)", side.label, CpuReport.perResponse(spent.get(), responses),
                     own.size(), 100.0 * spent.get().totalNanos() / wall(own), 100.0 * spentIdle.get().totalNanos()
                             / wall(others), pid.getAsLong()));
         }
@@ -127,7 +127,7 @@ final class PairedReport {
             List<Window> own = counted.stream().filter(w -> w.side() == side).toList();
             Optional<CpuTimes> spent = sum(own, CpuSnapshot::bench);
             if (spent.isPresent()) {
-                bench.add(perResponse(spent.get(), own.stream().mapToLong(w -> w.test().totalResponses()).sum())
+                bench.add(CpuReport.perResponse(spent.get(), own.stream().mapToLong(w -> w.test().totalResponses()).sum())
                         + " in the " + side.label + "'s windows");
             }
             double sideBusiest = -1;
@@ -195,15 +195,6 @@ final class PairedReport {
 
     private static long wall(List<Window> windows) {
         return Math.max(1, windows.stream().mapToLong(w -> w.after().nanos() - w.before().nanos()).sum());
-    }
-
-    private static String perResponse(CpuTimes spent, long responses) {
-        if (responses <= 0) {
-            return String.format(Locale.ROOT, "%.2f s of CPU and no response", spent.totalNanos() / 1e9);
-        }
-        return String.format(Locale.ROOT, "%.1f us per response (user %.1f, system %.1f)",
-                spent.totalNanos() / 1e3 / responses, spent.userNanos() / 1e3 / responses,
-                spent.systemNanos() / 1e3 / responses);
     }
 
     static double median(List<Double> values) {

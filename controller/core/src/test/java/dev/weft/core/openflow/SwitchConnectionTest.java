@@ -385,6 +385,15 @@ class SwitchConnectionTest {
         }
     }
 
+    /** The control lane has run what was queued and its thread has let go of it (at most 5 s). */
+    private static void awaitLetGo(dev.weft.core.dispatch.Lane control) {
+        control.awaitIdle();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!control.idle() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+    }
+
     /**
      * The control lane's work runs on its own thread or, borrowed, on a switch's thread: what it
      * sends to one switch leaves in the order it was sent either way. A write made while borrowing
@@ -402,11 +411,7 @@ class SwitchConnectionTest {
         sw.execute(() -> { // on the switch's thread
             try {
                 control.execute(() -> sw.send(sw.factory().buildFlowAdd().setCookie(U64.of(1)).build()));
-                control.awaitIdle(); // the control thread has sent it...
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-                while (!control.idle() && System.nanoTime() < deadline) { // ...and let go of the lane
-                    Thread.onSpinWait();
-                }
+                awaitLetGo(control); // the control thread has sent it and let go of the lane
                 control.runHere(() -> sw.send(sw.factory().buildFlowAdd().setCookie(U64.of(2)).build()));
                 done.complete(null);
             } catch (RuntimeException e) {
@@ -438,11 +443,7 @@ class SwitchConnectionTest {
         ScriptedSwitch s = connect(14, OFVersion.OF_13);
         Switch sw = rec.next(SwitchConnected.class).sw();
         dev.weft.core.dispatch.Lane control = dispatcher.control();
-        control.awaitIdle();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!control.idle() && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
+        awaitLetGo(control);
         CountDownLatch received = new CountDownLatch(1);
         CompletableFuture<Boolean> receivedWhileBatchRan = new CompletableFuture<>();
         sw.execute(() -> { // on the switch's thread: borrow, then keep the batch running until the switch has it
