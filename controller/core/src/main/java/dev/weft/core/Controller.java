@@ -97,6 +97,7 @@ public final class Controller implements AutoCloseable {
         private String threadPrefix = "weft";
         private boolean listen = true;
         private boolean slaves;
+        private Runnable beforeListening;
 
         private Builder(ControllerSettings settings) {
             this.settings = settings;
@@ -152,6 +153,17 @@ public final class Controller implements AutoCloseable {
                 throw new IllegalArgumentException("thread name prefix must not be blank");
             }
             threadPrefix = prefix;
+            return this;
+        }
+
+        /**
+         * Run {@code task} once the apps have started and the config is in force, on the starting
+         * thread, just before the OpenFlow listeners open (so no switch can connect meanwhile): how
+         * {@code weft controller} warms the switch path up first. A start that fails before it
+         * (an unknown app, a bad config) fails without running it.
+         */
+        public Builder beforeListening(Runnable task) {
+            beforeListening = task;
             return this;
         }
 
@@ -227,6 +239,9 @@ public final class Controller implements AutoCloseable {
         try {
             apps.start(b.apps);
             tenants.apply(s.network());
+            if (b.beforeListening != null) {
+                b.beforeListening.run();
+            }
             if (b.listen) {
                 server = new OpenFlowServer(new OpenFlowServer.Options(s.versions(), s.handshakeTimeout(),
                         s.echoInterval(), s.echoTimeout(), s.tableMissToController(), switchTls(s),

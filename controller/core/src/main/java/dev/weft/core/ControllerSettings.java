@@ -249,6 +249,10 @@ public record ControllerSettings(
                 throw ConfigLoader.error(src, "/controller/warm-up-migrations", "controller.warm-up-migrations: "
                         + "must be 0 (no warm-up) or more, was " + c.warmUpMigrations());
             }
+            if (c.warmUpSwitches() != null && (c.warmUpSwitches() < 0 || c.warmUpSwitches() > 10_000)) {
+                throw ConfigLoader.error(src, "/controller/warm-up-switches", "controller.warm-up-switches: "
+                        + "must be 0 (no warm-up) to 10,000, was " + c.warmUpSwitches());
+            }
             network = cfg.network();
             if (cfg.topology() != null) {
                 try {

@@ -50,7 +50,14 @@ public final class ControllerCommand {
     public record Run(ControllerSettings settings, java.util.Optional<RestSettings> rest,
                       java.util.Optional<ConsoleSettings> console, String logLevel,
                       dev.weft.ovsdb.OvsdbSettings ovsdb,
-                      java.util.Optional<dev.weft.cluster.ClusterSettings> cluster) implements Request {
+                      java.util.Optional<dev.weft.cluster.ClusterSettings> cluster, Integer warmUpSwitches)
+            implements Request {
+        public Run(ControllerSettings settings, java.util.Optional<RestSettings> rest,
+                   java.util.Optional<ConsoleSettings> console, String logLevel, dev.weft.ovsdb.OvsdbSettings ovsdb,
+                   java.util.Optional<dev.weft.cluster.ClusterSettings> cluster) {
+            this(settings, rest, console, logLevel, ovsdb, cluster, null);
+        }
+
         public Run(ControllerSettings settings, java.util.Optional<RestSettings> rest,
                    java.util.Optional<ConsoleSettings> console, String logLevel) {
             this(settings, rest, console, logLevel, dev.weft.ovsdb.OvsdbSettings.defaults());
@@ -84,6 +91,11 @@ public final class ControllerCommand {
         o.addOption(Option.builder().longOpt("rest").hasArg().argName("ADDR")
                 .desc("the REST API: HOST:PORT, PORT (on 127.0.0.1) or off (default 127.0.0.1:8080; off loopback "
                         + "it needs a token: rest: token-file or token-env in the config file)").build());
+        o.addOption(Option.builder().longOpt("warm-up-switches").hasArg().argName("N")
+                .desc("before listening, rehearse bursts of N simulated switches on a private controller over "
+                        + "loopback so that the first real ones meet compiled code; 0 turns it off (default "
+                        + SwitchRehearsal.DEFAULT_SWITCHES + ", or controller: warm-up-switches in the config file)")
+                .build());
         o.addOption(Option.builder().longOpt("log-level").hasArg().argName("LEVEL")
                 .desc("trace, debug, info, warn, error or off (default info)").build());
         o.addOption(Option.builder("h").longOpt("help").desc("show this help").build());
@@ -169,9 +181,26 @@ public final class ControllerCommand {
                 logLevel = cl.getOptionValue("log-level");
                 LogLevels.check(logLevel);
             }
-            return new Run(b.build(), rest, console, logLevel, ovsdb, cluster);
+            Integer warmUpSwitches = null;
+            if (cl.hasOption("warm-up-switches")) {
+                warmUpSwitches = notNegative("--warm-up-switches", cl.getOptionValue("warm-up-switches"));
+            }
+            return new Run(b.build(), rest, console, logLevel, ovsdb, cluster, warmUpSwitches);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
+        }
+    }
+
+    private static int notNegative(String option, String value) {
+        try {
+            int n = Integer.parseInt(value);
+            if (n < 0 || n > SwitchRehearsal.MAX_SWITCHES) {
+                throw new UsageException(option + " must be from 0 to " + SwitchRehearsal.MAX_SWITCHES + " (was " + value
+                        + ")");
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new UsageException(option + " needs a whole number (was '" + value + "')");
         }
     }
 
@@ -227,6 +256,13 @@ public final class ControllerCommand {
         Controller controller;
         try {
             Controller.Builder builder = Controller.builder(run.settings());
+            // Before the listeners open (the apps started, so an unknown app fails first): bursts of
+            // simulated switches against a private controller, so that the first real burst meets
+            // compiled code (controller: warm-up-switches: 0 turns it off).
+            int warmUpSwitches = run.warmUpSwitches() != null ? run.warmUpSwitches()
+                    : SwitchRehearsal.switches(run.settings());
+            builder.beforeListening(() -> SwitchRehearsal.run(run.settings(), warmUpSwitches,
+                    () -> stopRequested.getCount() == 0));
             // In a cluster, switches start as slaves here until ZooKeeper makes this instance master.
             java.util.Optional<dev.weft.cluster.ClusterExtension> cluster = run.cluster()
                     .map(dev.weft.cluster.ClusterExtension::new);

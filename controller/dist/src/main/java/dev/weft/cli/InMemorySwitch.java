@@ -2,7 +2,7 @@ package dev.weft.cli;
 
 import dev.weft.api.Switch;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.DefaultEventLoop;
 import org.projectfloodlight.openflow.protocol.OFBarrierReply;
 import org.projectfloodlight.openflow.protocol.OFFactories;
@@ -42,7 +42,6 @@ final class InMemorySwitch implements Switch {
     private final DefaultEventLoop lane;
     private final Map<OFPort, OFPortDesc> ports = new ConcurrentHashMap<>();
     private final AtomicLong flowMods = new AtomicLong();
-    private final ByteBuf encoded = Unpooled.buffer(1024);
     private final Instant since = Instant.now();
 
     InMemorySwitch(DatapathId id, DefaultEventLoop lane) {
@@ -121,11 +120,22 @@ final class InMemorySwitch implements Switch {
             flowMods.incrementAndGet();
         }
         // Serialized as a connection serializes it, into bytes that are then dropped: the encoding
-        // is part of what a rehearsal warms, and of what the bench's switches cost.
-        synchronized (encoded) {
-            encoded.clear();
-            message.writeTo(encoded);
+        // is part of what a rehearsal warms, and of what the bench's switches cost. Into a buffer of
+        // the kind a connection writes into (its channel's allocator, the default one: a pooled
+        // direct buffer), so that the rehearsal compiles Loxi's writers for the buffer class of the
+        // real path: with a heap buffer here, the first real move found them compiled for another
+        // class, and the JVM threw that code away and ran them in its interpreter again.
+        ByteBuf out = encodingBuffer();
+        try {
+            message.writeTo(out);
+        } finally {
+            out.release();
         }
+    }
+
+    /** A buffer as a connection's channel gives one to encode into (release it). */
+    static ByteBuf encodingBuffer() {
+        return ByteBufAllocator.DEFAULT.ioBuffer(256);
     }
 
     @Override

@@ -28,6 +28,7 @@ import org.projectfloodlight.openflow.protocol.OFPortDesc;
 import org.projectfloodlight.openflow.protocol.OFPortReason;
 import org.projectfloodlight.openflow.types.DatapathId;
 import org.projectfloodlight.openflow.types.IPv4Address;
+import org.projectfloodlight.openflow.types.IPv4AddressWithMask;
 import org.projectfloodlight.openflow.types.MacAddress;
 import org.projectfloodlight.openflow.types.OFPort;
 import org.slf4j.Logger;
@@ -197,8 +198,12 @@ public final class MoveRehearsal implements Extension {
 
     /**
      * Four hypervisors (two with a tunnel port per remote, two with the flow-based one), two tenants
-     * with one network of six ports each (the same MACs and IPs in both), half of the ports bound by
-     * interface name and half by iface-id.
+     * (the same MACs and IPs in both) with three networks each: six ports, two ports with a subnet,
+     * one port. Half of the ports are bound by interface name and half by iface-id. Networks of
+     * several sizes because a network's port list is a different class with one or two ports than
+     * with more ({@code List.copyOf}): rehearsed on one size only, the compilers' loops were compiled
+     * for one class, and the first real move on a network of the other size ran them in the
+     * interpreter again (seen on the testbed, whose moving VMs' network has two ports).
      */
     static Site site() {
         List<TransportNode> nodes = new ArrayList<>();
@@ -207,17 +212,26 @@ public final class MoveRehearsal implements Extension {
         }
         List<Tenant> tenants = new ArrayList<>();
         Map<String, Integer> start = new HashMap<>();
+        int[] sizes = {6, 2, 1};
         for (int t = 0; t < 2; t++) {
-            List<LogicalPort> ports = new ArrayList<>();
-            for (int k = 0; k < 6; k++) {
-                String name = "t" + t + "-vm" + k;
-                Binding b = k % 2 == 0 ? new Binding.Interface("if-" + name) : new Binding.IfaceId();
-                ports.add(new LogicalPort(name, "t" + t, "net", 1000 + t, MacAddress.of(0x0200_0000_0001L + k),
-                        List.of(IPv4Address.of(0x0a000001 + k)), b));
-                start.put(name, k % nodes.size());
+            List<LogicalNetwork> networks = new ArrayList<>();
+            int k = 0;
+            for (int n = 0; n < sizes.length; n++) {
+                List<LogicalPort> ports = new ArrayList<>();
+                String net = "net" + n;
+                int segment = 1000 + 10 * n + t;
+                for (int j = 0; j < sizes[n]; j++, k++) {
+                    String name = "t" + t + "-vm" + k;
+                    Binding b = k % 2 == 0 ? new Binding.Interface("if-" + name) : new Binding.IfaceId();
+                    ports.add(new LogicalPort(name, "t" + t, net, segment, MacAddress.of(0x0200_0000_0001L + k),
+                            List.of(IPv4Address.of(0x0a000001 + k)), b));
+                    start.put(name, k % nodes.size());
+                }
+                Optional<IPv4AddressWithMask> subnet = sizes[n] == 2
+                        ? Optional.of(IPv4AddressWithMask.of("10.0.0.0/24")) : Optional.empty();
+                networks.add(new LogicalNetwork("t" + t, net, segment, subnet, ports));
             }
-            tenants.add(new Tenant("t" + t, List.of(new LogicalNetwork("t" + t, "net", 1000 + t, Optional.empty(),
-                    ports))));
+            tenants.add(new Tenant("t" + t, networks));
         }
         return new Site(new NetworkConfig(nodes, tenants), start);
     }

@@ -103,7 +103,9 @@ class ControllerCommandTest {
     void aBusyApiPortStopsTheStartCleanly() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             int port = taken.getLocalPort();
-            assertEquals(1, run("--apps", "", "--listen", "127.0.0.1:0", "--rest", "127.0.0.1:" + port));
+            // (Without the switch warm-up: it runs before the API starts, and would only delay this.)
+            assertEquals(1, run("--apps", "", "--listen", "127.0.0.1:0", "--rest", "127.0.0.1:" + port,
+                    "--warm-up-switches", "0"));
             String text = err();
             assertEquals(1, text.lines().count(), text);
             assertTrue(text.startsWith("weft controller: the REST API cannot listen on 127.0.0.1:" + port), text);

@@ -37,6 +37,11 @@ public final class WeftProcess implements AutoCloseable {
     if (!List.of(args).contains("--rest")) {
       cmd.addAll(List.of("--rest", "off")); // the API's default port may be taken on a shared machine
     }
+    if (!List.of(args).contains("--warm-up-switches")) {
+      // The switch warm-up delays the listener by seconds on a loaded machine; these tests time
+      // other things (ControllerProcessTest runs a controller with it).
+      cmd.addAll(List.of("--warm-up-switches", "0"));
+    }
     Files.createDirectories(log.getParent());
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();

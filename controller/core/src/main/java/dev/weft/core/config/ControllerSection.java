@@ -25,8 +25,9 @@ public record ControllerSection(
         TlsSection tls,
         Duration takeoverProbeTimeout,
         Path stateDir,
-        Integer warmUpMigrations) {
+        Integer warmUpMigrations,
+        Integer warmUpSwitches) {
 
     public static final ControllerSection EMPTY = new ControllerSection(null, null, null, null, null, null,
-            null, null, null, null, null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null, null, null, null);
 }
