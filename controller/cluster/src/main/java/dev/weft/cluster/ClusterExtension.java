@@ -49,6 +49,8 @@ public final class ClusterExtension implements Extension {
     private static final Logger log = LoggerFactory.getLogger(ClusterExtension.class);
     static final String SWITCHES = "/switches";
     static final String MEMBERS = "/members";
+    /** The longest a stop waits for its claims and membership to be deleted in ZooKeeper. */
+    static final long RELEASE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final ClusterSettings settings;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
@@ -403,15 +405,17 @@ public final class ClusterExtension implements Extension {
         // Reachable: give our switches up at once (a clean stop does not make the others wait for our
         // session to expire). Cut off: nothing to delete now; the session's expiry removes our claims.
         boolean reachable = client.getZookeeperClient().isConnected();
+        // What is deleted in ZooKeeper is deleted on the worker, all of it within RELEASE_NANOS: a
+        // deletion is retried while ZooKeeper does not answer (the client may still say "connected"
+        // just after a cut), and this thread must not wait for that (it once waited over 30 s, in
+        // ClusterOnSimTest's crash of an instance cut off just before). What is left undone then, the
+        // session's expiry removes; the worker is interrupted below.
+        long deadline = System.nanoTime() + RELEASE_NANOS;
         if (reachable) {
-            try {
-                worker.submit(() -> {
-                    claims.values().forEach(ClusterExtension::closeQuietly);
-                    claims.clear();
-                }).get(5, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                log.debug("releasing claims: {}", e.toString());
-            }
+            onWorker(() -> {
+                claims.values().forEach(ClusterExtension::closeQuietly);
+                claims.clear();
+            }, deadline, "releasing claims");
         }
         if (cache != null) {
             cache.close();
@@ -429,9 +433,21 @@ public final class ClusterExtension implements Extension {
             memberCache.close();
         }
         if (member != null && reachable) {
-            closeQuietly(member);
+            PersistentNode m = member;
+            onWorker(() -> closeQuietly(m), deadline, "leaving the members");
         }
         client.close();
         worker.shutdownNow();
+    }
+
+    /** Run {@code task} on the worker and wait for it until {@code deadline} at most (nanoTime). */
+    private void onWorker(Runnable task, long deadline, String what) {
+        try {
+            worker.submit(task).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.debug("{}: {}", what, e.toString());
+        }
     }
 }

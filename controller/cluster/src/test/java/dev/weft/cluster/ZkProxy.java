@@ -12,7 +12,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A TCP relay on loopback between one Weft instance and a ZooKeeper server, which a test can cut
- * (every connection closed, new ones refused) and heal: a network partition of that instance.
+ * (every connection closed, new ones refused) and heal: a network partition of that instance; or
+ * mute (connections kept open, nothing relayed): a ZooKeeper that has fallen silent, which the
+ * client still takes for connected until its read timeout.
  */
 final class ZkProxy implements AutoCloseable {
     private final InetSocketAddress target;
@@ -20,6 +22,7 @@ final class ZkProxy implements AutoCloseable {
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private volatile ServerSocket server;
     private volatile boolean closed;
+    private volatile boolean muted;
 
     ZkProxy(InetSocketAddress target) throws IOException {
         this.target = target;
@@ -43,6 +46,11 @@ final class ZkProxy implements AutoCloseable {
             c.close();
         }
         open.clear();
+    }
+
+    /** Relay nothing more, in either direction, and close nothing. */
+    void mute() {
+        muted = true;
     }
 
     synchronized void heal() throws IOException {
@@ -80,7 +88,9 @@ final class ZkProxy implements AutoCloseable {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buf)) >= 0) {
-                    out.write(buf, 0, n);
+                    if (!muted) {
+                        out.write(buf, 0, n);
+                    }
                 }
             } catch (IOException e) {
                 // cut
