@@ -258,7 +258,7 @@ public final class Controller implements AutoCloseable {
             throw e;
         }
         log.info("Weft {} started: apps {} in this order, {} dispatch thread(s) ({}){}", Version.get(), s.apps(),
-                s.dispatchThreads(), dispatcher.epoll() ? "epoll" : "nio",
+                s.dispatchThreads(), dispatcher.transport().label(),
                 extensions.isEmpty() ? "" : ", with " + extensions.stream().map(Extension::name).toList());
     }
 

@@ -11,12 +11,9 @@ import io.netty.channel.ServerChannel;
 import dev.weft.core.dispatch.Dispatcher;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollMode;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
+import dev.weft.core.dispatch.Transport;
 import io.netty.handler.ssl.SslContext;
 import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.slf4j.Logger;
@@ -90,13 +87,8 @@ public final class OpenFlowServer implements AutoCloseable {
         new VersionNegotiation(options.versions()); // fail fast on an empty version set
         warmUp(options.versions());
         this.dispatcher = dispatcher;
-        if (dispatcher.epoll()) {
-            boss = new EpollEventLoopGroup(1, dev.weft.core.dispatch.NamedThreads.single("weft-accept"));
-            channelType = EpollServerSocketChannel.class;
-        } else {
-            boss = new NioEventLoopGroup(1, dev.weft.core.dispatch.NamedThreads.single("weft-accept"));
-            channelType = NioServerSocketChannel.class;
-        }
+        boss = dispatcher.newGroup(1, dev.weft.core.dispatch.NamedThreads.single("weft-accept"));
+        channelType = dispatcher.transport().serverChannel();
     }
 
     /**
@@ -164,7 +156,7 @@ public final class OpenFlowServer implements AutoCloseable {
 
     private ServerBootstrap bootstrap(SslContext tls) {
         ServerBootstrap b = new ServerBootstrap();
-        if (dispatcher.epoll()) {
+        if (dispatcher.transport() == Transport.EPOLL) {
             // Level-triggered: every turn of the loop, epoll reports every switch with input
             // waiting and each gets its read (FairReads). Edge-triggered, a switch whose input
             // was not all read is read again only from the loop's task queue, which gets as much

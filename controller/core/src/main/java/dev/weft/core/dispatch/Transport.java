@@ -1,0 +1,114 @@
+package dev.weft.core.dispatch;
+
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+
+import java.util.Locale;
+
+/**
+ * How the dispatch threads wait for and do I/O: {@code io_uring}, {@code epoll} (Linux) or
+ * {@code nio} (anywhere). Chosen once per controller; the system property {@value #PROPERTY}
+ * picks one, otherwise {@link #DEFAULT}. One that is not available here falls back to the next
+ * (io_uring, then epoll, then nio).
+ */
+public enum Transport {
+    IO_URING("io_uring"),
+    EPOLL("epoll"),
+    NIO("nio");
+
+    /** The system property that picks the transport ({@code io_uring}, {@code epoll}, {@code nio}). */
+    public static final String PROPERTY = "weft.transport";
+    /** The transport when the property is not set (where available). */
+    public static final Transport DEFAULT = EPOLL;
+
+    private final String label;
+
+    Transport(String label) {
+        this.label = label;
+    }
+
+    /** As the property and the logs write it. */
+    public String label() {
+        return label;
+    }
+
+    /** Whether this machine and JVM can use it (its native library loads and the kernel allows it). */
+    public boolean available() {
+        try {
+            return switch (this) {
+                case IO_URING -> IoUring.isAvailable();
+                case EPOLL -> Epoll.isAvailable();
+                case NIO -> true;
+            };
+        } catch (LinkageError e) {
+            return false;
+        }
+    }
+
+    /** Why it is not available ({@code null} when it is). */
+    public Throwable unavailabilityCause() {
+        try {
+            return switch (this) {
+                case IO_URING -> IoUring.unavailabilityCause();
+                case EPOLL -> Epoll.unavailabilityCause();
+                case NIO -> null;
+            };
+        } catch (LinkageError e) {
+            return e;
+        }
+    }
+
+    IoHandlerFactory ioHandlerFactory() {
+        return switch (this) {
+            case IO_URING -> IoUringIoHandler.newFactory();
+            case EPOLL -> EpollIoHandler.newFactory();
+            case NIO -> NioIoHandler.newFactory();
+        };
+    }
+
+    /** The listening socket's channel class for event loops of this transport. */
+    public Class<? extends ServerChannel> serverChannel() {
+        return switch (this) {
+            case IO_URING -> IoUringServerSocketChannel.class;
+            case EPOLL -> EpollServerSocketChannel.class;
+            case NIO -> NioServerSocketChannel.class;
+        };
+    }
+
+    /** The transport named by {@code asked} (null or blank: the default), or the first available after it. */
+    public static Transport choose(String asked) {
+        Transport want = DEFAULT;
+        if (asked != null && !asked.isBlank()) {
+            want = parse(asked);
+        }
+        for (Transport t : values()) {
+            if (t.ordinal() >= want.ordinal() && t.available()) {
+                return t;
+            }
+        }
+        return NIO;
+    }
+
+    /** The transport the system property asks for, or the default; the first available from there. */
+    public static Transport fromSystemProperty() {
+        return choose(System.getProperty(PROPERTY));
+    }
+
+    static Transport parse(String name) {
+        String n = name.trim().toLowerCase(Locale.ROOT).replace('-', '_');
+        for (Transport t : values()) {
+            if (t.label.equals(n)) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException(PROPERTY + ": unknown transport '" + name + "' (io_uring, epoll or nio)");
+    }
+}
