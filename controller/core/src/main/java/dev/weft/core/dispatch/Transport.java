@@ -11,13 +11,23 @@ import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.Locale;
 
 /**
- * How the dispatch threads wait for and do I/O: {@code io_uring}, {@code epoll} (Linux) or
+ * How the dispatch threads wait for and do I/O: {@code io_uring} or {@code epoll} (Linux) or
  * {@code nio} (anywhere). Chosen once per controller; the system property {@value #PROPERTY}
- * picks one, otherwise {@link #DEFAULT}. One that is not available here falls back to the next
- * (io_uring, then epoll, then nio).
+ * picks one, otherwise {@link #DEFAULT}. One that is not available here (an older kernel,
+ * {@code kernel.io_uring_disabled}, a container's seccomp profile) falls back to the next:
+ * io_uring, then epoll, then nio.
+ *
+ * <p>Why io_uring first: in latency mode (16 switches, one packet-in outstanding each) a response
+ * cost a {@code recvfrom} and a {@code sendto} with epoll, about two thirds of it in the kernel's
+ * system-call entry and exit and loopback TCP; io_uring submits many switches' receives and sends
+ * in one {@code io_uring_enter}, and the controller's CPU per response fell by a fifth to a half
+ * (docs/benchmarks.md, 2026-12-07).
  */
 public enum Transport {
     IO_URING("io_uring"),
@@ -27,7 +37,9 @@ public enum Transport {
     /** The system property that picks the transport ({@code io_uring}, {@code epoll}, {@code nio}). */
     public static final String PROPERTY = "weft.transport";
     /** The transport when the property is not set (where available). */
-    public static final Transport DEFAULT = EPOLL;
+    public static final Transport DEFAULT = IO_URING;
+
+    private static final Logger log = LoggerFactory.getLogger(Transport.class);
 
     private final String label;
 
@@ -91,6 +103,11 @@ public enum Transport {
         }
         for (Transport t : values()) {
             if (t.ordinal() >= want.ordinal() && t.available()) {
+                if (t != want) {
+                    Throwable why = want.unavailabilityCause();
+                    log.info("{} is not available here ({}); switches' I/O uses {}", want.label,
+                            why == null ? "unknown reason" : why.toString(), t.label);
+                }
                 return t;
             }
         }
