@@ -1,17 +1,13 @@
 package dev.weft.cli;
 
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.weft.apps.mobility.api.MobilityService;
 import dev.weft.core.Controller;
 import dev.weft.core.ControllerSettings;
 import dev.weft.core.config.ConfigException;
 import dev.weft.core.config.ConfigLoader;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.epoll.Epoll;
@@ -35,24 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class MoveRehearsalTest {
     private static final List<String> TENANT_APPS = List.of("isolation", "tenant-networks", "mobility");
-    private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
-    private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    private ch.qos.logback.classic.Level level;
-
-    @BeforeEach
-    void capture() {
-        // INFO, as `weft controller` logs (the tests' default is quieter).
-        level = root.getLevel();
-        root.setLevel(ch.qos.logback.classic.Level.INFO);
-        logged.start();
-        root.addAppender(logged);
-    }
-
-    @AfterEach
-    void release() {
-        root.detachAppender(logged);
-        root.setLevel(level);
-    }
+    @RegisterExtension
+    final InfoLog log = new InfoLog();
 
     private static Controller start(List<String> apps, MoveRehearsal warmUp) {
         return Controller.builder(ControllerSettings.builder().apps(apps).build()).withoutListeners()
@@ -77,7 +57,7 @@ class MoveRehearsalTest {
         }
         // Of the rehearsal's threads, only the summary reached the log (its 300 migrations log a
         // line each, and its ports, switches and apps more, at INFO in a controller of its own).
-        List<ILoggingEvent> fromWarmUp = logged.list.stream()
+        List<ILoggingEvent> fromWarmUp = log.events().stream()
                 .filter(e -> e.getThreadName().startsWith(MoveRehearsal.THREADS)).toList();
         assertEquals(1, fromWarmUp.size(), () -> fromWarmUp.stream().map(ILoggingEvent::getFormattedMessage).toList()
                 .toString());
@@ -85,7 +65,7 @@ class MoveRehearsalTest {
         assertTrue(fromWarmUp.get(0).getFormattedMessage().startsWith("warm-up: 300 migrations rehearsed with "
                 + TENANT_APPS), fromWarmUp.get(0).getFormattedMessage());
         // Once it is over, the filter that dropped them is gone: the real controller's lines pass.
-        assertTrue(logged.list.stream().anyMatch(e -> e.getFormattedMessage().equals("stopping")
+        assertTrue(log.events().stream().anyMatch(e -> e.getFormattedMessage().equals("stopping")
                 && !e.getThreadName().startsWith(MoveRehearsal.THREADS)), "the real controller's stop is logged");
     }
 

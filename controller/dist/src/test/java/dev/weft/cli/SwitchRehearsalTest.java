@@ -1,20 +1,16 @@
 package dev.weft.cli;
 
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.weft.api.host.HostService;
 import dev.weft.core.Controller;
 import dev.weft.core.ControllerSettings;
 import dev.weft.core.config.ConfigException;
 import dev.weft.core.config.ConfigLoader;
 import dev.weft.core.openflow.ListenAddress;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.projectfloodlight.openflow.protocol.OFVersion;
-import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -37,24 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class SwitchRehearsalTest {
-    private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
-    private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    private ch.qos.logback.classic.Level level;
-
-    @BeforeEach
-    void capture() {
-        // INFO, as `weft controller` logs (the tests' default is quieter).
-        level = root.getLevel();
-        root.setLevel(ch.qos.logback.classic.Level.INFO);
-        logged.start();
-        root.addAppender(logged);
-    }
-
-    @AfterEach
-    void release() {
-        root.detachAppender(logged);
-        root.setLevel(level);
-    }
+    @RegisterExtension
+    final InfoLog log = new InfoLog();
 
     private static ControllerSettings real(List<String> apps) {
         return ControllerSettings.builder().apps(apps)
@@ -89,16 +69,16 @@ class SwitchRehearsalTest {
         }
         // Of everything its controller and switches did (each switch's connection logs a line at INFO
         // in a controller of its own), only the summary reached the log, from the caller's thread.
-        List<ILoggingEvent> fromWarmUp = logged.list.stream().filter(e -> ofTheRehearsal(e.getThreadName())).toList();
+        List<ILoggingEvent> fromWarmUp = log.events().stream().filter(e -> ofTheRehearsal(e.getThreadName())).toList();
         assertEquals(List.of(), fromWarmUp.stream().map(ILoggingEvent::getFormattedMessage).toList());
-        List<ILoggingEvent> lines = logged.list.stream()
+        List<ILoggingEvent> lines = log.events().stream()
                 .filter(e -> e.getLoggerName().equals(SwitchRehearsal.class.getName())).toList();
         assertEquals(2, lines.size());
         assertTrue(lines.get(0).getFormattedMessage().startsWith("switch warm-up: rounds of 20 simulated switches"),
                 lines.get(0).getFormattedMessage());
         assertTrue(lines.get(1).getFormattedMessage().startsWith("switch warm-up: 60 handshakes of simulated switches"
                 + " (3 rounds of 20, OpenFlow [1.0, 1.3]) and "), lines.get(1).getFormattedMessage());
-        assertEquals(2, logged.list.size(), () -> logged.list.stream().map(e -> e.getThreadName() + ": "
+        assertEquals(2, log.events().size(), () -> log.events().stream().map(e -> e.getThreadName() + ": "
                 + e.getFormattedMessage()).collect(Collectors.joining("\n")));
 
         // The real controller, started after it, holds nothing of it: no switch, no host.
@@ -107,7 +87,7 @@ class SwitchRehearsalTest {
             assertTrue(c.service(HostService.class).orElseThrow().all().isEmpty());
         }
         // Once it is over, the filters that dropped its lines are gone: the real controller's pass.
-        assertTrue(logged.list.stream().anyMatch(e -> e.getFormattedMessage().startsWith("Weft ")
+        assertTrue(log.events().stream().anyMatch(e -> e.getFormattedMessage().startsWith("Weft ")
                 && e.getFormattedMessage().contains("started")), "the real controller's start is logged");
     }
 
