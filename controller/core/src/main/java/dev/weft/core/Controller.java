@@ -98,6 +98,7 @@ public final class Controller implements AutoCloseable {
         private boolean listen = true;
         private boolean slaves;
         private Runnable beforeListening;
+        private dev.weft.core.dispatch.Transport transport;
 
         private Builder(ControllerSettings settings) {
             this.settings = settings;
@@ -167,6 +168,16 @@ public final class Controller implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Do the switches' I/O with {@code t} (falling back to the next available when this machine
+         * cannot) instead of the transport the system property {@value
+         * dev.weft.core.dispatch.Transport#PROPERTY} or the default picks.
+         */
+        public Builder transport(dev.weft.core.dispatch.Transport t) {
+            transport = dev.weft.core.dispatch.Transport.choose(t.label());
+            return this;
+        }
+
         /** Open no OpenFlow listener: switches are {@link Controller#attach attached} in process. */
         public Builder withoutListeners() {
             listen = false;
@@ -197,7 +208,8 @@ public final class Controller implements AutoCloseable {
         this.startedAt = s.clock().instant();
         this.state = s.controllerSection().stateDir() == null ? new MemoryStateStore()
                 : new FileStateStore(s.controllerSection().stateDir());
-        this.dispatcher = new Dispatcher(s.dispatchThreads(), b.threadPrefix);
+        this.dispatcher = new Dispatcher(s.dispatchThreads(), b.threadPrefix,
+                b.transport != null ? b.transport : dev.weft.core.dispatch.Transport.fromSystemProperty());
         this.timers = b.timers != null ? b.timers : Timers.thread(b.threadPrefix + "-timer");
         this.switches = new SwitchManager(dispatcher, bus, s.requestTimeout(), s.takeoverProbe());
         this.tenants = new TenantManager(dispatcher.control(), bus, s.clock());
@@ -258,7 +270,7 @@ public final class Controller implements AutoCloseable {
             throw e;
         }
         log.info("Weft {} started: apps {} in this order, {} dispatch thread(s) ({}){}", Version.get(), s.apps(),
-                s.dispatchThreads(), dispatcher.epoll() ? "epoll" : "nio",
+                s.dispatchThreads(), dispatcher.transport().label(),
                 extensions.isEmpty() ? "" : ", with " + extensions.stream().map(Extension::name).toList());
     }
 
@@ -346,6 +358,16 @@ public final class Controller implements AutoCloseable {
     /** The lane of events about the network as a whole (tenants, links, hosts). */
     public Lane controlLane() {
         return dispatcher.control();
+    }
+
+    /** How the dispatch threads do the switches' I/O (io_uring, epoll or nio), as the start's log line says. */
+    public dev.weft.core.dispatch.Transport transport() {
+        return dispatcher.transport();
+    }
+
+    /** For tests in this package: the dispatch threads. */
+    Dispatcher dispatcher() {
+        return dispatcher;
     }
 
     public SwitchService switches() {

@@ -233,6 +233,12 @@ public final class ControllerCommand {
             err.println("weft " + NAME + ": " + e.getMessage());
             return 2;
         }
+        try {
+            dev.weft.core.dispatch.Transport.fromSystemProperty(); // a misspelt WEFT_TRANSPORT: a sentence, not a trace
+        } catch (IllegalArgumentException e) {
+            err.println("weft " + NAME + ": " + e.getMessage());
+            return 2;
+        }
         if (req instanceof Help) {
             printHelp(out, "weft");
             return 0;

@@ -2,9 +2,7 @@ package dev.weft.core.dispatch;
 
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollEventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 
 import java.util.IdentityHashMap;
@@ -12,7 +10,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The dispatch threads: Netty event loops (epoll where available) that serve switch
+ * The dispatch threads: Netty event loops (of the chosen {@link Transport}) that serve switch
  * connections and run the apps' handlers for those switches. Netty spreads new connections over
  * them round-robin; a switch stays on its lane for as long as its connection lives.
  *
@@ -21,6 +19,7 @@ import java.util.concurrent.TimeUnit;
  * time, in order, never on a switch's lane.
  */
 public final class Dispatcher implements AutoCloseable {
+    private final Transport transport;
     private final EventLoopGroup group;
     private final Lane[] lanes;
     private final Map<EventExecutor, Lane> byLoop = new IdentityHashMap<>();
@@ -32,13 +31,19 @@ public final class Dispatcher implements AutoCloseable {
         this(threads, "weft");
     }
 
-    /** Threads named {@code PREFIX-dispatch-N} and {@code PREFIX-control}. */
+    /** Threads named {@code PREFIX-dispatch-N} and {@code PREFIX-control}; the transport of the system property. */
     public Dispatcher(int threads, String prefix) {
+        this(threads, prefix, Transport.fromSystemProperty());
+    }
+
+    /** Threads named {@code PREFIX-dispatch-N} and {@code PREFIX-control}, doing I/O with {@code transport}. */
+    public Dispatcher(int threads, String prefix, Transport transport) {
         if (threads < 1) {
             throw new IllegalArgumentException("dispatch threads must be at least 1, was " + threads);
         }
         NamedThreads tf = NamedThreads.numbered(prefix + "-dispatch");
-        group = Epoll.isAvailable() ? new EpollEventLoopGroup(threads, tf) : new NioEventLoopGroup(threads, tf);
+        this.transport = transport;
+        group = newGroup(threads, tf);
         lanes = new Lane[threads];
         int i = 0;
         for (EventExecutor e : group) {
@@ -64,8 +69,14 @@ public final class Dispatcher implements AutoCloseable {
         return group;
     }
 
-    public boolean epoll() {
-        return group instanceof EpollEventLoopGroup;
+    /** The I/O transport of the dispatch threads (and of the listeners, which must match). */
+    public Transport transport() {
+        return transport;
+    }
+
+    /** A group of event loops of the same transport (the listeners' accept thread). */
+    public EventLoopGroup newGroup(int threads, java.util.concurrent.ThreadFactory tf) {
+        return new MultiThreadIoEventLoopGroup(threads, tf, transport.ioHandlerFactory());
     }
 
     /**

@@ -10,13 +10,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 import dev.weft.core.dispatch.Dispatcher;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.channel.epoll.EpollEventLoopGroup;
-import io.netty.channel.epoll.EpollMode;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.slf4j.Logger;
@@ -90,13 +84,8 @@ public final class OpenFlowServer implements AutoCloseable {
         new VersionNegotiation(options.versions()); // fail fast on an empty version set
         warmUp(options.versions());
         this.dispatcher = dispatcher;
-        if (dispatcher.epoll()) {
-            boss = new EpollEventLoopGroup(1, dev.weft.core.dispatch.NamedThreads.single("weft-accept"));
-            channelType = EpollServerSocketChannel.class;
-        } else {
-            boss = new NioEventLoopGroup(1, dev.weft.core.dispatch.NamedThreads.single("weft-accept"));
-            channelType = NioServerSocketChannel.class;
-        }
+        boss = dispatcher.newGroup(1, dev.weft.core.dispatch.NamedThreads.single("weft-accept"));
+        channelType = dispatcher.transport().serverChannel();
     }
 
     /**
@@ -163,16 +152,13 @@ public final class OpenFlowServer implements AutoCloseable {
     }
 
     private ServerBootstrap bootstrap(SslContext tls) {
+        // Every turn of its loop, each switch with input waiting gets one read (FairReads). Netty
+        // 4.2's epoll is level-triggered (4.1 had to be told: edge-triggered, a switch whose input
+        // was not all read was read again only from the loop's task queue, and the switches a
+        // controller answered sent more and were read first, the others could wait seconds); with
+        // io_uring each switch has one receive outstanding, renewed from the loop's tasks once its
+        // completion is handled (TurnReads), so again one read per switch per turn.
         ServerBootstrap b = new ServerBootstrap();
-        if (dispatcher.epoll()) {
-            // Level-triggered: every turn of the loop, epoll reports every switch with input
-            // waiting and each gets its read (FairReads). Edge-triggered, a switch whose input
-            // was not all read is read again only from the loop's task queue, which gets as much
-            // time as the reads of switches with new input did: the switches a controller
-            // answered got their answers, sent more, and were read first; the others could wait
-            // seconds (the 256-switch bench left half of one loop's switches at 0 for seconds).
-            b.childOption(EpollChannelOption.EPOLL_MODE, EpollMode.LEVEL_TRIGGERED);
-        }
         return b
                 .group(boss, dispatcher.group())
                 .channel(channelType)
@@ -200,6 +186,9 @@ public final class OpenFlowServer implements AutoCloseable {
     static void initPipeline(ChannelPipeline p, Options o, SwitchActivator activator, Clock clock,
                              PeerFaults.Totals faults) {
         PeerFaults.attach(p.channel(), faults);
+        if (p.channel() instanceof io.netty.channel.uring.IoUringSocketChannel) {
+            p.addFirst(PipelineNames.TURN_READS, new TurnReads());
+        }
         OFMessageDecoder decoder = new OFMessageDecoder();
         if (p.get(PipelineNames.TLS) == null) {
             p.channel().config().setRecvByteBufAllocator(new FairReads(decoder));
