@@ -89,14 +89,9 @@ class FabricOnMininetTest {
             // The reachability matrix, tenant by tenant, with everyone else's ports watched.
             for (List<String> tenant : TENANTS) {
                 List<String> others = AT.keySet().stream().filter(h -> !tenant.contains(h)).sorted().toList();
-                // The watched hosts forget their ARP entries first: a host that answered a ping a few
-                // seconds ago re-checks its entry by itself (a unicast ARP request to its peer, 5 s
-                // later), and that frame of its own tenant would count as a leak (CI, 2026-12-07:
-                // i1 re-checking i2 while globex talked).
-                for (String h : others) {
-                    mn.command(Duration.ofSeconds(20), "neigh-flush", h);
-                }
-                Map<String, String> watch = capture(mn, others);
+                // The watched hosts forget their ARP entries first (MininetSession.watch): a host
+                // that answered a ping a few seconds ago re-checks its entry by itself.
+                Map<String, String> watch = mn.watch(others);
                 for (String a : tenant) {
                     for (String b : tenant) {
                         if (a.compareTo(b) < 0) {
@@ -105,10 +100,9 @@ class FabricOnMininetTest {
                         }
                     }
                 }
-                Map<String, Object> got = stop(mn, watch);
+                MininetSession.Watched got = mn.stopWatch(watch);
                 diagnose(mn, got);
-                assertEquals(0, got.values().stream().mapToInt(v -> ((Number) ((Map<?, ?>) v).get("frames")).intValue())
-                        .sum(), "frames reached other tenants while " + tenant + " talked: " + got);
+                assertEquals(0, got.frames(), "frames reached other tenants while " + tenant + " talked: " + got);
                 System.out.printf("[ovs-fabric] %s reach each other; the other tenants' servers got nothing%n", tenant);
             }
 
@@ -116,7 +110,7 @@ class FabricOnMininetTest {
             LogicalPort a1 = net.port("a1").orElseThrow();
             LogicalPort a2 = net.port("a2").orElseThrow();
             LogicalPort a3 = net.port("a3").orElseThrow();
-            Map<String, String> watch = capture(mn, AT.keySet().stream().filter(h -> !h.equals("a1")).toList());
+            Map<String, String> watch = mn.watch(AT.keySet().stream().filter(h -> !h.equals("a1")).toList());
             // Each carries a marker (ICMP id 24301, ARP for an address nobody has) to tell it from
             // a1's own traffic, which goes on meanwhile.
             List<byte[]> spoofed = List.of(
@@ -132,8 +126,8 @@ class FabricOnMininetTest {
             for (byte[] f : spoofed) {
                 mn.command(Duration.ofSeconds(20), "send-raw", "a1", HexFormat.of().formatHex(f), "5");
             }
-            Map<String, Object> got = stop(mn, watch);
-            List<String> arrived = got.values().stream().flatMap(v -> ((List<?>) ((Map<?, ?>) v).get("lines")).stream())
+            MininetSession.Watched got = mn.stopWatch(watch);
+            List<String> arrived = got.byHost().values().stream().flatMap(v -> ((List<?>) ((Map<?, ?>) v).get("lines")).stream())
                     .map(Object::toString).filter(l -> markers.stream().anyMatch(l::contains)).toList();
             assertEquals(List.of(), arrived, "spoofed frames from a1 arrived");
             System.out.printf("[ovs-fabric] %d spoofed frames sent by a1 (another's MAC, another's IP, a VLAN tag, "
@@ -179,29 +173,13 @@ class FabricOnMininetTest {
         }
     }
 
-    static void diagnose(MininetSession mn, Map<String, Object> got) {
-        if (got.values().stream().anyMatch(v -> ((Number) ((Map<?, ?>) v).get("frames")).intValue() > 0)) {
+    static void diagnose(MininetSession mn, MininetSession.Watched got) {
+        if (got.frames() > 0) {
             for (String sw : List.of("l1", "l2", "l3", "l4", "s1", "s2")) {
                 System.out.println("[ovs-fabric] " + sw + ": " + mn.ofctl("show", sw));
                 System.out.println("[ovs-fabric] " + sw + " flows: " + String.join("\n", mn.dumpFlows(sw)));
             }
         }
-    }
-
-    /** Start counting what arrives at each host; host → capture id. */
-    static Map<String, String> capture(MininetSession mn, List<String> hosts) {
-        Map<String, String> ids = new TreeMap<>();
-        for (String h : hosts) {
-            ids.put(h, (String) mn.command(Duration.ofSeconds(20), "capture-start", h).get("id"));
-        }
-        return ids;
-    }
-
-    /** Stop the captures: host → {frames, first}. */
-    static Map<String, Object> stop(MininetSession mn, Map<String, String> ids) {
-        Map<String, Object> out = new TreeMap<>();
-        ids.forEach((h, id) -> out.put(h, mn.command(Duration.ofSeconds(20), "capture-stop", id)));
-        return out;
     }
 
     /** Pings until both directions arrive (the first ones may wait for the fabric to converge), 20 tries. */

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -263,6 +264,43 @@ public final class MininetSession implements AutoCloseable {
     words.addAll(List.of(args));
     return (String) command(options.commandTimeout(), words.toArray(String[]::new))
         .get("output");
+  }
+
+  /**
+   * Starts counting the ARP and IPv4 frames that arrive at each of {@code hosts}, after each has
+   * forgotten its neighbour entries: a host re-checks an entry it used a few seconds ago by itself
+   * (a unicast ARP request to that peer, 5 s later), and a frame of its own tenant would count as
+   * a leak (CI, 2026-12-07). Returns host &rarr; capture id, for {@link #stopWatch}.
+   */
+  public Map<String, String> watch(List<String> hosts) {
+    for (String h : hosts) {
+      command(options.commandTimeout(), "neigh-flush", h);
+    }
+    Map<String, String> ids = new TreeMap<>();
+    for (String h : hosts) {
+      ids.put(h, (String) command(options.commandTimeout(), "capture-start", h).get("id"));
+    }
+    return ids;
+  }
+
+  /** Stops the captures of {@link #watch}: what arrived, per host ({@code frames}, {@code first}). */
+  public Watched stopWatch(Map<String, String> ids) {
+    Map<String, Object> out = new TreeMap<>();
+    ids.forEach((h, id) -> out.put(h, command(options.commandTimeout(), "capture-stop", id)));
+    return new Watched(out);
+  }
+
+  /** What {@link #watch}ed hosts received: host &rarr; {@code {frames, first}}. */
+  public record Watched(Map<String, Object> byHost) {
+    /** Frames that arrived at all watched hosts together. */
+    public int frames() {
+      return byHost.values().stream().mapToInt(v -> ((Number) ((Map<?, ?>) v).get("frames")).intValue()).sum();
+    }
+
+    @Override
+    public String toString() {
+      return byHost.toString();
+    }
   }
 
   /** Sets the link(s) between nodes {@code a} and {@code b} (e.g. s1, s2) up or down. */

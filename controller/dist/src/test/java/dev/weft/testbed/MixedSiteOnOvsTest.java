@@ -26,11 +26,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
@@ -84,7 +82,7 @@ class MixedSiteOnOvsTest {
 
         // acme: servers on l1 (multi-table), l2 (multi-table), l4 (single-table) and the VMs
         // on hv1 and hv2, both ways, with every globex host watched.
-        Map<String, String> watchMn = FabricWatch.capture(mn, GLOBEX_SERVERS);
+        Map<String, String> watchMn = mn.watch(GLOBEX_SERVERS);
         Capture twin = tb.startCapture("globex-web1", "arp or icmp", true);
         long t0 = System.nanoTime();
         for (String server : ACME_SERVERS) {
@@ -105,23 +103,20 @@ class MixedSiteOnOvsTest {
           }
         }
         Thread.sleep(300); // frames in flight reach the captures
-        Map<String, Object> got = FabricWatch.stop(mn, watchMn);
+        MininetSession.Watched got = mn.stopWatch(watchMn);
         List<Frame> sawTwin = twin.stop();
-        assertEquals(0, FabricWatch.frames(got), "globex's servers got frames while acme talked: " + got);
+        assertEquals(0, got.frames(), "globex's servers got frames while acme talked: " + got);
         assertEquals(List.of(), sawTwin, "globex-web1 (acme-web1's twin) got frames while acme talked");
 
         // globex: the same addresses on both sides, no gateway: nothing crosses, and acme sees
-        // nothing of it. acme's hosts forget their ARP entries first: they would otherwise
-        // re-check them (unicast ARP, the very frames a leak of globex's would be).
-        for (String s : ACME_SERVERS) {
-          mn.command(Duration.ofSeconds(20), "neigh-flush", s);
-        }
+        // nothing of it. acme's hosts forget their ARP entries first (the servers in
+        // MininetSession.watch): they would otherwise re-check them (unicast ARP, the very frames a
+        // leak of globex's would be).
         for (String vm : List.of("acme-web1", "acme-web2")) {
           ok(Exec.run(Duration.ofSeconds(10), "ip", "netns", "exec", tb.namespaceOf(vm), "ip", "neigh", "flush", "all"));
         }
         Thread.sleep(300); // what was in flight has arrived
-        Map<String, Object> watchAcme = new TreeMap<>();
-        Map<String, String> ids = FabricWatch.capture(mn, ACME_SERVERS);
+        Map<String, String> ids = mn.watch(ACME_SERVERS);
         Capture web1 = tb.startCapture("acme-web1", "arp or icmp", true);
         Capture web2 = tb.startCapture("acme-web2", "arp or icmp", true);
         PingStats fromTwin = tb.ping("globex-web1", "10.0.1.11", 3, 100, Duration.ofSeconds(3));
@@ -131,8 +126,8 @@ class MixedSiteOnOvsTest {
           assertEquals(0, ((Number) r.get("received")).intValue(), g + " -> 10.0.1.21: " + r.get("raw"));
         }
         Thread.sleep(300);
-        watchAcme.putAll(FabricWatch.stop(mn, ids));
-        assertEquals(0, FabricWatch.frames(watchAcme), "acme's servers got globex's frames: " + watchAcme);
+        MininetSession.Watched watchAcme = mn.stopWatch(ids);
+        assertEquals(0, watchAcme.frames(), "acme's servers got globex's frames: " + watchAcme);
         assertEquals(List.of(), web1.stop(), "acme-web1 got globex's frames");
         assertEquals(List.of(), web2.stop(), "acme-web2 got globex's frames");
         System.out.println("[ovs-mixed] globex (same MACs and IPs, no gateway): 0 of 12 pings across, "
@@ -227,26 +222,4 @@ class MixedSiteOnOvsTest {
     }
   }
 
-  /** Mininet captures (ARP and IPv4 arriving at a host), as FabricOnMininetTest uses them. */
-  static final class FabricWatch {
-    static Map<String, String> capture(MininetSession mn, List<String> hosts) {
-      Map<String, String> ids = new TreeMap<>();
-      for (String h : hosts) {
-        ids.put(h, (String) mn.command(Duration.ofSeconds(20), "capture-start", h).get("id"));
-      }
-      return ids;
-    }
-
-    static Map<String, Object> stop(MininetSession mn, Map<String, String> ids) {
-      Map<String, Object> out = new TreeMap<>();
-      ids.forEach((h, id) -> out.put(h, mn.command(Duration.ofSeconds(20), "capture-stop", id)));
-      return out;
-    }
-
-    static int frames(Map<String, Object> got) {
-      List<Integer> n = new ArrayList<>();
-      got.values().forEach(v -> n.add(((Number) ((Map<?, ?>) v).get("frames")).intValue()));
-      return n.stream().mapToInt(Integer::intValue).sum();
-    }
-  }
 }
