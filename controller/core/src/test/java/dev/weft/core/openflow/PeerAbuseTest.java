@@ -93,9 +93,9 @@ class PeerAbuseTest {
         return served;
     }
 
-    /** What Netty's pooled allocator holds in direct memory: read buffers and unsent output. */
+    /** What the switches' allocator holds in direct memory: read buffers and unsent output. */
     private static long directMemory() {
-        return io.netty.buffer.PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory();
+        return OpenFlowServer.ALLOCATOR.metric().usedDirectMemory();
     }
 
     private static long heapAfterGc() {
