@@ -66,9 +66,9 @@ public final class OpenFlowServer implements AutoCloseable {
 
     /**
      * The switches' buffers: Netty's pooled allocator, as in Netty 4.1. Netty 4.2's default (the
-     * adaptive allocator) held more after bench bursts (RSS after 1,000 cold switches 468-538 MB
-     * against 411-435 on 4.1; docs/benchmarks.md, 2026-12-07), and PeerAbuseTest's bound on queued
-     * bytes reads this allocator's metrics.
+     * adaptive allocator) held more after bench bursts (RSS after 1,000 cold switches on epoll
+     * 432-530 MB, against 413-439 on 4.1 and 419-422 with this one; docs/benchmarks.md,
+     * 2026-12-07), and PeerAbuseTest's bound on queued bytes reads this allocator's metrics.
      */
     static final PooledByteBufAllocator ALLOCATOR = PooledByteBufAllocator.DEFAULT;
 
