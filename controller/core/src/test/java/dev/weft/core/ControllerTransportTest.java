@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The switches' I/O transport: io_uring by default, another when asked for ({@code weft.transport}),
+ * The switches' I/O transport: epoll by default, io_uring when asked for ({@code weft.transport}),
  * whichever is asked falling back to the next this machine has (io_uring, epoll, NIO); the
  * controller says which it runs, and a switch is served over each one.
  */
@@ -38,26 +38,24 @@ class ControllerTransportTest {
     }
 
     @Test
-    void theDefaultIsIoUringAndAnAskedTransportFallsBackToTheNextAvailable() {
+    void theDefaultIsEpollAndAnAskedTransportFallsBackToTheNextAvailable() {
         Transport epollOrNio = Epoll.isAvailable() ? Transport.EPOLL : Transport.NIO;
-        Transport best = IoUring.isAvailable() ? Transport.IO_URING : epollOrNio;
-        assertEquals(Transport.IO_URING, Transport.DEFAULT);
-        assertEquals(best, Transport.choose(null));
-        assertEquals(best, Transport.choose(" "));
-        assertEquals(best, Transport.choose("io-uring"));
+        assertEquals(epollOrNio, Transport.choose(null));
+        assertEquals(epollOrNio, Transport.choose(" "));
         assertEquals(epollOrNio, Transport.choose("EPOLL"));
         assertEquals(Transport.NIO, Transport.choose("nio"));
+        assertEquals(IoUring.isAvailable() ? Transport.IO_URING : epollOrNio, Transport.choose("io-uring"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Transport.choose("uring"));
         assertEquals("weft.transport: unknown transport 'uring' (io_uring, epoll or nio)", e.getMessage());
     }
 
     @Test
     void theSystemPropertyPicksTheTransport() throws Exception {
-        assumeTrue(Epoll.isAvailable(), () -> "epoll is not available here: " + Epoll.unavailabilityCause());
+        assumeTrue(IoUring.isAvailable(), () -> "io_uring is not available here: " + IoUring.unavailabilityCause());
         String before = System.getProperty(Transport.PROPERTY);
-        System.setProperty(Transport.PROPERTY, "epoll");
+        System.setProperty(Transport.PROPERTY, "io_uring");
         try (Controller c = Controller.start(local().build())) {
-            assertEquals(Transport.EPOLL, c.transport());
+            assertEquals(Transport.IO_URING, c.transport());
         } finally {
             if (before == null) {
                 System.clearProperty(Transport.PROPERTY);

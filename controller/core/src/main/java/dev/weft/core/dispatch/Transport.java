@@ -24,13 +24,18 @@ import java.util.Locale;
  * {@code kernel.io_uring_disabled}, a container's seccomp profile) falls back to the next:
  * io_uring, then epoll, then nio.
  *
- * <p>Why io_uring by default: in latency mode (16 switches, one packet-in outstanding each) it
- * needs about one {@code io_uring_enter} per 7 responses where epoll makes a {@code recvfrom} and a
- * {@code sendto} per response; Weft answered 1.7-2.4x as many as {@code ovs-testcontroller} in the
- * same run, against 1.1-1.5x with epoll. Its transport asks for a switch's next read as soon as
- * the previous one is handled, which starved switches and the loop's tasks under throughput load
- * until {@link dev.weft.core.openflow.OpenFlowServer} put one read per switch per turn back
- * ({@code TurnReads}); docs/benchmarks.md, 2026-12-07.
+ * <p>Why epoll by default, io_uring when asked for: in latency mode (16 switches, one packet-in
+ * outstanding each) io_uring needs about one {@code io_uring_enter} per 7 responses where epoll
+ * makes a {@code recvfrom} and a {@code sendto} per response; Weft answered 1.7-2.4x as many as
+ * {@code ovs-testcontroller} in the same run in 17 of 19 runs with it (1.07x and 1.10x in two),
+ * against 1.19-1.52x with epoll. Under throughput load it starved switches until {@link
+ * dev.weft.core.openflow.OpenFlowServer} put one read per switch per turn back ({@code TurnReads});
+ * since then it serves every switch as epoll does. But a flush only queues a send, which the loop
+ * submits when it next enters the kernel, after the work it is doing: a VM's move, decided on the
+ * thread that read its report, reached the switches later (on the testbed, first reply after the
+ * port reappeared: median 9.1 ms against 6.8, 34 of 36 moves within 20 ms against 36 of 36), and
+ * the controller held more after 1,000-switch bursts (up to 546 MB against 422).
+ * docs/benchmarks.md, 2026-12-07.
  */
 public enum Transport {
     IO_URING("io_uring"),
@@ -40,7 +45,7 @@ public enum Transport {
     /** The system property that picks the transport ({@code io_uring}, {@code epoll}, {@code nio}). */
     public static final String PROPERTY = "weft.transport";
     /** The transport when the property is not set (where available). */
-    public static final Transport DEFAULT = IO_URING;
+    public static final Transport DEFAULT = EPOLL;
 
     /**
      * Completion queue entries per dispatch thread with io_uring. Netty's 4,096 overflowed at 1,000
