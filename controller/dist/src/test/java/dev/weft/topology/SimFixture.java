@@ -69,6 +69,11 @@ final class SimFixture implements AutoCloseable {
             await(() -> weft.switches().all().size() == switches, Duration.ofSeconds(20), "switches connected");
             Set<Link> expected = simLinks();
             await(() -> topology.current().links().equals(expected), Duration.ofSeconds(20), "all links discovered");
+            // The apps hear of a link after the topology has it: wait for the events too (CI,
+            // 2026-12-07: ring,4 with 100 ms probes was read before any LinkAdded was delivered).
+            await(() -> events.events(dev.weft.api.event.LinkAdded.class).stream()
+                    .map(dev.weft.api.event.LinkAdded::link).collect(java.util.stream.Collectors.toSet())
+                    .containsAll(expected), Duration.ofSeconds(20), "every link's LinkAdded delivered");
             java.time.Instant lastLink = events.lastLinkAdded();
             discovery = Duration.between(weft.switches().all().stream().map(Switch::connectedSince)
                     .max(java.util.Comparator.naturalOrder()).orElseThrow(), lastLink);
