@@ -10,7 +10,7 @@ import java.util.function.LongSupplier;
  * budget (at most {@link #BUDGET} bytes), or of what completes the message in progress when that
  * is larger (up to the 64 KB an OpenFlow message can have). Every switch with input waiting gets
  * one such read per turn, in turn (level-triggered epoll reports every one of them each turn;
- * io_uring keeps one receive outstanding per switch and renews it once it is handled), so
+ * with io_uring, TurnReads defers the next receive after a full read to the loop's tasks), so
  * a switch flooding packet-ins takes about a dozen of them per turn while another's handshake,
  * barrier reply or multipart part waits at most one turn.
  *

@@ -1,10 +1,10 @@
 package dev.weft.core.openflow;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
@@ -165,8 +165,9 @@ public final class OpenFlowServer implements AutoCloseable {
         // 4.2's epoll is level-triggered (4.1 had to be told: edge-triggered, a switch whose input
         // was not all read was read again only from the loop's task queue, and the switches a
         // controller answered sent more and were read first, the others could wait seconds); with
-        // io_uring each switch has one receive outstanding, renewed from the loop's tasks once its
-        // completion is handled (TurnReads), so again one read per switch per turn.
+        // io_uring each switch has one receive outstanding; after a read that filled its budget
+        // the next is asked for from the loop's tasks (TurnReads), so again one read per switch
+        // per turn.
         ServerBootstrap b = new ServerBootstrap();
         return b
                 .group(boss, dispatcher.group())
