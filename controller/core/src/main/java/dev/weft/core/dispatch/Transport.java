@@ -97,8 +97,8 @@ public enum Transport {
     IoHandlerFactory ioHandlerFactory() {
         return switch (this) {
             case IO_URING -> IoUringIoHandler.newFactory(new IoUringIoHandlerConfig().setCqSize(IO_URING_COMPLETIONS));
-            case EPOLL -> EpollIoHandler.newFactory();
-            case NIO -> NioIoHandler.newFactory();
+            case EPOLL -> IoTurn.around(EpollIoHandler.newFactory());
+            case NIO -> IoTurn.around(NioIoHandler.newFactory());
         };
     }
 

@@ -1,5 +1,6 @@
 package dev.weft.core.openflow;
 
+import dev.weft.core.dispatch.IoTurn;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import org.projectfloodlight.openflow.protocol.OFMessage;
@@ -10,8 +11,8 @@ import java.io.IOException;
 
 /**
  * An active switch's messages go straight to its {@link SwitchConnection} on the event loop that
- * read them (which is the switch's dispatch lane); what the apps send in answer is flushed once
- * when the read completes.
+ * read them (which is the switch's dispatch lane); what the apps send in answer is flushed once,
+ * with the answers to the other switches read in the same turn of the loop ({@link IoTurn}).
  */
 final class ActiveSwitchHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ActiveSwitchHandler.class);
@@ -37,7 +38,7 @@ final class ActiveSwitchHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        conn.lane().flushDirty(); // one flush for everything this read produced
+        IoTurn.flushAtTurnEnd(conn.lane()); // one flush for everything this turn's reads produced
         if (unflushed) {
             unflushed = false;
             ctx.flush(); // and the errors written here

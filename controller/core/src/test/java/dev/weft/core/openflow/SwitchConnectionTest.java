@@ -64,7 +64,11 @@ class SwitchConnectionTest {
     }
 
     private void start(Duration requestTimeout, dev.weft.core.dispatch.Transport transport) {
-        dispatcher = new Dispatcher(2, "weft", transport);
+        start(requestTimeout, transport, 2);
+    }
+
+    private void start(Duration requestTimeout, dev.weft.core.dispatch.Transport transport, int threads) {
+        dispatcher = new Dispatcher(threads, "weft", transport);
         rec = new RecordingBus();
         manager = new SwitchManager(dispatcher, rec.bus, requestTimeout);
         OpenFlowServer server = new OpenFlowServer(new OpenFlowServer.Options(
@@ -386,6 +390,60 @@ class SwitchConnectionTest {
             OFPacketOut po = s.expect(OFPacketOut.class);
             assertEquals(i, dev.weft.api.packet.Ethernet.parse(po.getData()).orElseThrow().arp().orElseThrow()
                     .targetIp().getInt());
+        }
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(names = {"EPOLL", "NIO"})
+    void theAnswersToOneTurnsReadsLeaveWhenTheTurnEnds(dev.weft.core.dispatch.Transport transport) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(transport.available(), transport + " is not available here");
+        start(Duration.ofSeconds(5), transport, 1);
+        List<ScriptedSwitch> switches = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            switches.add(connect(30 + i, OFVersion.OF_13));
+            rec.next(SwitchConnected.class);
+        }
+        java.util.concurrent.atomic.AtomicInteger handled = new java.util.concurrent.atomic.AtomicInteger();
+        CompletableFuture<Boolean> answerOutBeforeTheLastRead = new CompletableFuture<>();
+        rec.bus.subscribe(new AppHandle("echo-out", 1), PacketIn.class, e -> {
+            e.sw().send(e.packetOut(List.of(e.sw().factory().actions().output(OFPort.of(2), 0xffff))).orElseThrow());
+            int n = handled.incrementAndGet();
+            if (n > 1) {
+                try {
+                    Thread.sleep(30); // work between the reads: time enough for an answer sent at once to arrive
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            if (n == switches.size()) {
+                answerOutBeforeTheLastRead.complete(switches.stream()
+                        .anyMatch(s -> s.received.stream().anyMatch(m -> m instanceof OFPacketOut)));
+            }
+            return Disposition.CONTINUE;
+        });
+        // Hold the one dispatch thread while every switch's packet-in reaches its socket: its next
+        // turn then reads all four.
+        CountDownLatch go = new CountDownLatch(1);
+        CountDownLatch holding = new CountDownLatch(1);
+        dispatcher.group().next().execute(() -> {
+            holding.countDown();
+            try {
+                go.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertTrue(holding.await(5, TimeUnit.SECONDS));
+        byte[] frame = Frames.from(MacAddress.of(1), IPv4Address.of(1)).arpRequest(IPv4Address.of(2));
+        for (ScriptedSwitch s : switches) {
+            s.sendNow(s.f.buildPacketIn().setReason(OFPacketInReason.NO_MATCH).setData(frame)
+                    .setMatch(s.f.buildMatch().setExact(MatchField.IN_PORT, OFPort.of(1)).build()).build());
+        }
+        go.countDown();
+        assertFalse(answerOutBeforeTheLastRead.get(10, TimeUnit.SECONDS),
+                "an answer left before the turn's last packet-in was read");
+        for (ScriptedSwitch s : switches) {
+            s.expect(OFPacketOut.class);
         }
     }
 
