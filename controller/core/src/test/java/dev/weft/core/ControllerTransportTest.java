@@ -3,6 +3,7 @@ package dev.weft.core;
 import dev.weft.core.dispatch.Transport;
 import dev.weft.core.openflow.ScriptedSwitch;
 import io.netty.channel.IoEventLoopGroup;
+import dev.weft.core.dispatch.IoTurn;
 import io.netty.channel.IoHandler;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -72,8 +73,14 @@ class ControllerTransportTest {
         try (Controller c = Controller.builder(local().build()).transport(t).start();
              ScriptedSwitch s = new ScriptedSwitch(9, OFVersion.OF_13)) {
             assertEquals(t, c.transport());
-            assertTrue(((IoEventLoopGroup) c.dispatcher().group()).isIoType(handler(t)),
-                    "the dispatch threads are not " + t.label());
+            IoEventLoopGroup dispatch = (IoEventLoopGroup) c.dispatcher().group();
+            if (t == Transport.IO_URING) {
+                assertTrue(dispatch.isIoType(IoUringIoHandler.class), "the dispatch threads are not io_uring");
+            } else { // each turn of the loop runs the transport's own handler (IoTurn)
+                assertTrue(dispatch.isIoType(IoTurn.class), "the dispatch threads do not run I/O turns");
+                assertEquals(handler(t), dispatch.next().submit(IoTurn::transportHere).get(5, TimeUnit.SECONDS),
+                        "the dispatch threads are not " + t.label());
+            }
             s.connect(c.openflowAddresses().get(0));
             // The handshake went through (the table-miss entry is its last step) over this transport,
             // and the switch is active.

@@ -53,6 +53,12 @@ public final class IoTurn implements IoHandler {
         }
     }
 
+    /** The transport's own handler type on the calling thread's loop, or null off a loop with turns. */
+    public static Class<? extends IoHandler> transportHere() {
+        IoTurn t = CURRENT.get();
+        return t == null ? null : t.io.getClass();
+    }
+
     private void send() {
         Lane l = held;
         held = null;
