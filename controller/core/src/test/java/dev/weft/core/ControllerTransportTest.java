@@ -1,9 +1,9 @@
 package dev.weft.core;
 
+import dev.weft.core.dispatch.IoTurn;
 import dev.weft.core.dispatch.Transport;
 import dev.weft.core.openflow.ScriptedSwitch;
 import io.netty.channel.IoEventLoopGroup;
-import dev.weft.core.dispatch.IoTurn;
 import io.netty.channel.IoHandler;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -75,7 +75,7 @@ class ControllerTransportTest {
             assertEquals(t, c.transport());
             IoEventLoopGroup dispatch = (IoEventLoopGroup) c.dispatcher().group();
             if (t == Transport.IO_URING) {
-                assertTrue(dispatch.isIoType(IoUringIoHandler.class), "the dispatch threads are not io_uring");
+                assertTrue(dispatch.isIoType(handler(t)), "the dispatch threads are not io_uring");
             } else { // each turn of the loop runs the transport's own handler (IoTurn)
                 assertTrue(dispatch.isIoType(IoTurn.class), "the dispatch threads do not run I/O turns");
                 assertEquals(handler(t), dispatch.next().submit(IoTurn::transportHere).get(5, TimeUnit.SECONDS),
